@@ -1,0 +1,57 @@
+# rally: make builds the tool and the sample campaign; make test tests.
+.POSIX:
+
+PREFIX    = /usr/local
+MANPREFIX = $(PREFIX)/share/man
+CC        = cc
+PKGS      = libcmark libxml-2.0 yaml-0.1
+CFLAGS    = -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic \
+            -Wstrict-prototypes -Wno-unused-parameter
+PKGCFLAGS = `pkg-config --cflags $(PKGS)`
+PKGLIBS   = `pkg-config --libs $(PKGS)` -lpthread
+
+SRCS = generator/util.c generator/val.c generator/fm.c generator/date.c \
+       generator/md.c generator/load.c generator/model.c generator/tmpl.c \
+       generator/web.c generator/plan.c generator/run.c generator/build.c
+OBJS = $(SRCS:.c=.o)
+HDRS = generator/rally.h generator/extern.h
+
+all: deps generator/rally site
+
+deps:
+	@sh generator/install-deps.sh
+
+generator/rally: $(OBJS) generator/main.o
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) generator/main.o $(PKGLIBS)
+
+.c.o:
+	$(CC) $(CFLAGS) $(PKGCFLAGS) -c $< -o $@
+
+$(OBJS) generator/main.o: $(HDRS)
+
+site: generator/rally
+	./generator/rally build --root . --out out
+
+tests/unit: tests/unit.c $(OBJS) $(HDRS)
+	$(CC) $(CFLAGS) $(PKGCFLAGS) -Igenerator -o $@ tests/unit.c $(OBJS) $(PKGLIBS)
+
+test: generator/rally tests/unit
+	@sh tests/run.sh
+
+goldens: generator/rally
+	@sh tests/golden.sh regen
+
+install: generator/rally
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
+	cp -f generator/rally $(DESTDIR)$(PREFIX)/bin/rally
+	chmod 755 $(DESTDIR)$(PREFIX)/bin/rally
+	cp -f generator/rally.1 $(DESTDIR)$(MANPREFIX)/man1/rally.1
+	chmod 644 $(DESTDIR)$(MANPREFIX)/man1/rally.1
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/rally $(DESTDIR)$(MANPREFIX)/man1/rally.1
+
+clean:
+	rm -rf generator/rally generator/*.o tests/unit tests/work out
+
+.PHONY: all deps site test goldens install uninstall clean

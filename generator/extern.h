@@ -1,0 +1,138 @@
+/*
+ * rally: prototypes of every module, by stage.
+ */
+#ifndef EXTERN_H
+#define EXTERN_H
+
+#include <stdarg.h>
+
+/* A name bound while expanding a template (page, site, loop vars). */
+struct scope {
+	const char		*name;
+	const struct val	*v;
+	const struct scope	*up;
+};
+
+/* Front matter split from a Markdown body. */
+struct fm {
+	struct val	*meta;		/* a map, in the caller's pool */
+	const char	*body;		/* points into the file's text */
+	size_t		 bodylen;
+	int		 body_line;	/* line of the body's first line */
+};
+
+struct tmpl_set;
+
+/* util.c: memory (abort on exhaustion), buffers, diagnostics, paths. */
+void		*xmalloc(size_t);
+void		*xcalloc(size_t, size_t);
+void		*xrealloc(void *, size_t);
+char		*xstrdup(const char *);
+char		*xstrndup(const char *, size_t);
+char		*xasprintf(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+void		 buf_grow(struct buf *, size_t);
+void		 buf_put(struct buf *, const char *, size_t);
+void		 buf_puts(struct buf *, const char *);
+void		 buf_putc(struct buf *, char);
+void		 buf_printf(struct buf *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 buf_free(struct buf *);
+void		 diag_err(const struct pos *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		 diag_warn(const struct pos *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+int		 diag_count(void);
+int		 file_read(const char *, struct buf *, const struct pos *);
+int		 file_write_atomic(const char *, const char *, size_t);
+int		 mkdirs(const char *);
+int		 rmtree(const char *);
+int		 path_is_safe(const char *);
+char		*path_in_root(const struct site *, const char *);
+int		 slug_valid(const char *);
+char		*slugify(const char *);
+int		 url_is_safe(const char *);
+
+/* val.c: template values, owned by a pool. */
+struct val	*val_new(struct pool *, enum vtype, const struct pos *);
+struct val	*val_str(struct pool *, const char *, const struct pos *);
+struct val	*val_strn(struct pool *, char *, const struct pos *);
+struct val	*val_num(struct pool *, long);
+struct val	*val_bool(struct pool *, int);
+void		 pool_free(struct pool *);
+void		 list_push(struct val *, struct val *);
+void		 map_set(struct val *, const char *, struct val *);
+void		 map_set_str(struct pool *, struct val *, const char *,
+		    const char *);
+struct val	*map_get(const struct val *, const char *);
+const char	*map_str(const struct val *, const char *);
+int		 val_truthy(const struct val *);
+void		 val_text(const struct val *, struct buf *);
+const char	*vtype_name(enum vtype);
+
+/* fm.c: YAML and front matter. */
+int		 yaml_read(struct pool *, const char *, const char *, size_t,
+		    int, struct val **);
+int		 fm_read(struct pool *, const char *, const char *, size_t,
+		    struct fm *);
+
+/* date.c */
+int		 date_parse(const char *, struct date *);
+int		 time_parse(const char *);
+int		 date_days_in_month(int, int);
+long		 date_days(const struct date *);
+int		 date_cmp(const struct date *, const struct date *);
+int		 date_weekday(const struct date *);
+int		 date_isoweek(const struct date *, int *);
+void		 date_long(const struct date *, const char *, struct buf *);
+void		 date_month_short(const struct date *, const char *,
+		    struct buf *);
+void		 date_weekday_name(const struct date *, const char *,
+		    struct buf *);
+void		 date_from_time(time_t, struct date *);
+
+/* md.c: Markdown to nodes. */
+int		 md_render(const char *, size_t, xmlDocPtr, const char *, int,
+		    int, const char *);
+
+/* load.c, model.c: content to site model. */
+int		 load_site(struct site *);
+const char	*load_str(struct site *, const struct val *, const char *,
+		    int, const char *);
+void		 model_link(struct site *);
+void		 site_sections(struct site *);
+void		 doc_free(struct doc *);
+void		 site_free(struct site *);
+
+/* tmpl.c: templates. */
+xmlDocPtr	 xml_read_file(const char *, const char *);
+struct tmpl_set	*tmpl_load(struct site *, const char *);
+void		 tmpl_free(struct tmpl_set *);
+int		 tmpl_has(const struct tmpl_set *, const char *);
+xmlDocPtr	 tmpl_apply(const struct tmpl_set *, const char *,
+		    const struct scope *, struct pool *);
+void		 tmpl_forget_errors(void);
+
+/* web.c: renderers of the website. */
+const char	*web_layout(const struct doc *);
+void		 web_serialize(xmlDocPtr, struct buf *);
+int		 web_page(const struct job *, struct site *, struct buf *);
+int		 web_copy(const struct job *, struct site *, struct buf *);
+int		 web_atom(const struct job *, struct site *, struct buf *);
+int		 web_ics(const struct job *, struct site *, struct buf *);
+int		 web_sitemap(const struct job *, struct site *, struct buf *);
+int		 web_robots(const struct job *, struct site *, struct buf *);
+
+/* plan.c, run.c: jobs. */
+struct job	*jobs_add(struct jobs *, const char *, job_fn, struct doc *,
+		    char *, void *);
+void		 jobs_free(struct jobs *);
+void		 plan_web(struct site *, struct tmpl_set *, struct jobs *);
+int		 plan_check(struct jobs *);
+int		 run_jobs(struct site *, struct jobs *, const struct opts *);
+
+/* build.c: the whole build, as main and tests call it. */
+int		 build(const struct opts *);
+int		 site_init(struct site *, const char *, int);
+
+#endif

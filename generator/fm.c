@@ -1,0 +1,338 @@
+/*
+ * fm.c: YAML documents and front matter, read with libyaml into values
+ * that remember where they were written.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <yaml.h>
+
+#include "rally.h"
+#include "extern.h"
+
+struct anchor {
+	char		*name;
+	struct val	*v;
+	size_t		 size;	/* nodes, with aliases expanded */
+};
+
+struct yctx {
+	yaml_parser_t	 p;
+	struct pool	*pool;
+	const char	*file;
+	int		 line_off;	/* lines before the YAML text */
+	struct anchor	*anchors;
+	size_t		 nanchors;
+	size_t		 total;		/* expanded nodes so far */
+	int		 failed;
+};
+
+static void
+S_pos(const struct yctx *c, const yaml_mark_t *m, struct pos *p)
+{
+	p->file = c->file;
+	p->line = (int)m->line + 1 + c->line_off;
+	p->col = (int)m->column + 1;
+}
+
+static void
+S_parse_error(struct yctx *c)
+{
+	struct pos p;
+
+	if (c->failed)
+		return;
+	c->failed = 1;
+	S_pos(c, &c->p.problem_mark, &p);
+	if (c->p.context != NULL)
+		diag_err(&p, "YAML: %s %s", c->p.problem, c->p.context);
+	else
+		diag_err(&p, "YAML: %s", c->p.problem ? c->p.problem :
+		    "syntax error");
+}
+
+static int
+S_next(struct yctx *c, yaml_event_t *ev)
+{
+	if (!yaml_parser_parse(&c->p, ev)) {
+		S_parse_error(c);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+S_anchor(struct yctx *c, const yaml_char_t *name, struct val *v, size_t n)
+{
+	if (name == NULL)
+		return;
+	c->anchors = xrealloc(c->anchors,
+	    (c->nanchors + 1) * sizeof(*c->anchors));
+	c->anchors[c->nanchors].name = xstrdup((const char *)name);
+	c->anchors[c->nanchors].v = v;
+	c->anchors[c->nanchors].size = n;
+	c->nanchors++;
+}
+
+static struct val *S_node(struct yctx *, yaml_event_t *, int, size_t *);
+
+/* A plain scalar may be a boolean or null; everything else is text. */
+static struct val *
+S_scalar(struct yctx *c, yaml_event_t *ev, const struct pos *p)
+{
+	const char *s = (const char *)ev->data.scalar.value;
+
+	if (ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
+		if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0 ||
+		    strcmp(s, "yes") == 0)
+			return val_bool(c->pool, 1);
+		if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0 ||
+		    strcmp(s, "no") == 0)
+			return val_bool(c->pool, 0);
+		if (*s == '\0' || strcmp(s, "~") == 0 ||
+		    strcmp(s, "null") == 0)
+			return val_new(c->pool, V_NULL, p);
+	}
+	return val_str(c->pool, s, p);
+}
+
+static struct val *
+S_node(struct yctx *c, yaml_event_t *ev, int depth, size_t *size)
+{
+	struct val *v = NULL, *item, *key;
+	yaml_event_t sub;
+	struct pos p;
+	size_t n = 1, subn, i;
+
+	S_pos(c, &ev->start_mark, &p);
+	if (depth > LIMIT_NESTING) {
+		diag_err(&p, "YAML nested deeper than %d levels",
+		    LIMIT_NESTING);
+		c->failed = 1;
+		return NULL;
+	}
+	switch (ev->type) {
+	case YAML_SCALAR_EVENT:
+		v = S_scalar(c, ev, &p);
+		v->pos = p;
+		S_anchor(c, ev->data.scalar.anchor, v, 1);
+		break;
+	case YAML_ALIAS_EVENT:
+		for (i = 0; i < c->nanchors; i++)
+			if (strcmp(c->anchors[i].name,
+			    (const char *)ev->data.alias.anchor) == 0)
+				break;
+		if (i == c->nanchors) {
+			diag_err(&p, "YAML: unknown alias '%s'",
+			    ev->data.alias.anchor);
+			c->failed = 1;
+			return NULL;
+		}
+		/* Shared, not copied; but counted as if expanded. */
+		v = c->anchors[i].v;
+		n = c->anchors[i].size;
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+		v = val_new(c->pool, V_LIST, &p);
+		for (;;) {
+			if (!S_next(c, &sub))
+				return NULL;
+			if (sub.type == YAML_SEQUENCE_END_EVENT) {
+				yaml_event_delete(&sub);
+				break;
+			}
+			item = S_node(c, &sub, depth + 1, &subn);
+			yaml_event_delete(&sub);
+			if (item == NULL)
+				return NULL;
+			list_push(v, item);
+			n += subn;
+		}
+		S_anchor(c, ev->data.sequence_start.anchor, v, n);
+		break;
+	case YAML_MAPPING_START_EVENT:
+		v = val_new(c->pool, V_MAP, &p);
+		for (;;) {
+			if (!S_next(c, &sub))
+				return NULL;
+			if (sub.type == YAML_MAPPING_END_EVENT) {
+				yaml_event_delete(&sub);
+				break;
+			}
+			key = S_node(c, &sub, depth + 1, &subn);
+			yaml_event_delete(&sub);
+			if (key == NULL)
+				return NULL;
+			if (key->type != V_STR) {
+				diag_err(&key->pos, "YAML: a key must be "
+				    "text, not %s", vtype_name(key->type));
+				c->failed = 1;
+				return NULL;
+			}
+			if (map_get(v, key->s) != NULL) {
+				diag_err(&key->pos, "YAML: duplicate key "
+				    "'%s'", key->s);
+				c->failed = 1;
+				return NULL;
+			}
+			if (!S_next(c, &sub))
+				return NULL;
+			item = S_node(c, &sub, depth + 1, &subn);
+			yaml_event_delete(&sub);
+			if (item == NULL)
+				return NULL;
+			map_set(v, key->s, item);
+			n += subn + 1;
+		}
+		S_anchor(c, ev->data.mapping_start.anchor, v, n);
+		break;
+	default:
+		diag_err(&p, "YAML: unexpected event");
+		c->failed = 1;
+		return NULL;
+	}
+	c->total += n;
+	if (n > LIMIT_YAML_NODES || c->total > LIMIT_YAML_NODES * 4) {
+		diag_err(&p, "YAML: aliases expand to more than %d nodes",
+		    LIMIT_YAML_NODES);
+		c->failed = 1;
+		return NULL;
+	}
+	*size = n;
+	return v;
+}
+
+/*
+ * Parses one YAML document of text (len bytes) into *out, a value in
+ * pool.  An empty document gives an empty map.  line_off is the number
+ * of lines in file before text.  Returns 1, or 0 after diagnosing.
+ */
+int
+yaml_read(struct pool *pool, const char *file, const char *text,
+    size_t len, int line_off, struct val **out)
+{
+	struct yctx c;
+	yaml_event_t ev;
+	struct val *v = NULL;
+	size_t size, i;
+	int done = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.pool = pool;
+	c.file = file;
+	c.line_off = line_off;
+	if (!yaml_parser_initialize(&c.p))
+		abort();
+	yaml_parser_set_input_string(&c.p, (const unsigned char *)text, len);
+	yaml_parser_set_encoding(&c.p, YAML_UTF8_ENCODING);
+	while (!done && !c.failed) {
+		if (!S_next(&c, &ev))
+			break;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = 1;
+			break;
+		case YAML_STREAM_START_EVENT:
+		case YAML_DOCUMENT_END_EVENT:
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (v != NULL) {
+				struct pos p;
+
+				S_pos(&c, &ev.start_mark, &p);
+				diag_err(&p, "YAML: only one document "
+				    "is allowed here");
+				c.failed = 1;
+			}
+			break;
+		default:
+			v = S_node(&c, &ev, 0, &size);
+			if (v == NULL)
+				c.failed = 1;
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&c.p);
+	for (i = 0; i < c.nanchors; i++)
+		free(c.anchors[i].name);
+	free(c.anchors);
+	if (c.failed)
+		return 0;
+	if (v == NULL || v->type == V_NULL)
+		v = val_new(pool, V_MAP, NULL);
+	*out = v;
+	return 1;
+}
+
+static int
+S_is_fence(const char *s, const char *end)
+{
+	const char *e;
+
+	if (end - s < 3 || (strncmp(s, "---", 3) && strncmp(s, "...", 3)))
+		return 0;
+	for (e = s + 3; e < end && *e != '\n'; e++)
+		if (*e != ' ' && *e != '\t' && *e != '\r')
+			return 0;
+	return 1;
+}
+
+/*
+ * Splits a content file into YAML front matter (between "---" lines)
+ * and body, and parses the front matter into fm->meta.  The front
+ * matter must be a map.  Returns 1, or 0 after diagnosing.
+ */
+int
+fm_read(struct pool *pool, const char *file, const char *text, size_t len,
+    struct fm *fm)
+{
+	const char *end = text + len, *s, *yaml, *nl;
+	struct pos p = { file, 1, 1 };
+	int line = 1;
+
+	memset(fm, 0, sizeof(*fm));
+	if (memchr(text, '\0', len) != NULL) {
+		diag_err(&p, "file contains a NUL byte");
+		return 0;
+	}
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+		text += 3;	/* byte order mark */
+	if (!(end - text >= 3 && strncmp(text, "---", 3) == 0 &&
+	    S_is_fence(text, end))) {
+		fm->meta = val_new(pool, V_MAP, &p);
+		fm->body = text;
+		fm->bodylen = (size_t)(end - text);
+		fm->body_line = 1;
+		return 1;
+	}
+	nl = memchr(text, '\n', (size_t)(end - text));
+	yaml = nl == NULL ? end : nl + 1;
+	line = 2;
+	for (s = yaml; s < end; line++) {
+		if (S_is_fence(s, end) && s[0] == '-')
+			break;
+		if (S_is_fence(s, end) && s[0] == '.')
+			break;
+		nl = memchr(s, '\n', (size_t)(end - s));
+		s = nl == NULL ? end : nl + 1;
+	}
+	if (s >= end) {
+		diag_err(&p, "front matter is not closed by a '---' line");
+		return 0;
+	}
+	if (!yaml_read(pool, file, yaml, (size_t)(s - yaml), 1, &fm->meta))
+		return 0;
+	if (fm->meta->type != V_MAP) {
+		p.line = fm->meta->pos.line ? fm->meta->pos.line : 2;
+		p.col = fm->meta->pos.col ? fm->meta->pos.col : 1;
+		diag_err(&p, "front matter must be a map of keys, not a %s",
+		    vtype_name(fm->meta->type));
+		return 0;
+	}
+	nl = memchr(s, '\n', (size_t)(end - s));
+	fm->body = nl == NULL ? end : nl + 1;
+	fm->bodylen = (size_t)(end - fm->body);
+	fm->body_line = line + 1;
+	return 1;
+}

@@ -1,0 +1,670 @@
+/*
+ * load.c: reads content/ (site.yml and the Markdown files) into the
+ * site model, checking every key's type as it goes.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rally.h"
+#include "extern.h"
+
+/* Names that pages may not take: they are the site's own sections. */
+static const char *const S_reserved[] = {
+	"areas", "events", "press", "orgs", "tags", "assets", "print",
+	"downloads", "404", "index", "feed", "sitemap", "robots", NULL
+};
+
+static struct pos
+S_mappos(const struct val *map, const char *file)
+{
+	struct pos p = map->pos;
+
+	if (p.file == NULL) {
+		p.file = file;
+		p.line = 1;
+		p.col = 1;
+	}
+	return p;
+}
+
+/*
+ * The text of key in map: NULL when absent (an error if required) or
+ * of the wrong type (always an error).  Numbers written plainly in YAML
+ * are text too.
+ */
+const char *
+load_str(struct site *site, const struct val *map, const char *key,
+    int required, const char *file)
+{
+	struct val *v = map_get(map, key);
+	struct pos p;
+
+	if (v == NULL || v->type == V_NULL) {
+		if (required) {
+			p = S_mappos(map, file);
+			diag_err(&p, "missing required key '%s'", key);
+			site->nerr++;
+		}
+		return NULL;
+	}
+	if (v->type != V_STR) {
+		diag_err(&v->pos, "'%s' must be text, not a %s", key,
+		    vtype_name(v->type));
+		site->nerr++;
+		return NULL;
+	}
+	return v->s;
+}
+
+/* A boolean key; absent gives 0. */
+static int
+S_bool(struct site *site, const struct val *map, const char *key)
+{
+	struct val *v = map_get(map, key);
+
+	if (v == NULL || v->type == V_NULL)
+		return 0;
+	if (v->type != V_BOOL) {
+		diag_err(&v->pos, "'%s' must be true or false", key);
+		site->nerr++;
+		return 0;
+	}
+	return (int)v->n;
+}
+
+/* A list of text; a single text is taken as a list of one. */
+static struct val *
+S_strlist(struct site *site, struct val *map, const char *key)
+{
+	struct val *v = map_get(map, key), *l;
+	size_t i;
+
+	if (v == NULL || v->type == V_NULL)
+		return NULL;
+	if (v->type == V_STR) {
+		l = val_new(&site->pool, V_LIST, &v->pos);
+		list_push(l, v);
+		return l;
+	}
+	if (v->type != V_LIST) {
+		diag_err(&v->pos, "'%s' must be a list, not a %s", key,
+		    vtype_name(v->type));
+		site->nerr++;
+		return NULL;
+	}
+	for (i = 0; i < v->len; i++)
+		if (v->items[i]->type != V_STR) {
+			diag_err(&v->items[i]->pos, "'%s' must list text, "
+			    "not a %s", key, vtype_name(v->items[i]->type));
+			site->nerr++;
+			return NULL;
+		}
+	return v;
+}
+
+static int
+S_color(struct site *site, const struct val *map, const char *key,
+    int required, const char *file)
+{
+	const char *s = load_str(site, map, key, required, file);
+	size_t i;
+
+	if (s == NULL)
+		return !required;
+	if (strlen(s) != 7 || s[0] != '#')
+		goto bad;
+	for (i = 1; i < 7; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+		    ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f')))
+			goto bad;
+	return 1;
+bad:
+	diag_err(&map_get(map, key)->pos, "'%s' must be a colour written "
+	    "#rrggbb, not '%s'", key, s);
+	site->nerr++;
+	return 0;
+}
+
+/* A file under assets/ named in content: must exist inside the root. */
+static void
+S_asset(struct site *site, struct val *map, const char *key,
+    const char *file)
+{
+	const char *s = load_str(site, map, key, 0, file);
+	struct val *v;
+	char *full;
+
+	if (s == NULL)
+		return;
+	v = map_get(map, key);
+	if (strncmp(s, "assets/", 7) != 0 || !path_is_safe(s)) {
+		diag_err(&v->pos, "'%s' must be a path under assets/, "
+		    "such as assets/logos/x.svg, not '%s'", key, s);
+		site->nerr++;
+		return;
+	}
+	if ((full = path_in_root(site, s)) == NULL) {
+		diag_err(&v->pos, "'%s': %s does not exist inside the "
+		    "campaign", key, s);
+		site->nerr++;
+		return;
+	}
+	free(full);
+	/* Templates get the site URL of the file (assets/ is copied). */
+	full = xasprintf("%s_url", key);
+	map_set(map, full, val_strn(&site->pool,
+	    xasprintf("%s/%s", site->base_path, s), NULL));
+	free(full);
+}
+
+/* A link to another site: http or https only. */
+static void
+S_weburl(struct site *site, const struct val *map, const char *key,
+    const char *file)
+{
+	const char *s = load_str(site, map, key, 0, file);
+
+	if (s != NULL && strncmp(s, "https://", 8) != 0 &&
+	    strncmp(s, "http://", 7) != 0) {
+		diag_err(&map_get(map, key)->pos, "'%s' must be a web "
+		    "address starting with https:// or http://", key);
+		site->nerr++;
+	}
+}
+
+static int
+S_cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted .md names of a directory; missing directory: none. */
+static char **
+S_list(struct site *site, const char *rel, size_t *n, int required)
+{
+	char *dir = xasprintf("%s/%s", site->root, rel), **v = NULL;
+	struct dirent *de;
+	struct pos p = { NULL, 0, 0 };
+	size_t len;
+	DIR *d;
+
+	*n = 0;
+	if ((d = opendir(dir)) == NULL) {
+		if (required || errno != ENOENT) {
+			p.file = rel;
+			diag_err(&p, "cannot read directory: %s",
+			    strerror(errno));
+			site->nerr++;
+		}
+		free(dir);
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 4 ||
+		    strcmp(de->d_name + len - 3, ".md") != 0)
+			continue;
+		v = xrealloc(v, (*n + 1) * sizeof(*v));
+		v[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	free(dir);
+	if (*n > 1)
+		qsort(v, *n, sizeof(*v), S_cmpstr);
+	return v;
+}
+
+static struct doc *
+S_doc_new(struct site *site, enum kind k, const char *path)
+{
+	struct doc *d = xcalloc(1, sizeof(*d));
+
+	d->kind = k;
+	d->path = xstrdup(path);
+	site->docs = xrealloc(site->docs,
+	    (site->ndocs + 1) * sizeof(*site->docs));
+	site->docs[site->ndocs++] = d;
+	return d;
+}
+
+/* Reads one Markdown file: front matter, common keys, body. */
+static struct doc *
+S_read_md(struct site *site, enum kind k, const char *rel, const char *name)
+{
+	struct buf b = { NULL, 0, 0 };
+	struct fm fm;
+	struct doc *d;
+	struct val *meta;
+	const char *slug, *s;
+	char *full, *stem;
+	struct pos p = { NULL, 0, 0 };
+	int ok;
+
+	d = S_doc_new(site, k, rel);
+	p.file = d->path;
+	if ((full = path_in_root(site, rel)) == NULL) {
+		diag_err(&p, "file is a link to outside the campaign");
+		site->nerr++;
+		return NULL;
+	}
+	ok = file_read(full, &b, &p);
+	free(full);
+	if (!ok) {
+		site->nerr++;
+		buf_free(&b);
+		return NULL;
+	}
+	if (!fm_read(&site->pool, d->path, b.data, b.len, &fm)) {
+		site->nerr++;
+		buf_free(&b);
+		return NULL;
+	}
+	meta = d->v = fm.meta;
+	if (meta->pos.file == NULL) {
+		meta->pos.file = d->path;
+		meta->pos.line = 1;
+		meta->pos.col = 1;
+	}
+	d->body_line = fm.body_line;
+	d->draft = S_bool(site, meta, "draft");
+
+	stem = xstrndup(name, strlen(name) - 3);
+	slug = load_str(site, meta, "slug", 0, d->path);
+	if (slug != NULL && !slug_valid(slug)) {
+		diag_err(&map_get(meta, "slug")->pos, "slug '%s' must be "
+		    "lower-case letters, digits and dashes", slug);
+		site->nerr++;
+		slug = NULL;
+	}
+	if (slug == NULL && !slug_valid(stem) && k != K_HOME) {
+		p.line = 0;
+		diag_err(&p, "file name '%s' is not a valid slug: use "
+		    "lower-case letters, digits and dashes, or set 'slug'",
+		    name);
+		site->nerr++;
+	}
+	d->slug = xstrdup(slug != NULL ? slug : stem);
+	free(stem);
+
+	load_str(site, meta, "description", 0, d->path);
+	load_str(site, meta, "lang", 0, d->path);
+	if ((s = load_str(site, meta, "layout", 0, d->path)) != NULL) {
+		if (!slug_valid(s)) {
+			diag_err(&map_get(meta, "layout")->pos, "layout "
+			    "'%s' is not a template name", s);
+			site->nerr++;
+		} else
+			d->layout = xstrdup(s);
+	}
+	S_strlist(site, meta, "tags");
+
+	d->holder = xmlNewDoc(BAD_CAST "1.0");
+	if (!md_render(fm.body, fm.bodylen, d->holder, d->path,
+	    fm.body_line - 1, site->raw_html, site->base_path))
+		site->nerr++;
+	map_set(meta, "body", val_new(&site->pool, V_NODES, NULL));
+	map_get(meta, "body")->nodes =
+	    xmlDocGetRootElement(d->holder)->children;
+	buf_free(&b);
+	return d;
+}
+
+static void
+S_dated(struct site *site, struct doc *d)
+{
+	const char *s = load_str(site, d->v, "date", 1, d->path);
+
+	if (s != NULL && !date_parse(s, &d->date)) {
+		diag_err(&map_get(d->v, "date")->pos, "bad date '%s': "
+		    "write YYYY-MM-DD, a day that exists", s);
+		site->nerr++;
+	}
+}
+
+static void
+S_area(struct site *site, struct doc *d)
+{
+	struct val *msgs, *m;
+	size_t i;
+
+	load_str(site, d->v, "title", 1, d->path);
+	load_str(site, d->v, "headline", 1, d->path);
+	S_color(site, d->v, "color", 1, d->path);
+	S_asset(site, d->v, "icon", d->path);
+	load_str(site, d->v, "order", 0, d->path);
+	msgs = map_get(d->v, "messages");
+	if (msgs == NULL || msgs->type != V_LIST || msgs->len == 0) {
+		struct pos p = msgs != NULL ? msgs->pos :
+		    S_mappos(d->v, d->path);
+
+		diag_err(&p, "'messages' must be a list of one or more "
+		    "{headline, text}");
+		site->nerr++;
+		return;
+	}
+	for (i = 0; i < msgs->len; i++) {
+		m = msgs->items[i];
+		if (m->type != V_MAP) {
+			diag_err(&m->pos, "a message must be a map with "
+			    "'headline' and 'text'");
+			site->nerr++;
+			continue;
+		}
+		load_str(site, m, "headline", 1, d->path);
+		load_str(site, m, "text", 1, d->path);
+		map_set(m, "number", val_num(&site->pool, (long)i + 1));
+	}
+}
+
+static void
+S_event(struct site *site, struct doc *d)
+{
+	const char *s;
+	int t0 = -1, t1;
+
+	load_str(site, d->v, "title", 1, d->path);
+	S_dated(site, d);
+	if ((s = load_str(site, d->v, "time", 0, d->path)) != NULL &&
+	    (t0 = time_parse(s)) < 0) {
+		diag_err(&map_get(d->v, "time")->pos, "bad time '%s': "
+		    "write HH:MM, 24-hour", s);
+		site->nerr++;
+	}
+	if ((s = load_str(site, d->v, "end", 0, d->path)) != NULL) {
+		if ((t1 = time_parse(s)) < 0) {
+			diag_err(&map_get(d->v, "end")->pos, "bad end time "
+			    "'%s': write HH:MM, 24-hour", s);
+			site->nerr++;
+		} else if (t0 >= 0 && t1 <= t0) {
+			diag_err(&map_get(d->v, "end")->pos, "event ends "
+			    "(%s) before it begins", s);
+			site->nerr++;
+		}
+	}
+	load_str(site, d->v, "place", 0, d->path);
+	load_str(site, d->v, "address", 0, d->path);
+	load_str(site, d->v, "area", 0, d->path);
+	load_str(site, d->v, "kind", 0, d->path);
+	load_str(site, d->v, "org", 0, d->path);
+}
+
+static void
+S_press(struct site *site, struct doc *d)
+{
+	load_str(site, d->v, "title", 1, d->path);
+	S_dated(site, d);
+	load_str(site, d->v, "area", 0, d->path);
+	load_str(site, d->v, "summary", 0, d->path);
+}
+
+static void
+S_org(struct site *site, struct doc *d)
+{
+	const char *name = load_str(site, d->v, "name", 1, d->path);
+
+	if (name != NULL && map_get(d->v, "title") == NULL)
+		map_set_str(&site->pool, d->v, "title", name);
+	S_asset(site, d->v, "logo", d->path);
+	S_strlist(site, d->v, "areas");
+	S_weburl(site, d->v, "url", d->path);
+	load_str(site, d->v, "contact", 0, d->path);
+	S_color(site, d->v, "color", 0, d->path);
+}
+
+static void
+S_dir(struct site *site, const char *sub, enum kind k)
+{
+	char **names, *rel;
+	struct doc *d;
+	size_t n, i;
+
+	names = S_list(site, sub, &n, 0);
+	for (i = 0; i < n; i++) {
+		rel = xasprintf("%s/%s", sub, names[i]);
+		d = S_read_md(site, k, rel, names[i]);
+		free(rel);
+		if (d != NULL) {
+			switch (k) {
+			case K_AREA: S_area(site, d); break;
+			case K_EVENT: S_event(site, d); break;
+			case K_PRESS: S_press(site, d); break;
+			case K_ORG: S_org(site, d); break;
+			default:
+				load_str(site, d->v, "title", 1, d->path);
+				break;
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void
+S_site_yml(struct site *site)
+{
+	const char *file = "content/site.yml", *s;
+	struct buf b = { NULL, 0, 0 };
+	struct pos p = { file, 0, 0 };
+	struct val *v, *mdv;
+	char *full;
+
+	if ((full = path_in_root(site, file)) == NULL) {
+		diag_err(&p, "missing: every campaign needs content/site.yml");
+		site->nerr++;
+		site->v = val_new(&site->pool, V_MAP, &p);
+		return;
+	}
+	if (!file_read(full, &b, &p) ||
+	    !yaml_read(&site->pool, file, b.data, b.len, 0, &site->v)) {
+		site->nerr++;
+		site->v = val_new(&site->pool, V_MAP, &p);
+		free(full);
+		buf_free(&b);
+		return;
+	}
+	free(full);
+	buf_free(&b);
+	v = site->v;
+	if (v->type != V_MAP) {
+		diag_err(&v->pos, "site.yml must be a map of keys");
+		site->nerr++;
+		site->v = val_new(&site->pool, V_MAP, &p);
+		return;
+	}
+	if (v->pos.file == NULL) {
+		v->pos.file = file;
+		v->pos.line = 1;
+	}
+	load_str(site, v, "title", 1, file);
+	load_str(site, v, "tagline", 0, file);
+	load_str(site, v, "hashtag", 0, file);
+	S_strlist(site, v, "slogans");
+	s = load_str(site, v, "base_url", 1, file);
+	if (s != NULL && strncmp(s, "https://", 8) != 0 &&
+	    strncmp(s, "http://", 7) != 0) {
+		diag_err(&map_get(v, "base_url")->pos, "base_url must "
+		    "start with https:// or http://");
+		site->nerr++;
+		s = NULL;
+	}
+	site->base_url = xstrdup(s != NULL ? s : "http://localhost");
+	while (strlen(site->base_url) > 8 &&
+	    site->base_url[strlen(site->base_url) - 1] == '/')
+		site->base_url[strlen(site->base_url) - 1] = '\0';
+	/* A site may live below a path: https://example.org/kampagne */
+	s = strchr(strstr(site->base_url, "://") + 3, '/');
+	site->base_path = xstrdup(s != NULL ? s : "");
+	S_asset(site, v, "logo", file);
+	s = load_str(site, v, "language", 0, file);
+	if (s != NULL && (strlen(s) < 2 || strlen(s) > 12)) {
+		diag_err(&map_get(v, "language")->pos, "language must be a "
+		    "code such as da, nb or en");
+		site->nerr++;
+		s = NULL;
+	}
+	site->lang = xstrdup(s != NULL ? s : "da");
+	if ((mdv = map_get(v, "markdown")) != NULL) {
+		if (mdv->type != V_MAP) {
+			diag_err(&mdv->pos, "'markdown' must be a map");
+			site->nerr++;
+		} else
+			site->raw_html = S_bool(site, mdv, "raw_html");
+	}
+	if ((mdv = map_get(v, "social")) != NULL) {
+		size_t i;
+
+		if (mdv->type != V_LIST) {
+			diag_err(&mdv->pos, "'social' must be a list of "
+			    "{name, url}");
+			site->nerr++;
+		} else
+			for (i = 0; i < mdv->len; i++) {
+				if (mdv->items[i]->type != V_MAP) {
+					diag_err(&mdv->items[i]->pos, "a "
+					    "social link must be a map with "
+					    "'name' and 'url'");
+					site->nerr++;
+					continue;
+				}
+				load_str(site, mdv->items[i], "name", 1, file);
+				S_weburl(site, mdv->items[i], "url", file);
+			}
+	}
+	if ((mdv = map_get(v, "contact")) != NULL && mdv->type != V_MAP &&
+	    mdv->type != V_STR) {
+		diag_err(&mdv->pos, "'contact' must be a map or text");
+		site->nerr++;
+	}
+}
+
+/* Checks page slugs against each other and against the site's sections. */
+static void
+S_slugs(struct site *site)
+{
+	size_t i, j;
+	struct pos p = { NULL, 0, 0 };
+
+	for (i = 0; i < site->ndocs; i++) {
+		struct doc *a = site->docs[i];
+
+		p.file = a->path;
+		if (a->kind == K_PAGE)
+			for (j = 0; S_reserved[j] != NULL; j++)
+				if (strcmp(a->slug, S_reserved[j]) == 0) {
+					diag_err(&p, "page name '%s' is "
+					    "taken by the site's own %s/",
+					    a->slug, a->slug);
+					site->nerr++;
+				}
+		for (j = 0; j < i; j++) {
+			struct doc *b = site->docs[j];
+
+			if (a->kind == b->kind && a->kind != K_HOME &&
+			    strcmp(a->slug, b->slug) == 0) {
+				diag_err(&p, "slug '%s' is already used by "
+				    "%s", a->slug, b->path);
+				site->nerr++;
+			}
+		}
+	}
+}
+
+/* Drops drafts (unless --drafts) once their errors have been found. */
+static void
+S_drafts(struct site *site)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < site->ndocs; i++) {
+		if (site->docs[i]->draft && !site->drafts) {
+			doc_free(site->docs[i]);
+			continue;
+		}
+		site->docs[n++] = site->docs[i];
+	}
+	site->ndocs = n;
+}
+
+/*
+ * Loads the campaign under site->root.  Returns 1, or 0 when any
+ * content error was found (each one reported).
+ */
+int
+load_site(struct site *site)
+{
+	char **names;
+	size_t n, i;
+	char *rel;
+	struct pos p = { "content", 0, 0 };
+	struct stat st;
+
+	rel = xasprintf("%s/content", site->root);
+	if (stat(rel, &st) == -1 || !S_ISDIR(st.st_mode)) {
+		diag_err(&p, "no content/ directory in %s", site->root);
+		free(rel);
+		site->nerr++;
+		return 0;
+	}
+	free(rel);
+	S_site_yml(site);
+	names = S_list(site, "content", &n, 1);
+	for (i = 0; i < n; i++) {
+		enum kind k = strcmp(names[i], "index.md") == 0 ?
+		    K_HOME : K_PAGE;
+		struct doc *d;
+
+		rel = xasprintf("content/%s", names[i]);
+		d = S_read_md(site, k, rel, names[i]);
+		if (d != NULL && k == K_PAGE)
+			load_str(site, d->v, "title", 1, d->path);
+		free(rel);
+		free(names[i]);
+	}
+	free(names);
+	S_dir(site, "content/areas", K_AREA);
+	S_dir(site, "content/events", K_EVENT);
+	S_dir(site, "content/press", K_PRESS);
+	S_dir(site, "content/orgs", K_ORG);
+	S_slugs(site);
+	S_drafts(site);
+	if (site->nerr == 0)
+		model_link(site);
+	return site->nerr == 0;
+}
+
+void
+doc_free(struct doc *d)
+{
+	if (d == NULL)
+		return;
+	free(d->path);
+	free(d->slug);
+	free(d->url);
+	free(d->out);
+	free(d->layout);
+	if (d->holder != NULL)
+		xmlFreeDoc(d->holder);
+	free(d);
+}
+
+void
+site_free(struct site *site)
+{
+	size_t i;
+
+	for (i = 0; i < site->ndocs; i++)
+		doc_free(site->docs[i]);
+	free(site->docs);
+	pool_free(&site->pool);
+	free(site->root);
+	free(site->rroot);
+	free(site->lang);
+	free(site->base_url);
+	free(site->base_path);
+}

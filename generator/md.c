@@ -1,0 +1,383 @@
+/*
+ * md.c: Markdown to libxml2 nodes, built from cmark's AST so that the
+ * body is grafted into templates as a tree and never re-parsed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmark.h>
+#include <libxml/HTMLparser.h>
+
+#include "rally.h"
+#include "extern.h"
+
+struct mdctx {
+	xmlDocPtr	 doc;
+	const char	*file;
+	int		 line_off;
+	int		 shift;		/* added to heading levels */
+	const char	*base_path;	/* prefixed to "/..." links */
+	int		 failed;
+};
+
+static void
+S_pos(const struct mdctx *c, cmark_node *n, struct pos *p)
+{
+	p->file = c->file;
+	p->line = cmark_node_get_start_line(n) + c->line_off;
+	p->col = cmark_node_get_start_column(n);
+}
+
+static xmlNodePtr
+S_elem(struct mdctx *c, xmlNodePtr parent, const char *name)
+{
+	xmlNodePtr e = xmlNewDocNode(c->doc, NULL, BAD_CAST name, NULL);
+
+	xmlAddChild(parent, e);
+	return e;
+}
+
+static void
+S_text(struct mdctx *c, xmlNodePtr parent, const char *s)
+{
+	if (s != NULL && *s != '\0')
+		xmlAddChild(parent, xmlNewDocText(c->doc, BAD_CAST s));
+}
+
+/* Text content of a node's children, for an image's alt text. */
+static void
+S_plain(cmark_node *n, struct buf *b)
+{
+	cmark_node *k;
+
+	for (k = cmark_node_first_child(n); k != NULL;
+	    k = cmark_node_next(k)) {
+		switch (cmark_node_get_type(k)) {
+		case CMARK_NODE_TEXT:
+		case CMARK_NODE_CODE:
+			buf_puts(b, cmark_node_get_literal(k));
+			break;
+		case CMARK_NODE_SOFTBREAK:
+		case CMARK_NODE_LINEBREAK:
+			buf_putc(b, ' ');
+			break;
+		default:
+			S_plain(k, b);
+			break;
+		}
+	}
+}
+
+static int
+S_url(struct mdctx *c, cmark_node *n, const char *url)
+{
+	struct pos p;
+
+	if (url_is_safe(url))
+		return 1;
+	S_pos(c, n, &p);
+	diag_err(&p, "unsafe URL '%.60s': only http, https, mailto, tel "
+	    "and relative links are allowed", url);
+	c->failed = 1;
+	return 0;
+}
+
+/* A link from the site root ("/om/") follows the site to its base path. */
+static void
+S_href(struct mdctx *c, xmlNodePtr e, const char *attr, const char *url)
+{
+	char *u;
+
+	if (url[0] == '/' && url[1] != '/' && *c->base_path != '\0') {
+		u = xasprintf("%s%s", c->base_path, url);
+		xmlNewProp(e, BAD_CAST attr, BAD_CAST u);
+		free(u);
+	} else
+		xmlNewProp(e, BAD_CAST attr, BAD_CAST url);
+}
+
+/* Leaf nodes: no EXIT event. */
+static void
+S_leaf(struct mdctx *c, cmark_node *n, xmlNodePtr parent)
+{
+	xmlNodePtr e, code;
+	const char *info;
+	char *lang;
+	size_t k;
+
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_TEXT:
+		S_text(c, parent, cmark_node_get_literal(n));
+		break;
+	case CMARK_NODE_SOFTBREAK:
+		S_text(c, parent, "\n");
+		break;
+	case CMARK_NODE_LINEBREAK:
+		S_elem(c, parent, "br");
+		break;
+	case CMARK_NODE_CODE:
+		e = S_elem(c, parent, "code");
+		S_text(c, e, cmark_node_get_literal(n));
+		break;
+	case CMARK_NODE_THEMATIC_BREAK:
+		S_elem(c, parent, "hr");
+		break;
+	case CMARK_NODE_CODE_BLOCK:
+		e = S_elem(c, parent, "pre");
+		code = S_elem(c, e, "code");
+		info = cmark_node_get_fence_info(n);
+		if (info != NULL && *info != '\0') {
+			for (k = 0; info[k] != '\0' && info[k] != ' '; k++)
+				continue;
+			lang = xasprintf("language-%.*s", (int)k, info);
+			xmlNewProp(code, BAD_CAST "class", BAD_CAST lang);
+			free(lang);
+		}
+		S_text(c, code, cmark_node_get_literal(n));
+		break;
+	case CMARK_NODE_HTML_BLOCK:
+	case CMARK_NODE_HTML_INLINE:
+		/* Raw HTML is off: left out, as cmark's safe mode does. */
+		break;
+	default:
+		break;
+	}
+}
+
+static const char *
+S_block_name(struct mdctx *c, cmark_node *n, char *h)
+{
+	int level;
+
+	switch (cmark_node_get_type(n)) {
+	case CMARK_NODE_BLOCK_QUOTE: return "blockquote";
+	case CMARK_NODE_LIST:
+		return cmark_node_get_list_type(n) == CMARK_ORDERED_LIST ?
+		    "ol" : "ul";
+	case CMARK_NODE_ITEM: return "li";
+	case CMARK_NODE_PARAGRAPH: return "p";
+	case CMARK_NODE_EMPH: return "em";
+	case CMARK_NODE_STRONG: return "strong";
+	case CMARK_NODE_LINK: return "a";
+	case CMARK_NODE_IMAGE: return "img";
+	case CMARK_NODE_HEADING:
+		level = cmark_node_get_heading_level(n) + c->shift;
+		if (level > 6)
+			level = 6;
+		h[0] = 'h';
+		h[1] = (char)('0' + level);
+		h[2] = '\0';
+		return h;
+	default:
+		return NULL;
+	}
+}
+
+static int
+S_min_heading(cmark_node *root)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	int min = 7, l;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+
+		if (ev == CMARK_EVENT_ENTER &&
+		    cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+		    (l = cmark_node_get_heading_level(n)) < min)
+			min = l;
+	}
+	cmark_iter_free(it);
+	return min;
+}
+
+/* Builds the tree below parent from cmark's AST. */
+static void
+S_tree(struct mdctx *c, cmark_node *root, xmlNodePtr parent)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	xmlNodePtr cur = parent, e;
+	const char *name, *url, *title;
+	struct buf alt = { NULL, 0, 0 };
+	struct pos p;
+	char h[12];
+	int depth = 0, start;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+
+		if (n == root)
+			continue;
+		if (ev == CMARK_EVENT_EXIT) {
+			if (cur != parent)
+				cur = cur->parent;
+			depth--;
+			continue;
+		}
+		name = S_block_name(c, n, h);
+		if (name == NULL) {
+			S_leaf(c, n, cur);
+			continue;
+		}
+		if (++depth > LIMIT_NESTING) {
+			S_pos(c, n, &p);
+			diag_err(&p, "Markdown nested deeper than %d levels",
+			    LIMIT_NESTING);
+			c->failed = 1;
+			break;
+		}
+		e = S_elem(c, cur, name);
+		switch (cmark_node_get_type(n)) {
+		case CMARK_NODE_LIST:
+			start = cmark_node_get_list_start(n);
+			if (strcmp(name, "ol") == 0 && start != 1) {
+				snprintf(h, sizeof(h), "%d", start % 1000);
+				xmlNewProp(e, BAD_CAST "start", BAD_CAST h);
+			}
+			break;
+		case CMARK_NODE_LINK:
+			url = cmark_node_get_url(n);
+			title = cmark_node_get_title(n);
+			if (url != NULL && S_url(c, n, url))
+				S_href(c, e, "href", url);
+			if (title != NULL && *title != '\0')
+				xmlNewProp(e, BAD_CAST "title", BAD_CAST title);
+			break;
+		case CMARK_NODE_IMAGE:
+			url = cmark_node_get_url(n);
+			if (url != NULL && S_url(c, n, url))
+				S_href(c, e, "src", url);
+			alt.len = 0;
+			buf_puts(&alt, "");
+			S_plain(n, &alt);
+			xmlNewProp(e, BAD_CAST "alt", BAD_CAST alt.data);
+			title = cmark_node_get_title(n);
+			if (title != NULL && *title != '\0')
+				xmlNewProp(e, BAD_CAST "title", BAD_CAST title);
+			/* The alt text replaces the children. */
+			cmark_iter_reset(it, n, CMARK_EVENT_EXIT);
+			depth--;
+			continue;
+		default:
+			break;
+		}
+		cur = e;
+	}
+	buf_free(&alt);
+	cmark_iter_free(it);
+}
+
+static const char *const S_bad_elems[] = {
+	"script", "style", "iframe", "object", "embed", "form", "base",
+	"meta", "link", "frame", "frameset", "applet", NULL
+};
+
+/* Raw HTML that the site allowed still loses scripts and handlers. */
+static void
+S_sanitize(xmlNodePtr n)
+{
+	xmlNodePtr next;
+	xmlAttrPtr a, an;
+	xmlChar *v;
+	int i, bad;
+
+	for (; n != NULL; n = next) {
+		next = n->next;
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (bad = 0, i = 0; S_bad_elems[i] != NULL; i++)
+			if (xmlStrcasecmp(n->name, BAD_CAST S_bad_elems[i])
+			    == 0)
+				bad = 1;
+		if (bad) {
+			xmlUnlinkNode(n);
+			xmlFreeNode(n);
+			continue;
+		}
+		for (a = n->properties; a != NULL; a = an) {
+			an = a->next;
+			v = xmlNodeGetContent((xmlNodePtr)a);
+			if (xmlStrncasecmp(a->name, BAD_CAST "on", 2) == 0 ||
+			    (v != NULL && !url_is_safe((const char *)v) &&
+			    (!xmlStrcasecmp(a->name, BAD_CAST "href") ||
+			    !xmlStrcasecmp(a->name, BAD_CAST "src") ||
+			    !xmlStrcasecmp(a->name, BAD_CAST "action") ||
+			    !xmlStrcasecmp(a->name, BAD_CAST "formaction") ||
+			    !xmlStrcasecmp(a->name, BAD_CAST "xlink:href"))))
+				xmlRemoveProp(a);
+			xmlFree(v);
+		}
+		S_sanitize(n->children);
+	}
+}
+
+/*
+ * With raw HTML allowed, cmark renders HTML and libxml2's HTML parser
+ * reads it back: the only way to keep inline tags that span nodes.
+ */
+static void
+S_raw(struct mdctx *c, cmark_node *root, xmlNodePtr parent)
+{
+	char *html = cmark_render_html(root, CMARK_OPT_UNSAFE | CMARK_OPT_SMART);
+	char *wrapped = xasprintf("<html><body>%s</body></html>", html);
+	htmlDocPtr h;
+	xmlNodePtr body, n, next;
+
+	h = htmlReadMemory(wrapped, (int)strlen(wrapped), c->file, "UTF-8",
+	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	    HTML_PARSE_NOIMPLIED);
+	free(html);
+	free(wrapped);
+	if (h == NULL)
+		return;
+	body = xmlDocGetRootElement(h);
+	if (body != NULL)
+		body = body->children;
+	while (body != NULL && (body->type != XML_ELEMENT_NODE ||
+	    xmlStrcmp(body->name, BAD_CAST "body")))
+		body = body->next;
+	if (body != NULL) {
+		S_sanitize(body->children);
+		for (n = body->children; n != NULL; n = next) {
+			next = n->next;
+			xmlAddChild(parent, xmlDocCopyNode(n, c->doc, 1));
+		}
+	}
+	xmlFreeDoc(h);
+}
+
+/*
+ * Renders Markdown text into a new element <div> that becomes the root
+ * of holder; the body is its children.  line_off: lines of the file
+ * before the body.  Returns 1, or 0 after diagnosing.
+ */
+int
+md_render(const char *text, size_t len, xmlDocPtr holder, const char *file,
+    int line_off, int raw_html, const char *base_path)
+{
+	struct mdctx c;
+	cmark_node *root;
+	xmlNodePtr div;
+	int min;
+
+	memset(&c, 0, sizeof(c));
+	c.doc = holder;
+	c.file = file;
+	c.line_off = line_off;
+	c.base_path = base_path != NULL ? base_path : "";
+	root = cmark_parse_document(text, len,
+	    CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8);
+	div = xmlNewDocNode(holder, NULL, BAD_CAST "div", NULL);
+	xmlDocSetRootElement(holder, div);
+	min = S_min_heading(root);
+	c.shift = min < 2 ? 2 - min : 0;
+	if (raw_html)
+		S_raw(&c, root, div);
+	else
+		S_tree(&c, root, div);
+	cmark_node_free(root);
+	return !c.failed;
+}

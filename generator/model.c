@@ -1,0 +1,663 @@
+/*
+ * model.c: links the loaded content into one model: URLs, references
+ * between areas, events, press releases and organisations, the sorted
+ * lists and index pages templates iterate over.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rally.h"
+#include "extern.h"
+
+/* Words of the generated pages, by language; site.yml "labels" wins. */
+static const struct {
+	const char *key, *da, *nb, *en;
+} S_labels[] = {
+	{ "areas", "Velfærdsområder", "Velferdsområder", "Welfare areas" },
+	{ "events", "Kalender", "Kalender", "Calendar" },
+	{ "press", "Presse", "Presse", "Press" },
+	{ "orgs", "Organisationer", "Organisasjoner", "Organisations" },
+	{ "tags", "Emner", "Emner", "Topics" },
+	{ "notfound", "Siden findes ikke", "Siden finnes ikke",
+	    "Page not found" },
+	{ "week", "Uge", "Uke", "Week" },
+};
+
+static const char *
+S_label(struct site *site, const char *key)
+{
+	struct val *l = map_get(site->v, "labels");
+	const char *s;
+	size_t i;
+
+	if ((s = map_str(l, key)) != NULL)
+		return s;
+	for (i = 0; i < sizeof(S_labels) / sizeof(S_labels[0]); i++)
+		if (strcmp(S_labels[i].key, key) == 0) {
+			if (strncmp(site->lang, "da", 2) == 0)
+				return S_labels[i].da;
+			if (strncmp(site->lang, "n", 1) == 0)
+				return S_labels[i].nb;
+			return S_labels[i].en;
+		}
+	return key;
+}
+
+static void
+S_set(struct site *site, struct val *m, const char *k, char *owned)
+{
+	map_set(m, k, val_strn(&site->pool, owned, NULL));
+}
+
+static struct val *
+S_list(struct site *site)
+{
+	return val_new(&site->pool, V_LIST, NULL);
+}
+
+static const char *
+S_kind_name(enum kind k)
+{
+	switch (k) {
+	case K_HOME: return "home";
+	case K_PAGE: return "page";
+	case K_AREA: return "area";
+	case K_EVENT: return "event";
+	case K_PRESS: return "press";
+	case K_ORG: return "org";
+	case K_INDEX: return "index";
+	}
+	return "page";
+}
+
+static void
+S_urls(struct site *site, struct doc *d)
+{
+	const char *dir = NULL;
+
+	switch (d->kind) {
+	case K_HOME:
+		d->url = xasprintf("%s/", site->base_path);
+		d->out = xstrdup("index.html");
+		return;
+	case K_PAGE: dir = ""; break;
+	case K_AREA: dir = "areas/"; break;
+	case K_EVENT: dir = "events/"; break;
+	case K_PRESS: dir = "press/"; break;
+	case K_ORG: dir = "orgs/"; break;
+	case K_INDEX: return;
+	}
+	d->url = xasprintf("%s/%s%s/", site->base_path, dir, d->slug);
+	d->out = xasprintf("%s%s/index.html", dir, d->slug);
+}
+
+/* First paragraph of the body, cut at a word near 155 characters. */
+static char *
+S_excerpt(const struct val *body)
+{
+	struct buf b = { NULL, 0, 0 };
+	xmlNodePtr n;
+	xmlChar *c;
+	size_t cut, i;
+
+	if (body == NULL || body->type != V_NODES)
+		return NULL;
+	for (n = body->nodes; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    xmlStrcmp(n->name, BAD_CAST "p") == 0)
+			break;
+	if (n == NULL)
+		return NULL;
+	c = xmlNodeGetContent(n);
+	buf_puts(&b, (const char *)c);
+	xmlFree(c);
+	for (i = 0; i < b.len; i++)
+		if (b.data[i] == '\n')
+			b.data[i] = ' ';
+	if (b.len > 160) {
+		for (cut = 155; cut > 60 && b.data[cut] != ' '; cut--)
+			continue;
+		b.len = cut;
+		b.data[b.len] = '\0';
+		buf_puts(&b, "…");
+	}
+	return b.data;
+}
+
+static void
+S_date_fields(struct site *site, struct doc *d)
+{
+	struct buf b = { NULL, 0, 0 };
+	int wy, w;
+
+	if (d->date.y == 0)
+		return;
+	S_set(site, d->v, "date_iso", xasprintf("%04d-%02d-%02d",
+	    d->date.y, d->date.m, d->date.d));
+	date_long(&d->date, site->lang, &b);
+	S_set(site, d->v, "date_long", xstrdup(b.data));
+	b.len = 0;
+	date_month_short(&d->date, site->lang, &b);
+	S_set(site, d->v, "month_short", xstrdup(b.data));
+	b.len = 0;
+	date_weekday_name(&d->date, site->lang, &b);
+	S_set(site, d->v, "weekday", xstrdup(b.data));
+	buf_free(&b);
+	map_set(d->v, "day", val_num(&site->pool, d->date.d));
+	map_set(d->v, "year", val_num(&site->pool, d->date.y));
+	w = date_isoweek(&d->date, &wy);
+	map_set(d->v, "week", val_num(&site->pool, w));
+	map_set(d->v, "week_year", val_num(&site->pool, wy));
+	map_set(d->v, "upcoming", val_bool(&site->pool,
+	    date_cmp(&d->date, &site->today) >= 0));
+}
+
+static struct doc *
+S_find(struct site *site, enum kind k, const char *slug)
+{
+	size_t i;
+
+	for (i = 0; i < site->ndocs; i++)
+		if (site->docs[i]->kind == k &&
+		    strcmp(site->docs[i]->slug, slug) == 0)
+			return site->docs[i];
+	return NULL;
+}
+
+/* Replaces a slug reference by the referenced page's map. */
+static struct doc *
+S_ref(struct site *site, struct doc *d, const char *key, enum kind k,
+    const char *what)
+{
+	struct val *v = map_get(d->v, key);
+	struct doc *to;
+	char *k2;
+
+	if (v == NULL || v->type != V_STR)
+		return NULL;
+	if ((to = S_find(site, k, v->s)) == NULL) {
+		diag_err(&v->pos, "unknown %s '%s': no content/%s/%s.md",
+		    what, v->s, k == K_AREA ? "areas" : "orgs", v->s);
+		site->nerr++;
+		return NULL;
+	}
+	k2 = xasprintf("%s_slug", key);
+	map_set(d->v, k2, v);
+	free(k2);
+	map_set(d->v, key, to->v);
+	return to;
+}
+
+static int
+S_by_date(const void *a, const void *b)
+{
+	const struct doc *x = *(struct doc *const *)a;
+	const struct doc *y = *(struct doc *const *)b;
+	const char *tx = map_str(x->v, "time"), *ty = map_str(y->v, "time");
+	int c = date_cmp(&x->date, &y->date);
+
+	if (c == 0 && tx != NULL && ty != NULL)
+		c = strcmp(tx, ty);
+	return c != 0 ? c : strcmp(x->slug, y->slug);
+}
+
+static int
+S_by_date_desc(const void *a, const void *b)
+{
+	return -S_by_date(a, b);
+}
+
+static int
+S_by_title(const void *a, const void *b)
+{
+	const struct doc *x = *(struct doc *const *)a;
+	const struct doc *y = *(struct doc *const *)b;
+	const char *tx = map_str(x->v, "title"), *ty = map_str(y->v, "title");
+	int c = strcmp(tx ? tx : "", ty ? ty : "");
+
+	return c != 0 ? c : strcmp(x->slug, y->slug);
+}
+
+static int
+S_by_order(const void *a, const void *b)
+{
+	const struct doc *x = *(struct doc *const *)a;
+	const struct doc *y = *(struct doc *const *)b;
+	const char *ox = map_str(x->v, "order"), *oy = map_str(y->v, "order");
+	long nx = ox ? strtol(ox, NULL, 10) : 1000;
+	long ny = oy ? strtol(oy, NULL, 10) : 1000;
+
+	if (nx != ny)
+		return nx < ny ? -1 : 1;
+	return S_by_title(a, b);
+}
+
+/* Docs of one kind, sorted, as a C array and as a list value. */
+static struct val *
+S_collect(struct site *site, enum kind k, int (*cmp)(const void *,
+    const void *), struct doc ***out, size_t *nout)
+{
+	struct doc **v = xcalloc(site->ndocs + 1, sizeof(*v));
+	struct val *l = S_list(site);
+	size_t i, n = 0;
+
+	for (i = 0; i < site->ndocs; i++)
+		if (site->docs[i]->kind == k)
+			v[n++] = site->docs[i];
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp);
+	for (i = 0; i < n; i++)
+		list_push(l, v[i]->v);
+	if (out != NULL) {
+		*out = v;
+		*nout = n;
+	} else
+		free(v);
+	return l;
+}
+
+static struct doc *
+S_index(struct site *site, const char *out, const char *url,
+    const char *layout, const char *title)
+{
+	struct doc *d = xcalloc(1, sizeof(*d));
+
+	d->kind = K_INDEX;
+	d->path = xstrdup(layout);
+	d->slug = xstrdup(layout);
+	d->out = xstrdup(out);
+	d->url = xasprintf("%s%s", site->base_path, url);
+	d->layout = xstrdup(layout);
+	d->v = val_new(&site->pool, V_MAP, NULL);
+	map_set_str(&site->pool, d->v, "title", title);
+	site->docs = xrealloc(site->docs,
+	    (site->ndocs + 1) * sizeof(*site->docs));
+	site->docs[site->ndocs++] = d;
+	return d;
+}
+
+/* The tags of every page: /tags/<slug>/ lists the pages of a tag. */
+static void
+S_tags(struct site *site, struct val *tagsv)
+{
+	size_t i, j, k, ndocs = site->ndocs;
+	struct val *tags, *t, *list, *pages;
+	struct doc *d;
+	char *slug;
+
+	for (i = 0; i < ndocs; i++) {
+		d = site->docs[i];
+		if (d->kind == K_INDEX ||
+		    (tags = map_get(d->v, "tags")) == NULL ||
+		    tags->type != V_LIST)
+			continue;
+		list = S_list(site);
+		for (j = 0; j < tags->len; j++) {
+			slug = slugify(tags->items[j]->s);
+			if (*slug == '\0') {
+				diag_err(&tags->items[j]->pos, "tag '%s' "
+				    "has no letters or digits",
+				    tags->items[j]->s);
+				site->nerr++;
+				free(slug);
+				continue;
+			}
+			for (k = 0, t = NULL; k < tagsv->len; k++)
+				if (strcmp(map_str(tagsv->items[k], "slug"),
+				    slug) == 0)
+					t = tagsv->items[k];
+			if (t == NULL) {
+				t = val_new(&site->pool, V_MAP, NULL);
+				map_set(t, "name", tags->items[j]);
+				map_set_str(&site->pool, t, "slug", slug);
+				S_set(site, t, "url", xasprintf("%s/tags/%s/",
+				    site->base_path, slug));
+				map_set(t, "pages", S_list(site));
+				list_push(tagsv, t);
+			}
+			free(slug);
+			pages = map_get(t, "pages");
+			if (pages->len == 0 ||
+			    pages->items[pages->len - 1] != d->v)
+				list_push(pages, d->v);
+			list_push(list, t);
+		}
+		map_set(d->v, "tag_list", list);
+	}
+	for (k = 0; k < tagsv->len; k++) {
+		t = tagsv->items[k];
+		d = S_index(site, "", "", "tag", map_get(t, "name")->s);
+		free(d->out);
+		free(d->url);
+		d->out = xasprintf("tags/%s/index.html", map_str(t, "slug"));
+		d->url = xstrdup(map_str(t, "url"));
+		map_set(d->v, "tag", t);
+		map_set_str(&site->pool, d->v, "url", d->url);
+		S_set(site, d->v, "abs_url", xasprintf("%s%s", site->base_url,
+		    d->url + strlen(site->base_path)));
+		map_set_str(&site->pool, d->v, "kind_of_page", "index");
+		map_set(d->v, "pages", map_get(t, "pages"));
+		map_set(t, "count", val_num(&site->pool,
+		    (long)map_get(t, "pages")->len));
+	}
+}
+
+/* "Sosu-klubben Amager" -> "SA": a mark for organisations without a logo. */
+static char *
+S_initials(const char *name)
+{
+	struct buf b = { NULL, 0, 0 };
+	const char *s;
+	size_t n;
+	int words = 0, start = 1;
+
+	buf_puts(&b, "");
+	for (s = name != NULL ? name : ""; *s != '\0' && words < 3; s++) {
+		if (*s == ' ' || *s == '-') {
+			start = 1;
+			continue;
+		}
+		if (!start)
+			continue;
+		start = 0;
+		n = 1;
+		while (((unsigned char)s[n] & 0xC0) == 0x80)
+			n++;
+		if (((unsigned char)*s >= 'a' && (unsigned char)*s <= 'z'))
+			buf_putc(&b, (char)(*s - 32));
+		else
+			buf_put(&b, s, n);
+		words++;
+	}
+	return b.data;
+}
+
+/* The colour a page wears: its own, or its area's. */
+static void
+S_accents(struct site *site)
+{
+	struct val *v, *area;
+	const char *c;
+	size_t i;
+
+	for (i = 0; i < site->ndocs; i++) {
+		v = site->docs[i]->v;
+		c = map_str(v, "color");
+		area = map_get(v, "area");
+		if (c == NULL && area != NULL && area->type == V_MAP)
+			c = map_str(area, "color");
+		if (c != NULL)
+			S_set(site, v, "accent_style", xasprintf("--accent:%s",
+			    c));
+	}
+}
+
+/* Events grouped by ISO week, for the calendar: "Uge 9". */
+static struct val *
+S_weeks(struct site *site, struct doc **ev, size_t n)
+{
+	struct val *weeks = S_list(site), *g = NULL;
+	long w, wy, lw = -1, lwy = -1;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		w = map_get(ev[i]->v, "week")->n;
+		wy = map_get(ev[i]->v, "week_year")->n;
+		if (g == NULL || w != lw || wy != lwy) {
+			g = val_new(&site->pool, V_MAP, NULL);
+			map_set(g, "week", val_num(&site->pool, w));
+			map_set(g, "year", val_num(&site->pool, wy));
+			S_set(site, g, "id", xasprintf("uge-%ld-%ld", wy, w));
+			map_set(g, "events", S_list(site));
+			list_push(weeks, g);
+			lw = w;
+			lwy = wy;
+		}
+		list_push(map_get(g, "events"), ev[i]->v);
+	}
+	return weeks;
+}
+
+static void
+S_nav(struct site *site)
+{
+	struct val *nav = map_get(site->v, "nav"), *def, *it;
+	static const char *const secs[] = { "areas", "events", "press",
+	    "orgs" };
+	size_t i;
+	const char *u;
+
+	if (nav != NULL) {
+		if (nav->type != V_LIST) {
+			diag_err(&nav->pos, "'nav' must be a list of "
+			    "{title, url}");
+			site->nerr++;
+			return;
+		}
+		for (i = 0; i < nav->len; i++) {
+			it = nav->items[i];
+			if (it->type != V_MAP) {
+				diag_err(&it->pos, "a nav item must be a "
+				    "map with 'title' and 'url'");
+				site->nerr++;
+				continue;
+			}
+			load_str(site, it, "title", 1, "content/site.yml");
+			u = load_str(site, it, "url", 1, "content/site.yml");
+			if (u != NULL && !url_is_safe(u)) {
+				diag_err(&map_get(it, "url")->pos, "unsafe "
+				    "URL '%s'", u);
+				site->nerr++;
+			} else if (u != NULL && u[0] == '/')
+				S_set(site, it, "url", xasprintf("%s%s",
+				    site->base_path, u));
+		}
+		return;
+	}
+	def = S_list(site);
+	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+		it = val_new(&site->pool, V_MAP, NULL);
+		map_set_str(&site->pool, it, "title", S_label(site, secs[i]));
+		S_set(site, it, "url", xasprintf("%s/%s/", site->base_path,
+		    secs[i]));
+		list_push(def, it);
+	}
+	map_set(site->v, "nav", def);
+}
+
+static struct val *
+S_first(struct site *site, struct val *l, size_t n)
+{
+	struct val *r = S_list(site);
+	size_t i;
+
+	for (i = 0; i < l->len && i < n; i++)
+		list_push(r, l->items[i]);
+	return r;
+}
+
+/*
+ * Builds the linked model once every file has loaded without error.
+ * Reports broken references.
+ */
+void
+model_link(struct site *site)
+{
+	struct doc **areas, **events, **press, **orgs, *d, *to;
+	size_t na, ne, np, no, i, j, ndocs;
+	struct val *sv = site->v, *l, *up, *past, *labels;
+	struct buf b = { NULL, 0, 0 };
+	char *ex;
+
+	labels = val_new(&site->pool, V_MAP, NULL);
+	for (i = 0; i < sizeof(S_labels) / sizeof(S_labels[0]); i++)
+		map_set_str(&site->pool, labels, S_labels[i].key,
+		    S_label(site, S_labels[i].key));
+	map_set(sv, "labels", labels);
+	map_set_str(&site->pool, sv, "lang", site->lang);
+	S_set(site, sv, "og_locale", strncmp(site->lang, "da", 2) == 0 ?
+	    xstrdup("da_DK") : strncmp(site->lang, "nb", 2) == 0 ?
+	    xstrdup("nb_NO") : strncmp(site->lang, "nn", 2) == 0 ?
+	    xstrdup("nn_NO") : strncmp(site->lang, "en", 2) == 0 ?
+	    xstrdup("en_GB") : xstrdup(site->lang));
+	map_set_str(&site->pool, sv, "base_url", site->base_url);
+	S_set(site, sv, "url", xasprintf("%s/", site->base_path));
+	S_set(site, sv, "base_path", xstrdup(site->base_path));
+	map_set(sv, "year", val_num(&site->pool, site->today.y));
+	S_set(site, sv, "generator", xstrdup("rally " RALLY_VERSION));
+	date_long(&site->today, site->lang, &b);
+	S_set(site, sv, "today_long", xstrdup(b.data));
+	buf_free(&b);
+	S_nav(site);
+
+	ndocs = site->ndocs;
+	for (i = 0; i < ndocs; i++) {
+		d = site->docs[i];
+		S_urls(site, d);
+		S_date_fields(site, d);
+		/* An organisation's own url becomes "website". */
+		if (d->kind == K_ORG && map_get(d->v, "url") != NULL)
+			map_set(d->v, "website", map_get(d->v, "url"));
+		map_set_str(&site->pool, d->v, "url", d->url);
+		S_set(site, d->v, "abs_url", xasprintf("%s%s", site->base_url,
+		    d->url + strlen(site->base_path)));
+		map_set_str(&site->pool, d->v, "slug", d->slug);
+		map_set_str(&site->pool, d->v, "kind_of_page",
+		    S_kind_name(d->kind));
+		map_set_str(&site->pool, d->v, "source", d->path);
+		if (d->kind == K_HOME && map_get(d->v, "title") == NULL)
+			map_set(d->v, "title", map_get(sv, "title"));
+		if (map_get(d->v, "description") == NULL) {
+			ex = S_excerpt(map_get(d->v, "body"));
+			if (ex == NULL && d->kind == K_PRESS &&
+			    map_str(d->v, "summary") != NULL)
+				ex = xstrdup(map_str(d->v, "summary"));
+			if (ex == NULL && d->kind == K_AREA)
+				ex = xstrdup(map_str(d->v, "headline"));
+			if (ex != NULL)
+				S_set(site, d->v, "description", ex);
+		}
+		if (d->kind == K_ORG)
+			S_set(site, d->v, "initials",
+			    S_initials(map_str(d->v, "name")));
+		if (d->kind == K_EVENT)
+			S_set(site, d->v, "ics_url", xasprintf("%s/events/"
+			    "%s.ics", site->base_path, d->slug));
+	}
+
+	site_sections(site);
+	map_set(sv, "areas", S_collect(site, K_AREA, S_by_order, &areas, &na));
+	map_set(sv, "events", S_collect(site, K_EVENT, S_by_date, &events,
+	    &ne));
+	map_set(sv, "press", S_collect(site, K_PRESS, S_by_date_desc, &press,
+	    &np));
+	map_set(sv, "orgs", S_collect(site, K_ORG, S_by_title, &orgs, &no));
+	map_set(sv, "pages", S_collect(site, K_PAGE, S_by_title, NULL, NULL));
+
+	for (i = 0; i < na; i++) {
+		map_set(areas[i]->v, "events", S_list(site));
+		map_set(areas[i]->v, "upcoming_events", S_list(site));
+		map_set(areas[i]->v, "press", S_list(site));
+		map_set(areas[i]->v, "orgs", S_list(site));
+		map_set(areas[i]->v, "area", areas[i]->v);
+	}
+	for (i = 0; i < no; i++) {
+		map_set(orgs[i]->v, "events", S_list(site));
+		map_set(orgs[i]->v, "upcoming_events", S_list(site));
+	}
+	/* In sorted order, so that every back-reference list is sorted. */
+	for (i = 0; i < ne; i++) {
+		d = events[i];
+		if ((to = S_ref(site, d, "area", K_AREA, "area")) != NULL) {
+			list_push(map_get(to->v, "events"), d->v);
+			if (date_cmp(&d->date, &site->today) >= 0)
+				list_push(map_get(to->v, "upcoming_events"),
+				    d->v);
+		}
+		if ((to = S_ref(site, d, "org", K_ORG, "organisation")) !=
+		    NULL) {
+			list_push(map_get(to->v, "events"), d->v);
+			if (date_cmp(&d->date, &site->today) >= 0)
+				list_push(map_get(to->v, "upcoming_events"),
+				    d->v);
+		}
+	}
+	for (i = 0; i < np; i++)
+		if ((to = S_ref(site, press[i], "area", K_AREA, "area")) !=
+		    NULL)
+			list_push(map_get(to->v, "press"), press[i]->v);
+	for (i = 0; i < no; i++) {
+		struct val *as = map_get(orgs[i]->v, "areas");
+
+		l = S_list(site);
+		for (j = 0; as != NULL && j < as->len; j++) {
+			if ((to = S_find(site, K_AREA, as->items[j]->s)) ==
+			    NULL) {
+				diag_err(&as->items[j]->pos, "unknown area "
+				    "'%s': no content/areas/%s.md",
+				    as->items[j]->s, as->items[j]->s);
+				site->nerr++;
+				continue;
+			}
+			list_push(l, to->v);
+			list_push(map_get(to->v, "orgs"), orgs[i]->v);
+		}
+		map_set(orgs[i]->v, "area_slugs", as != NULL ? as :
+		    S_list(site));
+		map_set(orgs[i]->v, "areas", l);
+	}
+
+	up = S_list(site);
+	past = S_list(site);
+	for (i = 0; i < ne; i++)
+		list_push(date_cmp(&events[i]->date, &site->today) >= 0 ?
+		    up : past, events[i]->v);
+	map_set(sv, "upcoming_events", up);
+	map_set(sv, "next_events", S_first(site, up, 3));
+	/* Newest first, for "recent" lists when nothing is coming up. */
+	l = S_list(site);
+	for (i = past->len; i > 0; i--)
+		list_push(l, past->items[i - 1]);
+	map_set(sv, "past_events", l);
+	map_set(sv, "recent_events", S_first(site, l, 3));
+	map_set(sv, "latest_press", S_first(site, map_get(sv, "press"), 3));
+	map_set(sv, "weeks", S_weeks(site, events, ne));
+
+	map_set(sv, "tags", S_list(site));
+	S_tags(site, map_get(sv, "tags"));
+	S_accents(site);
+	free(areas);
+	free(events);
+	free(press);
+	free(orgs);
+}
+
+/* The site's own sections: index pages and the 404 page. */
+void
+site_sections(struct site *site)
+{
+	struct doc *d;
+
+	S_index(site, "areas/index.html", "/areas/", "areas",
+	    S_label(site, "areas"));
+	S_index(site, "events/index.html", "/events/", "events",
+	    S_label(site, "events"));
+	S_index(site, "press/index.html", "/press/", "press-list",
+	    S_label(site, "press"));
+	S_index(site, "orgs/index.html", "/orgs/", "orgs",
+	    S_label(site, "orgs"));
+	S_index(site, "tags/index.html", "/tags/", "tags",
+	    S_label(site, "tags"));
+	d = S_index(site, "404.html", "/404.html", "404",
+	    S_label(site, "notfound"));
+	map_set(d->v, "noindex", val_bool(&site->pool, 1));
+	for (size_t i = site->ndocs - 6; i < site->ndocs; i++) {
+		d = site->docs[i];
+		map_set_str(&site->pool, d->v, "url", d->url);
+		S_set(site, d->v, "abs_url", xasprintf("%s%s", site->base_url,
+		    d->url + strlen(site->base_path)));
+		map_set_str(&site->pool, d->v, "kind_of_page", "index");
+		map_set_str(&site->pool, d->v, "slug", d->slug);
+	}
+}

@@ -1,0 +1,163 @@
+/*
+ * plan.c: turns the site model into a flat list of jobs, one per
+ * output file.
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rally.h"
+#include "extern.h"
+
+#define ASSET_DEPTH 8
+
+/* Adds a job; out is copied, src is taken (owned by the job). */
+struct job *
+jobs_add(struct jobs *js, const char *out, job_fn fn, struct doc *d,
+    char *src, void *arg)
+{
+	struct job *j;
+
+	if (js->len == js->cap) {
+		js->cap = js->cap ? js->cap * 2 : 64;
+		js->v = xrealloc(js->v, js->cap * sizeof(*js->v));
+	}
+	j = &js->v[js->len++];
+	memset(j, 0, sizeof(*j));
+	j->out = xstrdup(out);
+	j->fn = fn;
+	j->doc = d;
+	j->src = src;
+	j->arg = arg;
+	return j;
+}
+
+void
+jobs_free(struct jobs *js)
+{
+	size_t i;
+
+	for (i = 0; i < js->len; i++) {
+		free(js->v[i].out);
+		free(js->v[i].src);
+	}
+	free(js->v);
+	memset(js, 0, sizeof(*js));
+}
+
+static int
+S_cmpname(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every file under assets/ is copied to out/assets/. */
+static void
+S_assets(struct site *site, struct jobs *js, const char *rel, int depth)
+{
+	char *full = xasprintf("%s/%s", site->root, rel), **names = NULL;
+	char *sub, *real;
+	struct dirent *de;
+	struct stat st;
+	size_t n = 0, i;
+	DIR *d;
+
+	if (depth > ASSET_DEPTH || (d = opendir(full)) == NULL) {
+		free(full);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), S_cmpname);
+	for (i = 0; i < n; i++) {
+		sub = xasprintf("%s/%s", rel, names[i]);
+		free(names[i]);
+		if ((real = path_in_root(site, sub)) == NULL ||
+		    stat(real, &st) == -1) {
+			struct pos p = { sub, 0, 0 };
+
+			diag_warn(&p, "skipped: a link to outside the "
+			    "campaign, or unreadable");
+			free(real);
+			free(sub);
+			continue;
+		}
+		free(real);
+		if (S_ISDIR(st.st_mode))
+			S_assets(site, js, sub, depth + 1);
+		else if (S_ISREG(st.st_mode)) {
+			jobs_add(js, sub, web_copy, NULL, sub, NULL);
+			continue;
+		}
+		free(sub);
+	}
+	free(names);
+}
+
+static int
+S_cmpjob(const void *a, const void *b)
+{
+	return strcmp(((const struct job *)a)->out,
+	    ((const struct job *)b)->out);
+}
+
+/* Refuses two jobs writing one file, and any path leaving the out dir. */
+int
+plan_check(struct jobs *js)
+{
+	size_t i;
+	int ok = 1;
+
+	qsort(js->v, js->len, sizeof(*js->v), S_cmpjob);
+	for (i = 0; i < js->len; i++) {
+		struct pos p = { js->v[i].doc != NULL ? js->v[i].doc->path :
+		    js->v[i].out, 0, 0 };
+
+		if (!path_is_safe(js->v[i].out)) {
+			diag_err(&p, "output path '%s' would leave the "
+			    "output directory", js->v[i].out);
+			ok = 0;
+		}
+		if (i > 0 && strcmp(js->v[i].out, js->v[i - 1].out) == 0) {
+			diag_err(&p, "two files would be written to %s",
+			    js->v[i].out);
+			ok = 0;
+		}
+	}
+	return ok;
+}
+
+/* Plans the website: pages, feeds, calendar files and assets. */
+void
+plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
+{
+	struct doc *d;
+	char *out;
+	size_t i;
+
+	for (i = 0; i < site->ndocs; i++) {
+		d = site->docs[i];
+		if (d->out == NULL)
+			continue;
+		jobs_add(js, d->out, web_page, d, NULL, ts);
+		if (d->kind == K_EVENT) {
+			out = xasprintf("events/%s.ics", d->slug);
+			jobs_add(js, out, web_ics, d, NULL, NULL);
+			free(out);
+		}
+	}
+	jobs_add(js, "feed.atom", web_atom, NULL, NULL, NULL);
+	jobs_add(js, "events.ics", web_ics, NULL, NULL, NULL);
+	jobs_add(js, "sitemap.xml", web_sitemap, NULL, NULL, NULL);
+	jobs_add(js, "robots.txt", web_robots, NULL, NULL, NULL);
+	S_assets(site, js, "assets", 0);
+}

@@ -1,0 +1,145 @@
+/*
+ * rally: data structures shared by every stage.
+ *
+ * Out-of-memory policy: every allocation goes through xmalloc() and
+ * friends in util.c, which print a message and abort().  A CLI that
+ * cannot allocate a few bytes has nothing sensible left to do.
+ */
+#ifndef RALLY_H
+#define RALLY_H
+
+#include <stddef.h>
+#include <time.h>
+#include <libxml/tree.h>
+
+#define RALLY_VERSION "0.1.0"
+
+/* Limits against pathological input (see README, "Limits"). */
+#define LIMIT_FILE_SIZE   (8u * 1024 * 1024) /* one content file, bytes */
+#define LIMIT_YAML_NODES  100000             /* nodes after alias expansion */
+#define LIMIT_NESTING     64                 /* Markdown/YAML/template depth */
+
+/* A position in a source file; line and col count from 1 (0: unknown). */
+struct pos {
+	const char	*file;	/* path as shown to the user; not owned */
+	int		 line;
+	int		 col;
+};
+
+/* A growable byte buffer, always NUL-terminated. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+enum vtype {
+	V_NULL,
+	V_STR,
+	V_BOOL,
+	V_NUM,
+	V_LIST,
+	V_MAP,
+	V_NODES	/* rendered Markdown: a list of libxml2 nodes */
+};
+
+/*
+ * A value reachable from templates: front matter, site config and the
+ * computed model (urls, dates, back-references) all live as values.
+ * Values belong to a pool and are freed with it, never one by one, so
+ * lists may share them freely.
+ */
+struct val {
+	enum vtype	 type;
+	struct pos	 pos;	/* where the value was written, if anywhere */
+	char		*s;	/* V_STR: the text (owned) */
+	long		 n;	/* V_BOOL, V_NUM */
+	size_t		 len;	/* V_LIST, V_MAP: entries used */
+	size_t		 cap;	/* entries allocated */
+	struct val	**items;/* V_LIST items, V_MAP values (owned array) */
+	char		**keys;	/* V_MAP keys (owned) */
+	xmlNodePtr	 nodes;	/* V_NODES: first sibling, in a holder doc */
+	struct val	*next;	/* the pool's list of every value */
+};
+
+/* Owner of values; pool_free() releases all of them. */
+struct pool {
+	struct val	*head;
+};
+
+/* A calendar date. */
+struct date {
+	int	y, m, d;
+};
+
+enum kind {
+	K_HOME,
+	K_PAGE,
+	K_AREA,
+	K_EVENT,
+	K_PRESS,
+	K_ORG,
+	K_INDEX	/* generated index pages (areas, events, tags ...) */
+};
+
+/* One content file (or generated page) of the site. */
+struct doc {
+	enum kind	 kind;
+	char		*path;	/* source, relative to root (owned) */
+	char		*slug;	/* owned */
+	char		*url;	/* site-relative URL, "/areas/x/" (owned) */
+	char		*out;	/* output file relative to out dir (owned) */
+	char		*layout;/* web template name (owned) */
+	struct val	*v;	/* the map templates see as "page" */
+	xmlDocPtr	 holder;/* owns the nodes of the body */
+	struct date	 date;	/* events and press releases */
+	int		 draft;
+	int		 body_line; /* line of the body's first line in path */
+};
+
+/* The whole campaign in memory. */
+struct site {
+	char		*root;	/* --root, as given (owned) */
+	char		*rroot;	/* realpath of root (owned) */
+	struct pool	 pool;	/* every value of the model */
+	struct val	*v;	/* the map templates see as "site" */
+	struct doc	**docs;	/* every page to render (owned) */
+	size_t		 ndocs;
+	char		*lang;	/* "da", "nb", "en" ... (owned) */
+	char		*base_url; /* without trailing slash (owned) */
+	char		*base_path;/* path part of base_url, "" or "/x" (owned) */
+	int		 raw_html;  /* site.yml: markdown.raw_html */
+	int		 drafts;    /* --drafts */
+	time_t		 now;	/* SOURCE_DATE_EPOCH or the clock */
+	struct date	 today;	/* now, in the site's time zone */
+	int		 nerr;	/* errors reported so far */
+};
+
+struct job;
+typedef int (*job_fn)(const struct job *, struct site *, struct buf *);
+
+/* One output file and how to make it. */
+struct job {
+	char		*out;	/* path relative to the out dir (owned) */
+	job_fn		 fn;	/* renders the file into a buffer */
+	struct doc	*doc;	/* the page, for web jobs (not owned) */
+	char		*src;	/* source file, for copies (owned) */
+	void		*arg;	/* renderer data (not owned) */
+};
+
+struct jobs {
+	struct job	*v;
+	size_t		 len;
+	size_t		 cap;
+};
+
+struct opts {
+	const char	*root;
+	const char	*out;
+	int		 jobs;	/* threads; 0: number of cores */
+	int		 drafts;
+	int		 quiet;
+	int		 verbose;
+};
+
+#endif

@@ -1,0 +1,867 @@
+/*
+ * tmpl.c: XHTML templates expanded as trees.
+ *
+ * A template is a well-formed XHTML file in layouts/web/.  Attributes
+ * in the data- namespace drive the expansion (see README, "Web
+ * layouts"):
+ *
+ *   data-text="expr"        children := the text of expr (escaped)
+ *   data-html="expr"        children := rendered Markdown nodes
+ *   data-attr-NAME="expr"   attribute NAME := expr; removed if false
+ *   data-each="x in expr"   the element once per item, x bound
+ *   data-if / data-unless   keep the element only if expr is (not) true
+ *   data-include="name"     the element := the root of name.html
+ *   data-extends="name"     this file fills the slots of name.html
+ *   data-slot / data-fill   a slot in a base layout / its content
+ *   data-omit               keep the children, drop the element
+ *
+ * An expression is a path (page.area.title, site.areas.0), a 'literal'
+ * or a number, optionally with "not", "==", "!=", "and", "or" and
+ * filters (expr | upper).  Text with {braces} is a format string.
+ * Values are inserted as nodes, so escaping is right by construction.
+ */
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "rally.h"
+#include "extern.h"
+
+#define TMPL_DEPTH 16	/* includes and extends, nested */
+
+struct tfile {
+	char		*name;	/* "base" for base.html (owned) */
+	char		*path;	/* "layouts/web/base.html" (owned) */
+	xmlDocPtr	 doc;
+};
+
+struct tmpl_set {
+	struct tfile	*v;
+	size_t		 len;
+};
+
+struct fill {
+	const char	*slot;
+	xmlNodePtr	 node;	/* the data-fill element, in its template */
+	const char	*file;
+	struct fill	*next;
+};
+
+struct tctx {
+	const struct tmpl_set	*ts;
+	struct pool		*pool;
+	xmlDocPtr		 doc;	/* the page being made */
+	struct fill		*fills;
+	int			 depth;
+	int			 failed;
+};
+
+static pthread_mutex_t S_seen_mx = PTHREAD_MUTEX_INITIALIZER;
+static char **S_seen;
+static size_t S_nseen;
+
+/*
+ * Reports a template error once, however many pages hit it.
+ */
+static void
+S_err(struct tctx *c, const char *file, xmlNodePtr n, const char *fmt, ...)
+{
+	struct pos p = { file, n != NULL ? (int)xmlGetLineNo(n) : 0, 0 };
+	char *msg, *key;
+	va_list ap;
+	size_t i;
+	int dup = 0;
+
+	c->failed = 1;
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	key = xasprintf("%s:%d:%s", file, p.line, msg);
+	pthread_mutex_lock(&S_seen_mx);
+	for (i = 0; i < S_nseen; i++)
+		if (strcmp(S_seen[i], key) == 0)
+			dup = 1;
+	if (!dup) {
+		S_seen = xrealloc(S_seen, (S_nseen + 1) * sizeof(*S_seen));
+		S_seen[S_nseen++] = key;
+		key = NULL;
+	}
+	pthread_mutex_unlock(&S_seen_mx);
+	if (p.line <= 0)
+		p.line = 0;
+	if (!dup)
+		diag_err(&p, "%s", msg);
+	free(key);
+	free(msg);
+}
+
+void
+tmpl_forget_errors(void)
+{
+	size_t i;
+
+	pthread_mutex_lock(&S_seen_mx);
+	for (i = 0; i < S_nseen; i++)
+		free(S_seen[i]);
+	free(S_seen);
+	S_seen = NULL;
+	S_nseen = 0;
+	pthread_mutex_unlock(&S_seen_mx);
+}
+
+static void
+S_xml_error(void *arg, xmlErrorPtr e)
+{
+	struct pos p = { e->file, e->line, e->int2 };
+	char *msg;
+	size_t n;
+
+	(void)arg;
+	if (e->level < XML_ERR_ERROR)
+		return;
+	if (p.file == NULL)
+		p.file = "layouts/web";
+	msg = xstrdup(e->message != NULL ? e->message : "XML error");
+	n = strlen(msg);
+	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+		msg[--n] = '\0';
+	diag_err(&p, "%s", msg);
+	free(msg);
+}
+
+/*
+ * Parses a file as XML without network access and without expanding
+ * entities; errors are reported as file:line:col.  The document is
+ * owned by the caller (xmlFreeDoc).
+ */
+xmlDocPtr
+xml_read_file(const char *full, const char *shown)
+{
+	xmlParserCtxtPtr ctx;
+	xmlDocPtr doc;
+	struct buf b = { NULL, 0, 0 };
+	struct pos p = { shown, 0, 0 };
+
+	if (!file_read(full, &b, &p))
+		return NULL;
+	xmlSetStructuredErrorFunc(NULL, S_xml_error);
+	ctx = xmlNewParserCtxt();
+	doc = xmlCtxtReadMemory(ctx, b.data, (int)b.len, shown, "UTF-8",
+	    XML_PARSE_NONET | XML_PARSE_NODICT | XML_PARSE_NOCDATA |
+	    XML_PARSE_BIG_LINES);
+	if (doc != NULL && !ctx->wellFormed) {
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	if (doc != NULL && doc->intSubset != NULL &&
+	    (doc->intSubset->entities != NULL ||
+	    doc->intSubset->pentities != NULL)) {
+		diag_err(&p, "entity declarations are not allowed");
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlFreeParserCtxt(ctx);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	buf_free(&b);
+	return doc;
+}
+
+/*
+ * Loads every .html file of dir (relative to the site root).  Returns
+ * a set to free with tmpl_free(), or NULL after reporting errors.
+ */
+struct tmpl_set *
+tmpl_load(struct site *site, const char *dir)
+{
+	struct tmpl_set *ts = xcalloc(1, sizeof(*ts));
+	struct pos p = { dir, 0, 0 };
+	struct dirent *de;
+	char *full, *shown;
+	DIR *d;
+	size_t n;
+	int bad = 0;
+
+	full = xasprintf("%s/%s", site->root, dir);
+	if ((d = opendir(full)) == NULL) {
+		diag_err(&p, "no web layouts: cannot read the directory");
+		free(full);
+		free(ts);
+		return NULL;
+	}
+	free(full);
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (de->d_name[0] == '.' || n < 6 ||
+		    strcmp(de->d_name + n - 5, ".html") != 0)
+			continue;
+		shown = xasprintf("%s/%s", dir, de->d_name);
+		if ((full = path_in_root(site, shown)) == NULL) {
+			p.file = shown;
+			diag_err(&p, "layout is a link to outside the "
+			    "campaign");
+			bad = 1;
+			free(shown);
+			continue;
+		}
+		ts->v = xrealloc(ts->v, (ts->len + 1) * sizeof(*ts->v));
+		ts->v[ts->len].name = xstrndup(de->d_name, n - 5);
+		ts->v[ts->len].path = shown;
+		ts->v[ts->len].doc = xml_read_file(full, shown);
+		if (ts->v[ts->len].doc == NULL)
+			bad = 1;
+		ts->len++;
+		free(full);
+	}
+	closedir(d);
+	if (bad) {
+		tmpl_free(ts);
+		return NULL;
+	}
+	return ts;
+}
+
+void
+tmpl_free(struct tmpl_set *ts)
+{
+	size_t i;
+
+	if (ts == NULL)
+		return;
+	for (i = 0; i < ts->len; i++) {
+		free(ts->v[i].name);
+		free(ts->v[i].path);
+		if (ts->v[i].doc != NULL)
+			xmlFreeDoc(ts->v[i].doc);
+	}
+	free(ts->v);
+	free(ts);
+}
+
+static const struct tfile *
+S_find(const struct tmpl_set *ts, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ts->len; i++)
+		if (strcmp(ts->v[i].name, name) == 0)
+			return &ts->v[i];
+	return NULL;
+}
+
+int
+tmpl_has(const struct tmpl_set *ts, const char *name)
+{
+	return S_find(ts, name) != NULL;
+}
+
+/* Expressions. */
+
+static const struct val *
+S_lookup(const struct scope *sc, const char *name)
+{
+	for (; sc != NULL; sc = sc->up)
+		if (strcmp(sc->name, name) == 0)
+			return sc->v;
+	return NULL;
+}
+
+static char *
+S_trim(const char *s, size_t n)
+{
+	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\n')) {
+		s++;
+		n--;
+	}
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+	    s[n - 1] == '\n'))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* Finds a word operator (" or ") outside quotes; returns its offset. */
+static const char *
+S_find_op(const char *s, const char *op)
+{
+	size_t n = strlen(op);
+	int q = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\'')
+			q = !q;
+		else if (!q && strncmp(s, op, n) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+static const struct val *S_eval(struct tctx *, const char *, xmlNodePtr,
+    const char *, const struct scope *);
+
+static const struct val *
+S_path(struct tctx *c, const char *expr, xmlNodePtr n, const char *file,
+    const struct scope *sc)
+{
+	char *copy = xstrdup(expr), *seg, *save = NULL, *end;
+	const struct val *v = NULL;
+	long idx;
+	int first = 1;
+
+	for (seg = strtok_r(copy, ".", &save); seg != NULL;
+	    seg = strtok_r(NULL, ".", &save)) {
+		if (first) {
+			first = 0;
+			if ((v = S_lookup(sc, seg)) == NULL) {
+				S_err(c, file, n, "unknown name '%s' in '%s'",
+				    seg, expr);
+				break;
+			}
+			continue;
+		}
+		if (v == NULL)
+			break;
+		if (v->type == V_LIST) {
+			idx = strtol(seg, &end, 10);
+			if (*end == '\0' && end != seg)
+				v = idx >= 0 && (size_t)idx < v->len ?
+				    v->items[idx] : NULL;
+			else if (strcmp(seg, "count") == 0 ||
+			    strcmp(seg, "length") == 0)
+				v = val_num(c->pool, (long)v->len);
+			else if (strcmp(seg, "first") == 0)
+				v = v->len ? v->items[0] : NULL;
+			else if (strcmp(seg, "last") == 0)
+				v = v->len ? v->items[v->len - 1] : NULL;
+			else
+				v = NULL;
+		} else if (v->type == V_MAP)
+			v = map_get(v, seg);
+		else
+			v = NULL;
+	}
+	free(copy);
+	return v;
+}
+
+static int
+S_equal(const struct val *a, const struct val *b)
+{
+	struct buf x = { NULL, 0, 0 }, y = { NULL, 0, 0 };
+	int eq;
+
+	if (a == NULL || b == NULL)
+		return a == b || (a == NULL && !val_truthy(b)) ||
+		    (b == NULL && !val_truthy(a));
+	if (a->type == V_LIST || a->type == V_MAP || b->type == V_LIST ||
+	    b->type == V_MAP)
+		return a == b;
+	buf_puts(&x, "");
+	buf_puts(&y, "");
+	val_text(a, &x);
+	val_text(b, &y);
+	eq = strcmp(x.data, y.data) == 0;
+	buf_free(&x);
+	buf_free(&y);
+	return eq;
+}
+
+static const struct val *
+S_filter(struct tctx *c, const struct val *v, const char *f, xmlNodePtr n,
+    const char *file)
+{
+	struct buf b = { NULL, 0, 0 };
+	struct val *r;
+	char *p;
+	long k;
+	size_t i;
+
+	if (strcmp(f, "upper") == 0 || strcmp(f, "lower") == 0) {
+		buf_puts(&b, "");
+		val_text(v, &b);
+		r = val_strn(c->pool, b.data, NULL);
+		for (p = r->s; *p != '\0'; p++)
+			if (f[0] == 'u' && *p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 32);
+			else if (f[0] == 'l' && *p >= 'A' && *p <= 'Z')
+				*p = (char)(*p + 32);
+		if (f[0] == 'u')	/* the Nordic letters, by hand */
+			for (p = r->s; *p != '\0'; p++)
+				if ((unsigned char)p[0] == 0xC3 &&
+				    (((unsigned char)p[1] >= 0xA0 &&
+				    (unsigned char)p[1] <= 0xBE)))
+					p[1] = (char)((unsigned char)p[1] - 0x20);
+		return r;
+	}
+	if (strcmp(f, "count") == 0)
+		return val_num(c->pool, v != NULL && (v->type == V_LIST ||
+		    v->type == V_MAP) ? (long)v->len : 0);
+	if (strncmp(f, "limit:", 6) == 0) {
+		k = strtol(f + 6, NULL, 10);
+		r = val_new(c->pool, V_LIST, NULL);
+		for (i = 0; v != NULL && v->type == V_LIST && i < v->len &&
+		    (long)i < k; i++)
+			list_push(r, v->items[i]);
+		return r;
+	}
+	if (strcmp(f, "rest") == 0) {
+		r = val_new(c->pool, V_LIST, NULL);
+		for (i = 1; v != NULL && v->type == V_LIST && i < v->len; i++)
+			list_push(r, v->items[i]);
+		return r;
+	}
+	S_err(c, file, n, "unknown filter '%s'", f);
+	return NULL;
+}
+
+static const struct val *
+S_eval(struct tctx *c, const char *expr, xmlNodePtr n, const char *file,
+    const struct scope *sc)
+{
+	const struct val *v, *w;
+	const char *op, *s;
+	char *l, *r;
+	size_t len;
+
+	if ((op = S_find_op(expr, " or ")) != NULL ||
+	    (op = S_find_op(expr, " and ")) != NULL) {
+		int isor = op[1] == 'o';
+
+		l = xstrndup(expr, (size_t)(op - expr));
+		v = S_eval(c, l, n, file, sc);
+		free(l);
+		if (isor ? val_truthy(v) : !val_truthy(v))
+			return v;
+		return S_eval(c, op + (isor ? 4 : 5), n, file, sc);
+	}
+	if ((op = S_find_op(expr, "==")) != NULL ||
+	    (op = S_find_op(expr, "!=")) != NULL) {
+		l = S_trim(expr, (size_t)(op - expr));
+		r = S_trim(op + 2, strlen(op + 2));
+		v = S_eval(c, l, n, file, sc);
+		w = S_eval(c, r, n, file, sc);
+		free(l);
+		free(r);
+		return val_bool(c->pool, S_equal(v, w) == (op[0] == '='));
+	}
+	if ((op = S_find_op(expr, "|")) != NULL) {
+		const char *last = op, *q;
+
+		while ((q = S_find_op(last + 1, "|")) != NULL)
+			last = q;
+		l = S_trim(expr, (size_t)(last - expr));
+		r = S_trim(last + 1, strlen(last + 1));
+		v = S_eval(c, l, n, file, sc);
+		w = S_filter(c, v, r, n, file);
+		free(l);
+		free(r);
+		return w;
+	}
+	while (*expr == ' ' || *expr == '\t' || *expr == '\n')
+		expr++;
+	if (strncmp(expr, "not ", 4) == 0)
+		return val_bool(c->pool, !val_truthy(S_eval(c, expr + 4, n,
+		    file, sc)));
+	len = strlen(expr);
+	while (len > 0 && (expr[len - 1] == ' ' || expr[len - 1] == '\n' ||
+	    expr[len - 1] == '\t'))
+		len--;
+	if (len == 0) {
+		S_err(c, file, n, "empty expression");
+		return NULL;
+	}
+	if (expr[0] == '\'') {
+		if (len < 2 || expr[len - 1] != '\'') {
+			S_err(c, file, n, "unterminated string in '%s'", expr);
+			return NULL;
+		}
+		return val_strn(c->pool, xstrndup(expr + 1, len - 2), NULL);
+	}
+	if ((expr[0] >= '0' && expr[0] <= '9') || expr[0] == '-')
+		return val_num(c->pool, strtol(expr, NULL, 10));
+	for (s = expr; s < expr + len; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '_' || *s == '.' ||
+		    *s == '-')) {
+			S_err(c, file, n, "bad expression '%s'", expr);
+			return NULL;
+		}
+	l = xstrndup(expr, len);
+	v = S_path(c, l, n, file, sc);
+	free(l);
+	return v;
+}
+
+/* Evaluates an attribute's text: a format string if it has braces. */
+static const struct val *
+S_value(struct tctx *c, const char *text, xmlNodePtr n, const char *file,
+    const struct scope *sc)
+{
+	struct buf b = { NULL, 0, 0 };
+	const char *s, *e;
+	char *inner;
+
+	if (strchr(text, '{') == NULL)
+		return S_eval(c, text, n, file, sc);
+	buf_puts(&b, "");
+	for (s = text; *s != '\0'; ) {
+		if (*s != '{') {
+			buf_putc(&b, *s++);
+			continue;
+		}
+		if ((e = strchr(s, '}')) == NULL) {
+			S_err(c, file, n, "'{' without '}' in '%s'", text);
+			buf_free(&b);
+			return NULL;
+		}
+		inner = xstrndup(s + 1, (size_t)(e - s - 1));
+		val_text(S_eval(c, inner, n, file, sc), &b);
+		free(inner);
+		s = e + 1;
+	}
+	return val_strn(c->pool, b.data, NULL);
+}
+
+/* Expansion. */
+
+static char *
+S_take(xmlNodePtr e, const char *name)
+{
+	xmlChar *v = xmlGetProp(e, BAD_CAST name);
+	char *r;
+
+	if (v == NULL)
+		return NULL;
+	xmlUnsetProp(e, BAD_CAST name);
+	r = xstrdup((const char *)v);
+	xmlFree(v);
+	return r;
+}
+
+static void S_node(struct tctx *, xmlNodePtr, const char *,
+    const struct scope *);
+
+static void
+S_children(struct tctx *c, xmlNodePtr e, const char *file,
+    const struct scope *sc)
+{
+	xmlNodePtr k, next;
+
+	for (k = e->children; k != NULL; k = next) {
+		next = k->next;
+		S_node(c, k, file, sc);
+	}
+}
+
+static void
+S_clear(xmlNodePtr e)
+{
+	xmlNodePtr k, next;
+
+	for (k = e->children; k != NULL; k = next) {
+		next = k->next;
+		xmlUnlinkNode(k);
+		xmlFreeNode(k);
+	}
+}
+
+static int
+S_is_url_attr(const char *a)
+{
+	return strcmp(a, "href") == 0 || strcmp(a, "src") == 0 ||
+	    strcmp(a, "action") == 0 || strcmp(a, "formaction") == 0 ||
+	    strcmp(a, "poster") == 0 || strcmp(a, "data") == 0 ||
+	    strcmp(a, "srcset") == 0 || strcmp(a, "cite") == 0;
+}
+
+static void
+S_attrs(struct tctx *c, xmlNodePtr e, const char *file,
+    const struct scope *sc)
+{
+	xmlAttrPtr a, next;
+	const struct val *v;
+	struct buf b = { NULL, 0, 0 };
+	const char *name;
+	xmlChar *text;
+
+	for (a = e->properties; a != NULL; a = next) {
+		next = a->next;
+		if (xmlStrncmp(a->name, BAD_CAST "data-attr-", 10) != 0)
+			continue;
+		name = (const char *)a->name + 10;
+		text = xmlNodeGetContent((xmlNodePtr)a);
+		v = S_value(c, (const char *)text, e, file, sc);
+		xmlFree(text);
+		b.len = 0;
+		buf_puts(&b, "");
+		if (v != NULL && v->type == V_BOOL)
+			buf_puts(&b, v->n ? name : "");
+		else
+			val_text(v, &b);
+		if (b.len == 0 || (v != NULL && v->type == V_BOOL && !v->n))
+			xmlUnsetProp(e, BAD_CAST name);
+		else if (S_is_url_attr(name) && !url_is_safe(b.data)) {
+			S_err(c, file, e, "unsafe URL '%.60s' in %s", b.data,
+			    name);
+			xmlUnsetProp(e, BAD_CAST name);
+		} else
+			xmlSetProp(e, BAD_CAST name, BAD_CAST b.data);
+		xmlRemoveProp(a);
+	}
+	buf_free(&b);
+}
+
+static xmlNodePtr
+S_fill_for(struct tctx *c, const char *slot, const char **file)
+{
+	struct fill *f;
+
+	for (f = c->fills; f != NULL; f = f->next)
+		if (strcmp(f->slot, slot) == 0) {
+			*file = f->file;
+			return f->node;
+		}
+	return NULL;
+}
+
+static void
+S_element(struct tctx *c, xmlNodePtr e, const char *file,
+    const struct scope *sc)
+{
+	const struct tfile *t;
+	const struct val *v;
+	struct scope inner, loop;
+	xmlNodePtr clone, src, k;
+	char *a, *in, *var;
+	const char *ffile;
+	size_t i;
+
+	if ((a = S_take(e, "data-each")) != NULL) {
+		if ((in = strstr(a, " in ")) == NULL) {
+			S_err(c, file, e, "data-each needs 'name in list'");
+			free(a);
+			return;
+		}
+		var = S_trim(a, (size_t)(in - a));
+		v = S_eval(c, in + 4, e, file, sc);
+		if (v != NULL && v->type != V_LIST && v->type != V_NULL)
+			S_err(c, file, e, "data-each over a %s, not a list",
+			    vtype_name(v->type));
+		for (i = 0; v != NULL && v->type == V_LIST && i < v->len;
+		    i++) {
+			struct val *lv = val_new(c->pool, V_MAP, NULL);
+
+			map_set(lv, "index", val_num(c->pool, (long)i + 1));
+			map_set(lv, "first", val_bool(c->pool, i == 0));
+			map_set(lv, "last", val_bool(c->pool,
+			    i + 1 == v->len));
+			loop.name = "loop";
+			loop.v = lv;
+			loop.up = sc;
+			inner.name = var;
+			inner.v = v->items[i];
+			inner.up = &loop;
+			clone = xmlDocCopyNode(e, c->doc, 1);
+			xmlAddPrevSibling(e, clone);
+			S_element(c, clone, file, &inner);
+		}
+		free(var);
+		free(a);
+		xmlUnlinkNode(e);
+		xmlFreeNode(e);
+		return;
+	}
+	if ((a = S_take(e, "data-if")) != NULL) {
+		v = S_eval(c, a, e, file, sc);
+		free(a);
+		if (!val_truthy(v)) {
+			xmlUnlinkNode(e);
+			xmlFreeNode(e);
+			return;
+		}
+	}
+	if ((a = S_take(e, "data-unless")) != NULL) {
+		v = S_eval(c, a, e, file, sc);
+		free(a);
+		if (val_truthy(v)) {
+			xmlUnlinkNode(e);
+			xmlFreeNode(e);
+			return;
+		}
+	}
+	if ((a = S_take(e, "data-include")) != NULL) {
+		if ((t = S_find(c->ts, a)) == NULL || t->doc == NULL) {
+			S_err(c, file, e, "no template '%s' to include "
+			    "(layouts/web/%s.html)", a, a);
+			free(a);
+			return;
+		}
+		free(a);
+		if (c->depth >= TMPL_DEPTH) {
+			S_err(c, file, e, "includes nested deeper than %d",
+			    TMPL_DEPTH);
+			return;
+		}
+		clone = xmlDocCopyNode(xmlDocGetRootElement(t->doc), c->doc,
+		    1);
+		xmlReplaceNode(e, clone);
+		xmlFreeNode(e);
+		c->depth++;
+		S_node(c, clone, t->path, sc);
+		c->depth--;
+		return;
+	}
+	if ((a = S_take(e, "data-slot")) != NULL) {
+		if ((src = S_fill_for(c, a, &ffile)) != NULL) {
+			S_clear(e);
+			for (k = src->children; k != NULL; k = k->next)
+				xmlAddChild(e, xmlDocCopyNode(k, c->doc, 1));
+			free(a);
+			S_attrs(c, e, file, sc);
+			S_children(c, e, ffile, sc);
+			goto omit;
+		}
+		free(a);
+	}
+	S_attrs(c, e, file, sc);
+	if ((a = S_take(e, "data-text")) != NULL) {
+		struct buf b = { NULL, 0, 0 };
+
+		v = S_value(c, a, e, file, sc);
+		free(a);
+		buf_puts(&b, "");
+		val_text(v, &b);
+		S_clear(e);
+		if (b.len > 0)
+			xmlAddChild(e, xmlNewDocText(c->doc,
+			    BAD_CAST b.data));
+		buf_free(&b);
+	} else if ((a = S_take(e, "data-html")) != NULL) {
+		v = S_eval(c, a, e, file, sc);
+		free(a);
+		S_clear(e);
+		if (v != NULL && v->type == V_NODES) {
+			for (k = v->nodes; k != NULL; k = k->next)
+				xmlAddChild(e, xmlDocCopyNode(k, c->doc, 1));
+		} else if (v != NULL) {
+			struct buf b = { NULL, 0, 0 };
+
+			buf_puts(&b, "");
+			val_text(v, &b);
+			xmlAddChild(e, xmlNewDocText(c->doc,
+			    BAD_CAST b.data));
+			buf_free(&b);
+		}
+	} else
+		S_children(c, e, file, sc);
+omit:
+	if ((a = S_take(e, "data-omit")) != NULL) {
+		free(a);
+		while ((k = e->children) != NULL) {
+			xmlUnlinkNode(k);
+			xmlAddPrevSibling(e, k);
+		}
+		xmlUnlinkNode(e);
+		xmlFreeNode(e);
+	}
+}
+
+static void
+S_node(struct tctx *c, xmlNodePtr n, const char *file,
+    const struct scope *sc)
+{
+	if (n->type == XML_ELEMENT_NODE)
+		S_element(c, n, file, sc);
+	else if (n->type == XML_COMMENT_NODE) {
+		xmlUnlinkNode(n);	/* designers' notes stay private */
+		xmlFreeNode(n);
+	}
+}
+
+/* Collects a template's data-fill elements for the base's slots. */
+static void
+S_fills(struct tctx *c, xmlNodePtr n, const char *file, struct fill **out)
+{
+	struct fill *f;
+	xmlChar *slot;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if ((slot = xmlGetProp(n, BAD_CAST "data-fill")) != NULL) {
+			f = xcalloc(1, sizeof(*f));
+			f->slot = xstrdup((const char *)slot);
+			f->node = n;
+			f->file = file;
+			/* Appended: an inner template's fill wins. */
+			while (*out != NULL)
+				out = &(*out)->next;
+			*out = f;
+			xmlFree(slot);
+			continue;
+		}
+		S_fills(c, n->children, file, out);
+	}
+}
+
+/*
+ * Expands template name with the given scope into a new document,
+ * owned by the caller (xmlFreeDoc).  Values made while expanding go in
+ * pool.  Returns NULL after reporting an error.
+ */
+xmlDocPtr
+tmpl_apply(const struct tmpl_set *ts, const char *name,
+    const struct scope *sc, struct pool *pool)
+{
+	struct tctx c;
+	const struct tfile *t;
+	struct fill *f, *fn;
+	xmlNodePtr root;
+	xmlChar *base;
+	int depth = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.ts = ts;
+	c.pool = pool;
+	if ((t = S_find(ts, name)) == NULL || t->doc == NULL) {
+		struct pos p = { "layouts/web", 0, 0 };
+
+		diag_err(&p, "no template '%s.html'", name);
+		return NULL;
+	}
+	for (;;) {
+		root = xmlDocGetRootElement(t->doc);
+		base = root != NULL ? xmlGetProp(root,
+		    BAD_CAST "data-extends") : NULL;
+		if (base == NULL)
+			break;
+		S_fills(&c, root->children, t->path, &c.fills);
+		t = S_find(ts, (const char *)base);
+		if (t == NULL || t->doc == NULL || ++depth > TMPL_DEPTH) {
+			S_err(&c, t != NULL ? t->path : "layouts/web", root,
+			    "cannot extend '%s'", (const char *)base);
+			xmlFree(base);
+			goto out;
+		}
+		xmlFree(base);
+	}
+	c.doc = xmlCopyDoc(t->doc, 1);
+	S_node(&c, xmlDocGetRootElement(c.doc), t->path, sc);
+out:
+	for (f = c.fills; f != NULL; f = fn) {
+		fn = f->next;
+		free((char *)f->slot);
+		free(f);
+	}
+	if (c.failed && c.doc != NULL) {
+		xmlFreeDoc(c.doc);
+		c.doc = NULL;
+	}
+	return c.doc;
+}

@@ -1,0 +1,513 @@
+/*
+ * util.c: allocation, buffers, diagnostics, files and paths.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rally.h"
+#include "extern.h"
+
+static int S_nerr_total;
+
+static void
+S_oom(void)
+{
+	fputs("rally: out of memory\n", stderr);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		S_oom();
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t sz)
+{
+	void *p = calloc(n ? n : 1, sz ? sz : 1);
+
+	if (p == NULL)
+		S_oom();
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		S_oom();
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		S_oom();
+	p = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+/* Buffers. */
+
+void
+buf_grow(struct buf *b, size_t extra)
+{
+	size_t need = b->len + extra + 1;
+
+	if (need <= b->cap)
+		return;
+	if (b->cap == 0)
+		b->cap = 256;
+	while (b->cap < need)
+		b->cap *= 2;
+	b->data = xrealloc(b->data, b->cap);
+}
+
+void
+buf_put(struct buf *b, const char *s, size_t n)
+{
+	buf_grow(b, n);
+	memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void
+buf_puts(struct buf *b, const char *s)
+{
+	buf_put(b, s, strlen(s));
+}
+
+void
+buf_putc(struct buf *b, char c)
+{
+	buf_put(b, &c, 1);
+}
+
+void
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	buf_grow(b, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/* Diagnostics, in the form compilers use. */
+
+static void
+S_vdiag(const char *what, const struct pos *p, const char *fmt, va_list ap)
+{
+	struct buf b = { NULL, 0, 0 };
+	va_list cp;
+	int n;
+
+	if (p != NULL && p->file != NULL) {
+		buf_puts(&b, p->file);
+		if (p->line > 0)
+			buf_printf(&b, ":%d", p->line);
+		if (p->line > 0 && p->col > 0)
+			buf_printf(&b, ":%d", p->col);
+		buf_puts(&b, ": ");
+	} else
+		buf_puts(&b, "rally: ");
+	buf_printf(&b, "%s: ", what);
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n > 0) {
+		buf_grow(&b, (size_t)n);
+		vsnprintf(b.data + b.len, (size_t)n + 1, fmt, ap);
+		b.len += (size_t)n;
+	}
+	buf_putc(&b, '\n');
+	/* One write, so that lines from worker threads never interleave. */
+	fwrite(b.data, 1, b.len, stderr);
+	buf_free(&b);
+}
+
+void
+diag_err(const struct pos *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	S_vdiag("error", p, fmt, ap);
+	va_end(ap);
+	__atomic_add_fetch(&S_nerr_total, 1, __ATOMIC_SEQ_CST);
+}
+
+void
+diag_warn(const struct pos *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	S_vdiag("warning", p, fmt, ap);
+	va_end(ap);
+}
+
+int
+diag_count(void)
+{
+	return __atomic_load_n(&S_nerr_total, __ATOMIC_SEQ_CST);
+}
+
+/* Files. */
+
+int
+file_read(const char *path, struct buf *out, const struct pos *why)
+{
+	struct stat st;
+	struct pos p = { path, 0, 0 };
+	ssize_t r;
+	int fd;
+
+	if (why == NULL)
+		why = &p;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		diag_err(why, "cannot open %s: %s", path, strerror(errno));
+		return 0;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		diag_err(why, "%s: not a regular file", path);
+		close(fd);
+		return 0;
+	}
+	if ((size_t)st.st_size > LIMIT_FILE_SIZE) {
+		diag_err(why, "%s: file too large (%lld bytes, limit %u)",
+		    path, (long long)st.st_size, LIMIT_FILE_SIZE);
+		close(fd);
+		return 0;
+	}
+	out->len = 0;
+	buf_grow(out, (size_t)st.st_size);
+	for (;;) {
+		buf_grow(out, 4096);
+		r = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1) {
+			diag_err(why, "%s: %s", path, strerror(errno));
+			close(fd);
+			return 0;
+		}
+		if (r == 0)
+			break;
+		out->len += (size_t)r;
+		if (out->len > LIMIT_FILE_SIZE) {
+			diag_err(why, "%s: file too large", path);
+			close(fd);
+			return 0;
+		}
+	}
+	out->data[out->len] = '\0';
+	close(fd);
+	return 1;
+}
+
+int
+mkdirs(const char *path)
+{
+	char *p = xstrdup(path), *s;
+	int rc = 1;
+
+	for (s = p + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) == -1 && errno != EEXIST)
+			rc = 0;
+		*s = '/';
+	}
+	if (mkdir(p, 0755) == -1 && errno != EEXIST)
+		rc = 0;
+	free(p);
+	return rc;
+}
+
+/* Writes data to path through a temporary file and rename(). */
+int
+file_write_atomic(const char *path, const char *data, size_t len)
+{
+	char *tmp, *dir, *slash;
+	size_t off = 0;
+	ssize_t w;
+	int fd;
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (!mkdirs(dir)) {
+			free(dir);
+			return 0;
+		}
+	}
+	free(dir);
+	tmp = xasprintf("%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1) {
+		free(tmp);
+		return 0;
+	}
+	while (off < len) {
+		w = write(fd, data + off, len - off);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1) {
+			close(fd);
+			unlink(tmp);
+			free(tmp);
+			return 0;
+		}
+		off += (size_t)w;
+	}
+	if (fchmod(fd, 0644) == -1 || close(fd) == -1 ||
+	    rename(tmp, path) == -1) {
+		unlink(tmp);
+		free(tmp);
+		return 0;
+	}
+	free(tmp);
+	return 1;
+}
+
+/* Removes a directory tree; does not follow symbolic links. */
+int
+rmtree(const char *path)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	char *sub;
+	int rc = 1;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT;
+	if (!S_ISDIR(st.st_mode))
+		return unlink(path) == 0;
+	if ((d = opendir(path)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		sub = xasprintf("%s/%s", path, de->d_name);
+		if (!rmtree(sub))
+			rc = 0;
+		free(sub);
+	}
+	closedir(d);
+	if (rmdir(path) == -1)
+		rc = 0;
+	return rc;
+}
+
+/*
+ * Checks that a path written in content stays inside the tree it is
+ * relative to: not absolute, no "..", no empty or hidden component.
+ */
+int
+path_is_safe(const char *p)
+{
+	const char *s = p, *e;
+
+	if (*p == '\0' || *p == '/' || strlen(p) > 1024)
+		return 0;
+	while (*s != '\0') {
+		e = strchr(s, '/');
+		if (e == NULL)
+			e = s + strlen(s);
+		if (e == s || s[0] == '.')
+			return 0;
+		for (; s < e; s++)
+			if ((unsigned char)*s < 0x20 || *s == '\\')
+				return 0;
+		if (*s == '/')
+			s++;
+	}
+	return 1;
+}
+
+/*
+ * Resolves rel against the site root and checks, after following
+ * symbolic links, that it is still inside.  Returns the path to open
+ * (owned, free()) or NULL.
+ */
+char *
+path_in_root(const struct site *site, const char *rel)
+{
+	char real[PATH_MAX], *full;
+	size_t n;
+
+	if (!path_is_safe(rel))
+		return NULL;
+	full = xasprintf("%s/%s", site->root, rel);
+	if (realpath(full, real) == NULL) {
+		free(full);
+		return NULL;
+	}
+	n = strlen(site->rroot);
+	if (strncmp(real, site->rroot, n) != 0 ||
+	    (real[n] != '/' && real[n] != '\0')) {
+		free(full);
+		return NULL;
+	}
+	return full;
+}
+
+/* A slug is lower-case ASCII letters, digits and single dashes. */
+int
+slug_valid(const char *s)
+{
+	const char *p;
+
+	if (*s == '\0' || *s == '-' || strlen(s) > 200)
+		return 0;
+	for (p = s; *p != '\0'; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9'))
+			continue;
+		if (*p == '-' && p[1] != '-' && p[1] != '\0')
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Makes a slug of any UTF-8 text, transliterating the Nordic letters
+ * as Danes and Norwegians do ("Ældre" -> "aeldre").  Owned by caller.
+ */
+char *
+slugify(const char *s)
+{
+	static const struct { const char *from, *to; } tr[] = {
+		{ "æ", "ae" }, { "Æ", "ae" }, { "ø", "oe" }, { "Ø", "oe" },
+		{ "å", "aa" }, { "Å", "aa" }, { "ä", "ae" }, { "Ä", "ae" },
+		{ "ö", "oe" }, { "Ö", "oe" }, { "ü", "ue" }, { "Ü", "ue" },
+		{ "é", "e" }, { "É", "e" }, { "è", "e" }, { "á", "a" },
+		{ "ß", "ss" },
+	};
+	struct buf b = { NULL, 0, 0 };
+	size_t i, n;
+	int dash = 0;
+
+	while (*s != '\0') {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    (c >= 'A' && c <= 'Z')) {
+			if (dash && b.len > 0)
+				buf_putc(&b, '-');
+			dash = 0;
+			buf_putc(&b, (char)(c | 0x20));
+			s++;
+			continue;
+		}
+		for (i = 0; i < sizeof(tr) / sizeof(tr[0]); i++) {
+			n = strlen(tr[i].from);
+			if (strncmp(s, tr[i].from, n) == 0)
+				break;
+		}
+		if (i < sizeof(tr) / sizeof(tr[0])) {
+			if (dash && b.len > 0)
+				buf_putc(&b, '-');
+			dash = 0;
+			buf_puts(&b, tr[i].to);
+			s += n;
+			continue;
+		}
+		dash = 1;
+		s++;
+		while (((unsigned char)*s & 0xC0) == 0x80)
+			s++;
+	}
+	if (b.len > 200)
+		b.data[b.len = 200] = '\0';
+	while (b.len > 0 && b.data[b.len - 1] == '-')
+		b.data[--b.len] = '\0';
+	return b.data != NULL ? b.data : xstrdup("");
+}
+
+/* Is this URL safe to put in an href or src?  Refuses script schemes. */
+int
+url_is_safe(const char *u)
+{
+	const char *p;
+	char scheme[16];
+	size_t n = 0;
+
+	while (*u == ' ' || *u == '\t' || *u == '\n' || *u == '\r')
+		u++;
+	for (p = u; *p != '\0' && *p != ':' && *p != '/' && *p != '?' &&
+	    *p != '#'; p++) {
+		if (*p == '\t' || *p == '\n' || *p == '\r')
+			continue;	/* browsers skip these */
+		if (n + 1 < sizeof(scheme))
+			scheme[n++] = (char)(*p | 0x20);
+	}
+	if (*p != ':')
+		return 1;	/* relative */
+	scheme[n] = '\0';
+	return strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 ||
+	    strcmp(scheme, "mailto") == 0 || strcmp(scheme, "tel") == 0;
+}

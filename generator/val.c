@@ -1,0 +1,208 @@
+/*
+ * val.c: the values templates see (maps, lists, strings, nodes).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rally.h"
+#include "extern.h"
+
+struct val *
+val_new(struct pool *pool, enum vtype t, const struct pos *p)
+{
+	struct val *v = xcalloc(1, sizeof(*v));
+
+	v->type = t;
+	if (p != NULL)
+		v->pos = *p;
+	v->next = pool->head;
+	pool->head = v;
+	return v;
+}
+
+struct val *
+val_str(struct pool *pool, const char *s, const struct pos *p)
+{
+	struct val *v = val_new(pool, V_STR, p);
+
+	v->s = xstrdup(s);
+	return v;
+}
+
+struct val *
+val_strn(struct pool *pool, char *owned, const struct pos *p)
+{
+	struct val *v = val_new(pool, V_STR, p);
+
+	v->s = owned;
+	return v;
+}
+
+struct val *
+val_num(struct pool *pool, long n)
+{
+	struct val *v = val_new(pool, V_NUM, NULL);
+
+	v->n = n;
+	return v;
+}
+
+struct val *
+val_bool(struct pool *pool, int b)
+{
+	struct val *v = val_new(pool, V_BOOL, NULL);
+
+	v->n = b != 0;
+	return v;
+}
+
+void
+pool_free(struct pool *pool)
+{
+	struct val *v, *next;
+	size_t i;
+
+	for (v = pool->head; v != NULL; v = next) {
+		next = v->next;
+		free(v->s);
+		if (v->keys != NULL)
+			for (i = 0; i < v->len; i++)
+				free(v->keys[i]);
+		free(v->keys);
+		free(v->items);
+		free(v);
+	}
+	pool->head = NULL;
+}
+
+static void
+S_reserve(struct val *v)
+{
+	if (v->len < v->cap)
+		return;
+	v->cap = v->cap ? v->cap * 2 : 8;
+	v->items = xrealloc(v->items, v->cap * sizeof(*v->items));
+	if (v->type == V_MAP)
+		v->keys = xrealloc(v->keys, v->cap * sizeof(*v->keys));
+}
+
+void
+list_push(struct val *list, struct val *item)
+{
+	S_reserve(list);
+	list->items[list->len++] = item;
+}
+
+/* Sets key in a map, replacing an earlier value of the same key. */
+void
+map_set(struct val *map, const char *key, struct val *item)
+{
+	size_t i;
+
+	for (i = 0; i < map->len; i++)
+		if (strcmp(map->keys[i], key) == 0) {
+			map->items[i] = item;
+			return;
+		}
+	S_reserve(map);
+	map->keys[map->len] = xstrdup(key);
+	map->items[map->len++] = item;
+}
+
+void
+map_set_str(struct pool *pool, struct val *map, const char *key,
+    const char *s)
+{
+	map_set(map, key, val_str(pool, s, NULL));
+}
+
+struct val *
+map_get(const struct val *map, const char *key)
+{
+	size_t i;
+
+	if (map == NULL || map->type != V_MAP)
+		return NULL;
+	for (i = 0; i < map->len; i++)
+		if (strcmp(map->keys[i], key) == 0)
+			return map->items[i];
+	return NULL;
+}
+
+/* The string value of key, or NULL when absent or not a scalar. */
+const char *
+map_str(const struct val *map, const char *key)
+{
+	struct val *v = map_get(map, key);
+
+	return v != NULL && v->type == V_STR ? v->s : NULL;
+}
+
+int
+val_truthy(const struct val *v)
+{
+	if (v == NULL)
+		return 0;
+	switch (v->type) {
+	case V_NULL:
+		return 0;
+	case V_STR:
+		return v->s[0] != '\0';
+	case V_BOOL:
+	case V_NUM:
+		return v->n != 0;
+	case V_LIST:
+	case V_MAP:
+		return v->len > 0;
+	case V_NODES:
+		return v->nodes != NULL;
+	}
+	return 0;
+}
+
+/* Text of a scalar, appended to b.  Lists and maps give nothing. */
+void
+val_text(const struct val *v, struct buf *b)
+{
+	xmlChar *c;
+
+	if (v == NULL)
+		return;
+	switch (v->type) {
+	case V_STR:
+		buf_puts(b, v->s);
+		break;
+	case V_BOOL:
+		buf_puts(b, v->n ? "true" : "false");
+		break;
+	case V_NUM:
+		buf_printf(b, "%ld", v->n);
+		break;
+	case V_NODES:
+		for (xmlNodePtr n = v->nodes; n != NULL; n = n->next) {
+			c = xmlNodeGetContent(n);
+			if (c != NULL)
+				buf_puts(b, (const char *)c);
+			xmlFree(c);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+const char *
+vtype_name(enum vtype t)
+{
+	switch (t) {
+	case V_NULL: return "null";
+	case V_STR: return "string";
+	case V_BOOL: return "boolean";
+	case V_NUM: return "number";
+	case V_LIST: return "list";
+	case V_MAP: return "map";
+	case V_NODES: return "markup";
+	}
+	return "?";
+}

@@ -1,0 +1,385 @@
+/*
+ * web.c: renderers of the website's files: pages through templates,
+ * the Atom feed, iCalendar files, sitemap.xml and robots.txt.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libxml/HTMLtree.h>
+#include <libxml/xmlsave.h>
+
+#include "rally.h"
+#include "extern.h"
+
+/* The template a page is expanded with. */
+const char *
+web_layout(const struct doc *d)
+{
+	if (d->layout != NULL)
+		return d->layout;
+	switch (d->kind) {
+	case K_HOME: return "home";
+	case K_PAGE: return "page";
+	case K_AREA: return "area";
+	case K_EVENT: return "event";
+	case K_PRESS: return "press";
+	case K_ORG: return "org";
+	case K_INDEX: return d->slug;
+	}
+	return "page";
+}
+
+/* Serialises a page as HTML5: doctype, then libxml2's HTML writer. */
+void
+web_serialize(xmlDocPtr doc, struct buf *out)
+{
+	xmlOutputBufferPtr o = xmlAllocOutputBuffer(NULL);
+	xmlNodePtr root = xmlDocGetRootElement(doc);
+
+	buf_puts(out, "<!DOCTYPE html>\n");
+	if (root != NULL)
+		htmlNodeDumpFormatOutput(o, doc, root, "UTF-8", 0);
+	xmlOutputBufferFlush(o);
+	buf_put(out, (const char *)xmlOutputBufferGetContent(o),
+	    xmlOutputBufferGetSize(o));
+	buf_putc(out, '\n');
+	xmlOutputBufferClose(o);
+}
+
+int
+web_page(const struct job *j, struct site *site, struct buf *out)
+{
+	const struct tmpl_set *ts = j->arg;
+	struct scope ssite = { "site", site->v, NULL };
+	struct scope spage = { "page", j->doc->v, &ssite };
+	struct pool pool = { NULL };
+	xmlDocPtr doc;
+
+	doc = tmpl_apply(ts, web_layout(j->doc), &spage, &pool);
+	if (doc == NULL) {
+		struct pos p = { j->doc->path, 0, 0 };
+
+		diag_err(&p, "page not rendered (template error above)");
+		pool_free(&pool);
+		return 0;
+	}
+	web_serialize(doc, out);
+	xmlFreeDoc(doc);
+	pool_free(&pool);
+	return 1;
+}
+
+/* Copies an asset unchanged. */
+int
+web_copy(const struct job *j, struct site *site, struct buf *out)
+{
+	struct pos p = { j->src, 0, 0 };
+	char *full = path_in_root(site, j->src);
+	int ok;
+
+	if (full == NULL) {
+		diag_err(&p, "file is a link to outside the campaign");
+		return 0;
+	}
+	ok = file_read(full, out, &p);
+	free(full);
+	return ok;
+}
+
+static void
+S_xml(xmlDocPtr doc, struct buf *out)
+{
+	xmlChar *mem;
+	int n;
+
+	xmlDocDumpFormatMemoryEnc(doc, &mem, &n, "UTF-8", 1);
+	buf_put(out, (const char *)mem, (size_t)n);
+	xmlFree(mem);
+}
+
+static xmlNodePtr
+S_add(xmlNodePtr parent, const char *name, const char *text)
+{
+	return xmlNewTextChild(parent, NULL, BAD_CAST name,
+	    text != NULL ? BAD_CAST text : NULL);
+}
+
+static char *
+S_rfc3339(const struct val *page)
+{
+	const char *iso = map_str(page, "date_iso");
+
+	return xasprintf("%sT00:00:00Z", iso != NULL ? iso : "1970-01-01");
+}
+
+/* Atom (RFC 4287) of the press releases, bodies as XHTML. */
+int
+web_atom(const struct job *j, struct site *site, struct buf *out)
+{
+	struct val *press = map_get(site->v, "press"), *p;
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr feed, e, n, div, k;
+	xmlNsPtr xhtml;
+	char *s;
+	size_t i;
+
+	(void)j;
+	feed = xmlNewDocNode(doc, NULL, BAD_CAST "feed", NULL);
+	xmlDocSetRootElement(doc, feed);
+	xmlSetNs(feed, xmlNewNs(feed, BAD_CAST "http://www.w3.org/2005/Atom",
+	    NULL));
+	xmlNewProp(feed, BAD_CAST "xml:lang", BAD_CAST site->lang);
+	S_add(feed, "title", map_str(site->v, "title"));
+	if (map_str(site->v, "tagline") != NULL)
+		S_add(feed, "subtitle", map_str(site->v, "tagline"));
+	s = xasprintf("%s/", site->base_url);
+	S_add(feed, "id", s);
+	n = S_add(feed, "link", NULL);
+	xmlNewProp(n, BAD_CAST "href", BAD_CAST s);
+	free(s);
+	s = xasprintf("%s/feed.atom", site->base_url);
+	n = S_add(feed, "link", NULL);
+	xmlNewProp(n, BAD_CAST "rel", BAD_CAST "self");
+	xmlNewProp(n, BAD_CAST "href", BAD_CAST s);
+	free(s);
+	if (press->len > 0)
+		s = S_rfc3339(press->items[0]);
+	else
+		s = xasprintf("%04d-%02d-%02dT00:00:00Z", site->today.y,
+		    site->today.m, site->today.d);
+	S_add(feed, "updated", s);
+	free(s);
+	n = S_add(feed, "author", NULL);
+	S_add(n, "name", map_str(site->v, "title"));
+	S_add(feed, "generator", "rally");
+	for (i = 0; i < press->len; i++) {
+		p = press->items[i];
+		e = S_add(feed, "entry", NULL);
+		S_add(e, "title", map_str(p, "title"));
+		S_add(e, "id", map_str(p, "abs_url"));
+		n = S_add(e, "link", NULL);
+		xmlNewProp(n, BAD_CAST "href", BAD_CAST map_str(p, "abs_url"));
+		s = S_rfc3339(p);
+		S_add(e, "published", s);
+		S_add(e, "updated", s);
+		free(s);
+		if (map_str(p, "summary") != NULL)
+			S_add(e, "summary", map_str(p, "summary"));
+		if (map_get(p, "area") != NULL &&
+		    map_get(p, "area")->type == V_MAP) {
+			n = S_add(e, "category", NULL);
+			xmlNewProp(n, BAD_CAST "term",
+			    BAD_CAST map_str(map_get(p, "area"), "slug"));
+			xmlNewProp(n, BAD_CAST "label",
+			    BAD_CAST map_str(map_get(p, "area"), "title"));
+		}
+		n = S_add(e, "content", NULL);
+		xmlNewProp(n, BAD_CAST "type", BAD_CAST "xhtml");
+		div = xmlNewChild(n, NULL, BAD_CAST "div", NULL);
+		xhtml = xmlNewNs(div, BAD_CAST "http://www.w3.org/1999/xhtml",
+		    NULL);
+		xmlSetNs(div, xhtml);
+		for (k = map_get(p, "body")->nodes; k != NULL; k = k->next)
+			xmlAddChild(div, xmlDocCopyNode(k, doc, 1));
+		xmlReconciliateNs(doc, div);
+	}
+	S_xml(doc, out);
+	xmlFreeDoc(doc);
+	return 1;
+}
+
+/* iCalendar text escaping (RFC 5545, 3.3.11). */
+static void
+S_ics_text(struct buf *b, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s == '\\' || *s == ';' || *s == ',')
+			buf_putc(b, '\\');
+		if (*s == '\n') {
+			buf_puts(b, "\\n");
+			continue;
+		}
+		if (*s == '\r')
+			continue;
+		buf_putc(b, *s);
+	}
+}
+
+/* Ends a content line: folded at 75 octets, never inside a character. */
+static void
+S_ics_line(struct buf *out, struct buf *line)
+{
+	size_t i = 0, n, w = 75;
+
+	while (line->len - i > w) {
+		n = w;
+		while (n > 0 && ((unsigned char)line->data[i + n] & 0xC0) ==
+		    0x80)
+			n--;
+		buf_put(out, line->data + i, n);
+		buf_puts(out, "\r\n ");
+		i += n;
+		w = 74;	/* the leading space counts */
+	}
+	buf_put(out, line->data + i, line->len - i);
+	buf_puts(out, "\r\n");
+	line->len = 0;
+}
+
+static void
+S_ics_prop(struct buf *out, const char *name, const char *text)
+{
+	struct buf l = { NULL, 0, 0 };
+
+	if (text == NULL || *text == '\0')
+		return;
+	buf_puts(&l, name);
+	buf_putc(&l, ':');
+	S_ics_text(&l, text);
+	S_ics_line(out, &l);
+	buf_free(&l);
+}
+
+static const char S_vtimezone[] =
+	"BEGIN:VTIMEZONE\r\n"
+	"TZID:Europe/Copenhagen\r\n"
+	"BEGIN:DAYLIGHT\r\n"
+	"TZOFFSETFROM:+0100\r\n"
+	"TZOFFSETTO:+0200\r\n"
+	"TZNAME:CEST\r\n"
+	"DTSTART:19700329T020000\r\n"
+	"RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
+	"END:DAYLIGHT\r\n"
+	"BEGIN:STANDARD\r\n"
+	"TZOFFSETFROM:+0200\r\n"
+	"TZOFFSETTO:+0100\r\n"
+	"TZNAME:CET\r\n"
+	"DTSTART:19701025T030000\r\n"
+	"RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
+	"END:STANDARD\r\n"
+	"END:VTIMEZONE\r\n";
+
+static void
+S_vevent(struct site *site, const struct val *e, struct buf *out)
+{
+	const char *t0 = map_str(e, "time"), *t1 = map_str(e, "end");
+	const char *iso = map_str(e, "date_iso"), *host;
+	struct buf l = { NULL, 0, 0 };
+	struct date d, next;
+	char ymd[9];
+
+	snprintf(ymd, sizeof(ymd), "%.4s%.2s%.2s", iso, iso + 5, iso + 8);
+	host = strstr(site->base_url, "://") + 3;
+	buf_puts(out, "BEGIN:VEVENT\r\n");
+	buf_printf(&l, "UID:%s@%.*s", map_str(e, "slug"),
+	    (int)strcspn(host, "/:"), host);
+	S_ics_line(out, &l);
+	buf_printf(out, "DTSTAMP:%04d%02d%02dT000000Z\r\n", site->today.y,
+	    site->today.m, site->today.d);
+	if (t0 != NULL) {
+		buf_printf(out, "DTSTART;TZID=Europe/Copenhagen:%sT%.2s%.2s00"
+		    "\r\n", ymd, t0, t0 + 3);
+		if (t1 != NULL)
+			buf_printf(out, "DTEND;TZID=Europe/Copenhagen:"
+			    "%sT%.2s%.2s00\r\n", ymd, t1, t1 + 3);
+	} else {
+		date_parse(iso, &d);
+		next = d;
+		if (++next.d > date_days_in_month(next.y, next.m)) {
+			next.d = 1;
+			if (++next.m > 12) {
+				next.m = 1;
+				next.y++;
+			}
+		}
+		buf_printf(out, "DTSTART;VALUE=DATE:%s\r\n", ymd);
+		buf_printf(out, "DTEND;VALUE=DATE:%04d%02d%02d\r\n", next.y,
+		    next.m, next.d);
+	}
+	S_ics_prop(out, "SUMMARY", map_str(e, "title"));
+	if (map_str(e, "place") != NULL && map_str(e, "address") != NULL) {
+		char *loc = xasprintf("%s, %s", map_str(e, "place"),
+		    map_str(e, "address"));
+
+		S_ics_prop(out, "LOCATION", loc);
+		free(loc);
+	} else if (map_str(e, "place") != NULL)
+		S_ics_prop(out, "LOCATION", map_str(e, "place"));
+	else
+		S_ics_prop(out, "LOCATION", map_str(e, "address"));
+	S_ics_prop(out, "DESCRIPTION", map_str(e, "description"));
+	S_ics_prop(out, "CATEGORIES", map_str(e, "kind"));
+	buf_printf(&l, "URL:%s", map_str(e, "abs_url"));
+	S_ics_line(out, &l);
+	buf_puts(out, "END:VEVENT\r\n");
+	buf_free(&l);
+}
+
+static void
+S_vcal_head(struct site *site, struct buf *out, const char *name)
+{
+	buf_puts(out, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n");
+	buf_puts(out, "PRODID:-//rally//rally " RALLY_VERSION "//EN\r\n");
+	buf_puts(out, "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
+	S_ics_prop(out, "X-WR-CALNAME", name);
+	buf_puts(out, "X-WR-TIMEZONE:Europe/Copenhagen\r\n");
+	buf_puts(out, S_vtimezone);
+	(void)site;
+}
+
+/* iCalendar (RFC 5545) of every event, or of j->doc alone. */
+int
+web_ics(const struct job *j, struct site *site, struct buf *out)
+{
+	struct val *ev = map_get(site->v, "events");
+	size_t i;
+
+	if (j->doc != NULL) {
+		S_vcal_head(site, out, map_str(j->doc->v, "title"));
+		S_vevent(site, j->doc->v, out);
+	} else {
+		S_vcal_head(site, out, map_str(site->v, "title"));
+		for (i = 0; i < ev->len; i++)
+			S_vevent(site, ev->items[i], out);
+	}
+	buf_puts(out, "END:VCALENDAR\r\n");
+	return 1;
+}
+
+int
+web_sitemap(const struct job *j, struct site *site, struct buf *out)
+{
+	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+	xmlNodePtr set, u;
+	struct doc *d;
+	size_t i;
+
+	(void)j;
+	set = xmlNewDocNode(doc, NULL, BAD_CAST "urlset", NULL);
+	xmlDocSetRootElement(doc, set);
+	xmlSetNs(set, xmlNewNs(set,
+	    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9", NULL));
+	for (i = 0; i < site->ndocs; i++) {
+		d = site->docs[i];
+		if (map_get(d->v, "noindex") != NULL)
+			continue;
+		u = S_add(set, "url", NULL);
+		S_add(u, "loc", map_str(d->v, "abs_url"));
+		if (map_str(d->v, "date_iso") != NULL)
+			S_add(u, "lastmod", map_str(d->v, "date_iso"));
+	}
+	S_xml(doc, out);
+	xmlFreeDoc(doc);
+	return 1;
+}
+
+int
+web_robots(const struct job *j, struct site *site, struct buf *out)
+{
+	(void)j;
+	buf_printf(out, "User-agent: *\nAllow: /\n\nSitemap: %s/sitemap.xml\n",
+	    site->base_url);
+	return 1;
+}
