@@ -12,9 +12,20 @@ PKGLIBS   = `pkg-config --libs $(PKGS)` -lpthread
 
 SRCS = generator/util.c generator/val.c generator/fm.c generator/date.c \
        generator/md.c generator/load.c generator/model.c generator/tmpl.c \
-       generator/web.c generator/plan.c generator/run.c generator/build.c
+       generator/web.c generator/plan.c generator/run.c generator/build.c \
+       generator/builtin.c
 OBJS = $(SRCS:.c=.o)
-HDRS = generator/rally.h generator/extern.h
+HDRS = generator/rally.h generator/extern.h generator/builtin.h
+
+# The default layouts, compiled in for campaigns that bring none.
+BUILTIN = layouts/web/base.html layouts/web/home.html layouts/web/page.html \
+       layouts/web/area.html layouts/web/areas.html layouts/web/event.html \
+       layouts/web/events.html layouts/web/press.html \
+       layouts/web/press-list.html layouts/web/org.html layouts/web/orgs.html \
+       layouts/web/tag.html layouts/web/tags.html layouts/web/404.html \
+       layouts/web/area-card.html layouts/web/event-item.html \
+       layouts/web/press-item.html layouts/web/org-card.html \
+       assets/css/site.css
 
 all: deps generator/rally site
 
@@ -23,6 +34,12 @@ deps:
 
 generator/rally: $(OBJS) generator/main.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) generator/main.o $(PKGLIBS)
+
+generator/embed: generator/embed.c
+	$(CC) $(CFLAGS) -o $@ generator/embed.c
+
+generator/builtin.c: generator/embed $(BUILTIN)
+	./generator/embed $@ $(BUILTIN)
 
 .c.o:
 	$(CC) $(CFLAGS) $(PKGCFLAGS) -c $< -o $@
@@ -52,6 +69,6 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/rally $(DESTDIR)$(MANPREFIX)/man1/rally.1
 
 clean:
-	rm -rf generator/rally generator/*.o tests/unit tests/work out
+	rm -rf generator/rally generator/embed generator/builtin.c generator/*.o tests/unit tests/work out
 
 .PHONY: all deps site test goldens install uninstall clean

@@ -105,6 +105,7 @@ void		 doc_free(struct doc *);
 void		 site_free(struct site *);
 
 /* tmpl.c: templates. */
+xmlDocPtr	 xml_read_mem(const char *, size_t, const char *);
 xmlDocPtr	 xml_read_file(const char *, const char *);
 struct tmpl_set	*tmpl_load(struct site *, const char *);
 void		 tmpl_free(struct tmpl_set *);
@@ -118,6 +119,7 @@ const char	*web_layout(const struct doc *);
 void		 web_serialize(xmlDocPtr, struct buf *);
 int		 web_page(const struct job *, struct site *, struct buf *);
 int		 web_copy(const struct job *, struct site *, struct buf *);
+int		 web_builtin(const struct job *, struct site *, struct buf *);
 int		 web_atom(const struct job *, struct site *, struct buf *);
 int		 web_ics(const struct job *, struct site *, struct buf *);
 int		 web_sitemap(const struct job *, struct site *, struct buf *);

@@ -11,6 +11,7 @@
 
 #include "rally.h"
 #include "extern.h"
+#include "builtin.h"
 
 #define ASSET_DEPTH 8
 
@@ -103,6 +104,24 @@ S_assets(struct site *site, struct jobs *js, const char *rel, int depth)
 	free(names);
 }
 
+/* The default stylesheet, for campaigns that bring none. */
+static void
+S_builtin_assets(struct site *site, struct jobs *js)
+{
+	const struct builtin *b;
+	char *full;
+
+	for (b = builtins; b->name != NULL; b++) {
+		if (strncmp(b->name, "assets/", 7) != 0)
+			continue;
+		if ((full = path_in_root(site, b->name)) != NULL) {
+			free(full);
+			continue;
+		}
+		jobs_add(js, b->name, web_builtin, NULL, NULL, (void *)b);
+	}
+}
+
 static int
 S_cmpjob(const void *a, const void *b)
 {
@@ -160,4 +179,5 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 	jobs_add(js, "sitemap.xml", web_sitemap, NULL, NULL, NULL);
 	jobs_add(js, "robots.txt", web_robots, NULL, NULL, NULL);
 	S_assets(site, js, "assets", 0);
+	S_builtin_assets(site, js);
 }

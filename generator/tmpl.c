@@ -33,6 +33,7 @@
 
 #include "rally.h"
 #include "extern.h"
+#include "builtin.h"
 
 #define TMPL_DEPTH 16	/* includes and extends, nested */
 
@@ -138,23 +139,20 @@ S_xml_error(void *arg, xmlErrorPtr e)
 }
 
 /*
- * Parses a file as XML without network access and without expanding
- * entities; errors are reported as file:line:col.  The document is
+ * Parses text as XML without network access and without expanding
+ * entities; errors are reported as shown:line:col.  The document is
  * owned by the caller (xmlFreeDoc).
  */
 xmlDocPtr
-xml_read_file(const char *full, const char *shown)
+xml_read_mem(const char *text, size_t len, const char *shown)
 {
 	xmlParserCtxtPtr ctx;
 	xmlDocPtr doc;
-	struct buf b = { NULL, 0, 0 };
 	struct pos p = { shown, 0, 0 };
 
-	if (!file_read(full, &b, &p))
-		return NULL;
 	xmlSetStructuredErrorFunc(NULL, S_xml_error);
 	ctx = xmlNewParserCtxt();
-	doc = xmlCtxtReadMemory(ctx, b.data, (int)b.len, shown, "UTF-8",
+	doc = xmlCtxtReadMemory(ctx, text, (int)len, shown, "UTF-8",
 	    XML_PARSE_NONET | XML_PARSE_NODICT | XML_PARSE_NOCDATA |
 	    XML_PARSE_BIG_LINES);
 	if (doc != NULL && !ctx->wellFormed) {
@@ -168,10 +166,57 @@ xml_read_file(const char *full, const char *shown)
 		xmlFreeDoc(doc);
 		doc = NULL;
 	}
+	if (doc == NULL && ctx->errNo == 0)
+		diag_err(&p, "not a well-formed XML document");
 	xmlFreeParserCtxt(ctx);
 	xmlSetStructuredErrorFunc(NULL, NULL);
+	return doc;
+}
+
+/* As xml_read_mem, for the file full. */
+xmlDocPtr
+xml_read_file(const char *full, const char *shown)
+{
+	struct buf b = { NULL, 0, 0 };
+	struct pos p = { shown, 0, 0 };
+	xmlDocPtr doc;
+
+	if (!file_read(full, &b, &p))
+		return NULL;
+	doc = xml_read_mem(b.data, b.len, shown);
 	buf_free(&b);
 	return doc;
+}
+
+static void
+S_builtins(struct tmpl_set *ts, const char *dir, int *bad)
+{
+	const struct builtin *b;
+	const char *name;
+	size_t i, n, dl = strlen(dir);
+
+	for (b = builtins; b->name != NULL; b++) {
+		if (strncmp(b->name, dir, dl) != 0 || b->name[dl] != '/')
+			continue;
+		name = b->name + dl + 1;
+		n = strlen(name);
+		if (n < 6 || strcmp(name + n - 5, ".html") != 0)
+			continue;
+		for (i = 0; i < ts->len; i++)
+			if (strncmp(ts->v[i].name, name, n - 5) == 0 &&
+			    ts->v[i].name[n - 5] == '\0')
+				break;
+		if (i < ts->len)
+			continue;	/* the campaign's own wins */
+		ts->v = xrealloc(ts->v, (ts->len + 1) * sizeof(*ts->v));
+		ts->v[ts->len].name = xstrndup(name, n - 5);
+		ts->v[ts->len].path = xasprintf("(built in) %s", b->name);
+		ts->v[ts->len].doc = xml_read_mem((const char *)b->data,
+		    b->len, ts->v[ts->len].path);
+		if (ts->v[ts->len].doc == NULL)
+			*bad = 1;
+		ts->len++;
+	}
 }
 
 /*
@@ -189,15 +234,11 @@ tmpl_load(struct site *site, const char *dir)
 	size_t n;
 	int bad = 0;
 
+	/* A campaign without layouts of its own gets rally's defaults. */
 	full = xasprintf("%s/%s", site->root, dir);
-	if ((d = opendir(full)) == NULL) {
-		diag_err(&p, "no web layouts: cannot read the directory");
-		free(full);
-		free(ts);
-		return NULL;
-	}
+	d = opendir(full);
 	free(full);
-	while ((de = readdir(d)) != NULL) {
+	while (d != NULL && (de = readdir(d)) != NULL) {
 		n = strlen(de->d_name);
 		if (de->d_name[0] == '.' || n < 6 ||
 		    strcmp(de->d_name + n - 5, ".html") != 0)
@@ -220,7 +261,9 @@ tmpl_load(struct site *site, const char *dir)
 		ts->len++;
 		free(full);
 	}
-	closedir(d);
+	if (d != NULL)
+		closedir(d);
+	S_builtins(ts, dir, &bad);
 	if (bad) {
 		tmpl_free(ts);
 		return NULL;
@@ -559,6 +602,21 @@ S_children(struct tctx *c, xmlNodePtr e, const char *file,
 	}
 }
 
+/* Removes e and the indentation before it, so no blank line is left. */
+static void
+S_drop(xmlNodePtr e)
+{
+	xmlNodePtr prev = e->prev;
+
+	if (prev != NULL && prev->type == XML_TEXT_NODE &&
+	    xmlIsBlankNode(prev)) {
+		xmlUnlinkNode(prev);
+		xmlFreeNode(prev);
+	}
+	xmlUnlinkNode(e);
+	xmlFreeNode(e);
+}
+
 static void
 S_clear(xmlNodePtr e)
 {
@@ -673,16 +731,14 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 		}
 		free(var);
 		free(a);
-		xmlUnlinkNode(e);
-		xmlFreeNode(e);
+		S_drop(e);
 		return;
 	}
 	if ((a = S_take(e, "data-if")) != NULL) {
 		v = S_eval(c, a, e, file, sc);
 		free(a);
 		if (!val_truthy(v)) {
-			xmlUnlinkNode(e);
-			xmlFreeNode(e);
+			S_drop(e);
 			return;
 		}
 	}
@@ -690,8 +746,7 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 		v = S_eval(c, a, e, file, sc);
 		free(a);
 		if (val_truthy(v)) {
-			xmlUnlinkNode(e);
-			xmlFreeNode(e);
+			S_drop(e);
 			return;
 		}
 	}
@@ -778,10 +833,8 @@ S_node(struct tctx *c, xmlNodePtr n, const char *file,
 {
 	if (n->type == XML_ELEMENT_NODE)
 		S_element(c, n, file, sc);
-	else if (n->type == XML_COMMENT_NODE) {
-		xmlUnlinkNode(n);	/* designers' notes stay private */
-		xmlFreeNode(n);
-	}
+	else if (n->type == XML_COMMENT_NODE)
+		S_drop(n);	/* designers' notes stay private */
 }
 
 /* Collects a template's data-fill elements for the base's slots. */

@@ -12,6 +12,7 @@
 
 #include "rally.h"
 #include "extern.h"
+#include "builtin.h"
 
 /* The template a page is expanded with. */
 const char *
@@ -86,6 +87,17 @@ web_copy(const struct job *j, struct site *site, struct buf *out)
 	ok = file_read(full, out, &p);
 	free(full);
 	return ok;
+}
+
+/* A file compiled into rally. */
+int
+web_builtin(const struct job *j, struct site *site, struct buf *out)
+{
+	const struct builtin *b = j->arg;
+
+	(void)site;
+	buf_put(out, (const char *)b->data, b->len);
+	return 1;
 }
 
 static void

@@ -1,0 +1,13 @@
+/* The default layouts and stylesheet compiled into rally (builtin.c). */
+#ifndef BUILTIN_H
+#define BUILTIN_H
+
+struct builtin {
+	const char		*name;	/* "layouts/web/base.html" */
+	const unsigned char	*data;	/* NUL-terminated */
+	size_t			 len;
+};
+
+extern const struct builtin builtins[];
+
+#endif
