@@ -227,10 +227,26 @@ S_doc_new(struct site *site, enum kind k, const char *path)
 
 	d->kind = k;
 	d->path = xstrdup(path);
+	(void)site;
+	return d;
+}
+
+static void
+S_doc_add(struct site *site, struct doc *d)
+{
 	site->docs = xrealloc(site->docs,
 	    (site->ndocs + 1) * sizeof(*site->docs));
 	site->docs[site->ndocs++] = d;
-	return d;
+}
+
+/* A file that could not be read: reported, then forgotten. */
+static struct doc *
+S_doc_drop(struct site *site, struct doc *d, struct buf *b)
+{
+	site->nerr++;
+	buf_free(b);
+	doc_free(d);
+	return NULL;
 }
 
 /* Reads one Markdown file: front matter, common keys, body. */
@@ -250,21 +266,12 @@ S_read_md(struct site *site, enum kind k, const char *rel, const char *name)
 	p.file = d->path;
 	if ((full = path_in_root(site, rel)) == NULL) {
 		diag_err(&p, "file is a link to outside the campaign");
-		site->nerr++;
-		return NULL;
+		return S_doc_drop(site, d, &b);
 	}
 	ok = file_read(full, &b, &p);
 	free(full);
-	if (!ok) {
-		site->nerr++;
-		buf_free(&b);
-		return NULL;
-	}
-	if (!fm_read(&site->pool, d->path, b.data, b.len, &fm)) {
-		site->nerr++;
-		buf_free(&b);
-		return NULL;
-	}
+	if (!ok || !fm_read(&site->pool, d->path, b.data, b.len, &fm))
+		return S_doc_drop(site, d, &b);
 	meta = d->v = fm.meta;
 	if (meta->pos.file == NULL) {
 		meta->pos.file = d->path;
@@ -312,6 +319,7 @@ S_read_md(struct site *site, enum kind k, const char *rel, const char *name)
 	map_get(meta, "body")->nodes =
 	    xmlDocGetRootElement(d->holder)->children;
 	buf_free(&b);
+	S_doc_add(site, d);
 	return d;
 }
 

@@ -1,0 +1,112 @@
+#!/bin/sh
+# Bad input: each case breaks a copy of the fixture site, then asserts
+# exit status 1, the file (and line) in the message, the previous out/
+# unchanged, and nothing written outside out/.
+. tests/lib.sh
+W=tests/work/bad
+rm -rf "$W"
+mkdir -p "$W"
+cp -r tests/fixture "$W/base"
+if ! SOURCE_DATE_EPOCH=1489104000 $RALLY build -q --root "$W/base"; then
+	fail "bad: the fixture builds before it is broken"
+	exit 0
+fi
+RALLY_ABS=$(cd "$(dirname "$RALLY")" && pwd)/$(basename "$RALLY")
+n=0
+
+# case NAME EXPECTED-REGEX SHELL-MUTATION
+case_() {
+	name=$1 want=$2 mut=$3
+	n=$((n + 1))
+	d="$W/$n"
+	cp -a "$W/base" "$d"
+	(cd "$d" && sh -c "$mut") || { fail "bad $name: mutation"; return; }
+	snapshot "$d/out" > "$d.before"
+	(cd "$d" && find . -path ./out -prune -o -print | sort) > "$d.tree1"
+	(cd "$d" && SOURCE_DATE_EPOCH=1489104000 "$RALLY_ABS" build \
+	    > "../$n.stdout" 2> "../$n.stderr")
+	rc=$?
+	snapshot "$d/out" > "$d.after"
+	(cd "$d" && find . -path ./out -prune -o -print | sort) > "$d.tree2"
+	if [ $rc -ne 1 ]; then
+		fail "bad $name: exit status $rc, not 1"
+	elif ! grep -Eq "$want" "$d.stderr"; then
+		fail "bad $name: no /$want/ in: $(head -c 300 "$d.stderr")"
+	elif ! cmp -s "$d.before" "$d.after"; then
+		fail "bad $name: out/ changed"
+	elif ! cmp -s "$d.tree1" "$d.tree2"; then
+		fail "bad $name: wrote outside out/"
+	else
+		pass "bad $name"
+	fi
+}
+
+E='error: '
+case_ "YAML syntax" "^content/om-oss.md:[0-9]+:[0-9]+: ${E}YAML" \
+    "printf -- '---\ntitle: [Om\n---\nx\n' > content/om-oss.md"
+case_ "missing title" "^content/om-oss.md:2:1: ${E}missing required key 'title'" \
+    "printf -- '---\ntags: [a]\n---\nx\n' > content/om-oss.md"
+case_ "title is a list" "^content/om-oss.md:2:8: ${E}'title' must be text" \
+    "printf -- '---\ntitle: [a, b]\n---\nx\n' > content/om-oss.md"
+case_ "front matter not closed" "^content/om-oss.md:1:1: ${E}front matter is not closed" \
+    "printf -- '---\ntitle: a\n' > content/om-oss.md"
+case_ "duplicate key" "^content/om-oss.md:3:1: ${E}YAML: duplicate key 'title'" \
+    "printf -- '---\ntitle: a\ntitle: b\n---\nx\n' > content/om-oss.md"
+case_ "front matter is a list" "^content/om-oss.md:2:1: ${E}front matter must be a map" \
+    "printf -- '---\n- a\n---\nx\n' > content/om-oss.md"
+case_ "bad date" "^content/events/allmote.md:3:7: ${E}bad date '2017-02-30'" \
+    "sed -i 's/date: 2017-03-02/date: 2017-02-30/' content/events/allmote.md"
+case_ "date in the wrong order" "^content/press/kutt.md:3:7: ${E}bad date '01-02-2017'" \
+    "sed -i 's/date: 2017-02-01/date: 01-02-2017/' content/press/kutt.md"
+case_ "bad time" "^content/events/allmote.md:4:7: ${E}bad time '25:00'" \
+    "sed -i 's/time: \"18:00\"/time: \"25:00\"/' content/events/allmote.md"
+case_ "ends before it begins" "^content/events/allmote.md:5:6: ${E}event ends" \
+    "sed -i 's/end: \"20:00\"/end: \"17:00\"/' content/events/allmote.md"
+case_ "unknown area" "^content/events/allmote.md:8:7: ${E}unknown area 'skole'" \
+    "sed -i 's/area: eldre/area: skole/' content/events/allmote.md"
+case_ "unknown organisation" "^content/events/allmote.md:9:6: ${E}unknown organisation" \
+    "sed -i 's/org: klubben/org: nobody/' content/events/allmote.md"
+case_ "org names an unknown area" "^content/orgs/klubben.md:3:16: ${E}unknown area 'skole'" \
+    "sed -i 's/areas: \[eldre, barnehage\]/areas: [eldre, skole]/' content/orgs/klubben.md"
+case_ "area without messages" "^content/areas/barnehage.md:2:1: ${E}'messages' must be a list" \
+    "sed -i '/messages:/d; /Flere voksne per barn/d' content/areas/barnehage.md"
+case_ "bad colour" "^content/areas/eldre.md:3:8: ${E}'color' must be a colour" \
+    "sed -i 's/color: \"#aa2200\"/color: red/' content/areas/eldre.md"
+case_ "bad slug" "^content/om-oss.md:3:7: ${E}slug 'Om Oss'" \
+    "sed -i 's/^title: Om oss/title: Om oss\nslug: Om Oss/' content/om-oss.md"
+case_ "file name not a slug" "^content/Om Oss.md: ${E}file name" \
+    "mv content/om-oss.md 'content/Om Oss.md'"
+case_ "page name taken by a section" "^content/events.md: ${E}page name 'events'" \
+    "printf -- '---\ntitle: E\n---\n' > content/events.md"
+case_ "javascript: link" "^content/om-oss.md:14:1: ${E}unsafe URL 'javascript:" \
+    "printf '\n[klikk](javascript:alert(1))\n' >> content/om-oss.md"
+case_ "logo outside the campaign" "^content/site.yml:9:7: ${E}'logo' must be a path under assets/" \
+    "sed -i 's|logo: assets/logos/mark.svg|logo: ../../../etc/passwd|' content/site.yml"
+case_ "logo symlink out of the campaign" "^content/site.yml:9:7: ${E}'logo': assets/logos/mark.svg does not exist inside" \
+    "rm assets/logos/mark.svg && ln -s /etc/hostname assets/logos/mark.svg"
+case_ "content file symlinked out" "^content/press/leak.md: ${E}file is a link to outside" \
+    "ln -s /etc/hostname content/press/leak.md"
+case_ "missing logo file" "^content/site.yml:9:7: ${E}'logo': assets/logos/mark.svg does not exist" \
+    "rm assets/logos/mark.svg"
+case_ "no base_url" "^content/site.yml:[0-9]+:1: ${E}missing required key 'base_url'" \
+    "sed -i '/^base_url/d' content/site.yml"
+case_ "base_url not http" "^content/site.yml:5:11: ${E}base_url must start" \
+    "sed -i 's|base_url: https://example.org/vest/|base_url: ftp://example.org/|' content/site.yml"
+case_ "social link not http" "^content/site.yml:14:10: ${E}'url' must be a web address" \
+    "sed -i 's|url: https://social.example.org/@vest|url: javascript:alert(1)|' content/site.yml"
+case_ "no site.yml" "^content/site.yml: ${E}missing" \
+    "rm content/site.yml"
+case_ "YAML alias bomb" "^content/om-oss.md:[0-9]+:[0-9]+: ${E}YAML: aliases expand" \
+    "printf -- '---\ntitle: x\na: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n---\n' > content/om-oss.md"
+case_ "invalid UTF-8 in front matter" "^content/om-oss.md:[0-9]+:[0-9]+: ${E}YAML" \
+    "printf -- '---\ntitle: \377\376\n---\n' > content/om-oss.md"
+case_ "tag without letters" "^content/om-oss.md:3:[0-9]+: ${E}tag '!!!'" \
+    "sed -i 's/tags: \[Organisering, Økonomi\]/tags: [\"!!!\"]/' content/om-oss.md"
+case_ "malformed web layout" "^layouts/web/page.html:3:[0-9]+: ${E}" \
+    "mkdir -p layouts/web && printf '<html>\n<p>\n</html>\n' > layouts/web/page.html"
+case_ "unknown name in a layout" "^layouts/web/page.html:2: ${E}unknown name 'pgae'" \
+    "mkdir -p layouts/web && printf '<html>\n<h1 data-text=\"pgae.title\">x</h1>\n</html>\n' > layouts/web/page.html"
+case_ "layout with an entity declaration" "^layouts/web/page.html: ${E}entity declarations" \
+    "mkdir -p layouts/web && printf '<!DOCTYPE html [<!ENTITY x \"y\">]>\n<html>&x;</html>\n' > layouts/web/page.html"
+case_ "file too large" "^content/om-oss.md: ${E}.*file too large" \
+    "head -c 9000000 /dev/zero | tr '\\\\0' a >> content/om-oss.md"

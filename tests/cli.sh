@@ -1,0 +1,68 @@
+#!/bin/sh
+# The command line, the man page, install, drafts, reproducible output
+# and stale files.
+. tests/lib.sh
+W=tests/work/cli
+rm -rf "$W"
+mkdir -p "$W"
+status() { "$@" >/dev/null 2>&1; echo $?; }
+
+check "cli: --help exits 0" sh -c "$RALLY --help | grep -q 'rally build'"
+check "cli: --version prints the version" sh -c "$RALLY --version | grep -Eq '^rally [0-9]+\.[0-9]+\.[0-9]+$'"
+for args in "" "frobnicate" "build --bogus" "build -j 0" "build -j x" \
+    "build extra" "build --root /nonexistent/dir" "build --out"; do
+	# shellcheck disable=SC2086
+	check "cli: 'rally $args' is a usage error (2)" \
+	    test "$(status $RALLY $args)" = 2
+done
+check "cli: a bad SOURCE_DATE_EPOCH is a usage error (2)" \
+    test "$(SOURCE_DATE_EPOCH=yesterday status $RALLY build --root tests/fixture --out $W/x)" = 2
+check "cli: usage errors go to stderr" \
+    sh -c "$RALLY build --bogus 2>&1 >/dev/null | grep -q usage"
+if command -v mandoc >/dev/null 2>&1; then
+	check "cli: man page is mandoc -Tlint clean" \
+	    sh -c "mandoc -Tlint -Wwarning generator/rally.1; test \$? -eq 0"
+else
+	fail "cli: mandoc is installed"
+fi
+check "cli: make install honours DESTDIR and PREFIX" sh -c \
+    "make -s install DESTDIR=$W/dest PREFIX=/opt/r >/dev/null &&
+     test -x $W/dest/opt/r/bin/rally &&
+     test -f $W/dest/opt/r/share/man/man1/rally.1"
+
+# Drafts appear only with --drafts.
+$RALLY build -q --root tests/fixture --out "$W/nodrafts"
+$RALLY build -q --drafts --root tests/fixture --out "$W/drafts"
+check "cli: a draft is left out" test ! -e "$W/nodrafts/utkast/index.html"
+check "cli: --drafts includes it" test -f "$W/drafts/utkast/index.html"
+
+# Byte-identical output, whatever the number of threads.
+SOURCE_DATE_EPOCH=1489104000 $RALLY build -q -j 1 --root . --out "$W/a"
+SOURCE_DATE_EPOCH=1489104000 $RALLY build -q -j 4 --root . --out "$W/b"
+check "cli: identical input, byte-identical output (-j 1 and -j 4)" \
+    diff -r "$W/a" "$W/b"
+check "cli: SOURCE_DATE_EPOCH sets DTSTAMP" \
+    grep -q "DTSTAMP:20170310T000000Z" "$W/a/events.ics"
+SOURCE_DATE_EPOCH=1489104000 $RALLY build -q --root . --out "$W/a"
+check "cli: a rebuild is byte-identical" diff -r "$W/a" "$W/b"
+
+# A file whose source is gone is removed; other files are kept.
+cp -r tests/fixture "$W/site"
+$RALLY build -q --root "$W/site"
+echo keep > "$W/site/out/CNAME"
+rm "$W/site/content/om-oss.md"
+$RALLY build -q --root "$W/site"
+check "cli: a page whose source is gone is removed" \
+    test ! -e "$W/site/out/om-oss/index.html"
+check "cli: files rally did not write are kept" test -f "$W/site/out/CNAME"
+check "cli: no staging directory is left" test ! -e "$W/site/out/.rally-tmp"
+
+# A build killed midway leaves the previous out/ whole.
+snapshot "$W/site/out" > "$W/before"
+mkdir -p "$W/site/out/.rally-tmp/junk"
+check "cli: a leftover staging directory is cleaned" \
+    sh -c "$RALLY build -q --root $W/site && test ! -e $W/site/out/.rally-tmp"
+
+# Progress: one summary line without a terminal.
+check "cli: one summary line on stderr" \
+    sh -c "$RALLY build --root tests/fixture --out $W/p 2>&1 | grep -Eq '^rally: built [0-9]+ files'"

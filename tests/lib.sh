@@ -1,0 +1,11 @@
+# Shared helpers for the shell tests: each check prints PASS or FAIL.
+RALLY=${RALLY:-./generator/rally}
+pass() { echo "PASS $*"; }
+fail() { echo "FAIL $*"; }
+check() {
+	_d=$1
+	shift
+	if "$@" >/dev/null 2>&1; then pass "$_d"; else fail "$_d"; fi
+}
+# A listing of every file under $1 with its checksum.
+snapshot() { (cd "$1" 2>/dev/null && find . -type f -exec sha256sum {} + | sort) ; }

@@ -1,0 +1,38 @@
+#!/bin/sh
+# make test: unit tests, golden files, the sample campaign, bad input,
+# the command line and a real browser.  Ends with "N passed, N failed".
+W=tests/work
+mkdir -p "$W"
+LOG=$W/test.log
+: > "$LOG"
+run() {
+	echo "== $*" | tee -a "$LOG"
+	"$@" 2>&1 | tee -a "$LOG" | grep -v '^PASS' || true
+}
+run ./tests/unit
+# The sample campaign, built on a fixed date.
+rm -rf "$W/sample"
+if SOURCE_DATE_EPOCH=1489104000 ./generator/rally build -q --root . \
+    --out "$W/sample"; then
+	echo "PASS sample campaign builds" >> "$LOG"
+else
+	echo "FAIL sample campaign builds" | tee -a "$LOG"
+fi
+run python3 tests/check_site.py "$W/sample" .
+rm -rf "$W/fixture"
+./generator/rally build -q --root tests/fixture --out "$W/fixture"
+run python3 tests/check_site.py "$W/fixture" tests/fixture
+run sh tests/golden.sh
+run sh tests/bad.sh
+run sh tests/cli.sh
+run sh tests/browser.sh "$W/sample"
+u=$(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$LOG")
+up=${u% *}
+uf=${u#* }
+p=$(grep -c '^PASS' "$LOG")
+f=$(grep -c '^FAIL' "$LOG")
+p=$((p + ${up:-0}))
+f=$((f + ${uf:-1}))
+grep '^FAIL' "$LOG" | sed 's/^/  /'
+echo "$p passed, $f failed"
+[ "$f" -eq 0 ]

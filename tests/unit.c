@@ -1,0 +1,428 @@
+/*
+ * unit.c: unit tests of front matter, templates, Markdown, dates, slugs
+ * and paths.  Prints "N passed, N failed" and exits non-zero on failure.
+ */
+#include <sys/stat.h>
+
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "rally.h"
+#include "extern.h"
+
+static int S_pass, S_fail;
+static int S_saved_err = -1;
+
+#define CHECK(c) S_check((c), #c, __FILE__, __LINE__)
+
+static void
+S_check(int ok, const char *what, const char *file, int line)
+{
+	if (ok) {
+		S_pass++;
+		return;
+	}
+	S_fail++;
+	fprintf(stdout, "FAIL %s:%d: %s\n", file, line, what);
+}
+
+/* Silences stderr around cases that are meant to report errors. */
+static void
+S_quiet(int on)
+{
+	int fd;
+
+	fflush(stderr);
+	if (on) {
+		S_saved_err = dup(2);
+		fd = open("/dev/null", O_WRONLY);
+		dup2(fd, 2);
+		close(fd);
+	} else if (S_saved_err != -1) {
+		dup2(S_saved_err, 2);
+		close(S_saved_err);
+		S_saved_err = -1;
+	}
+}
+
+static void
+S_write(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL) {
+		perror(path);
+		exit(2);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+test_front_matter(void)
+{
+	struct pool pool = { NULL };
+	struct fm fm;
+	struct val *v;
+	const char *doc;
+
+	doc = "---\ntitle: Hej\ndraft: true\nempty:\ntags: [a, b]\n"
+	    "n: 42\n---\n# Body\n";
+	CHECK(fm_read(&pool, "t.md", doc, strlen(doc), &fm));
+	CHECK(strcmp(map_str(fm.meta, "title"), "Hej") == 0);
+	v = map_get(fm.meta, "title");
+	CHECK(v->pos.line == 2 && v->pos.col == 8);
+	CHECK(map_get(fm.meta, "draft")->type == V_BOOL);
+	CHECK(map_get(fm.meta, "draft")->n == 1);
+	CHECK(map_get(fm.meta, "empty")->type == V_NULL);
+	CHECK(map_get(fm.meta, "tags")->type == V_LIST);
+	CHECK(map_get(fm.meta, "tags")->len == 2);
+	CHECK(strcmp(map_str(fm.meta, "n"), "42") == 0);
+	CHECK(fm.body_line == 8);
+	CHECK(strncmp(fm.body, "# Body", 6) == 0);
+
+	doc = "No front matter\n";
+	CHECK(fm_read(&pool, "t.md", doc, strlen(doc), &fm));
+	CHECK(fm.meta->type == V_MAP && fm.meta->len == 0);
+	CHECK(fm.body_line == 1);
+
+	doc = "\xEF\xBB\xBF---\na: b\n---\nx\n";
+	CHECK(fm_read(&pool, "t.md", doc, strlen(doc), &fm));
+	CHECK(strcmp(map_str(fm.meta, "a"), "b") == 0);
+
+	S_quiet(1);
+	doc = "---\ntitle: x\n";
+	CHECK(!fm_read(&pool, "t.md", doc, strlen(doc), &fm));
+	doc = "---\n- a\n- b\n---\n";
+	CHECK(!fm_read(&pool, "t.md", doc, strlen(doc), &fm));
+	doc = "---\na: 1\na: 2\n---\n";
+	CHECK(!fm_read(&pool, "t.md", doc, strlen(doc), &fm));
+	doc = "---\na: [1, 2\n---\n";
+	CHECK(!fm_read(&pool, "t.md", doc, strlen(doc), &fm));
+	doc = "---\na: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,"
+	    "*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,"
+	    "*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]"
+	    "\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n---\n";
+	CHECK(!fm_read(&pool, "t.md", doc, strlen(doc), &fm));
+	doc = "---\na: b\n---\nnul\0byte";
+	CHECK(!fm_read(&pool, "t.md", doc, 19, &fm));
+	S_quiet(0);
+	pool_free(&pool);
+}
+
+static void
+test_yaml_positions(void)
+{
+	struct pool pool = { NULL };
+	struct val *v;
+	const char *doc = "title: x\nlist:\n  - one\n  - two\n";
+
+	CHECK(yaml_read(&pool, "s.yml", doc, strlen(doc), 0, &v));
+	v = map_get(v, "list");
+	CHECK(v != NULL && v->len == 2);
+	CHECK(v->items[1]->pos.line == 4 && v->items[1]->pos.col == 5);
+	pool_free(&pool);
+}
+
+static void
+test_dates(void)
+{
+	struct date d;
+	struct buf b = { NULL, 0, 0 };
+	int wy;
+
+	CHECK(date_parse("2017-03-10", &d) && d.y == 2017 && d.m == 3 &&
+	    d.d == 10);
+	CHECK(!date_parse("2017-02-29", &d));
+	CHECK(date_parse("2016-02-29", &d));
+	CHECK(!date_parse("2017-3-10", &d));
+	CHECK(!date_parse("2017-13-01", &d));
+	CHECK(!date_parse("10-03-2017", &d));
+	CHECK(!date_parse("2017-03-10x", &d));
+	date_parse("2017-03-05", &d);
+	CHECK(date_isoweek(&d, &wy) == 9 && wy == 2017);
+	CHECK(date_weekday(&d) == 6);	/* Sunday */
+	date_parse("2017-01-01", &d);
+	CHECK(date_isoweek(&d, &wy) == 52 && wy == 2016);
+	date_parse("2020-12-31", &d);
+	CHECK(date_isoweek(&d, &wy) == 53 && wy == 2020);
+	date_parse("2021-01-03", &d);
+	CHECK(date_isoweek(&d, &wy) == 53 && wy == 2020);
+	date_parse("2019-12-30", &d);
+	CHECK(date_isoweek(&d, &wy) == 1 && wy == 2020);
+	date_parse("2017-03-10", &d);
+	date_long(&d, "da", &b);
+	CHECK(strcmp(b.data, "10. marts 2017") == 0);
+	b.len = 0;
+	date_long(&d, "nb", &b);
+	CHECK(strcmp(b.data, "10. mars 2017") == 0);
+	b.len = 0;
+	date_long(&d, "en", &b);
+	CHECK(strcmp(b.data, "10 March 2017") == 0);
+	b.len = 0;
+	date_weekday_name(&d, "da", &b);
+	CHECK(strcmp(b.data, "fredag") == 0);
+	buf_free(&b);
+	CHECK(time_parse("09:30") == 570);
+	CHECK(time_parse("24:00") == -1);
+	CHECK(time_parse("9:30") == -1);
+	CHECK(time_parse("12:60") == -1);
+}
+
+static void
+test_slugs_paths(void)
+{
+	char *s;
+
+	s = slugify("Ældre og Sundhed!");
+	CHECK(strcmp(s, "aeldre-og-sundhed") == 0);
+	free(s);
+	s = slugify("  1. maj  ");
+	CHECK(strcmp(s, "1-maj") == 0);
+	free(s);
+	s = slugify("Økonomi--på Ærø");
+	CHECK(strcmp(s, "oekonomi-paa-aeroe") == 0);
+	free(s);
+	s = slugify("!!!");
+	CHECK(strcmp(s, "") == 0);
+	free(s);
+	CHECK(slug_valid("aeldre-2017"));
+	CHECK(!slug_valid("Aeldre"));
+	CHECK(!slug_valid("a--b"));
+	CHECK(!slug_valid("-a"));
+	CHECK(!slug_valid("a/b"));
+	CHECK(!slug_valid(".."));
+	CHECK(!slug_valid(""));
+	CHECK(path_is_safe("assets/logos/x.svg"));
+	CHECK(!path_is_safe("../etc/passwd"));
+	CHECK(!path_is_safe("assets/../../x"));
+	CHECK(!path_is_safe("/etc/passwd"));
+	CHECK(!path_is_safe("assets//x"));
+	CHECK(!path_is_safe("assets/.hidden"));
+	CHECK(!path_is_safe(""));
+	CHECK(url_is_safe("https://example.org/"));
+	CHECK(url_is_safe("/om/"));
+	CHECK(url_is_safe("mailto:a@example.org"));
+	CHECK(url_is_safe("#top"));
+	CHECK(url_is_safe("page?a=b:c"));
+	CHECK(!url_is_safe("javascript:alert(1)"));
+	CHECK(!url_is_safe(" JaVaScRiPt:alert(1)"));
+	CHECK(!url_is_safe("java\tscript:alert(1)"));
+	CHECK(!url_is_safe("data:text/html,x"));
+	CHECK(!url_is_safe("vbscript:x"));
+}
+
+static char *
+S_render_md(const char *md, int raw, int *ok)
+{
+	xmlDocPtr holder = xmlNewDoc(BAD_CAST "1.0");
+	struct buf b = { NULL, 0, 0 };
+	xmlBufferPtr xb = xmlBufferCreate();
+	xmlNodePtr n;
+
+	*ok = md_render(md, strlen(md), holder, "t.md", 3, raw, "/base");
+	for (n = xmlDocGetRootElement(holder)->children; n != NULL;
+	    n = n->next)
+		xmlNodeDump(xb, holder, n, 0, 0);
+	buf_puts(&b, (const char *)xmlBufferContent(xb));
+	xmlBufferFree(xb);
+	xmlFreeDoc(holder);
+	return b.data != NULL ? b.data : xstrdup("");
+}
+
+static void
+test_markdown(void)
+{
+	char *s;
+	int ok;
+
+	s = S_render_md("# Title\n\nSome *text* & <b>x</b>\n\n"
+	    "[om](/om/) ![Alt **text**](/a.png)\n", 0, &ok);
+	CHECK(ok);
+	CHECK(strstr(s, "<h2>Title</h2>") != NULL);
+	CHECK(strstr(s, "<em>text</em> &amp; x") != NULL);
+	CHECK(strstr(s, "<b>") == NULL);
+	CHECK(strstr(s, "href=\"/base/om/\"") != NULL);
+	CHECK(strstr(s, "alt=\"Alt text\"") != NULL);
+	free(s);
+	s = S_render_md("## Already h2\n", 0, &ok);
+	CHECK(strstr(s, "<h2>Already h2</h2>") != NULL);
+	free(s);
+	S_quiet(1);
+	s = S_render_md("[x](javascript:alert(1))\n", 0, &ok);
+	CHECK(!ok);
+	CHECK(strstr(s, "javascript") == NULL);
+	free(s);
+	S_quiet(0);
+	s = S_render_md("<p onclick=\"x()\">hi <script>bad()</script>"
+	    "<a href=\"javascript:x\">l</a></p>\n", 1, &ok);
+	CHECK(ok);
+	CHECK(strstr(s, "hi") != NULL);
+	CHECK(strstr(s, "onclick") == NULL);
+	CHECK(strstr(s, "script") == NULL);
+	free(s);
+}
+
+/* A throwaway campaign root for template tests. */
+static char S_root[PATH_MAX];
+
+static void
+S_tmpl_file(const char *name, const char *text)
+{
+	char *p = xasprintf("%s/layouts/web/%s.html", S_root, name);
+
+	S_write(p, text);
+	free(p);
+}
+
+static char *
+S_apply(struct tmpl_set *ts, const char *name, const struct scope *sc)
+{
+	struct pool pool = { NULL };
+	struct buf b = { NULL, 0, 0 };
+	xmlDocPtr doc;
+
+	doc = tmpl_apply(ts, name, sc, &pool);
+	if (doc == NULL) {
+		pool_free(&pool);
+		return NULL;
+	}
+	web_serialize(doc, &b);
+	xmlFreeDoc(doc);
+	pool_free(&pool);
+	return b.data;
+}
+
+static void
+test_templates(void)
+{
+	struct site site;
+	struct pool pool = { NULL };
+	struct tmpl_set *ts;
+	struct val *page, *items, *it;
+	struct scope sp;
+	char *dir, *s;
+	int i;
+
+	snprintf(S_root, sizeof(S_root), "/tmp/rally-unit-XXXXXX");
+	if (mkdtemp(S_root) == NULL) {
+		perror("mkdtemp");
+		exit(2);
+	}
+	dir = xasprintf("%s/layouts/web", S_root);
+	mkdirs(dir);
+	free(dir);
+	S_tmpl_file("t1", "<html><body><h1 data-text=\"page.title\">x</h1>"
+	    "<ul><li data-each=\"i in page.items\" data-text=\"{loop.index}:"
+	    "{i.name}\">i</li></ul><p data-if=\"page.missing\">gone</p>"
+	    "<p data-unless=\"page.missing\">kept</p>"
+	    "<a data-attr-href=\"page.link\" data-attr-title=\"page.missing\">"
+	    "l</a><i data-omit=\"\"><b>inner</b></i>"
+	    "<p data-if=\"page.title == 'A &lt;b&gt;'\">eq</p>"
+	    "<p data-text=\"page.title | upper\">u</p>"
+	    "<p data-text=\"page.items | count\">c</p></body></html>");
+	S_tmpl_file("base", "<html><body><main data-slot=\"main\">default"
+	    "</main><footer data-slot=\"foot\">foot</footer></body></html>");
+	S_tmpl_file("child", "<html data-extends=\"base\"><div "
+	    "data-fill=\"main\"><p data-text=\"page.title\">t</p><div "
+	    "data-include=\"part\"/></div></html>");
+	S_tmpl_file("part", "<section class=\"part\" data-text=\"page.link\">"
+	    "p</section>");
+	S_tmpl_file("bad", "<html><p data-text=\"nosuch.thing\">x</p></html>");
+	S_tmpl_file("badurl", "<html><a data-attr-href=\"page.evil\">x</a>"
+	    "</html>");
+	S_tmpl_file("loop", "<html><div data-include=\"loop\"/></html>");
+
+	memset(&site, 0, sizeof(site));
+	site.root = S_root;
+	site.rroot = realpath(S_root, NULL);
+	ts = tmpl_load(&site, "layouts/web");
+	CHECK(ts != NULL);
+	if (ts == NULL)
+		return;
+	CHECK(tmpl_has(ts, "t1") && tmpl_has(ts, "base"));
+	CHECK(tmpl_has(ts, "home"));	/* built in */
+
+	page = val_new(&pool, V_MAP, NULL);
+	map_set_str(&pool, page, "title", "A <b>");
+	map_set_str(&pool, page, "link", "/x/?a=1&b=2");
+	map_set_str(&pool, page, "evil", "javascript:alert(1)");
+	items = val_new(&pool, V_LIST, NULL);
+	for (i = 0; i < 3; i++) {
+		it = val_new(&pool, V_MAP, NULL);
+		map_set_str(&pool, it, "name", i == 1 ? "<script>" : "n");
+		list_push(items, it);
+	}
+	map_set(page, "items", items);
+	sp.name = "page";
+	sp.v = page;
+	sp.up = NULL;
+
+	s = S_apply(ts, "t1", &sp);
+	CHECK(s != NULL);
+	if (s != NULL) {
+		CHECK(strstr(s, "<h1>A &lt;b&gt;</h1>") != NULL);
+		CHECK(strstr(s, "<li>1:n</li><li>2:&lt;script&gt;</li>"
+		    "<li>3:n</li>") != NULL);
+		CHECK(strstr(s, "gone") == NULL);
+		CHECK(strstr(s, "kept") != NULL);
+		CHECK(strstr(s, "href=\"/x/?a=1&amp;b=2\"") != NULL);
+		CHECK(strstr(s, "title=") == NULL);
+		CHECK(strstr(s, "<b>inner</b>") != NULL);
+		CHECK(strstr(s, "<i>") == NULL);
+		CHECK(strstr(s, "<p>eq</p>") != NULL);
+		CHECK(strstr(s, "<p>A &lt;B&gt;</p>") != NULL);
+		CHECK(strstr(s, "<p>3</p>") != NULL);
+		CHECK(strstr(s, "data-") == NULL);
+		free(s);
+	}
+	s = S_apply(ts, "child", &sp);
+	CHECK(s != NULL);
+	if (s != NULL) {
+		CHECK(strstr(s, "<main><p>A &lt;b&gt;</p>") != NULL);
+		CHECK(strstr(s, "<section class=\"part\">/x/?a=1&amp;b=2"
+		    "</section>") != NULL);
+		CHECK(strstr(s, "<footer>foot</footer>") != NULL);
+		CHECK(strstr(s, "default") == NULL);
+		free(s);
+	}
+	S_quiet(1);
+	CHECK(S_apply(ts, "bad", &sp) == NULL);
+	CHECK(S_apply(ts, "badurl", &sp) == NULL);
+	CHECK(S_apply(ts, "loop", &sp) == NULL);
+	CHECK(S_apply(ts, "nonexistent", &sp) == NULL);
+	S_quiet(0);
+	tmpl_free(ts);
+	tmpl_forget_errors();
+
+	/* A malformed template is an error at its line. */
+	S_tmpl_file("broken", "<html>\n<p>\n</html>\n");
+	S_quiet(1);
+	ts = tmpl_load(&site, "layouts/web");
+	S_quiet(0);
+	CHECK(ts == NULL);
+	free(site.rroot);
+	pool_free(&pool);
+	rmtree(S_root);
+}
+
+int
+main(void)
+{
+	xmlInitParser();
+	test_front_matter();
+	test_yaml_positions();
+	test_dates();
+	test_slugs_paths();
+	test_markdown();
+	test_templates();
+	xmlCleanupParser();
+	printf("unit: %d passed, %d failed\n", S_pass, S_fail);
+	return S_fail != 0;
+}
