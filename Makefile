@@ -58,6 +58,24 @@ test: generator/rally tests/unit
 goldens: generator/rally
 	@sh tests/golden.sh regen
 
+# The whole suite again on an ASan+UBSan build, and under valgrind.
+SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=all
+check-sanitize: generator/rally generator/builtin.c
+	mkdir -p tests/work
+	$(CC) $(CFLAGS) $(SANFLAGS) $(PKGCFLAGS) -o tests/work/rally-asan \
+	    $(SRCS) generator/main.c $(PKGLIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) $(PKGCFLAGS) -Igenerator \
+	    -o tests/work/unit-asan tests/unit.c $(SRCS) $(PKGLIBS)
+	RALLY=tests/work/rally-asan UNIT=tests/work/unit-asan sh tests/run.sh
+
+check-valgrind: generator/rally tests/unit
+	mkdir -p tests/work
+	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect "%s" "$$@"\n' "$$PWD/$${VGBIN:-generator/rally}" > tests/work/rally-vg
+	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect "%s" "$$@"\n' "$$PWD/tests/unit" > tests/work/unit-vg
+	chmod +x tests/work/rally-vg tests/work/unit-vg
+	RALLY=tests/work/rally-vg UNIT=tests/work/unit-vg SKIP_BROWSER=1 sh tests/run.sh
+
 install: generator/rally
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
 	cp -f generator/rally $(DESTDIR)$(PREFIX)/bin/rally
@@ -71,4 +89,5 @@ uninstall:
 clean:
 	rm -rf generator/rally generator/embed generator/builtin.c generator/*.o tests/unit tests/work out
 
-.PHONY: all deps site test goldens install uninstall clean
+.PHONY: all deps site test goldens check-sanitize check-valgrind install \
+        uninstall clean

@@ -77,6 +77,7 @@ S_assets(struct site *site, struct jobs *js, const char *rel, int depth)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
+	free(full);
 	if (n > 1)
 		qsort(names, n, sizeof(*names), S_cmpname);
 	for (i = 0; i < n; i++) {
