@@ -685,6 +685,11 @@ model_link(struct site *site)
 		list_push(l, past->items[i - 1]);
 	map_set(sv, "past_events", l);
 	map_set(sv, "recent_events", S_first(site, l, 3));
+	/* The home page shows what is coming, or else what just happened. */
+	map_set(sv, "home_events", map_get(sv, up->len > 0 ? "next_events" :
+	    "recent_events"));
+	map_set_str(&site->pool, sv, "home_events_title", S_label(site,
+	    up->len > 0 ? "next_events" : "recent_events"));
 	map_set(sv, "latest_press", S_first(site, map_get(sv, "press"), 3));
 	map_set(sv, "weeks", S_weeks(site, events, ne));
 
