@@ -4,16 +4,17 @@
 PREFIX    = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 CC        = cc
-PKGS      = libcmark libxml-2.0 yaml-0.1
+PKGS      = libcmark libxml-2.0 yaml-0.1 cairo pangocairo fontconfig \
+            librsvg-2.0 gdk-pixbuf-2.0 libqrencode libqpdf
 CFLAGS    = -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic \
             -Wstrict-prototypes -Wno-unused-parameter
 PKGCFLAGS = `pkg-config --cflags $(PKGS)`
-PKGLIBS   = `pkg-config --libs $(PKGS)` -lpthread
+PKGLIBS   = `pkg-config --libs $(PKGS)` -lhyphen -lpthread -lm
 
 SRCS = generator/util.c generator/val.c generator/fm.c generator/date.c \
        generator/md.c generator/load.c generator/model.c generator/tmpl.c \
        generator/web.c generator/plan.c generator/run.c generator/build.c \
-       generator/builtin.c
+       generator/print.c generator/pdf.c generator/builtin.c
 OBJS = $(SRCS:.c=.o)
 HDRS = generator/rally.h generator/extern.h generator/builtin.h
 
@@ -25,6 +26,7 @@ BUILTIN = layouts/web/base.html layouts/web/home.html layouts/web/page.html \
        layouts/web/tag.html layouts/web/tags.html layouts/web/404.html \
        layouts/web/area-card.html layouts/web/event-item.html \
        layouts/web/press-item.html layouts/web/org-card.html \
+       layouts/web/downloads.html \
        assets/css/site.css
 
 all: deps generator/rally site

@@ -53,16 +53,27 @@ build(const struct opts *o)
 {
 	struct site site;
 	struct tmpl_set *ts = NULL;
+	struct print_set *ps = NULL;
 	struct jobs js = { NULL, 0, 0 };
-	int rc = 1;
+	int rc = 1, web, print;
 
+	web = o->only == NULL || strcmp(o->only, "web") == 0;
+	print = o->only == NULL || strcmp(o->only, "print") == 0;
 	if (!site_init(&site, o->root, o->drafts))
 		return 2;
 	if (!load_site(&site))
 		goto out;
-	if ((ts = tmpl_load(&site, "layouts/web")) == NULL)
+	if (print && (ps = print_load(&site)) == NULL)
 		goto out;
-	plan_web(&site, ts, &js);
+	if (web && (ts = tmpl_load(&site, "layouts/web")) == NULL)
+		goto out;
+	/* The catalogue first: the downloads page lists it. */
+	print_plan(&site, print ? ps : NULL, &js, o->marks);
+	if (web) {
+		if (print_count(ps) > 0)
+			model_downloads(&site);
+		plan_web(&site, ts, &js);
+	}
 	if (!plan_check(&js))
 		goto out;
 	if (!run_jobs(&site, &js, o))
@@ -73,6 +84,8 @@ out:
 		fprintf(stderr, "rally: build failed; %s is unchanged\n",
 		    o->out);
 	jobs_free(&js);
+	print_plan_free();
+	print_free(ps);
 	tmpl_free(ts);
 	tmpl_forget_errors();
 	site_free(&site);

@@ -52,6 +52,7 @@ char		*path_in_root(const struct site *, const char *);
 int		 slug_valid(const char *);
 char		*slugify(const char *);
 int		 url_is_safe(const char *);
+int		 strcmp_ptr(const void *, const void *);
 
 /* val.c: template values, owned by a pool. */
 struct val	*val_new(struct pool *, enum vtype, const struct pos *);
@@ -101,6 +102,7 @@ const char	*load_str(struct site *, const struct val *, const char *,
 		    int, const char *);
 void		 model_link(struct site *);
 void		 site_sections(struct site *);
+void		 model_downloads(struct site *);
 void		 doc_free(struct doc *);
 void		 site_free(struct site *);
 
@@ -113,6 +115,8 @@ int		 tmpl_has(const struct tmpl_set *, const char *);
 xmlDocPtr	 tmpl_apply(const struct tmpl_set *, const char *,
 		    const struct scope *, struct pool *);
 void		 tmpl_forget_errors(void);
+const struct val	*tmpl_eval(const char *, xmlNodePtr, const char *,
+		    const struct scope *, struct pool *, int *);
 
 /* web.c: renderers of the website. */
 const char	*web_layout(const struct doc *);
@@ -124,6 +128,20 @@ int		 web_atom(const struct job *, struct site *, struct buf *);
 int		 web_ics(const struct job *, struct site *, struct buf *);
 int		 web_sitemap(const struct job *, struct site *, struct buf *);
 int		 web_robots(const struct job *, struct site *, struct buf *);
+
+/* print.c, pdf.c: print layouts and sheets. */
+struct print_set;
+int		 print_fonts(struct site *);
+struct print_set	*print_load(struct site *);
+void		 print_free(struct print_set *);
+size_t		 print_count(const struct print_set *);
+void		 print_plan(struct site *, const struct print_set *,
+		    struct jobs *, int);
+void		 print_plan_free(void);
+void		 print_sizes(struct site *, const char *);
+int		 print_sheet(const struct job *, struct site *, struct buf *);
+int		 pdf_set_boxes(struct buf *, const double[4], const double[4],
+		    const char *);
 
 /* plan.c, run.c: jobs. */
 struct job	*jobs_add(struct jobs *, const char *, job_fn, struct doc *,

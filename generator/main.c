@@ -14,11 +14,13 @@
 #include "extern.h"
 
 static const char S_usage[] =
-"usage: rally build [--root DIR] [--out DIR] [-j N] [--drafts] [--quiet]\n"
+"usage: rally build [--root DIR] [--out DIR] [-j N] [--only web|print]\n"
+"                   [--marks] [--drafts] [--quiet]\n"
 "       rally --help | --version\n";
 
 static const char S_help[] =
-"rally builds a campaign's website from content/, layouts/ and assets/.\n"
+"rally builds a campaign's website and print material from content/,\n"
+"layouts/ and assets/.\n"
 "\n"
 "commands:\n"
 "  build        build the site into the output directory\n"
@@ -27,6 +29,8 @@ static const char S_help[] =
 "  --root DIR   directory holding content/, layouts/, assets/ (default .)\n"
 "  --out DIR    output directory (default ROOT/out)\n"
 "  -j N         render with N threads (default: number of cores)\n"
+"  --only KIND  build only the web site or only the print material\n"
+"  --marks      crop marks on every print sheet\n"
 "  --drafts     include pages marked draft: true\n"
 "  -q, --quiet  print errors only\n"
 "  -h, --help   this help\n"
@@ -55,6 +59,8 @@ S_build(int argc, char *argv[])
 		{ "drafts", no_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "only", required_argument, NULL, 'O' },
+		{ "marks", no_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
@@ -88,6 +94,16 @@ S_build(int argc, char *argv[])
 			break;
 		case 'v':
 			o.verbose = 1;
+			break;
+		case 'O':
+			if (strcmp(optarg, "web") != 0 &&
+			    strcmp(optarg, "print") != 0)
+				return S_usage_err("--only takes web or "
+				    "print");
+			o.only = optarg;
+			break;
+		case 'm':
+			o.marks = 1;
 			break;
 		default:
 			return S_usage_err(NULL);

@@ -86,6 +86,14 @@ static const struct {
 	    "Organisasjonens arrangementer", "Events" },
 	{ "logo", "Logo", "Logo", "Logo" },
 	{ "home", "Til forsiden", "Til forsiden", "Home" },
+	{ "downloads", "Materialer", "Materiell", "Material" },
+	{ "downloads_intro", "Plakater, løbesedler, skilte og bannere til "
+	    "print, klar til trykkeriet: beskæringsmærker og 3 mm "
+	    "overfald, alle skrifter indlejret.", "Plakater, løpesedler, "
+	    "skilt og bannere, klare for trykkeriet.", "Posters, flyers, "
+	    "placards and banners, ready for the print shop." },
+	{ "download", "Hent PDF", "Last ned PDF", "Download PDF" },
+	{ "message", "Budskab", "Budskap", "Message" },
 };
 
 static const char *
@@ -528,6 +536,7 @@ S_nav(struct site *site)
 		list_push(def, it);
 	}
 	map_set(site->v, "nav", def);
+	map_set(site->v, "nav_default", val_bool(&site->pool, 1));
 }
 
 static struct val *
@@ -728,5 +737,32 @@ site_sections(struct site *site)
 		    d->url + strlen(site->base_path)));
 		map_set_str(&site->pool, d->v, "kind_of_page", "index");
 		map_set_str(&site->pool, d->v, "slug", d->slug);
+	}
+}
+
+/*
+ * The downloads page, rendered after the print material so that it can
+ * give file sizes; and its place in the default menu.
+ */
+void
+model_downloads(struct site *site)
+{
+	struct doc *d;
+	struct val *nav = map_get(site->v, "nav"), *it;
+
+	d = S_index(site, "downloads/index.html", "/downloads/", "downloads",
+	    S_label(site, "downloads"));
+	d->phase = 1;
+	map_set_str(&site->pool, d->v, "url", d->url);
+	S_set(site, d->v, "abs_url", xasprintf("%s%s", site->base_url,
+	    d->url + strlen(site->base_path)));
+	map_set_str(&site->pool, d->v, "kind_of_page", "index");
+	map_set_str(&site->pool, d->v, "slug", d->slug);
+	if (nav != NULL && map_get(site->v, "nav_default") != NULL) {
+		it = val_new(&site->pool, V_MAP, NULL);
+		map_set_str(&site->pool, it, "title",
+		    S_label(site, "downloads"));
+		map_set_str(&site->pool, it, "url", d->url);
+		list_push(nav, it);
 	}
 }

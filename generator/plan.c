@@ -43,6 +43,7 @@ jobs_free(struct jobs *js)
 
 	for (i = 0; i < js->len; i++) {
 		free(js->v[i].out);
+		free(js->v[i].out2);
 		free(js->v[i].src);
 	}
 	free(js->v);
@@ -142,7 +143,8 @@ plan_check(struct jobs *js)
 		struct pos p = { js->v[i].doc != NULL ? js->v[i].doc->path :
 		    js->v[i].out, 0, 0 };
 
-		if (!path_is_safe(js->v[i].out)) {
+		if (!path_is_safe(js->v[i].out) || (js->v[i].out2 != NULL &&
+		    !path_is_safe(js->v[i].out2))) {
 			diag_err(&p, "output path '%s' would leave the "
 			    "output directory", js->v[i].out);
 			ok = 0;
@@ -168,7 +170,8 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 		d = site->docs[i];
 		if (d->out == NULL)
 			continue;
-		jobs_add(js, d->out, web_page, d, NULL, ts);
+		jobs_add(js, d->out, web_page, d, NULL, ts)->phase =
+		    d->phase;
 		if (d->kind == K_EVENT) {
 			out = xasprintf("events/%s.ics", d->slug);
 			jobs_add(js, out, web_ics, d, NULL, NULL);

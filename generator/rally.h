@@ -94,6 +94,7 @@ struct doc {
 	xmlDocPtr	 holder;/* owns the nodes of the body */
 	struct date	 date;	/* events and press releases */
 	int		 draft;
+	int		 phase;	/* 1: rendered after the print material */
 	int		 body_line; /* line of the body's first line in path */
 };
 
@@ -118,10 +119,15 @@ struct site {
 struct job;
 typedef int (*job_fn)(const struct job *, struct site *, struct buf *);
 
-/* One output file and how to make it. */
+/*
+ * One output file and how to make it.  fn fills out[0], and out[1] when
+ * the job has a second file (a print sheet's PNG preview).
+ */
 struct job {
 	char		*out;	/* path relative to the out dir (owned) */
-	job_fn		 fn;	/* renders the file into a buffer */
+	char		*out2;	/* second output, or NULL (owned) */
+	int		 phase;	/* 1: runs after every phase-0 job */
+	job_fn		 fn;	/* renders the file(s) into buffers */
 	struct doc	*doc;	/* the page, for web jobs (not owned) */
 	char		*src;	/* source file, for copies (owned) */
 	void		*arg;	/* renderer data (not owned) */
@@ -135,6 +141,8 @@ struct jobs {
 
 struct opts {
 	const char	*root;
+	const char	*only;	/* "web", "print" or NULL for both */
+	int		 marks;	/* crop marks on every sheet */
 	const char	*out;
 	int		 jobs;	/* threads; 0: number of cores */
 	int		 drafts;

@@ -24,41 +24,67 @@ struct pool_ctx {
 	struct jobs	*js;
 	const char	*staging;
 	size_t		 next;	/* next job to take (atomic) */
+	int		 phase;	/* the phase being run */
 	int		 failed;
 };
+
+static int
+S_put(struct pool_ctx *c, const char *rel, const struct buf *b)
+{
+	char *path = xasprintf("%s/%s", c->staging, rel);
+	int ok = file_write_atomic(path, b->data ? b->data : "", b->len);
+
+	if (!ok) {
+		struct pos p = { path, 0, 0 };
+
+		diag_err(&p, "cannot write: %s", strerror(errno));
+	}
+	free(path);
+	return ok;
+}
 
 static void *
 S_worker(void *arg)
 {
 	struct pool_ctx *c = arg;
-	struct buf b = { NULL, 0, 0 };
+	struct buf b[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
 	struct job *j;
 	size_t i;
-	char *path;
 
 	for (;;) {
 		i = __atomic_fetch_add(&c->next, 1, __ATOMIC_SEQ_CST);
 		if (i >= c->js->len)
 			break;
 		j = &c->js->v[i];
-		b.len = 0;
-		buf_puts(&b, "");
-		b.len = 0;
-		if (!j->fn(j, c->site, &b)) {
-			__atomic_store_n(&c->failed, 1, __ATOMIC_SEQ_CST);
+		if (j->phase != c->phase)
 			continue;
-		}
-		path = xasprintf("%s/%s", c->staging, j->out);
-		if (!file_write_atomic(path, b.data, b.len)) {
-			struct pos p = { path, 0, 0 };
-
-			diag_err(&p, "cannot write: %s", strerror(errno));
+		b[0].len = b[1].len = 0;
+		if (!j->fn(j, c->site, b) || !S_put(c, j->out, &b[0]) ||
+		    (j->out2 != NULL && !S_put(c, j->out2, &b[1])))
 			__atomic_store_n(&c->failed, 1, __ATOMIC_SEQ_CST);
-		}
-		free(path);
 	}
-	buf_free(&b);
+	buf_free(&b[0]);
+	buf_free(&b[1]);
 	return NULL;
+}
+
+/* Runs the jobs of one phase on n threads. */
+static void
+S_phase(struct pool_ctx *c, int n, int phase)
+{
+	pthread_t *th = xcalloc((size_t)n, sizeof(*th));
+	int i;
+
+	c->next = 0;
+	c->phase = phase;
+	for (i = 0; i < n; i++)
+		if (pthread_create(&th[i], NULL, S_worker, c) != 0) {
+			fputs("rally: cannot start a thread\n", stderr);
+			abort();
+		}
+	for (i = 0; i < n; i++)
+		pthread_join(th[i], NULL);
+	free(th);
 }
 
 static double
@@ -78,12 +104,12 @@ S_cmpstr(const void *a, const void *b)
 
 /* Removes files of the last build that this build no longer makes. */
 static void
-S_stale(const char *outdir, struct jobs *js)
+S_stale(const char *outdir, struct jobs *js, struct buf *man_out, int keep)
 {
 	struct buf b = { NULL, 0, 0 };
 	char *man = xasprintf("%s/%s", outdir, MANIFEST), *line, *save = NULL;
 	char **names, *key, *path, *slash;
-	size_t i;
+	size_t i, k;
 	FILE *f;
 
 	if ((f = fopen(man, "r")) == NULL) {
@@ -98,16 +124,25 @@ S_stale(const char *outdir, struct jobs *js)
 		return;
 	}
 	free(man);
-	names = xcalloc(js->len + 1, sizeof(*names));
-	for (i = 0; i < js->len; i++)
-		names[i] = js->v[i].out;
-	qsort(names, js->len, sizeof(*names), S_cmpstr);
+	names = xcalloc(2 * js->len + 1, sizeof(*names));
+	for (i = k = 0; i < js->len; i++) {
+		names[k++] = js->v[i].out;
+		if (js->v[i].out2 != NULL)
+			names[k++] = js->v[i].out2;
+	}
+	qsort(names, k, sizeof(*names), S_cmpstr);
 	for (line = strtok_r(b.data, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		key = line;
 		if (!path_is_safe(line) ||
-		    bsearch(&key, names, js->len, sizeof(*names), S_cmpstr))
+		    bsearch(&key, names, k, sizeof(*names), S_cmpstr))
 			continue;
+		if (keep) {
+			/* A partial build (--only) keeps the other half. */
+			buf_puts(man_out, line);
+			buf_putc(man_out, '\n');
+			continue;
+		}
 		path = xasprintf("%s/%s", outdir, line);
 		unlink(path);
 		/* Empty directories go too; rmdir fails on the rest. */
@@ -132,10 +167,9 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 {
 	struct pool_ctx c;
 	struct buf man = { NULL, 0, 0 };
-	pthread_t *th;
 	char *staging, *from, *to, *slash;
 	double t0 = S_now();
-	int n = o->jobs, i;
+	int n = o->jobs;
 	size_t k;
 
 	if (n <= 0)
@@ -157,15 +191,12 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	c.site = site;
 	c.js = js;
 	c.staging = staging;
-	th = xcalloc((size_t)n, sizeof(*th));
-	for (i = 0; i < n; i++)
-		if (pthread_create(&th[i], NULL, S_worker, &c) != 0) {
-			fputs("rally: cannot start a thread\n", stderr);
-			abort();
-		}
-	for (i = 0; i < n; i++)
-		pthread_join(th[i], NULL);
-	free(th);
+	S_phase(&c, n, 0);
+	if (!c.failed) {
+		/* Pages listing the material learn its file sizes. */
+		print_sizes(site, staging);
+		S_phase(&c, n, 1);
+	}
 	if (c.failed) {
 		rmtree(staging);
 		free(staging);
@@ -190,8 +221,23 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		buf_putc(&man, '\n');
 		free(from);
 		free(to);
+		if (js->v[k].out2 == NULL)
+			continue;
+		from = xasprintf("%s/%s", staging, js->v[k].out2);
+		to = xasprintf("%s/%s", o->out, js->v[k].out2);
+		if (rename(from, to) == -1) {
+			struct pos p = { to, 0, 0 };
+
+			diag_err(&p, "cannot move into place: %s",
+			    strerror(errno));
+			c.failed = 1;
+		}
+		buf_puts(&man, js->v[k].out2);
+		buf_putc(&man, '\n');
+		free(from);
+		free(to);
 	}
-	S_stale(o->out, js);
+	S_stale(o->out, js, &man, o->only != NULL);
 	to = xasprintf("%s/%s", o->out, MANIFEST);
 	if (!file_write_atomic(to, man.data ? man.data : "", man.len))
 		c.failed = 1;

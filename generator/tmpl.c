@@ -918,3 +918,23 @@ out:
 	}
 	return c.doc;
 }
+
+/*
+ * Evaluates text for a print layout: a format string if it has braces,
+ * else an expression.  Errors name file and the line of n, and set
+ * *failed.  The value belongs to pool (or to the model).
+ */
+const struct val *
+tmpl_eval(const char *text, xmlNodePtr n, const char *file,
+    const struct scope *sc, struct pool *pool, int *failed)
+{
+	struct tctx c;
+	const struct val *v;
+
+	memset(&c, 0, sizeof(c));
+	c.pool = pool;
+	v = S_value(&c, text, n, file, sc);
+	if (c.failed)
+		*failed = 1;
+	return v;
+}

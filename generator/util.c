@@ -511,3 +511,10 @@ url_is_safe(const char *u)
 	return strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0 ||
 	    strcmp(scheme, "mailto") == 0 || strcmp(scheme, "tel") == 0;
 }
+
+/* strcmp for qsort() over an array of strings. */
+int
+strcmp_ptr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}

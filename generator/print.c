@@ -1,0 +1,1644 @@
+/*
+ * print.c: print layouts (layouts/print/NAME.xml) and their rendering with
+ * cairo and pango into print-ready PDFs with PNG previews.
+ *
+ * A layout places frames in units relative to the trim box: x and w are
+ * fractions of the trim width, y and h of its height, font sizes
+ * fractions of the shorter side.  So one layout serves every size of
+ * its family.  See README, "Print layouts".
+ */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <hyphen.h>
+#include <librsvg/rsvg.h>
+#include <pango/pangocairo.h>
+#include <qrencode.h>
+
+#include "rally.h"
+#include "extern.h"
+
+#define MM		(72.0 / 25.4)	/* points per millimetre */
+#define MARK_ZONE	(10.0 * MM)	/* room for crop marks past the bleed */
+#define PREVIEW_PX	600.0		/* preview width, portrait sheets */
+#define FIT_STEPS	18		/* binary search steps on the size */
+
+enum per {
+	PER_MESSAGE,	/* one sheet per message of each area */
+	PER_AREA	/* one sheet per area */
+};
+
+struct lsize {
+	char	*name;	/* "A4", "50x70cm" */
+	char	*slug;	/* "a4", "50x70" */
+	double	 w, h;	/* trim, millimetres */
+};
+
+struct layout {
+	char		*name;	/* file name without .xml */
+	char		*path;	/* layouts/print/NAME.xml */
+	char		*title;	/* "Plakat" */
+	xmlDocPtr	 doc;
+	enum per	 per;
+	double		 bleed;	/* mm */
+	double		 safe;	/* mm from the trim edge kept free of text */
+	double		 dpi;	/* least effective resolution of images */
+	int		 marks;
+	struct lsize	*sizes;
+	size_t		 nsizes;
+	xmlNodePtr	 pages[2];
+	int		 npages;
+};
+
+struct print_set {
+	struct layout	*v;
+	size_t		 len;
+	HyphenDict	*hyph;
+};
+
+/* One sheet to render: the job's argument. */
+struct sheet {
+	const struct layout	*lay;
+	const struct lsize	*size;
+	struct val		*area;
+	struct val		*message;
+	int			 msgno;	/* 1-based; 0 for PER_AREA */
+	struct val		*org;	/* co-branded sheets (may be NULL) */
+	const struct print_set	*ps;
+	struct site		*site;
+	int			 marks;
+};
+
+static const struct {
+	const char *name;
+	double w, h;
+} S_isosizes[] = {
+	{ "A0", 841, 1189 }, { "A1", 594, 841 }, { "A2", 420, 594 },
+	{ "A3", 297, 420 }, { "A4", 210, 297 }, { "A5", 148, 210 },
+	{ "A6", 105, 148 },
+};
+
+/*
+ * Parses a size: an ISO name (A0 to A6) or WxH with a unit (mm or cm),
+ * "50x70cm".  Returns 1 and fills s (owned strings), or 0.
+ */
+static int
+print_size(const char *spec, struct lsize *s)
+{
+	double w, h, f;
+	char unit[3] = { 0 }, *end;
+	size_t i;
+
+	for (i = 0; i < sizeof(S_isosizes) / sizeof(S_isosizes[0]); i++)
+		if (strcasecmp(spec, S_isosizes[i].name) == 0) {
+			s->name = xstrdup(S_isosizes[i].name);
+			s->slug = xstrdup(S_isosizes[i].name);
+			s->slug[0] = 'a';
+			s->w = S_isosizes[i].w;
+			s->h = S_isosizes[i].h;
+			return 1;
+		}
+	w = strtod(spec, &end);
+	if (end == spec || (*end != 'x' && *end != 'X'))
+		return 0;
+	spec = end + 1;
+	h = strtod(spec, &end);
+	if (end == spec || strlen(end) != 2)
+		return 0;
+	unit[0] = end[0];
+	unit[1] = end[1];
+	if (strcmp(unit, "mm") == 0)
+		f = 1;
+	else if (strcmp(unit, "cm") == 0)
+		f = 10;
+	else
+		return 0;
+	w *= f;
+	h *= f;
+	if (!(w >= 50 && h >= 50 && w <= 10000 && h <= 10000))
+		return 0;
+	s->name = xasprintf("%gx%g%s", w / f, h / f, unit);
+	s->slug = xasprintf("%gx%g", w / f, h / f);
+	s->w = w;
+	s->h = h;
+	return 1;
+}
+
+/* Fonts: only the campaign's own, through fontconfig. */
+
+static int S_fonts_ready;
+
+/*
+ * Makes assets/fonts/ the only fonts fontconfig knows, for this process
+ * (pango and librsvg alike), so every machine renders the same.
+ */
+int
+print_fonts(struct site *site)
+{
+	FcConfig *cfg;
+	char *dir, *rel, *file;
+	struct pos p = { "assets/fonts", 0, 0 };
+	struct dirent *de;
+	FcFontSet *set;
+	DIR *d;
+	int n, bad = 0;
+
+	if (S_fonts_ready)
+		return 1;
+	if ((dir = path_in_root(site, "assets/fonts")) == NULL) {
+		diag_err(&p, "print layouts need fonts: no assets/fonts/ "
+		    "directory");
+		return 0;
+	}
+	/*
+	 * File by file: a directory would make fontconfig want a cache,
+	 * and rally writes nothing outside the output directory.
+	 */
+	cfg = FcConfigCreate();
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			n = (int)strlen(de->d_name);
+			if (de->d_name[0] == '.' || n < 5 ||
+			    (strcasecmp(de->d_name + n - 4, ".otf") != 0 &&
+			    strcasecmp(de->d_name + n - 4, ".ttf") != 0))
+				continue;
+			rel = xasprintf("assets/fonts/%s", de->d_name);
+			if ((file = path_in_root(site, rel)) != NULL &&
+			    !FcConfigAppFontAddFile(cfg,
+			    (const FcChar8 *)file)) {
+				p.file = rel;
+				diag_err(&p, "not a usable font file");
+				bad = 1;
+			}
+			free(file);
+			free(rel);
+		}
+		closedir(d);
+	}
+	free(dir);
+	if (bad) {
+		FcConfigDestroy(cfg);
+		return 0;
+	}
+	set = FcConfigGetFonts(cfg, FcSetApplication);
+	n = set != NULL ? set->nfont : 0;
+	if (n == 0) {
+		diag_err(&p, "no font files (.otf, .ttf) in assets/fonts/");
+		FcConfigDestroy(cfg);
+		return 0;
+	}
+	FcConfigSetCurrent(cfg);
+	FcConfigDestroy(cfg);	/* the current config keeps a reference */
+	S_fonts_ready = 1;
+	return 1;
+}
+
+/* Is the family of this font description among the campaign's fonts? */
+static int
+S_font_known(const char *desc)
+{
+	PangoFontDescription *fd = pango_font_description_from_string(desc);
+	const char *fam = pango_font_description_get_family(fd);
+	FcPattern *pat;
+	FcObjectSet *os;
+	FcFontSet *fs;
+	int ok;
+
+	if (fam == NULL) {
+		pango_font_description_free(fd);
+		return 0;
+	}
+	pat = FcPatternBuild(NULL, FC_FAMILY, FcTypeString, fam, (char *)0);
+	os = FcObjectSetBuild(FC_FAMILY, (char *)0);
+	fs = FcFontList(NULL, pat, os);
+	ok = fs != NULL && fs->nfont > 0;
+	if (fs != NULL)
+		FcFontSetDestroy(fs);
+	FcObjectSetDestroy(os);
+	FcPatternDestroy(pat);
+	pango_font_description_free(fd);
+	return ok;
+}
+
+/* Layouts. */
+
+static double
+S_num(xmlNodePtr n, const char *name, double def)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	double d;
+	char *end;
+
+	if (v == NULL)
+		return def;
+	d = strtod((const char *)v, &end);
+	if (end == (char *)v || *end != '\0' || !isfinite(d))
+		d = NAN;
+	xmlFree(v);
+	return d;
+}
+
+static char *
+S_attr(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	char *r;
+
+	if (v == NULL)
+		return NULL;
+	r = xstrdup((const char *)v);
+	xmlFree(v);
+	return r;
+}
+
+static int
+S_is(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	    xmlStrcmp(n->name, BAD_CAST name) == 0;
+}
+
+static void
+S_lerr(const struct layout *l, xmlNodePtr n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+S_lerr(const struct layout *l, xmlNodePtr n, const char *fmt, ...)
+{
+	struct pos p = { l->path, n != NULL ? (int)xmlGetLineNo(n) : 0, 0 };
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) == -1)
+		abort();
+	va_end(ap);
+	diag_err(&p, "%s", msg);
+	free(msg);
+}
+
+/* A literal asset path in a layout must exist inside the campaign. */
+static int
+S_check_src(struct site *site, const struct layout *l, xmlNodePtr f)
+{
+	char *src = S_attr(f, "src"), *full;
+	int ok = 1;
+
+	if (src == NULL) {
+		S_lerr(l, f, "<%s> needs src", (const char *)f->name);
+		return 0;
+	}
+	if (strchr(src, '{') == NULL) {
+		if ((full = path_in_root(site, src)) == NULL) {
+			S_lerr(l, f, "%s does not exist inside the campaign",
+			    src);
+			ok = 0;
+		}
+		free(full);
+	}
+	free(src);
+	return ok;
+}
+
+static int
+S_check_frame(struct site *site, struct layout *l, xmlNodePtr f)
+{
+	double x = S_num(f, "x", 0), y = S_num(f, "y", 0);
+	double w = S_num(f, "w", 1), h = S_num(f, "h", 1);
+	double mx, mn;
+	char *font;
+	size_t i;
+	int ok = 1;
+
+	if (!(x >= -0.5 && y >= -0.5 && w > 0 && h > 0 && x + w <= 1.5 &&
+	    y + h <= 1.5)) {
+		S_lerr(l, f, "<%s>: x, y, w, h must be numbers, fractions of "
+		    "the trim box", (const char *)f->name);
+		return 0;
+	}
+	if (S_is(f, "rect") || S_is(f, "qr"))
+		return 1;
+	if (S_is(f, "svg") || S_is(f, "image"))
+		return S_check_src(site, l, f);
+	if (!S_is(f, "text")) {
+		S_lerr(l, f, "unknown frame <%s>: use rect, text, svg, image "
+		    "or qr", (const char *)f->name);
+		return 0;
+	}
+	mx = S_num(f, "max", 0.1);
+	mn = S_num(f, "min", mx / 4);
+	if (!(mn > 0 && mx >= mn && mx < 2)) {
+		S_lerr(l, f, "text: min and max must be sizes with 0 < min "
+		    "<= max");
+		ok = 0;
+	}
+	font = S_attr(f, "font");
+	if (font == NULL)
+		font = xstrdup("Sans");
+	if (!S_font_known(font)) {
+		S_lerr(l, f, "unknown font '%s': not in assets/fonts/", font);
+		ok = 0;
+	}
+	free(font);
+	/* Text stays inside the safe zone (hems, eyelets, trimming). */
+	for (i = 0; i < l->nsizes; i++) {
+		const struct lsize *s = &l->sizes[i];
+
+		if (x * s->w < l->safe - 0.01 || y * s->h < l->safe - 0.01 ||
+		    (x + w) * s->w > s->w - l->safe + 0.01 ||
+		    (y + h) * s->h > s->h - l->safe + 0.01) {
+			S_lerr(l, f, "text frame leaves the safe zone "
+			    "(%.0f mm from the trim) at size %s", l->safe,
+			    s->name);
+			ok = 0;
+			break;
+		}
+	}
+	for (xmlNodePtr k = f->children; k != NULL; k = k->next)
+		if (k->type == XML_ELEMENT_NODE && !S_is(k, "p")) {
+			S_lerr(l, k, "<text> holds text or <p>, not <%s>",
+			    (const char *)k->name);
+			ok = 0;
+		}
+	return ok;
+}
+
+static void
+S_layout_free(struct layout *l)
+{
+	size_t i;
+
+	free(l->name);
+	free(l->path);
+	free(l->title);
+	for (i = 0; i < l->nsizes; i++) {
+		free(l->sizes[i].name);
+		free(l->sizes[i].slug);
+	}
+	free(l->sizes);
+	if (l->doc != NULL)
+		xmlFreeDoc(l->doc);
+}
+
+static int
+S_layout(struct site *site, struct layout *l)
+{
+	xmlNodePtr root, n, f;
+	char *s, *tok, *save = NULL;
+	int ok = 1;
+
+	root = xmlDocGetRootElement(l->doc);
+	if (root == NULL || !S_is(root, "layout")) {
+		S_lerr(l, root, "the root element must be <layout>");
+		return 0;
+	}
+	l->title = S_attr(root, "title");
+	if (l->title == NULL)
+		l->title = xstrdup(l->name);
+	s = S_attr(root, "per");
+	if (s == NULL || strcmp(s, "message") == 0)
+		l->per = PER_MESSAGE;
+	else if (strcmp(s, "area") == 0)
+		l->per = PER_AREA;
+	else {
+		S_lerr(l, root, "per must be 'message' or 'area'");
+		ok = 0;
+	}
+	free(s);
+	l->bleed = S_num(root, "bleed", 3);
+	l->safe = S_num(root, "safe", 5);
+	l->dpi = S_num(root, "dpi", 150);
+	if (!(l->bleed >= 0 && l->bleed <= 100 && l->safe >= 0 &&
+	    l->safe <= 500 && l->dpi > 0 && l->dpi <= 2400)) {
+		S_lerr(l, root, "bleed, safe (mm) and dpi must be numbers "
+		    "in range");
+		ok = 0;
+	}
+	s = S_attr(root, "marks");
+	l->marks = s != NULL && strcmp(s, "yes") == 0;
+	free(s);
+	s = S_attr(root, "sizes");
+	if (s == NULL) {
+		S_lerr(l, root, "sizes is missing: say sizes=\"A4 A3\"");
+		return 0;
+	}
+	for (tok = strtok_r(s, " \t\n,", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t\n,", &save)) {
+		l->sizes = xrealloc(l->sizes, (l->nsizes + 1) *
+		    sizeof(*l->sizes));
+		if (!print_size(tok, &l->sizes[l->nsizes])) {
+			S_lerr(l, root, "bad size '%s': use A0 to A6 or WxH "
+			    "in mm or cm, such as 50x70cm", tok);
+			ok = 0;
+			continue;
+		}
+		l->nsizes++;
+	}
+	free(s);
+	if (l->nsizes == 0 && ok) {
+		S_lerr(l, root, "no sizes");
+		ok = 0;
+	}
+	for (n = root->children; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (!S_is(n, "page") || l->npages == 2) {
+			S_lerr(l, n, "a layout holds one or two <page> "
+			    "elements (front and back), not <%s>",
+			    (const char *)n->name);
+			ok = 0;
+			continue;
+		}
+		l->pages[l->npages++] = n;
+		for (f = n->children; f != NULL; f = f->next)
+			if (f->type == XML_ELEMENT_NODE &&
+			    !S_check_frame(site, l, f))
+				ok = 0;
+	}
+	if (l->npages == 0 && ok) {
+		S_lerr(l, root, "no <page>");
+		ok = 0;
+	}
+	return ok;
+}
+
+static const char *
+S_dict_path(const char *lang)
+{
+	if (strncmp(lang, "da", 2) == 0)
+		return "/usr/share/hyphen/hyph_da_DK.dic";
+	if (strncmp(lang, "nb", 2) == 0 || strncmp(lang, "no", 2) == 0)
+		return "/usr/share/hyphen/hyph_nb_NO.dic";
+	if (strncmp(lang, "nn", 2) == 0)
+		return "/usr/share/hyphen/hyph_nn_NO.dic";
+	return NULL;
+}
+
+/*
+ * Loads layouts/print/NAME.xml.  Returns a set (possibly empty) to free
+ * with print_free(), or NULL after reporting errors.
+ */
+struct print_set *
+print_load(struct site *site)
+{
+	struct print_set *ps = xcalloc(1, sizeof(*ps));
+	char *dir = xasprintf("%s/layouts/print", site->root), *shown, *full;
+	struct dirent *de;
+	const char *dict;
+	char **names = NULL;
+	size_t n = 0, i, len;
+	DIR *d;
+	int ok = 1;
+
+	if ((d = opendir(dir)) == NULL) {
+		free(dir);
+		return ps;	/* no print material: fine */
+	}
+	free(dir);
+	while ((de = readdir(d)) != NULL) {
+		len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || len < 5 ||
+		    strcmp(de->d_name + len - 4, ".xml") != 0)
+			continue;
+		names = xrealloc(names, (n + 1) * sizeof(*names));
+		names[n++] = xstrndup(de->d_name, len - 4);
+	}
+	closedir(d);
+	if (n > 0 && !print_fonts(site)) {
+		for (i = 0; i < n; i++)
+			free(names[i]);
+		free(names);
+		free(ps);
+		return NULL;
+	}
+	if (n > 1)
+		qsort(names, n, sizeof(*names), strcmp_ptr);
+	for (i = 0; i < n; i++) {
+		struct layout *l;
+
+		shown = xasprintf("layouts/print/%s.xml", names[i]);
+		ps->v = xrealloc(ps->v, (ps->len + 1) * sizeof(*ps->v));
+		l = &ps->v[ps->len++];
+		memset(l, 0, sizeof(*l));
+		l->name = names[i];
+		l->path = shown;
+		if (!slug_valid(l->name)) {
+			struct pos p = { shown, 0, 0 };
+
+			diag_err(&p, "layout name is not a slug");
+			ok = 0;
+			continue;
+		}
+		if ((full = path_in_root(site, shown)) == NULL) {
+			struct pos p = { shown, 0, 0 };
+
+			diag_err(&p, "layout is a link to outside the "
+			    "campaign");
+			ok = 0;
+			continue;
+		}
+		l->doc = xml_read_file(full, shown);
+		free(full);
+		if (l->doc == NULL || !S_layout(site, l))
+			ok = 0;
+	}
+	free(names);
+	if (!ok) {
+		print_free(ps);
+		return NULL;
+	}
+	if (ps->len > 0 && (dict = S_dict_path(site->lang)) != NULL &&
+	    (ps->hyph = hnj_hyphen_load(dict)) == NULL) {
+		struct pos p = { dict, 0, 0 };
+
+		diag_warn(&p, "no hyphenation dictionary: words will not "
+		    "be hyphenated");
+	}
+	return ps;
+}
+
+void
+print_free(struct print_set *ps)
+{
+	size_t i;
+
+	if (ps == NULL)
+		return;
+	for (i = 0; i < ps->len; i++)
+		S_layout_free(&ps->v[i]);
+	free(ps->v);
+	if (ps->hyph != NULL)
+		hnj_hyphen_free(ps->hyph);
+	free(ps);
+}
+
+size_t
+print_count(const struct print_set *ps)
+{
+	return ps != NULL ? ps->len : 0;
+}
+
+/* Hyphenation: U+00AD at libhyphen's points; the author's win. */
+
+static int
+S_letter(gunichar c)
+{
+	return g_unichar_isalpha(c);
+}
+
+/*
+ * Returns text with soft hyphens inserted in words of six letters or
+ * more (owned, g_free).  A word that already has one is left alone.
+ */
+static char *
+S_hyphenate(const struct print_set *ps, const char *text)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = text, *w, *e;
+	char *word, *low, *lat, *hy;
+	char **rep = NULL;
+	int *pos = NULL, *cut = NULL;
+	long nchars, k;
+	gsize latlen;
+
+	if (ps->hyph == NULL)
+		return g_strdup(text);
+	while (*p != '\0') {
+		if (!S_letter(g_utf8_get_char(p))) {
+			e = g_utf8_next_char(p);
+			g_string_append_len(out, p, e - p);
+			p = e;
+			continue;
+		}
+		for (w = p; *p != '\0' && (S_letter(g_utf8_get_char(p)) ||
+		    g_utf8_get_char(p) == 0xAD); p = g_utf8_next_char(p))
+			continue;
+		word = g_strndup(w, (gsize)(p - w));
+		nchars = g_utf8_strlen(word, -1);
+		if (nchars < 6 || strstr(word, "\xC2\xAD") != NULL) {
+			g_string_append(out, word);
+			g_free(word);
+			continue;
+		}
+		low = g_utf8_strdown(word, -1);
+		lat = g_convert(low, -1, "ISO-8859-1", "UTF-8", NULL, &latlen,
+		    NULL);
+		if (lat == NULL || (long)latlen != nchars) {
+			g_string_append(out, word);
+			g_free(lat);
+			g_free(low);
+			g_free(word);
+			continue;
+		}
+		hy = xcalloc((size_t)latlen + 5, 1);
+		rep = NULL;
+		pos = cut = NULL;
+		hnj_hyphen_hyphenate2(ps->hyph, lat, (int)latlen, hy, NULL,
+		    &rep, &pos, &cut);
+		e = word;
+		for (k = 0; k < nchars; k++) {
+			const char *nx = g_utf8_next_char(e);
+
+			g_string_append_len(out, e, nx - e);
+			/* Two letters at least before, three after. */
+			if ((hy[k] & 1) && k >= 1 && k < nchars - 3)
+				g_string_append(out, "\xC2\xAD");
+			e = nx;
+		}
+		if (rep != NULL) {
+			for (k = 0; k < (long)latlen; k++)
+				free(rep[k]);
+			free(rep);
+		}
+		free(pos);
+		free(cut);
+		free(hy);
+		g_free(lat);
+		g_free(low);
+		g_free(word);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/* Drawing. */
+
+struct rctx {
+	cairo_t			*cr;
+	const struct sheet	*sh;
+	struct pool		*pool;
+	const struct scope	*sc;
+	double			 W, H;	/* trim, points */
+	double			 B;	/* bleed, points */
+	int			 preview;
+	int			 failed;
+};
+
+static int
+S_color(const char *s, double rgba[4])
+{
+	unsigned int r, g, b, a = 255;
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n != 7 && n != 9)
+		return 0;
+	if (s[0] != '#' || (n == 7 && sscanf(s + 1, "%2x%2x%2x", &r, &g,
+	    &b) != 3) || (n == 9 && sscanf(s + 1, "%2x%2x%2x%2x", &r, &g, &b,
+	    &a) != 4))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!g_ascii_isxdigit(s[i]))
+			return 0;
+	rgba[0] = r / 255.0;
+	rgba[1] = g / 255.0;
+	rgba[2] = b / 255.0;
+	rgba[3] = a / 255.0;
+	return 1;
+}
+
+/* The text of an attribute, evaluated (format strings and bindings). */
+static char *
+S_eval_attr(struct rctx *c, xmlNodePtr f, const char *name)
+{
+	char *raw = S_attr(f, name);
+	struct buf b = { NULL, 0, 0 };
+	const struct val *v;
+
+	if (raw == NULL)
+		return NULL;
+	if (strchr(raw, '{') == NULL)
+		return raw;	/* a literal: "#ffffff", "assets/x.svg" */
+	v = tmpl_eval(raw, f, c->sh->lay->path, c->sc, c->pool, &c->failed);
+	free(raw);
+	buf_puts(&b, "");
+	val_text(v, &b);
+	return b.data;
+}
+
+static int
+S_paint(struct rctx *c, xmlNodePtr f, const char *attr, const char *def)
+{
+	char *s = S_eval_attr(c, f, attr);
+	double rgba[4];
+	int ok;
+
+	if (s == NULL && def == NULL)
+		return 0;
+	ok = S_color(s != NULL ? s : def, rgba);
+	if (!ok)
+		S_lerr(c->sh->lay, f, "%s '%s' is not a colour #rrggbb",
+		    attr, s != NULL ? s : def);
+	else
+		cairo_set_source_rgba(c->cr, rgba[0], rgba[1], rgba[2],
+		    rgba[3]);
+	if (!ok)
+		c->failed = 1;
+	free(s);
+	return ok;
+}
+
+/* A frame's box in points; frames touching an edge run into the bleed. */
+static void
+S_box(struct rctx *c, xmlNodePtr f, int bleed, double r[4])
+{
+	double x = S_num(f, "x", 0) * c->W, y = S_num(f, "y", 0) * c->H;
+	double w = S_num(f, "w", 1) * c->W, h = S_num(f, "h", 1) * c->H;
+
+	if (bleed) {
+		if (x <= 0.01) {
+			w += x + c->B;
+			x = -c->B;
+		}
+		if (y <= 0.01) {
+			h += y + c->B;
+			y = -c->B;
+		}
+		if (x + w >= c->W - 0.01)
+			w = c->W + c->B - x;
+		if (y + h >= c->H - 0.01)
+			h = c->H + c->B - y;
+	}
+	r[0] = x;
+	r[1] = y;
+	r[2] = w;
+	r[3] = h;
+}
+
+static int
+S_cond(struct rctx *c, xmlNodePtr f)
+{
+	char *raw = S_attr(f, "if");
+	const struct val *v;
+	int ok;
+
+	if (raw == NULL)
+		return 1;
+	v = tmpl_eval(raw, f, c->sh->lay->path, c->sc, c->pool, &c->failed);
+	ok = val_truthy(v);
+	free(raw);
+	return ok;
+}
+
+static void
+S_rect(struct rctx *c, xmlNodePtr f)
+{
+	double r[4];
+
+	S_box(c, f, 1, r);
+	if (!S_paint(c, f, "fill", "#000000"))
+		return;
+	cairo_rectangle(c->cr, r[0], r[1], r[2], r[3]);
+	cairo_fill(c->cr);
+}
+
+static void
+S_qr(struct rctx *c, xmlNodePtr f)
+{
+	char *data = S_eval_attr(c, f, "data");
+	QRcode *q;
+	double r[4], side, m, x0, y0;
+	int x, y, run, n;
+
+	S_box(c, f, 0, r);
+	if (data == NULL || *data == '\0') {
+		S_lerr(c->sh->lay, f, "qr needs data");
+		c->failed = 1;
+		free(data);
+		return;
+	}
+	q = QRcode_encodeString(data, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+	free(data);
+	if (q == NULL) {
+		S_lerr(c->sh->lay, f, "cannot encode the QR code");
+		c->failed = 1;
+		return;
+	}
+	n = q->width;
+	side = fmin(r[2], r[3]);
+	m = side / (n + 8);	/* a quiet zone of four modules each side */
+	x0 = r[0] + (r[2] - side) / 2;
+	y0 = r[1] + (r[3] - side) / 2;
+	if (!S_paint(c, f, "light", "#ffffff"))
+		goto out;
+	cairo_rectangle(c->cr, x0, y0, side, side);
+	cairo_fill(c->cr);
+	if (!S_paint(c, f, "dark", "#000000"))
+		goto out;
+	x0 += 4 * m;
+	y0 += 4 * m;
+	for (y = 0; y < n; y++)
+		for (x = 0; x < n; x += run > 0 ? run : 1) {
+			for (run = 0; x + run < n &&
+			    (q->data[y * n + x + run] & 1); run++)
+				continue;
+			if (run > 0)
+				cairo_rectangle(c->cr, x0 + x * m, y0 + y * m,
+				    run * m, m);
+		}
+	cairo_fill(c->cr);
+out:
+	QRcode_free(q);
+}
+
+/* Fits a drawing of aspect a (w/h) in box r, placed by align/valign. */
+static void
+S_place(xmlNodePtr f, double a, const double r[4], double out[4])
+{
+	char *al = S_attr(f, "align"), *va = S_attr(f, "valign");
+	double w = r[2], h = r[2] / a;
+
+	if (h > r[3]) {
+		h = r[3];
+		w = h * a;
+	}
+	out[0] = r[0] + (r[2] - w) / 2;
+	out[1] = r[1] + (r[3] - h) / 2;
+	if (al != NULL && strcmp(al, "left") == 0)
+		out[0] = r[0];
+	else if (al != NULL && strcmp(al, "right") == 0)
+		out[0] = r[0] + r[2] - w;
+	if (va != NULL && strcmp(va, "top") == 0)
+		out[1] = r[1];
+	else if (va != NULL && strcmp(va, "bottom") == 0)
+		out[1] = r[1] + r[3] - h;
+	out[2] = w;
+	out[3] = h;
+	free(al);
+	free(va);
+}
+
+/* The file a frame draws: its src, evaluated, inside the campaign. */
+static char *
+S_src(struct rctx *c, xmlNodePtr f, char **shown)
+{
+	char *src = S_eval_attr(c, f, "src"), *full;
+
+	*shown = src;
+	if (src == NULL || *src == '\0')
+		return NULL;	/* nothing bound: the frame is empty */
+	if ((full = path_in_root(c->sh->site, src)) == NULL) {
+		S_lerr(c->sh->lay, f, "%s does not exist inside the campaign",
+		    src);
+		c->failed = 1;
+	}
+	return full;
+}
+
+static void
+S_svg(struct rctx *c, xmlNodePtr f)
+{
+	char *shown, *full = S_src(c, f, &shown), *color, *css;
+	RsvgHandle *h;
+	RsvgRectangle vp, vb;
+	RsvgLength lw, lh;
+	gboolean hw, hh, hv;
+	GError *err = NULL;
+	double r[4], o[4], a = 1;
+
+	if (full == NULL) {
+		free(shown);
+		return;
+	}
+	h = rsvg_handle_new_from_file(full, &err);
+	if (h == NULL) {
+		S_lerr(c->sh->lay, f, "%s: not a usable SVG: %s", shown,
+		    err != NULL ? err->message : "unknown error");
+		c->failed = 1;
+		g_clear_error(&err);
+		goto out;
+	}
+	if ((color = S_eval_attr(c, f, "color")) != NULL) {
+		/* Icons drawn in currentColor take the frame's colour. */
+		css = xasprintf("svg { color: %s; }", color);
+		rsvg_handle_set_stylesheet(h, (const guint8 *)css, strlen(css),
+		    NULL);
+		free(css);
+		free(color);
+	}
+	rsvg_handle_get_intrinsic_dimensions(h, &hw, &lw, &hh, &lh, &hv, &vb);
+	if (hv && vb.width > 0 && vb.height > 0)
+		a = vb.width / vb.height;
+	else if (hw && hh && lw.length > 0 && lh.length > 0)
+		a = lw.length / lh.length;
+	S_box(c, f, 0, r);
+	S_place(f, a, r, o);
+	vp.x = o[0];
+	vp.y = o[1];
+	vp.width = o[2];
+	vp.height = o[3];
+	if (!rsvg_handle_render_document(h, c->cr, &vp, &err)) {
+		S_lerr(c->sh->lay, f, "%s: cannot draw: %s", shown,
+		    err != NULL ? err->message : "unknown error");
+		c->failed = 1;
+		g_clear_error(&err);
+	}
+	g_object_unref(h);
+out:
+	free(full);
+	free(shown);
+}
+
+static void
+S_image(struct rctx *c, xmlNodePtr f)
+{
+	char *shown, *full = S_src(c, f, &shown);
+	GdkPixbuf *pb;
+	GError *err = NULL;
+	cairo_surface_t *s;
+	double r[4], o[4], dpi;
+	int w, h, x, y, ch, stride;
+	const guchar *px;
+	unsigned char *dst;
+
+	if (full == NULL) {
+		free(shown);
+		return;
+	}
+	pb = gdk_pixbuf_new_from_file(full, &err);
+	if (pb == NULL) {
+		S_lerr(c->sh->lay, f, "%s: not a usable PNG or JPEG image: %s",
+		    shown, err != NULL ? err->message : "unknown error");
+		c->failed = 1;
+		g_clear_error(&err);
+		goto out;
+	}
+	w = gdk_pixbuf_get_width(pb);
+	h = gdk_pixbuf_get_height(pb);
+	if ((double)w * h > 100e6) {
+		S_lerr(c->sh->lay, f, "%s: %dx%d pixels is too many", shown,
+		    w, h);
+		c->failed = 1;
+		g_object_unref(pb);
+		goto out;
+	}
+	S_box(c, f, 0, r);
+	S_place(f, (double)w / h, r, o);
+	dpi = w / (o[2] / 72.0);
+	if (!c->preview && dpi < c->sh->lay->dpi) {
+		struct pos p = { c->sh->lay->path, (int)xmlGetLineNo(f), 0 };
+
+		diag_warn(&p, "%s is %.0f dpi at %s, below the %.0f dpi this "
+		    "layout needs", shown, dpi, c->sh->size->name,
+		    c->sh->lay->dpi);
+	}
+	/* gdk-pixbuf's RGB(A) into cairo's premultiplied ARGB32. */
+	s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+	ch = gdk_pixbuf_get_n_channels(pb);
+	px = gdk_pixbuf_read_pixels(pb);
+	stride = gdk_pixbuf_get_rowstride(pb);
+	dst = cairo_image_surface_get_data(s);
+	for (y = 0; y < h; y++) {
+		uint32_t *row = (uint32_t *)(dst + y *
+		    cairo_image_surface_get_stride(s));
+
+		for (x = 0; x < w; x++) {
+			const guchar *q = px + y * stride + x * ch;
+			unsigned a = ch == 4 ? q[3] : 255;
+
+			row[x] = (a << 24) | ((q[0] * a / 255) << 16) |
+			    ((q[1] * a / 255) << 8) | (q[2] * a / 255);
+		}
+	}
+	cairo_surface_mark_dirty(s);
+	cairo_save(c->cr);
+	cairo_translate(c->cr, o[0], o[1]);
+	cairo_scale(c->cr, o[2] / w, o[3] / h);
+	cairo_set_source_surface(c->cr, s, 0, 0);
+	cairo_paint(c->cr);
+	cairo_restore(c->cr);
+	cairo_surface_destroy(s);
+	g_object_unref(pb);
+out:
+	free(full);
+	free(shown);
+}
+
+/* One paragraph of a text frame, before sizing. */
+struct para {
+	char	*text;	/* hyphenated, transformed (owned) */
+	char	*font;	/* owned */
+	double	 rel;	/* size relative to the frame's */
+	char	*color;	/* owned, or NULL */
+};
+
+static void
+S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
+    struct para **v, size_t *n, int hyph)
+{
+	char *tr = S_attr(f, "transform"), *font, *up, *h;
+	struct para *q;
+
+	font = p != NULL ? S_attr(p, "font") : NULL;
+	if (font == NULL)
+		font = S_attr(f, "font");
+	if (font == NULL)
+		font = xstrdup("Sans");
+	up = tr != NULL && strcmp(tr, "upper") == 0 ?
+	    g_utf8_strup(text, -1) : g_strdup(text);
+	h = hyph ? S_hyphenate(c->sh->ps, up) : g_strdup(up);
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	q = &(*v)[(*n)++];
+	q->text = xstrdup(h);
+	q->font = font;
+	q->rel = p != NULL ? S_num(p, "size", 1) : 1;
+	if (!(q->rel > 0 && q->rel < 10))
+		q->rel = 1;
+	q->color = p != NULL ? S_eval_attr(c, p, "color") : NULL;
+	g_free(up);
+	g_free(h);
+	free(tr);
+}
+
+/* The paragraphs of a text frame: its text, or its <p> children. */
+static struct para *
+S_paras(struct rctx *c, xmlNodePtr f, size_t *n, int hyph)
+{
+	struct para *v = NULL;
+	xmlNodePtr k;
+	xmlChar *t;
+	char *raw, *each, *in, *var, *lim;
+	const struct val *list;
+	struct scope loop;
+	struct buf b = { NULL, 0, 0 };
+	long limit;
+	size_t i;
+	int haspara = 0;
+
+	*n = 0;
+	for (k = f->children; k != NULL; k = k->next)
+		if (S_is(k, "p"))
+			haspara = 1;
+	if (!haspara) {
+		t = xmlNodeGetContent(f);
+		raw = g_strstrip(g_strdup((const char *)t));
+		xmlFree(t);
+		b.len = 0;
+		buf_puts(&b, "");
+		val_text(tmpl_eval(raw, f, c->sh->lay->path, c->sc, c->pool,
+		    &c->failed), &b);
+		g_free(raw);
+		S_para_add(c, f, NULL, b.data, &v, n, hyph);
+		buf_free(&b);
+		return v;
+	}
+	for (k = f->children; k != NULL; k = k->next) {
+		if (!S_is(k, "p") || !S_cond(c, k))
+			continue;
+		t = xmlNodeGetContent(k);
+		raw = g_strstrip(g_strdup((const char *)t));
+		xmlFree(t);
+		each = S_attr(k, "each");
+		if (each == NULL) {
+			b.len = 0;
+			buf_puts(&b, "");
+			val_text(tmpl_eval(raw, k, c->sh->lay->path, c->sc,
+			    c->pool, &c->failed), &b);
+			S_para_add(c, f, k, b.data, &v, n, hyph);
+		} else if ((in = strstr(each, " in ")) != NULL) {
+			var = g_strstrip(g_strndup(each, (gsize)(in - each)));
+			list = tmpl_eval(in + 4, k, c->sh->lay->path, c->sc,
+			    c->pool, &c->failed);
+			lim = S_attr(k, "limit");
+			limit = lim != NULL ? strtol(lim, NULL, 10) : 1000;
+			free(lim);
+			for (i = 0; list != NULL && list->type == V_LIST &&
+			    i < list->len && (long)i < limit; i++) {
+				loop.name = var;
+				loop.v = list->items[i];
+				loop.up = c->sc;
+				b.len = 0;
+				buf_puts(&b, "");
+				val_text(tmpl_eval(raw, k, c->sh->lay->path,
+				    &loop, c->pool, &c->failed), &b);
+				S_para_add(c, f, k, b.data, &v, n, hyph);
+			}
+			g_free(var);
+		} else {
+			S_lerr(c->sh->lay, k, "each needs 'name in list'");
+			c->failed = 1;
+		}
+		free(each);
+		g_free(raw);
+	}
+	buf_free(&b);
+	return v;
+}
+
+static void
+S_paras_free(struct para *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].text);
+		free(v[i].font);
+		free(v[i].color);
+	}
+	free(v);
+}
+
+/* Pango markup for the paragraphs at size pt; values are escaped. */
+static char *
+S_markup(const struct para *v, size_t n, double pt)
+{
+	GString *m = g_string_new(NULL);
+	char *esc;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		esc = g_markup_escape_text(v[i].text, -1);
+		g_string_append_printf(m, "<span font_desc=\"%s\" size=\"%d\"",
+		    v[i].font, (int)lround(pt * v[i].rel * PANGO_SCALE));
+		if (v[i].color != NULL && *v[i].color == '#')
+			g_string_append_printf(m, " foreground=\"%s\"",
+			    v[i].color);
+		g_string_append_printf(m, ">%s</span>%s", esc,
+		    i + 1 < n ? "\n" : "");
+		g_free(esc);
+	}
+	return g_string_free(m, FALSE);
+}
+
+/* The text's vertical extent, ink and line boxes together: top, height. */
+static void
+S_extent(PangoLayout *pl, double *top, double *height, double *left,
+    double *right, double *logw)
+{
+	PangoRectangle ink, log;
+	double t, b;
+
+	pango_layout_get_extents(pl, &ink, &log);
+	t = fmin(ink.y, log.y) / PANGO_SCALE;
+	b = fmax(ink.y + ink.height, log.y + log.height) / PANGO_SCALE;
+	*top = t;
+	*height = b - t;
+	*left = (double)ink.x / PANGO_SCALE;
+	*right = (double)(ink.x + ink.width) / PANGO_SCALE;
+	*logw = (double)log.width / PANGO_SCALE;
+}
+
+/* Does the text fit the w x h box at size pt?  Ink included. */
+static int
+S_fits(PangoLayout *pl, const struct para *v, size_t n, double pt,
+    double w, double h)
+{
+	char *m = S_markup(v, n, pt);
+	double tol = 0.5, top, height, left, right, logw;
+
+	pango_layout_set_markup(pl, m, -1);
+	g_free(m);
+	S_extent(pl, &top, &height, &left, &right, &logw);
+	return logw <= w + tol && height <= h + tol && left >= -tol &&
+	    right <= w + tol;
+}
+
+/* The largest size in [lo, hi] at which the text fits, or 0. */
+static double
+S_fit(PangoLayout *pl, const struct para *v, size_t n, double lo, double hi,
+    double w, double h)
+{
+	int i;
+
+	if (S_fits(pl, v, n, hi, w, h))
+		return hi;
+	if (!S_fits(pl, v, n, lo, w, h))
+		return 0;
+	for (i = 0; i < FIT_STEPS && hi - lo > 0.05; i++) {
+		double mid = (lo + hi) / 2;
+
+		if (S_fits(pl, v, n, mid, w, h))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static PangoLayout *
+S_pango(struct rctx *c, xmlNodePtr f, double w)
+{
+	PangoContext *ctx = pango_cairo_create_context(c->cr);
+	cairo_font_options_t *fo = cairo_font_options_create();
+	PangoLayout *pl;
+	char *al = S_attr(f, "align");
+	double lh = S_num(f, "line-height", 0);
+
+	/* Print metrics: no hinting, no rounding, so width grows smoothly. */
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(ctx, fo);
+	cairo_font_options_destroy(fo);
+	pango_context_set_round_glyph_positions(ctx, FALSE);
+	pl = pango_layout_new(ctx);
+	g_object_unref(ctx);
+	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
+	pango_layout_set_wrap(pl, PANGO_WRAP_WORD);
+	if (lh > 0 && isfinite(lh))
+		pango_layout_set_line_spacing(pl, (float)lh);
+	if (al != NULL && strcmp(al, "center") == 0)
+		pango_layout_set_alignment(pl, PANGO_ALIGN_CENTER);
+	else if (al != NULL && strcmp(al, "right") == 0)
+		pango_layout_set_alignment(pl, PANGO_ALIGN_RIGHT);
+	free(al);
+	return pl;
+}
+
+static void
+S_text(struct rctx *c, xmlNodePtr f)
+{
+	const struct sheet *sh = c->sh;
+	double r[4], side = fmin(c->W, c->H), lo, hi, pt, pth = 0, y;
+	struct para *v, *vh = NULL;
+	size_t n, nh = 0;
+	PangoLayout *pl;
+	double top, height, left, right, logw;
+	char *id, *va, *m, *hy;
+	int use_h = 0;
+
+	S_box(c, f, 0, r);
+	hi = S_num(f, "max", 0.1) * side;
+	lo = S_num(f, "min", S_num(f, "max", 0.1) / 4) * side;
+	v = S_paras(c, f, &n, 0);
+	if (n == 0) {
+		S_paras_free(v, n);
+		return;
+	}
+	pl = S_pango(c, f, r[2]);
+	pt = S_fit(pl, v, n, lo, hi, r[2], r[3]);
+	/* Hyphenate only when it buys a clearly larger size, or a fit. */
+	hy = S_attr(f, "hyphenate");
+	if ((hy == NULL || strcmp(hy, "no") != 0) && pt < hi) {
+		vh = S_paras(c, f, &nh, 1);
+		pth = S_fit(pl, vh, nh, lo, hi, r[2], r[3]);
+		use_h = pth > 0 && (pt == 0 || pth > pt * 1.12);
+	}
+	free(hy);
+	if (use_h) {
+		S_paras_free(v, n);
+		v = vh;
+		n = nh;
+		pt = pth;
+		vh = NULL;
+		nh = 0;
+	}
+	S_paras_free(vh, nh);
+	if (pt <= 0) {
+		id = S_attr(f, "id");
+		S_lerr(sh->lay, f, "text%s%s%s does not fit at the minimum "
+		    "size (%.1f pt): layout %s, area %s, message %d, size %s",
+		    id ? " '" : "", id ? id : "", id ? "'" : "", lo,
+		    sh->lay->name, map_str(sh->area, "slug"), sh->msgno,
+		    sh->size->name);
+		free(id);
+		c->failed = 1;
+		g_object_unref(pl);
+		S_paras_free(v, n);
+		return;
+	}
+	m = S_markup(v, n, pt);
+	pango_layout_set_markup(pl, m, -1);
+	g_free(m);
+	S_extent(pl, &top, &height, &left, &right, &logw);
+	va = S_attr(f, "valign");
+	y = r[1] - top;
+	if (va != NULL && strcmp(va, "middle") == 0)
+		y += (r[3] - height) / 2;
+	else if (va != NULL && strcmp(va, "bottom") == 0)
+		y += r[3] - height;
+	free(va);
+	if (S_paint(c, f, "color", "#000000")) {
+		cairo_move_to(c->cr, r[0], y);
+		pango_cairo_show_layout(c->cr, pl);
+	}
+	g_object_unref(pl);
+	S_paras_free(v, n);
+}
+
+static void
+S_marks(struct rctx *c)
+{
+	double B = c->B, L = 6 * MM, g = 2 * MM, x, y;
+	int i, j;
+
+	cairo_save(c->cr);
+	cairo_set_source_rgb(c->cr, 0, 0, 0);
+	cairo_set_line_width(c->cr, 0.25);
+	for (i = 0; i < 2; i++)
+		for (j = 0; j < 2; j++) {
+			x = i ? c->W : 0;
+			y = j ? c->H : 0;
+			/* Outside the bleed, in line with the trim. */
+			cairo_move_to(c->cr, i ? x + B + g : x - B - g, y);
+			cairo_line_to(c->cr, i ? x + B + g + L : x - B - g - L,
+			    y);
+			cairo_move_to(c->cr, x, j ? y + B + g : y - B - g);
+			cairo_line_to(c->cr, x, j ? y + B + g + L :
+			    y - B - g - L);
+		}
+	cairo_stroke(c->cr);
+	cairo_restore(c->cr);
+}
+
+static void
+S_page(struct rctx *c, xmlNodePtr page)
+{
+	xmlNodePtr f;
+
+	for (f = page->children; f != NULL && !c->failed; f = f->next) {
+		if (f->type != XML_ELEMENT_NODE || !S_cond(c, f))
+			continue;
+		cairo_save(c->cr);
+		if (S_is(f, "rect"))
+			S_rect(c, f);
+		else if (S_is(f, "text"))
+			S_text(c, f);
+		else if (S_is(f, "svg"))
+			S_svg(c, f);
+		else if (S_is(f, "image"))
+			S_image(c, f);
+		else if (S_is(f, "qr"))
+			S_qr(c, f);
+		cairo_restore(c->cr);
+	}
+}
+
+static cairo_status_t
+S_write(void *arg, const unsigned char *data, unsigned int len)
+{
+	buf_put(arg, (const char *)data, len);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+S_scope(const struct sheet *sh, struct site *site, struct scope sc[6],
+    struct pool *pool)
+{
+	struct val *sz = val_new(pool, V_MAP, NULL);
+
+	map_set_str(pool, sz, "name", sh->size->name);
+	sc[0].name = "site";
+	sc[0].v = site->v;
+	sc[0].up = NULL;
+	sc[1].name = "area";
+	sc[1].v = sh->area;
+	sc[1].up = &sc[0];
+	sc[2].name = "message";
+	sc[2].v = sh->message;
+	sc[2].up = &sc[1];
+	sc[3].name = "size";
+	sc[3].v = sz;
+	sc[3].up = &sc[2];
+	sc[4].name = "org";
+	sc[4].v = sh->org;
+	sc[4].up = &sc[3];
+	sc[5].name = "layout";
+	sc[5].v = val_str(pool, sh->lay->title, NULL);
+	sc[5].up = sh->org != NULL ? &sc[4] : &sc[3];
+}
+
+/*
+ * Renders a sheet: out[0] gets the print-ready PDF, out[1] a PNG
+ * preview of the front.  Returns 1, or 0 after reporting.
+ */
+int
+print_sheet(const struct job *j, struct site *site, struct buf *out)
+{
+	const struct sheet *sh = j->arg;
+	const struct layout *l = sh->lay;
+	struct pool pool = { NULL };
+	struct scope sc[6];
+	struct rctx c;
+	cairo_surface_t *s;
+	double mz = sh->marks ? MARK_ZONE : 0, pw, ph, trim[4], bleed[4];
+	double scale;
+	char *title, date[32];
+	struct tm tm;
+	int i;
+
+	memset(&c, 0, sizeof(c));
+	c.sh = sh;
+	c.pool = &pool;
+	S_scope(sh, site, sc, &pool);
+	c.sc = &sc[5];
+	c.W = sh->size->w * MM;
+	c.H = sh->size->h * MM;
+	c.B = l->bleed * MM;
+	pw = c.W + 2 * (c.B + mz);
+	ph = c.H + 2 * (c.B + mz);
+
+	s = cairo_pdf_surface_create_for_stream(S_write, &out[0], pw, ph);
+	title = xasprintf("%s: %s (%s)", l->title, map_str(sh->message,
+	    "headline") ? map_str(sh->message, "headline") :
+	    map_str(sh->area, "headline"), sh->size->name);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+	free(title);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT,
+	    map_str(sh->area, "title"));
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR,
+	    sh->org != NULL ? map_str(sh->org, "name") :
+	    map_str(site->v, "title"));
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
+	    "rally " RALLY_VERSION);
+	gmtime_r(&site->now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
+	    date);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
+	c.cr = cairo_create(s);
+	for (i = 0; i < l->npages && !c.failed; i++) {
+		cairo_save(c.cr);
+		cairo_translate(c.cr, mz + c.B, mz + c.B);
+		S_page(&c, l->pages[i]);
+		if (sh->marks)
+			S_marks(&c);
+		cairo_restore(c.cr);
+		cairo_show_page(c.cr);
+	}
+	cairo_destroy(c.cr);
+	cairo_surface_finish(s);
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS && !c.failed) {
+		struct pos p = { l->path, 0, 0 };
+
+		diag_err(&p, "cairo: %s", cairo_status_to_string(
+		    cairo_surface_status(s)));
+		c.failed = 1;
+	}
+	cairo_surface_destroy(s);
+	if (c.failed) {
+		pool_free(&pool);
+		return 0;
+	}
+	/* PDF boxes, bottom-up in points. */
+	trim[0] = mz + c.B;
+	trim[1] = mz + c.B;
+	trim[2] = mz + c.B + c.W;
+	trim[3] = mz + c.B + c.H;
+	bleed[0] = mz;
+	bleed[1] = mz;
+	bleed[2] = pw - mz;
+	bleed[3] = ph - mz;
+	if (!pdf_set_boxes(&out[0], trim, bleed, j->out)) {
+		pool_free(&pool);
+		return 0;
+	}
+
+	/* The preview: the front's trim box. */
+	scale = (c.W >= c.H ? PREVIEW_PX * 1.6 : PREVIEW_PX) / c.W;
+	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+	    (int)lround(c.W * scale), (int)lround(c.H * scale));
+	c.cr = cairo_create(s);
+	c.preview = 1;
+	cairo_set_source_rgb(c.cr, 1, 1, 1);
+	cairo_paint(c.cr);
+	cairo_scale(c.cr, scale, scale);
+	S_page(&c, l->pages[0]);
+	cairo_destroy(c.cr);
+	cairo_surface_write_to_png_stream(s, S_write, &out[1]);
+	cairo_surface_destroy(s);
+	pool_free(&pool);
+	return !c.failed;
+}
+
+/* Planning. */
+
+struct print_plan {
+	struct sheet	*v;
+	size_t		 len;
+};
+
+static struct print_plan S_plan;
+
+static void
+S_item(struct site *site, struct val *items, const struct sheet *sh,
+    const char *out)
+{
+	struct val *it = val_new(&site->pool, V_MAP, NULL);
+	char *png = xstrndup(out, strlen(out) - 4);
+
+	map_set_str(&site->pool, it, "layout", sh->lay->title);
+	map_set_str(&site->pool, it, "size", sh->size->name);
+	if (sh->message != NULL)
+		map_set(it, "message", sh->message);
+	map_set(it, "pdf_url", val_strn(&site->pool, xasprintf("%s/%s",
+	    site->base_path, out), NULL));
+	map_set(it, "png_url", val_strn(&site->pool, xasprintf("%s/%s.png",
+	    site->base_path, png), NULL));
+	map_set(it, "out", val_str(&site->pool, out, NULL));
+	map_set(it, "pages", val_num(&site->pool, sh->lay->npages));
+	list_push(items, it);
+	free(png);
+}
+
+/*
+ * Plans every sheet: layout x area x message x size.  Adds
+ * site.print, the catalogue the downloads page lists.
+ */
+void
+print_plan(struct site *site, const struct print_set *ps, struct jobs *js,
+    int marks)
+{
+	struct val *areas = map_get(site->v, "areas"), *cat, *entry, *items;
+	struct val *msgs;
+	struct sheet *sh;
+	struct job *j;
+	size_t a, li, m, si, nm;
+	char *out;
+
+	cat = val_new(&site->pool, V_LIST, NULL);
+	map_set(site->v, "print", cat);
+	if (ps == NULL || ps->len == 0 || areas == NULL)
+		return;
+	for (a = 0; a < areas->len; a++) {
+		entry = val_new(&site->pool, V_MAP, NULL);
+		map_set(entry, "area", areas->items[a]);
+		items = val_new(&site->pool, V_LIST, NULL);
+		map_set(entry, "items", items);
+		list_push(cat, entry);
+		msgs = map_get(areas->items[a], "messages");
+		for (li = 0; li < ps->len; li++) {
+			const struct layout *l = &ps->v[li];
+
+			nm = l->per == PER_MESSAGE ? msgs->len : 1;
+			for (m = 0; m < nm; m++)
+				for (si = 0; si < l->nsizes; si++) {
+					S_plan.v = xrealloc(S_plan.v,
+					    (S_plan.len + 1) *
+					    sizeof(*S_plan.v));
+					sh = &S_plan.v[S_plan.len++];
+					memset(sh, 0, sizeof(*sh));
+					sh->lay = l;
+					sh->size = &l->sizes[si];
+					sh->area = areas->items[a];
+					sh->message = msgs->items[m];
+					sh->msgno = l->per == PER_MESSAGE ?
+					    (int)m + 1 : 0;
+					sh->ps = ps;
+					sh->site = site;
+					sh->marks = marks || l->marks;
+				}
+		}
+	}
+	/* Jobs point into S_plan.v, now that it no longer moves. */
+	for (si = 0; si < S_plan.len; si++) {
+		sh = &S_plan.v[si];
+		if (sh->msgno > 0)
+			out = xasprintf("print/%s/%s-%d-%s.pdf",
+			    map_str(sh->area, "slug"), sh->lay->name,
+			    sh->msgno, sh->size->slug);
+		else
+			out = xasprintf("print/%s/%s-%s.pdf",
+			    map_str(sh->area, "slug"), sh->lay->name,
+			    sh->size->slug);
+		j = jobs_add(js, out, print_sheet, NULL, NULL, sh);
+		j->out2 = xasprintf("%.*s.png", (int)strlen(out) - 4, out);
+		for (a = 0; a < cat->len; a++)
+			if (map_get(cat->items[a], "area") == sh->area)
+				S_item(site, map_get(cat->items[a], "items"),
+				    sh, out);
+		free(out);
+	}
+}
+
+void
+print_plan_free(void)
+{
+	free(S_plan.v);
+	S_plan.v = NULL;
+	S_plan.len = 0;
+}
+
+/* "1.2 MB": file sizes for the downloads page, once files exist. */
+void
+print_sizes(struct site *site, const char *dir)
+{
+	struct val *cat = map_get(site->v, "print"), *items, *it;
+	struct stat st;
+	size_t a, i;
+	char *path;
+
+	for (a = 0; cat != NULL && a < cat->len; a++) {
+		items = map_get(cat->items[a], "items");
+		for (i = 0; i < items->len; i++) {
+			it = items->items[i];
+			path = xasprintf("%s/%s", dir, map_str(it, "out"));
+			if (stat(path, &st) == 0)
+				map_set(it, "filesize", val_strn(&site->pool,
+				    st.st_size >= 1024 * 1024 ?
+				    xasprintf("%.1f MB", st.st_size /
+				    1048576.0) : xasprintf("%lld kB",
+				    (long long)(st.st_size + 1023) / 1024),
+				    NULL));
+			free(path);
+		}
+	}
+}
