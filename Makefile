@@ -59,6 +59,9 @@ test: generator/rally tests/unit
 
 goldens: generator/rally
 	@sh tests/golden.sh regen
+	SOURCE_DATE_EPOCH=1489104000 ./generator/rally build -q --root . \
+	    --out tests/work/sample
+	@sh tests/print_golden.sh regen tests/work/sample
 
 # The whole suite again on an ASan+UBSan build, and under valgrind.
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \

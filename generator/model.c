@@ -614,6 +614,11 @@ model_link(struct site *site)
 		if (d->kind == K_ORG)
 			S_set(site, d->v, "initials",
 			    S_initials(map_str(d->v, "name")));
+		if (d->kind == K_EVENT && map_str(d->v, "time") != NULL)
+			S_set(site, d->v, "time_text", xasprintf(", %s %s%s%s",
+			    S_label(site, "at"), map_str(d->v, "time"),
+			    map_str(d->v, "end") ? "–" : "",
+			    map_str(d->v, "end") ? map_str(d->v, "end") : ""));
 		if (d->kind == K_EVENT)
 			S_set(site, d->v, "ics_url", xasprintf("%s/events/"
 			    "%s.ics", site->base_path, d->slug));

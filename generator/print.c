@@ -598,7 +598,7 @@ S_letter(gunichar c)
 }
 
 /*
- * Returns text with soft hyphens inserted in words of six letters or
+ * Returns text with soft hyphens inserted in words of eight letters or
  * more (owned, g_free).  A word that already has one is left alone.
  */
 static char *
@@ -626,7 +626,7 @@ S_hyphenate(const struct print_set *ps, const char *text)
 			continue;
 		word = g_strndup(w, (gsize)(p - w));
 		nchars = g_utf8_strlen(word, -1);
-		if (nchars < 6 || strstr(word, "\xC2\xAD") != NULL) {
+		if (nchars < 8 || strstr(word, "\xC2\xAD") != NULL) {
 			g_string_append(out, word);
 			g_free(word);
 			continue;
@@ -651,8 +651,8 @@ S_hyphenate(const struct print_set *ps, const char *text)
 			const char *nx = g_utf8_next_char(e);
 
 			g_string_append_len(out, e, nx - e);
-			/* Two letters at least before, three after. */
-			if ((hy[k] & 1) && k >= 1 && k < nchars - 3)
+			/* Three letters at least on each side. */
+			if ((hy[k] & 1) && k >= 2 && k < nchars - 3)
 				g_string_append(out, "\xC2\xAD");
 			e = nx;
 		}
@@ -1059,6 +1059,21 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 	free(tr);
 }
 
+/* Text content: a format string when it has braces, else literal. */
+static void
+S_text_of(struct rctx *c, xmlNodePtr n, const char *raw,
+    const struct scope *sc, struct buf *b)
+{
+	b->len = 0;
+	buf_puts(b, "");
+	if (strchr(raw, '{') == NULL) {
+		buf_puts(b, raw);
+		return;
+	}
+	val_text(tmpl_eval(raw, n, c->sh->lay->path, sc, c->pool,
+	    &c->failed), b);
+}
+
 /* The paragraphs of a text frame: its text, or its <p> children. */
 static struct para *
 S_paras(struct rctx *c, xmlNodePtr f, size_t *n, int hyph)
@@ -1082,10 +1097,7 @@ S_paras(struct rctx *c, xmlNodePtr f, size_t *n, int hyph)
 		t = xmlNodeGetContent(f);
 		raw = g_strstrip(g_strdup((const char *)t));
 		xmlFree(t);
-		b.len = 0;
-		buf_puts(&b, "");
-		val_text(tmpl_eval(raw, f, c->sh->lay->path, c->sc, c->pool,
-		    &c->failed), &b);
+		S_text_of(c, f, raw, c->sc, &b);
 		g_free(raw);
 		S_para_add(c, f, NULL, b.data, &v, n, hyph);
 		buf_free(&b);
@@ -1099,10 +1111,7 @@ S_paras(struct rctx *c, xmlNodePtr f, size_t *n, int hyph)
 		xmlFree(t);
 		each = S_attr(k, "each");
 		if (each == NULL) {
-			b.len = 0;
-			buf_puts(&b, "");
-			val_text(tmpl_eval(raw, k, c->sh->lay->path, c->sc,
-			    c->pool, &c->failed), &b);
+			S_text_of(c, k, raw, c->sc, &b);
 			S_para_add(c, f, k, b.data, &v, n, hyph);
 		} else if ((in = strstr(each, " in ")) != NULL) {
 			var = g_strstrip(g_strndup(each, (gsize)(in - each)));
@@ -1116,10 +1125,7 @@ S_paras(struct rctx *c, xmlNodePtr f, size_t *n, int hyph)
 				loop.name = var;
 				loop.v = list->items[i];
 				loop.up = c->sc;
-				b.len = 0;
-				buf_puts(&b, "");
-				val_text(tmpl_eval(raw, k, c->sh->lay->path,
-				    &loop, c->pool, &c->failed), &b);
+				S_text_of(c, k, raw, &loop, &b);
 				S_para_add(c, f, k, b.data, &v, n, hyph);
 			}
 			g_free(var);
@@ -1280,7 +1286,7 @@ S_text(struct rctx *c, xmlNodePtr f)
 	if ((hy == NULL || strcmp(hy, "no") != 0) && pt < hi) {
 		vh = S_paras(c, f, &nh, 1);
 		pth = S_fit(pl, vh, nh, lo, hi, r[2], r[3]);
-		use_h = pth > 0 && (pt == 0 || pth > pt * 1.12);
+		use_h = pth > 0 && (pt == 0 || pth > pt * 1.2);
 	}
 	free(hy);
 	if (use_h) {

@@ -110,3 +110,42 @@ case_ "layout with an entity declaration" "^layouts/web/page.html: ${E}entity de
     "mkdir -p layouts/web && printf '<!DOCTYPE html [<!ENTITY x \"y\">]>\n<html>&x;</html>\n' > layouts/web/page.html"
 case_ "file too large" "^content/om-oss.md: ${E}.*file too large" \
     "head -c 9000000 /dev/zero | tr '\\\\0' a >> content/om-oss.md"
+
+# Print layouts: each case gives the fixture fonts and one layout.
+TOP=$(pwd)
+LAY() {
+	printf 'mkdir -p layouts/print assets && cp -r %s/assets/fonts assets/ && cat > layouts/print/t.xml <<EOM\n<layout sizes="%s" per="message">\n<page>\n%s\n</page>\n</layout>\nEOM\n' "$TOP" "$1" "$2"
+}
+case_ "print: text that cannot fit" \
+    "^layouts/print/t.xml:3: ${E}text 'h' does not fit at the minimum size .*layout t, area (barnehage|eldre), message 1, size A6" \
+    "$(LAY A6 '<text id="h" x="0.1" y="0.1" w="0.1" h="0.02" font="Inter" max="0.1" min="0.05">{message.headline}</text>')"
+case_ "print: missing SVG" "^layouts/print/t.xml:3: ${E}assets/nope.svg does not exist" \
+    "$(LAY A6 '<svg x="0.1" y="0.1" w="0.5" h="0.5" src="assets/nope.svg"/>')"
+case_ "print: corrupt SVG" "^layouts/print/t.xml:3: ${E}assets/bad.svg: not a usable SVG" \
+    "$(LAY A6 '<svg x="0.1" y="0.1" w="0.5" h="0.5" src="assets/bad.svg"/>')
+printf '<svg><g>' > assets/bad.svg"
+case_ "print: corrupt PNG" "^layouts/print/t.xml:3: ${E}assets/bad.png: not a usable PNG or JPEG" \
+    "$(LAY A6 '<image x="0.1" y="0.1" w="0.5" h="0.5" src="assets/bad.png"/>')
+printf 'not a png' > assets/bad.png"
+case_ "print: unknown font" "^layouts/print/t.xml:3: ${E}unknown font 'Comic Sans'" \
+    "$(LAY A6 '<text x="0.1" y="0.1" w="0.5" h="0.5" font="Comic Sans" max="0.1">x</text>')"
+case_ "print: bad size" "^layouts/print/t.xml:1: ${E}bad size 'B7'" \
+    "$(LAY 'A6 B7' '<rect x="0" y="0" w="1" h="1"/>')"
+case_ "print: size too small" "^layouts/print/t.xml:1: ${E}bad size '1x1cm'" \
+    "$(LAY '1x1cm' '<rect x="0" y="0" w="1" h="1"/>')"
+case_ "print: malformed layout XML" "^layouts/print/t.xml:[0-9]+:[0-9]+: ${E}" \
+    "$(LAY A6 '<rect x="0" y="0" w="1" h="1">')"
+case_ "print: text outside the safe zone" "^layouts/print/t.xml:3: ${E}text frame leaves the safe zone" \
+    "$(LAY A6 '<text x="0" y="0" w="0.5" h="0.5" font="Inter" max="0.1">x</text>')"
+case_ "print: unknown frame" "^layouts/print/t.xml:3: ${E}unknown frame <circle>" \
+    "$(LAY A6 '<circle x="0" y="0" w="1" h="1"/>')"
+case_ "print: bad colour" "^layouts/print/t.xml:3: ${E}fill '#zzz' is not a colour" \
+    "$(LAY A6 '<rect x="0" y="0" w="1" h="1" fill="#zzz"/>')"
+case_ "print: SVG linked out of the campaign" "^layouts/print/t.xml:3: ${E}assets/out.svg does not exist inside" \
+    "$(LAY A6 '<svg x="0.1" y="0.1" w="0.5" h="0.5" src="assets/out.svg"/>')
+ln -s /etc/hostname assets/out.svg"
+case_ "print: frame off the sheet" "^layouts/print/t.xml:3: ${E}<rect>: x, y, w, h must be" \
+    "$(LAY A6 '<rect x="0" y="0" w="9" h="1"/>')"
+case_ "print: no fonts" "^assets/fonts: ${E}print layouts need fonts" \
+    "$(LAY A6 '<rect x="0" y="0" w="1" h="1"/>')
+rm -rf assets/fonts"

@@ -22,6 +22,9 @@ else
 	echo "FAIL sample campaign builds" | tee -a "$LOG"
 fi
 run python3 tests/check_site.py "$W/sample" .
+run python3 tests/check_print.py "$W/sample" .
+run sh tests/print_golden.sh check "$W/sample"
+run sh tests/hyphen.sh
 rm -rf "$W/fixture"
 $RALLY build -q --root tests/fixture --out "$W/fixture"
 run python3 tests/check_site.py "$W/fixture" tests/fixture

@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Checks every print PDF of a build with poppler's tools: the boxes
+(pdfinfo -box), embedded fonts (pdffonts), every word inside the trim
+box (pdftotext -bbox), metadata, a PNG preview, and QR codes that
+decode (zbarimg) to the area's page.
+
+usage: check_print.py OUT_DIR ROOT_DIR [--marks]"""
+
+import glob
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+OUT, ROOT = sys.argv[1], sys.argv[2]
+MARKS = "--marks" in sys.argv
+MM = 72 / 25.4
+ISO = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594), "A3": (297, 420),
+       "A4": (210, 297), "A5": (148, 210), "A6": (105, 148)}
+failed = 0
+
+
+def report(ok, what):
+    global failed
+    print(("PASS " if ok else "FAIL ") + what)
+    if not ok:
+        failed += 1
+
+
+def size_mm(spec):
+    if spec.upper() in ISO:
+        return ISO[spec.upper()]
+    m = re.match(r"([\d.]+)x([\d.]+)(mm|cm)$", spec)
+    f = 10 if m.group(3) == "cm" else 1
+    return float(m.group(1)) * f, float(m.group(2)) * f
+
+
+def slug(spec):
+    return spec.lower() if spec.upper() in ISO else re.sub(r"(mm|cm)$", "", spec)
+
+
+layouts = {}
+for path in glob.glob(os.path.join(ROOT, "layouts/print/*.xml")):
+    r = ET.parse(path).getroot()
+    name = os.path.basename(path)[:-4]
+    layouts[name] = {
+        "bleed": float(r.get("bleed", "3")),
+        "marks": r.get("marks") == "yes",
+        "sizes": {slug(s): size_mm(s) for s in r.get("sizes").split()},
+        "pages": len(r.findall("page")),
+        "qr": [i + 1 for i, p in enumerate(r.findall("page")) if p.find("qr") is not None],
+    }
+
+
+def site_url():
+    s = open(os.path.join(ROOT, "content/site.yml"), encoding="utf-8").read()
+    return re.search(r"^base_url:\s*(\S+)", s, re.M).group(1).strip("\"'").rstrip("/")
+
+
+def area_titles():
+    t = {}
+    for p in glob.glob(os.path.join(ROOT, "content/areas/*.md")):
+        m = re.search(r"^title:\s*(.+)$", open(p, encoding="utf-8").read(), re.M)
+        t[os.path.basename(p)[:-3]] = m.group(1).strip().strip("\"'")
+    return t
+
+
+titles = area_titles()
+pdfs = sorted(glob.glob(os.path.join(OUT, "print", "*", "*.pdf")))
+report(len(pdfs) > 0, "print: %d PDFs" % len(pdfs))
+bad_boxes, bad_fonts, bad_words, bad_meta, no_png = [], [], [], [], []
+for pdf in pdfs:
+    rel = os.path.relpath(pdf, OUT)
+    area = os.path.basename(os.path.dirname(pdf))
+    base = os.path.basename(pdf)[:-4]
+    lay = next((l for l in sorted(layouts, key=len, reverse=True) if base.startswith(l + "-")), None)
+    if lay is None:
+        bad_boxes.append(rel + ": no layout")
+        continue
+    L = layouts[lay]
+    sz = base.split("-")[-1]
+    w, h = L["sizes"][sz]
+    b = L["bleed"] * MM
+    mz = 10 * MM if (MARKS or L["marks"]) else 0
+    W, H = w * MM, h * MM
+    want = {"MediaBox": (0, 0, W + 2 * (b + mz), H + 2 * (b + mz)),
+            "BleedBox": (mz, mz, W + 2 * b + mz, H + 2 * b + mz),
+            "TrimBox": (mz + b, mz + b, mz + b + W, mz + b + H)}
+    info = subprocess.run(["pdfinfo", "-box", pdf], capture_output=True, text=True).stdout
+    for box, v in want.items():
+        m = re.search(r"^%s:\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)" % box, info, re.M)
+        if not m or any(abs(float(x) - y) > 0.02 for x, y in zip(m.groups(), v)):
+            bad_boxes.append("%s %s %s, want %s" % (rel, box, m.groups() if m else None,
+                                                    tuple(round(x, 2) for x in v)))
+    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+    if pages != L["pages"]:
+        bad_boxes.append("%s: %d pages, want %d" % (rel, pages, L["pages"]))
+    if not re.search(r"^Subject:\s+%s$" % re.escape(titles.get(area, "?")), info, re.M) or \
+            not re.search(r"^Title:\s+\S", info, re.M) or not re.search(r"^Author:\s+\S", info, re.M):
+        bad_meta.append(rel)
+    fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout.splitlines()[2:]
+    if not fonts or any(re.split(r"\s+", f.strip())[-5] != "yes" for f in fonts):
+        bad_fonts.append(rel)
+    # Every word inside the trim box; pdftotext puts y downwards.
+    bb = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True).stdout
+    x0, y0, x1, y1 = want["TrimBox"]
+    PH = want["MediaBox"][3]
+    for m in re.finditer(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)</word>', bb):
+        wx0, wy0, wx1, wy1 = map(float, m.groups()[:4])
+        if wx0 < x0 - 0.5 or wx1 > x1 + 0.5 or wy0 < PH - y1 - 0.5 or wy1 > PH - y0 + 0.5:
+            bad_words.append("%s: '%s' at %.1f,%.1f-%.1f,%.1f" % (rel, m.group(5), wx0, wy0, wx1, wy1))
+    if not os.path.isfile(pdf[:-4] + ".png"):
+        no_png.append(rel)
+
+report(not bad_boxes, "print: MediaBox, BleedBox, TrimBox and page count of every PDF" + ("; " + "; ".join(bad_boxes[:3]) if bad_boxes else ""))
+report(not bad_fonts, "print: every font embedded (pdffonts)" + ("; " + ", ".join(bad_fonts[:3]) if bad_fonts else ""))
+report(not bad_words, "print: every word inside the TrimBox (pdftotext -bbox)" + ("; " + "; ".join(bad_words[:3]) if bad_words else ""))
+report(not bad_meta, "print: title, author, subject = area" + ("; " + ", ".join(bad_meta[:3]) if bad_meta else ""))
+report(not no_png, "print: a PNG preview for every PDF" + ("; " + ", ".join(no_png[:3]) if no_png else ""))
+
+# The downloads page links every PDF and its preview.
+dl = os.path.join(OUT, "downloads", "index.html")
+if os.path.isfile(dl):
+    page = open(dl, encoding="utf-8").read()
+    linked = set(re.findall(r'href="[^"]*/(print/[^"]+\.pdf)"', page))
+    want = set(os.path.relpath(p, OUT) for p in pdfs)
+    report(linked == want, "downloads page links all %d PDFs (%d linked)" % (len(want), len(linked)))
+    pngs = set(re.findall(r'src="[^"]*/(print/[^"]+\.png)"', page))
+    report(len(pngs) == len(want), "downloads page shows a preview of each")
+    report(re.search(r"\(\d+(\.\d)? [kM]B\)", page) is not None, "downloads page gives file sizes")
+else:
+    report(False, "downloads page exists")
+
+# QR codes: the smallest size of each layout with a QR code, per area.
+url = site_url()
+work = os.path.join(OUT, "..", "qr-" + os.path.basename(OUT.rstrip("/")))
+os.makedirs(work, exist_ok=True)
+for lay, L in sorted(layouts.items()):
+    if not L["qr"]:
+        continue
+    sz = min(L["sizes"], key=lambda s: L["sizes"][s][0] * L["sizes"][s][1])
+    for area in sorted(titles):
+        cands = sorted(glob.glob(os.path.join(OUT, "print", area, "%s-*%s.pdf" % (lay, sz))))
+        if not cands:
+            report(False, "print: %s %s %s exists" % (area, lay, sz))
+            continue
+        pdf = cands[0]
+        for page in L["qr"]:
+            stem = os.path.join(work, "%s-%s-%d" % (area, lay, page))
+            subprocess.run(["pdftoppm", "-r", "200", "-gray", "-f", str(page), "-l", str(page), "-png",
+                            "-singlefile", pdf, stem], check=True)
+            z = subprocess.run(["zbarimg", "-q", "--raw", stem + ".png"], capture_output=True, text=True)
+            got = z.stdout.strip()
+            want = "%s/areas/%s/" % (url, area)
+            report(got == want, "print: QR on %s page %d decodes to %s%s" % (
+                os.path.relpath(pdf, OUT), page, want, "" if got == want else " (got %r)" % got))
+sys.exit(1 if failed else 0)

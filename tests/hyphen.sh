@@ -1,0 +1,62 @@
+#!/bin/sh
+# Hyphenation: Danish compounds in a frame too narrow for them break at
+# libhyphen's points (hyphen-da), and an author's soft hyphen wins.
+. tests/lib.sh
+W=tests/work/hyphen
+rm -rf "$W"
+mkdir -p "$W/content/areas" "$W/layouts/print" "$W/assets"
+cp -r assets/fonts "$W/assets/"
+printf 'title: Test\nbase_url: https://example.org\nlanguage: da\n' \
+    > "$W/content/site.yml"
+cat > "$W/content/areas/a.md" <<'EOM'
+---
+title: A
+color: "#336699"
+headline: x
+messages:
+  - headline: omprioriteringsbidraget
+    text: milliardnedskæringer
+  - headline: "milliard\u00ADnedskæringer"
+    text: x
+  - headline: milliardnedskæringer
+    text: x
+---
+EOM
+# One size, no room to shrink: the words must break.
+cat > "$W/layouts/print/narrow.xml" <<'EOM'
+<layout sizes="A6" per="message" bleed="3" safe="5">
+  <page>
+    <text id="word" x="0.1" y="0.1" w="0.55" h="0.8" font="Inter" max="0.06" min="0.06">{message.headline}</text>
+  </page>
+</layout>
+EOM
+if ! $RALLY build -q --only print --root "$W"; then
+	fail "hyphen: the test campaign builds"
+	exit 0
+fi
+t1=$(pdftotext "$W/out/print/a/narrow-1-a6.pdf" - | sed 's/\xc2\xad/-/g' | tr -d '\f' | sed '/^$/d')
+t2=$(pdftotext "$W/out/print/a/narrow-2-a6.pdf" - | sed 's/\xc2\xad/-/g' | tr -d '\f' | sed '/^$/d')
+joined=$(printf '%s\n' "$t1" | sed 's/-$//' | tr -d '\n')
+check "hyphen: omprioriteringsbidraget breaks over lines" \
+    test "$(printf '%s\n' "$t1" | wc -l)" -gt 1
+check "hyphen: each line but the last ends in a hyphen" \
+    sh -c "printf '%s\n' \"$t1\" | sed '\$d' | grep -vq -- '-\$' && exit 1 || exit 0"
+check "hyphen: the parts join into the word" \
+    test "$joined" = "omprioriteringsbidraget"
+# libhyphen's points: om-pri-o-ri-te-rings-bi-draget
+ok=1
+for part in $(printf '%s\n' "$t1" | sed '$d' | sed 's/-$//'); do
+	case "$part" in
+	om|pri|o|ri|te|rings|bi|draget) ;;
+	ompri|ompriori|omprio|omprioriteringsbi|omprioriterings|omprioriteringsbidraget) ;;
+	*) # a run of syllables: check it is made of the allowed ones
+	    rest=$(printf '%s' "$part" | sed -E 's/^(om|pri|o|ri|te|rings|bi|draget)+$//')
+	    [ -n "$rest" ] && ok=0 ;;
+	esac
+done
+check "hyphen: breaks only at libhyphen's points" test $ok = 1
+t3=$(pdftotext "$W/out/print/a/narrow-3-a6.pdf" - | sed 's/\xc2\xad/-/g' | tr -d '\f' | sed '/^$/d')
+check "hyphen: milliardnedskæringer breaks, at libhyphen's points" \
+    sh -c "printf '%s\n' \"$t3\" | head -1 | grep -Eqx '(mil|milli|milliard|milliardnedskæ|milliardnedskæring)-' && test \"\$(printf '%s\n' \"$t3\" | sed 's/-\$//' | tr -d '\n')\" = milliardnedskæringer"
+check "hyphen: an author's soft hyphen wins (milliard-/nedskæringer)" \
+    test "$(printf '%s\n' "$t2" | head -1)" = "milliard-"
