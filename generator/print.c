@@ -1606,6 +1606,7 @@ print_plan(struct site *site, const struct print_set *ps, struct jobs *js,
 			    map_str(sh->area, "slug"), sh->lay->name,
 			    sh->size->slug);
 		j = jobs_add(js, out, print_sheet, NULL, NULL, sh);
+		j->proc = 1;
 		j->out2 = xasprintf("%.*s.png", (int)strlen(out) - 4, out);
 		for (a = 0; a < cat->len; a++)
 			if (map_get(cat->items[a], "area") == sh->area)

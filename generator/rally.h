@@ -127,6 +127,7 @@ struct job {
 	char		*out;	/* path relative to the out dir (owned) */
 	char		*out2;	/* second output, or NULL (owned) */
 	int		 phase;	/* 1: runs after every phase-0 job */
+	int		 proc;	/* runs in a worker process, not a thread */
 	job_fn		 fn;	/* renders the file(s) into buffers */
 	struct doc	*doc;	/* the page, for web jobs (not owned) */
 	char		*src;	/* source file, for copies (owned) */

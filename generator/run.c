@@ -3,8 +3,10 @@
  * moves the finished files into place, so that a failed build leaves
  * the previous output as it was.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <pthread.h>
@@ -56,7 +58,7 @@ S_worker(void *arg)
 		if (i >= c->js->len)
 			break;
 		j = &c->js->v[i];
-		if (j->phase != c->phase)
+		if (j->phase != c->phase || j->proc)
 			continue;
 		b[0].len = b[1].len = 0;
 		if (!j->fn(j, c->site, b) || !S_put(c, j->out, &b[0]) ||
@@ -66,6 +68,69 @@ S_worker(void *arg)
 	buf_free(&b[0]);
 	buf_free(&b[1]);
 	return NULL;
+}
+
+/*
+ * Runs the jobs that need a process of their own (print sheets: cairo
+ * 1.16 can deadlock when two threads render text) in n forked workers.
+ * It must run before any thread exists.  The workers share the next
+ * job's index through an anonymous shared mapping.
+ */
+static void
+S_procs(struct pool_ctx *c, int n)
+{
+	struct buf b[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
+	size_t *next, i, todo = 0;
+	pid_t *pids;
+	struct job *j;
+	int k, st, failed;
+
+	for (i = 0; i < c->js->len; i++)
+		todo += c->js->v[i].proc && c->js->v[i].phase == c->phase;
+	if (todo == 0)
+		return;
+	next = mmap(NULL, sizeof(*next), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (next == MAP_FAILED) {
+		fputs("rally: cannot map shared memory\n", stderr);
+		abort();
+	}
+	*next = 0;
+	if ((size_t)n > todo)
+		n = (int)todo;
+	pids = xcalloc((size_t)n, sizeof(*pids));
+	fflush(stderr);
+	for (k = 0; k < n; k++) {
+		if ((pids[k] = fork()) == -1) {
+			fputs("rally: cannot fork\n", stderr);
+			abort();
+		}
+		if (pids[k] != 0)
+			continue;
+		failed = 0;
+		for (;;) {
+			i = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
+			if (i >= c->js->len)
+				break;
+			j = &c->js->v[i];
+			if (!j->proc || j->phase != c->phase)
+				continue;
+			b[0].len = b[1].len = 0;
+			if (!j->fn(j, c->site, b) || !S_put(c, j->out, &b[0]) ||
+			    (j->out2 != NULL && !S_put(c, j->out2, &b[1])))
+				failed = 1;
+		}
+		buf_free(&b[0]);
+		buf_free(&b[1]);
+		fflush(stderr);
+		_exit(failed);
+	}
+	for (k = 0; k < n; k++)
+		if (waitpid(pids[k], &st, 0) == -1 || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != 0)
+			c->failed = 1;
+	free(pids);
+	munmap(next, sizeof(*next));
 }
 
 /* Runs the jobs of one phase on n threads. */
@@ -191,7 +256,10 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	c.site = site;
 	c.js = js;
 	c.staging = staging;
-	S_phase(&c, n, 0);
+	c.phase = 0;
+	S_procs(&c, n);
+	if (!c.failed)
+		S_phase(&c, n, 0);
 	if (!c.failed) {
 		/* Pages listing the material learn its file sizes. */
 		print_sizes(site, staging);
