@@ -619,6 +619,9 @@ model_link(struct site *site)
 			    S_label(site, "at"), map_str(d->v, "time"),
 			    map_str(d->v, "end") ? "–" : "",
 			    map_str(d->v, "end") ? map_str(d->v, "end") : ""));
+		if (d->kind == K_EVENT && map_str(d->v, "address") != NULL)
+			S_set(site, d->v, "address_text", xasprintf(", %s",
+			    map_str(d->v, "address")));
 		if (d->kind == K_EVENT)
 			S_set(site, d->v, "ics_url", xasprintf("%s/events/"
 			    "%s.ics", site->base_path, d->slug));
@@ -667,6 +670,14 @@ model_link(struct site *site)
 			list_push(map_get(to->v, "press"), press[i]->v);
 	for (i = 0; i < no; i++) {
 		struct val *as = map_get(orgs[i]->v, "areas");
+		struct val *up = map_get(orgs[i]->v, "upcoming_events");
+
+		/* Its next event, and where its QR codes lead. */
+		if (up->len > 0)
+			map_set(orgs[i]->v, "next_event", up->items[0]);
+		map_set(orgs[i]->v, "qr_url", up->len > 0 ?
+		    map_get(up->items[0], "abs_url") :
+		    map_get(orgs[i]->v, "abs_url"));
 
 		l = S_list(site);
 		for (j = 0; as != NULL && j < as->len; j++) {

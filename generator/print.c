@@ -36,7 +36,9 @@
 
 enum per {
 	PER_MESSAGE,	/* one sheet per message of each area */
-	PER_AREA	/* one sheet per area */
+	PER_AREA,	/* one sheet per area */
+	PER_ORG,	/* one per area of each organisation (co-branded) */
+	PER_ORG_EVENT	/* one per event of each organisation */
 };
 
 struct lsize {
@@ -75,6 +77,7 @@ struct sheet {
 	struct val		*message;
 	int			 msgno;	/* 1-based; 0 for PER_AREA */
 	struct val		*org;	/* co-branded sheets (may be NULL) */
+	struct val		*event;	/* the event it announces (may be NULL) */
 	const struct print_set	*ps;
 	struct site		*site;
 	int			 marks;
@@ -329,11 +332,11 @@ S_check_frame(struct site *site, struct layout *l, xmlNodePtr f)
 	}
 	if (S_is(f, "rect") || S_is(f, "qr"))
 		return 1;
-	if (S_is(f, "svg") || S_is(f, "image"))
+	if (S_is(f, "svg") || S_is(f, "image") || S_is(f, "logo"))
 		return S_check_src(site, l, f);
 	if (!S_is(f, "text")) {
-		S_lerr(l, f, "unknown frame <%s>: use rect, text, svg, image "
-		    "or qr", (const char *)f->name);
+		S_lerr(l, f, "unknown frame <%s>: use rect, text, svg, image, "
+		    "logo or qr", (const char *)f->name);
 		return 0;
 	}
 	mx = S_num(f, "max", 0.1);
@@ -411,8 +414,13 @@ S_layout(struct site *site, struct layout *l)
 		l->per = PER_MESSAGE;
 	else if (strcmp(s, "area") == 0)
 		l->per = PER_AREA;
+	else if (strcmp(s, "org") == 0)
+		l->per = PER_ORG;
+	else if (strcmp(s, "org-event") == 0)
+		l->per = PER_ORG_EVENT;
 	else {
-		S_lerr(l, root, "per must be 'message' or 'area'");
+		S_lerr(l, root, "per must be message, area, org or "
+		    "org-event");
 		ok = 0;
 	}
 	free(s);
@@ -573,6 +581,11 @@ print_free(struct print_set *ps)
 {
 	size_t i;
 
+	if (S_fonts_ready) {
+		/* Nothing renders any more: let fontconfig go. */
+		FcFini();
+		S_fonts_ready = 0;
+	}
 	if (ps == NULL)
 		return;
 	for (i = 0; i < ps->len; i++)
@@ -1023,6 +1036,24 @@ out:
 	free(shown);
 }
 
+/* A logo: SVG through librsvg, anything else as an image. */
+static void
+S_logo(struct rctx *c, xmlNodePtr f)
+{
+	char *src = S_eval_attr(c, f, "src");
+	size_t n = src != NULL ? strlen(src) : 0;
+
+	if (n == 0) {
+		free(src);
+		return;
+	}
+	if (n > 4 && strcasecmp(src + n - 4, ".svg") == 0)
+		S_svg(c, f);
+	else
+		S_image(c, f);
+	free(src);
+}
+
 /* One paragraph of a text frame, before sizing. */
 struct para {
 	char	*text;	/* hyphenated, transformed (owned) */
@@ -1236,7 +1267,7 @@ S_pango(struct rctx *c, xmlNodePtr f, double w)
 	PangoContext *ctx = pango_cairo_create_context(c->cr);
 	cairo_font_options_t *fo = cairo_font_options_create();
 	PangoLayout *pl;
-	char *al = S_attr(f, "align");
+	char *al = S_attr(f, "align"), *wr = S_attr(f, "wrap");
 	double lh = S_num(f, "line-height", 0);
 
 	/* Print metrics: no hinting, no rounding, so width grows smoothly. */
@@ -1248,7 +1279,10 @@ S_pango(struct rctx *c, xmlNodePtr f, double w)
 	pl = pango_layout_new(ctx);
 	g_object_unref(ctx);
 	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
-	pango_layout_set_wrap(pl, PANGO_WRAP_WORD);
+	/* wrap="char" lets addresses and URLs break where they must. */
+	pango_layout_set_wrap(pl, wr != NULL && strcmp(wr, "char") == 0 ?
+	    PANGO_WRAP_WORD_CHAR : PANGO_WRAP_WORD);
+	free(wr);
 	if (lh > 0 && isfinite(lh))
 		pango_layout_set_line_spacing(pl, (float)lh);
 	if (al != NULL && strcmp(al, "center") == 0)
@@ -1301,10 +1335,12 @@ S_text(struct rctx *c, xmlNodePtr f)
 	if (pt <= 0) {
 		id = S_attr(f, "id");
 		S_lerr(sh->lay, f, "text%s%s%s does not fit at the minimum "
-		    "size (%.1f pt): layout %s, area %s, message %d, size %s",
-		    id ? " '" : "", id ? id : "", id ? "'" : "", lo,
-		    sh->lay->name, map_str(sh->area, "slug"), sh->msgno,
-		    sh->size->name);
+		    "size (%.1f pt): layout %s, %s%s%sarea %s, message %d, "
+		    "size %s", id ? " '" : "", id ? id : "", id ? "'" : "", lo,
+		    sh->lay->name, sh->org ? "organisation " : "",
+		    sh->org ? map_str(sh->org, "slug") : "",
+		    sh->org ? ", " : "", sh->area ? map_str(sh->area,
+		    "slug") : "-", sh->msgno, sh->size->name);
 		free(id);
 		c->failed = 1;
 		g_object_unref(pl);
@@ -1372,6 +1408,8 @@ S_page(struct rctx *c, xmlNodePtr page)
 			S_svg(c, f);
 		else if (S_is(f, "image"))
 			S_image(c, f);
+		else if (S_is(f, "logo"))
+			S_logo(c, f);
 		else if (S_is(f, "qr"))
 			S_qr(c, f);
 		cairo_restore(c->cr);
@@ -1386,30 +1424,30 @@ S_write(void *arg, const unsigned char *data, unsigned int len)
 }
 
 static void
-S_scope(const struct sheet *sh, struct site *site, struct scope sc[6],
+S_scope(const struct sheet *sh, struct site *site, struct scope sc[7],
     struct pool *pool)
 {
 	struct val *sz = val_new(pool, V_MAP, NULL);
+	int i = 0;
 
 	map_set_str(pool, sz, "name", sh->size->name);
-	sc[0].name = "site";
-	sc[0].v = site->v;
-	sc[0].up = NULL;
-	sc[1].name = "area";
-	sc[1].v = sh->area;
-	sc[1].up = &sc[0];
-	sc[2].name = "message";
-	sc[2].v = sh->message;
-	sc[2].up = &sc[1];
-	sc[3].name = "size";
-	sc[3].v = sz;
-	sc[3].up = &sc[2];
-	sc[4].name = "org";
-	sc[4].v = sh->org;
-	sc[4].up = &sc[3];
-	sc[5].name = "layout";
-	sc[5].v = val_str(pool, sh->lay->title, NULL);
-	sc[5].up = sh->org != NULL ? &sc[4] : &sc[3];
+	sc[i].name = "site";
+	sc[i].v = site->v;
+	sc[i].up = NULL;
+	i++;
+	/* Absent values are bound as null, so layouts can test them. */
+#define S_BIND(n, val) do { sc[i].name = (n); sc[i].v = (val) != NULL ? \
+	(val) : val_new(pool, V_NULL, NULL); sc[i].up = &sc[i - 1]; i++; \
+	} while (0)
+	S_BIND("area", sh->area);
+	S_BIND("message", sh->message);
+	S_BIND("size", sz);
+	S_BIND("org", sh->org);
+	S_BIND("event", sh->event);
+	S_BIND("layout", val_str(pool, sh->lay->title, NULL));
+#undef S_BIND
+	/* The innermost binding is the scope's head. */
+	sc[6] = sc[i - 1];
 }
 
 /*
@@ -1422,7 +1460,7 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	const struct sheet *sh = j->arg;
 	const struct layout *l = sh->lay;
 	struct pool pool = { NULL };
-	struct scope sc[6];
+	struct scope sc[7];
 	struct rctx c;
 	cairo_surface_t *s;
 	double mz = sh->marks ? MARK_ZONE : 0, pw, ph, trim[4], bleed[4];
@@ -1435,7 +1473,7 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	c.sh = sh;
 	c.pool = &pool;
 	S_scope(sh, site, sc, &pool);
-	c.sc = &sc[5];
+	c.sc = &sc[6];
 	c.W = sh->size->w * MM;
 	c.H = sh->size->h * MM;
 	c.B = l->bleed * MM;
@@ -1545,6 +1583,91 @@ S_item(struct site *site, struct val *items, const struct sheet *sh,
 	free(png);
 }
 
+static struct sheet *
+S_sheet(struct site *site, const struct print_set *ps,
+    const struct layout *l, const struct lsize *size, int marks)
+{
+	struct sheet *sh;
+
+	S_plan.v = xrealloc(S_plan.v, (S_plan.len + 1) * sizeof(*S_plan.v));
+	sh = &S_plan.v[S_plan.len++];
+	memset(sh, 0, sizeof(*sh));
+	sh->lay = l;
+	sh->size = size;
+	sh->ps = ps;
+	sh->site = site;
+	sh->marks = marks || l->marks;
+	return sh;
+}
+
+/* Co-branded sheets: per organisation, for each area or event. */
+static void
+S_plan_orgs(struct site *site, const struct print_set *ps, int marks)
+{
+	struct val *orgs = map_get(site->v, "orgs"), *org, *list, *ev;
+	struct sheet *sh;
+	size_t li, o, k, si;
+
+	for (li = 0; li < ps->len; li++) {
+		const struct layout *l = &ps->v[li];
+
+		if (l->per != PER_ORG && l->per != PER_ORG_EVENT)
+			continue;
+		for (o = 0; orgs != NULL && o < orgs->len; o++) {
+			org = orgs->items[o];
+			list = map_get(org, l->per == PER_ORG ? "areas" :
+			    "events");
+			ev = map_get(org, "next_event");
+			for (k = 0; list != NULL && k < list->len; k++)
+				for (si = 0; si < l->nsizes; si++) {
+					sh = S_sheet(site, ps, l, &l->sizes[si],
+					    marks);
+					sh->org = org;
+					if (l->per == PER_ORG) {
+						sh->area = list->items[k];
+						sh->event = ev;
+					} else {
+						sh->event = list->items[k];
+						sh->area = map_get(sh->event,
+						    "area");
+						if (sh->area != NULL &&
+						    sh->area->type != V_MAP)
+							sh->area = NULL;
+					}
+					if (sh->area != NULL)
+						sh->message = map_get(sh->area,
+						    "messages")->items[0];
+				}
+		}
+	}
+}
+
+/* The job of a co-branded sheet, listed on the organisation's page. */
+static void
+S_org_job(struct site *site, struct jobs *js, struct sheet *sh)
+{
+	struct val *mat;
+	struct job *j;
+	char *out;
+
+	out = xasprintf("print/orgs/%s/%s-%s-%s.pdf", map_str(sh->org,
+	    "slug"), map_str(sh->lay->per == PER_ORG ? sh->area : sh->event,
+	    "slug"), sh->lay->name, sh->size->slug);
+	j = jobs_add(js, out, print_sheet, NULL, NULL, sh);
+	j->proc = 1;
+	j->out2 = xasprintf("%.*s.png", (int)strlen(out) - 4, out);
+	if ((mat = map_get(sh->org, "material")) == NULL) {
+		mat = val_new(&site->pool, V_LIST, NULL);
+		map_set(sh->org, "material", mat);
+	}
+	S_item(site, mat, sh, out);
+	if (sh->lay->per == PER_ORG_EVENT)
+		map_set(mat->items[mat->len - 1], "event", sh->event);
+	else
+		map_set(mat->items[mat->len - 1], "area", sh->area);
+	free(out);
+}
+
 /*
  * Plans every sheet: layout x area x message x size.  Adds
  * site.print, the catalogue the downloads page lists.
@@ -1574,6 +1697,8 @@ print_plan(struct site *site, const struct print_set *ps, struct jobs *js,
 		for (li = 0; li < ps->len; li++) {
 			const struct layout *l = &ps->v[li];
 
+			if (l->per == PER_ORG || l->per == PER_ORG_EVENT)
+				continue;
 			nm = l->per == PER_MESSAGE ? msgs->len : 1;
 			for (m = 0; m < nm; m++)
 				for (si = 0; si < l->nsizes; si++) {
@@ -1594,9 +1719,14 @@ print_plan(struct site *site, const struct print_set *ps, struct jobs *js,
 				}
 		}
 	}
+	S_plan_orgs(site, ps, marks);
 	/* Jobs point into S_plan.v, now that it no longer moves. */
 	for (si = 0; si < S_plan.len; si++) {
 		sh = &S_plan.v[si];
+		if (sh->org != NULL) {
+			S_org_job(site, js, sh);
+			continue;
+		}
 		if (sh->msgno > 0)
 			out = xasprintf("print/%s/%s-%d-%s.pdf",
 			    map_str(sh->area, "slug"), sh->lay->name,
