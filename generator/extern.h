@@ -103,6 +103,9 @@ const char	*load_str(struct site *, const struct val *, const char *,
 void		 model_link(struct site *);
 void		 site_sections(struct site *);
 void		 model_downloads(struct site *);
+struct val	*model_find(struct site *, enum kind, const char *);
+struct val	*model_event(struct site *, const char *, const char *,
+		    const char *, const char *);
 void		 doc_free(struct doc *);
 void		 site_free(struct site *);
 
@@ -140,6 +143,10 @@ void		 print_plan(struct site *, const struct print_set *,
 void		 print_plan_free(void);
 void		 print_sizes(struct site *, const char *);
 int		 print_sheet(const struct job *, struct site *, struct buf *);
+int		 print_one(struct site *, const struct print_set *,
+		    const char *, struct val *, struct val *, int,
+		    struct val *, const char *, const char *, int,
+		    struct buf[2]);
 int		 pdf_set_boxes(struct buf *, const double[4], const double[4],
 		    const char *);
 
@@ -153,6 +160,7 @@ int		 run_jobs(struct site *, struct jobs *, const struct opts *);
 
 /* build.c: the whole build, as main and tests call it. */
 int		 build(const struct opts *);
+int		 flyer(int, char *[]);
 int		 site_init(struct site *, const char *, int);
 
 #endif

@@ -16,6 +16,10 @@
 static const char S_usage[] =
 "usage: rally build [--root DIR] [--out DIR] [-j N] [--only web|print]\n"
 "                   [--marks] [--drafts] [--quiet]\n"
+"       rally flyer --area SLUG (--org SLUG | --name NAME) [--event SLUG]\n"
+"                   [--message N] [--size A5] [--logo FILE] [--contact TEXT]\n"
+"                   [--url URL] [--date YYYY-MM-DD] [--time HH:MM]\n"
+"                   [--place TEXT] -o FILE.pdf\n"
 "       rally --help | --version\n";
 
 static const char S_help[] =
@@ -23,7 +27,8 @@ static const char S_help[] =
 "layouts/ and assets/.\n"
 "\n"
 "commands:\n"
-"  build        build the site into the output directory\n"
+"  build        build the site and the print material\n"
+"  flyer        one co-branded flyer, without building the site\n"
 "\n"
 "options:\n"
 "  --root DIR   directory holding content/, layouts/, assets/ (default .)\n"
@@ -143,6 +148,8 @@ main(int argc, char *argv[])
 	xmlInitParser();
 	if (strcmp(argv[1], "build") == 0)
 		rc = S_build(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "flyer") == 0)
+		rc = flyer(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "rally: unknown command '%s'\n", argv[1]);
 		rc = S_usage_err(NULL);

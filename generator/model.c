@@ -782,3 +782,40 @@ model_downloads(struct site *site)
 		list_push(nav, it);
 	}
 }
+
+/* The page of kind k and slug, as templates see it; NULL if none. */
+struct val *
+model_find(struct site *site, enum kind k, const char *slug)
+{
+	struct doc *d = S_find(site, k, slug);
+
+	return d != NULL ? d->v : NULL;
+}
+
+/*
+ * An event that is not in content/ (rally flyer --date ...), with the
+ * fields layouts use.  NULL if date or time is bad.
+ */
+struct val *
+model_event(struct site *site, const char *title, const char *date,
+    const char *time, const char *place)
+{
+	struct doc d;
+	struct val *v;
+
+	memset(&d, 0, sizeof(d));
+	if (!date_parse(date, &d.date) || (time != NULL &&
+	    time_parse(time) < 0))
+		return NULL;
+	v = d.v = val_new(&site->pool, V_MAP, NULL);
+	map_set_str(&site->pool, v, "title", title);
+	if (time != NULL) {
+		map_set_str(&site->pool, v, "time", time);
+		S_set(site, v, "time_text", xasprintf(", %s %s",
+		    S_label(site, "at"), time));
+	}
+	if (place != NULL)
+		map_set_str(&site->pool, v, "place", place);
+	S_date_fields(site, &d);
+	return v;
+}

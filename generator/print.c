@@ -81,6 +81,8 @@ struct sheet {
 	const struct print_set	*ps;
 	struct site		*site;
 	int			 marks;
+	const char		*trusted;	/* a file named on the command
+						   line: may lie outside root */
 };
 
 static const struct {
@@ -899,6 +901,8 @@ S_src(struct rctx *c, xmlNodePtr f, char **shown)
 	*shown = src;
 	if (src == NULL || *src == '\0')
 		return NULL;	/* nothing bound: the frame is empty */
+	if (c->sh->trusted != NULL && strcmp(src, c->sh->trusted) == 0)
+		return xstrdup(src);	/* the user's own file: rally flyer */
 	if ((full = path_in_root(c->sh->site, src)) == NULL) {
 		S_lerr(c->sh->lay, f, "%s does not exist inside the campaign",
 		    src);
@@ -1778,4 +1782,65 @@ print_sizes(struct site *site, const char *dir)
 			free(path);
 		}
 	}
+}
+
+/*
+ * One sheet outside a build (rally flyer): layout name for org, area,
+ * message (1-based) and event, at size.  out[0] gets the PDF, out[1]
+ * the preview.  trusted names a logo file given on the command line.
+ * Returns 0 on success, 1 for a content error, 2 for a bad argument
+ * (reported).
+ */
+int
+print_one(struct site *site, const struct print_set *ps, const char *name,
+    struct val *org, struct val *area, int msgno, struct val *event,
+    const char *size, const char *trusted, int marks, struct buf out[2])
+{
+	const struct layout *l = NULL;
+	struct lsize sz;
+	struct sheet sh;
+	struct job j;
+	struct val *msgs = map_get(area, "messages");
+	size_t i;
+	int ok;
+
+	for (i = 0; ps != NULL && i < ps->len; i++)
+		if (strcmp(ps->v[i].name, name) == 0)
+			l = &ps->v[i];
+	if (l == NULL) {
+		fprintf(stderr, "rally: no print layout '%s' "
+		    "(layouts/print/%s.xml)\n", name, name);
+		return 2;
+	}
+	if (!print_size(size, &sz)) {
+		fprintf(stderr, "rally: bad size '%s': use A0 to A6 or WxH "
+		    "in mm or cm, such as 50x70cm\n", size);
+		return 2;
+	}
+	if (msgno < 1 || (size_t)msgno > msgs->len) {
+		fprintf(stderr, "rally: area '%s' has messages 1 to %zu, not "
+		    "%d\n", map_str(area, "slug"), msgs->len, msgno);
+		free(sz.name);
+		free(sz.slug);
+		return 2;
+	}
+	memset(&sh, 0, sizeof(sh));
+	sh.lay = l;
+	sh.size = &sz;
+	sh.area = area;
+	sh.message = msgs->items[msgno - 1];
+	sh.msgno = msgno;
+	sh.org = org;
+	sh.event = event;
+	sh.ps = ps;
+	sh.site = site;
+	sh.marks = marks || l->marks;
+	sh.trusted = trusted;
+	memset(&j, 0, sizeof(j));
+	j.out = (char *)"flyer.pdf";
+	j.arg = &sh;
+	ok = print_sheet(&j, site, out);
+	free(sz.name);
+	free(sz.slug);
+	return ok ? 0 : 1;
 }
