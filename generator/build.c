@@ -71,12 +71,11 @@ build(const struct opts *o)
 	if (web && (ts = tmpl_load(&site, "layouts/web")) == NULL)
 		goto out;
 	/* The catalogue first: the downloads page lists it. */
+	if (web && print && print_count(ps) > 0)
+		model_downloads(&site);
 	print_plan(&site, print ? ps : NULL, &js, o->marks);
-	if (web) {
-		if (print_count(ps) > 0)
-			model_downloads(&site);
+	if (web)
 		plan_web(&site, ts, &js);
-	}
 	if (!plan_check(&js))
 		goto out;
 	if (!run_jobs(&site, &js, o))

@@ -38,7 +38,8 @@ enum per {
 	PER_MESSAGE,	/* one sheet per message of each area */
 	PER_AREA,	/* one sheet per area */
 	PER_ORG,	/* one per area of each organisation (co-branded) */
-	PER_ORG_EVENT	/* one per event of each organisation */
+	PER_ORG_EVENT,	/* one per event of each organisation */
+	PER_PAGE	/* one per web page: its Open Graph card */
 };
 
 struct lsize {
@@ -57,6 +58,7 @@ struct layout {
 	double		 safe;	/* mm from the trim edge kept free of text */
 	double		 dpi;	/* least effective resolution of images */
 	int		 marks;
+	int		 png;	/* format="png": pixels, no bleed, no PDF */
 	struct lsize	*sizes;
 	size_t		 nsizes;
 	xmlNodePtr	 pages[2];
@@ -78,6 +80,7 @@ struct sheet {
 	int			 msgno;	/* 1-based; 0 for PER_AREA */
 	struct val		*org;	/* co-branded sheets (may be NULL) */
 	struct val		*event;	/* the event it announces (may be NULL) */
+	struct val		*page;	/* the web page of an OG card */
 	const struct print_set	*ps;
 	struct site		*site;
 	int			 marks;
@@ -123,6 +126,17 @@ print_size(const char *spec, struct lsize *s)
 		return 0;
 	unit[0] = end[0];
 	unit[1] = end[1];
+	if (strcmp(unit, "px") == 0) {
+		/* Pixels, for screens: kept as they are. */
+		if (!(w >= 16 && h >= 16 && w <= 8192 && h <= 8192) ||
+		    w != floor(w) || h != floor(h))
+			return 0;
+		s->name = xasprintf("%gx%g", w, h);
+		s->slug = xstrdup(s->name);
+		s->w = w;
+		s->h = h;
+		return 1;
+	}
 	if (strcmp(unit, "mm") == 0)
 		f = 1;
 	else if (strcmp(unit, "cm") == 0)
@@ -420,9 +434,11 @@ S_layout(struct site *site, struct layout *l)
 		l->per = PER_ORG;
 	else if (strcmp(s, "org-event") == 0)
 		l->per = PER_ORG_EVENT;
+	else if (strcmp(s, "page") == 0)
+		l->per = PER_PAGE;
 	else {
-		S_lerr(l, root, "per must be message, area, org or "
-		    "org-event");
+		S_lerr(l, root, "per must be message, area, org, org-event "
+		    "or page");
 		ok = 0;
 	}
 	free(s);
@@ -438,6 +454,15 @@ S_layout(struct site *site, struct layout *l)
 	s = S_attr(root, "marks");
 	l->marks = s != NULL && strcmp(s, "yes") == 0;
 	free(s);
+	s = S_attr(root, "format");
+	l->png = s != NULL && strcmp(s, "png") == 0;
+	if (s != NULL && !l->png && strcmp(s, "pdf") != 0) {
+		S_lerr(l, root, "format must be pdf or png");
+		ok = 0;
+	}
+	free(s);
+	if (l->png)
+		l->bleed = 0;	/* screens have no trimming */
 	s = S_attr(root, "sizes");
 	if (s == NULL) {
 		S_lerr(l, root, "sizes is missing: say sizes=\"A4 A3\"");
@@ -452,6 +477,12 @@ S_layout(struct site *site, struct layout *l)
 			    "in mm or cm, such as 50x70cm", tok);
 			ok = 0;
 			continue;
+		}
+		if (l->png != (strstr(tok, "px") != NULL)) {
+			S_lerr(l, root, "size '%s': %s", tok, l->png ?
+			    "a png layout is sized in px" : "print sizes are "
+			    "A0 to A6, mm or cm");
+			ok = 0;
 		}
 		l->nsizes++;
 	}
@@ -1428,7 +1459,7 @@ S_write(void *arg, const unsigned char *data, unsigned int len)
 }
 
 static void
-S_scope(const struct sheet *sh, struct site *site, struct scope sc[7],
+S_scope(const struct sheet *sh, struct site *site, struct scope sc[8],
     struct pool *pool)
 {
 	struct val *sz = val_new(pool, V_MAP, NULL);
@@ -1448,10 +1479,11 @@ S_scope(const struct sheet *sh, struct site *site, struct scope sc[7],
 	S_BIND("size", sz);
 	S_BIND("org", sh->org);
 	S_BIND("event", sh->event);
+	S_BIND("page", sh->page);
 	S_BIND("layout", val_str(pool, sh->lay->title, NULL));
 #undef S_BIND
 	/* The innermost binding is the scope's head. */
-	sc[6] = sc[i - 1];
+	sc[7] = sc[i - 1];
 }
 
 /*
@@ -1464,7 +1496,7 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	const struct sheet *sh = j->arg;
 	const struct layout *l = sh->lay;
 	struct pool pool = { NULL };
-	struct scope sc[7];
+	struct scope sc[8];
 	struct rctx c;
 	cairo_surface_t *s;
 	double mz = sh->marks ? MARK_ZONE : 0, pw, ph, trim[4], bleed[4];
@@ -1477,12 +1509,28 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	c.sh = sh;
 	c.pool = &pool;
 	S_scope(sh, site, sc, &pool);
-	c.sc = &sc[6];
-	c.W = sh->size->w * MM;
-	c.H = sh->size->h * MM;
+	c.sc = &sc[7];
+	c.W = l->png ? sh->size->w : sh->size->w * MM;
+	c.H = l->png ? sh->size->h : sh->size->h * MM;
 	c.B = l->bleed * MM;
 	pw = c.W + 2 * (c.B + mz);
 	ph = c.H + 2 * (c.B + mz);
+	if (l->png) {
+		/* An image for screens, exactly W x H pixels. */
+		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+		    (int)sh->size->w, (int)sh->size->h);
+		c.cr = cairo_create(s);
+		c.preview = 1;
+		cairo_set_source_rgb(c.cr, 1, 1, 1);
+		cairo_paint(c.cr);
+		S_page(&c, l->pages[0]);
+		cairo_destroy(c.cr);
+		if (!c.failed)
+			cairo_surface_write_to_png_stream(s, S_write, &out[0]);
+		cairo_surface_destroy(s);
+		pool_free(&pool);
+		return !c.failed;
+	}
 
 	s = cairo_pdf_surface_create_for_stream(S_write, &out[0], pw, ph);
 	title = xasprintf("%s: %s (%s)", l->title, map_str(sh->message,
@@ -1672,6 +1720,98 @@ S_org_job(struct site *site, struct jobs *js, struct sheet *sh)
 	free(out);
 }
 
+/* Open Graph cards: one image per web page, of its own title. */
+static void
+S_plan_pages(struct site *site, const struct print_set *ps)
+{
+	struct sheet *sh;
+	struct doc *d;
+	size_t li, i;
+
+	for (li = 0; li < ps->len; li++) {
+		const struct layout *l = &ps->v[li];
+
+		if (l->per != PER_PAGE)
+			continue;
+		for (i = 0; i < site->ndocs; i++) {
+			d = site->docs[i];
+			if (d->out == NULL || map_get(d->v, "noindex") != NULL)
+				continue;
+			sh = S_sheet(site, ps, l, &l->sizes[0], 0);
+			sh->page = d->v;
+			sh->area = map_get(d->v, "area");
+			if (d->kind == K_AREA)
+				sh->area = d->v;
+			if (sh->area != NULL && sh->area->type != V_MAP)
+				sh->area = NULL;
+		}
+	}
+}
+
+/* "areas/aeldre/index.html" -> "og/areas/aeldre.png". */
+static char *
+S_og_path(const char *out)
+{
+	size_t n = strlen(out);
+
+	if (strcmp(out, "index.html") == 0)
+		return xstrdup("og/index.png");
+	if (n > 11 && strcmp(out + n - 11, "/index.html") == 0)
+		return xasprintf("og/%.*s.png", (int)(n - 11), out);
+	return xasprintf("og/%.*s.png", (int)(n - 5), out);
+}
+
+static void
+S_page_job(struct site *site, struct jobs *js, struct sheet *sh)
+{
+	struct job *j;
+	char *out = NULL;
+	size_t i;
+
+	for (i = 0; i < site->ndocs; i++)
+		if (site->docs[i]->v == sh->page)
+			out = S_og_path(site->docs[i]->out);
+	if (out == NULL)
+		return;
+	j = jobs_add(js, out, print_sheet, NULL, NULL, sh);
+	j->proc = 1;
+	map_set(sh->page, "og_image", val_strn(&site->pool, xasprintf("%s/%s",
+	    site->base_url, out), NULL));
+	free(out);
+}
+
+/* Images for social media, listed by area on the downloads page. */
+static void
+S_social_job(struct site *site, struct jobs *js, struct sheet *sh,
+    struct val *cat)
+{
+	struct val *list, *it;
+	struct job *j;
+	char *out;
+	size_t a;
+
+	out = xasprintf("social/%s/%s-%d-%s.png", map_str(sh->area, "slug"),
+	    sh->lay->name, sh->msgno, sh->size->slug);
+	j = jobs_add(js, out, print_sheet, NULL, NULL, sh);
+	j->proc = 1;
+	for (a = 0; a < cat->len; a++) {
+		if (map_get(cat->items[a], "area") != sh->area)
+			continue;
+		if ((list = map_get(cat->items[a], "social")) == NULL) {
+			list = val_new(&site->pool, V_LIST, NULL);
+			map_set(cat->items[a], "social", list);
+		}
+		it = val_new(&site->pool, V_MAP, NULL);
+		map_set_str(&site->pool, it, "size", sh->size->name);
+		map_set_str(&site->pool, it, "layout", sh->lay->title);
+		map_set(it, "message", sh->message);
+		map_set(it, "png_url", val_strn(&site->pool, xasprintf("%s/%s",
+		    site->base_path, out), NULL));
+		list_push(list, it);
+	}
+	free(out);
+}
+
 /*
  * Plans every sheet: layout x area x message x size.  Adds
  * site.print, the catalogue the downloads page lists.
@@ -1701,7 +1841,8 @@ print_plan(struct site *site, const struct print_set *ps, struct jobs *js,
 		for (li = 0; li < ps->len; li++) {
 			const struct layout *l = &ps->v[li];
 
-			if (l->per == PER_ORG || l->per == PER_ORG_EVENT)
+			if (l->per == PER_ORG || l->per == PER_ORG_EVENT ||
+			    l->per == PER_PAGE)
 				continue;
 			nm = l->per == PER_MESSAGE ? msgs->len : 1;
 			for (m = 0; m < nm; m++)
@@ -1724,11 +1865,20 @@ print_plan(struct site *site, const struct print_set *ps, struct jobs *js,
 		}
 	}
 	S_plan_orgs(site, ps, marks);
+	S_plan_pages(site, ps);
 	/* Jobs point into S_plan.v, now that it no longer moves. */
 	for (si = 0; si < S_plan.len; si++) {
 		sh = &S_plan.v[si];
 		if (sh->org != NULL) {
 			S_org_job(site, js, sh);
+			continue;
+		}
+		if (sh->page != NULL) {
+			S_page_job(site, js, sh);
+			continue;
+		}
+		if (sh->lay->png) {
+			S_social_job(site, js, sh, cat);
 			continue;
 		}
 		if (sh->msgno > 0)
