@@ -74,6 +74,10 @@ build(const struct opts *o)
 	if (web && print && print_count(ps) > 0)
 		model_downloads(&site);
 	print_plan(&site, print ? ps : NULL, &js, o->marks);
+	if (print && print_count(ps) > 0) {
+		print_plan_kit(&site, &js);
+		print_plan_proofs(&site, &js);
+	}
 	if (web)
 		plan_web(&site, ts, &js);
 	if (!plan_check(&js))

@@ -141,6 +141,8 @@ size_t		 print_count(const struct print_set *);
 void		 print_plan(struct site *, const struct print_set *,
 		    struct jobs *, int);
 void		 print_plan_free(void);
+void		 print_plan_kit(struct site *, struct jobs *);
+void		 print_plan_proofs(struct site *, struct jobs *);
 void		 print_sizes(struct site *, const char *);
 int		 print_sheet(const struct job *, struct site *, struct buf *);
 int		 print_one(struct site *, const struct print_set *,

@@ -94,6 +94,15 @@ static const struct {
 	    "placards and banners, ready for the print shop." },
 	{ "download", "Hent PDF", "Last ned PDF", "Download PDF" },
 	{ "message", "Budskab", "Budskap", "Message" },
+	{ "org_material", "Jeres materialer", "Deres materiell",
+	    "Your material" },
+	{ "proof", "Korrektur: alle materialer på én side",
+	    "Korrektur: alt materiell på én side",
+	    "Proof: all material on one page" },
+	{ "social", "Til sociale medier", "Til sosiale medier",
+	    "For social media" },
+	{ "logo_kit", "Logoet i alle farver", "Logoen i alle farger",
+	    "The logo in every colour" },
 };
 
 static const char *

@@ -29,6 +29,9 @@ def report(ok, what):
 
 
 def size_mm(spec):
+    m = re.match(r"(\d+)x(\d+)px$", spec)
+    if m:
+        return int(m.group(1)), int(m.group(2))
     if spec.upper() in ISO:
         return ISO[spec.upper()]
     m = re.match(r"([\d.]+)x([\d.]+)(mm|cm)$", spec)
@@ -37,7 +40,7 @@ def size_mm(spec):
 
 
 def slug(spec):
-    return spec.lower() if spec.upper() in ISO else re.sub(r"(mm|cm)$", "", spec)
+    return spec.lower() if spec.upper() in ISO else re.sub(r"(mm|cm|px)$", "", spec)
 
 
 layouts = {}
@@ -50,6 +53,8 @@ for path in glob.glob(os.path.join(ROOT, "layouts/print/*.xml")):
         "sizes": {slug(s): size_mm(s) for s in r.get("sizes").split()},
         "pages": len(r.findall("page")),
         "qr": [i + 1 for i, p in enumerate(r.findall("page")) if p.find("qr") is not None],
+        "png": r.get("format") == "png",
+        "per": r.get("per", "message"),
     }
 
 
@@ -67,14 +72,18 @@ def area_titles():
 
 
 titles = area_titles()
-pdfs = sorted(glob.glob(os.path.join(OUT, "print", "*", "*.pdf")))
+pdfs = sorted(glob.glob(os.path.join(OUT, "print", "*", "*.pdf")) +
+              [p for p in glob.glob(os.path.join(OUT, "print", "orgs", "*", "*.pdf"))
+               if not p.endswith("/proof.pdf")])
 report(len(pdfs) > 0, "print: %d PDFs" % len(pdfs))
 bad_boxes, bad_fonts, bad_words, bad_meta, no_png = [], [], [], [], []
 for pdf in pdfs:
     rel = os.path.relpath(pdf, OUT)
     area = os.path.basename(os.path.dirname(pdf))
     base = os.path.basename(pdf)[:-4]
-    lay = next((l for l in sorted(layouts, key=len, reverse=True) if base.startswith(l + "-")), None)
+    org = "/orgs/" in pdf
+    lay = next((l for l in sorted(layouts, key=len, reverse=True)
+                if (("-" + l + "-") in base if org else base.startswith(l + "-"))), None)
     if lay is None:
         bad_boxes.append(rel + ": no layout")
         continue
@@ -96,7 +105,7 @@ for pdf in pdfs:
     pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
     if pages != L["pages"]:
         bad_boxes.append("%s: %d pages, want %d" % (rel, pages, L["pages"]))
-    if not re.search(r"^Subject:\s+%s$" % re.escape(titles.get(area, "?")), info, re.M) or \
+    if (not org and not re.search(r"^Subject:\s+%s$" % re.escape(titles.get(area, "?")), info, re.M)) or \
             not re.search(r"^Title:\s+\S", info, re.M) or not re.search(r"^Author:\s+\S", info, re.M):
         bad_meta.append(rel)
     fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout.splitlines()[2:]
@@ -119,15 +128,49 @@ report(not bad_words, "print: every word inside the TrimBox (pdftotext -bbox)" +
 report(not bad_meta, "print: title, author, subject = area" + ("; " + ", ".join(bad_meta[:3]) if bad_meta else ""))
 report(not no_png, "print: a PNG preview for every PDF" + ("; " + ", ".join(no_png[:3]) if no_png else ""))
 
+# Images for screens: exact pixel sizes.
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
+for lay, L in sorted(layouts.items()):
+    if not L["png"] or L["per"] != "message":
+        continue
+    files = sorted(glob.glob(os.path.join(OUT, "social", "*", lay + "-*.png")))
+    want_n = sum(1 for a in titles for _ in range(1))  # at least one per area
+    sz = list(L["sizes"].values())[0]
+    bad = [os.path.relpath(f, OUT) for f in files if png_size(f) != tuple(sz)]
+    report(len(files) >= want_n and not bad, "social: %d %s images, each exactly %dx%d px%s" % (
+        len(files), lay, sz[0], sz[1], "; wrong: " + ", ".join(bad[:3]) if bad else ""))
+
+# Every web page's og:image is a real 1200x630 file of this build.
+site = site_url()
+missing = []
+pages = [os.path.join(d, f) for d, _, fs in os.walk(OUT) for f in fs if f.endswith(".html")]
+for p in pages:
+    m = re.search(r'<meta property="og:image" content="([^"]+)"', open(p, encoding="utf-8").read())
+    if p.endswith("404.html"):
+        continue
+    if not m or not m.group(1).startswith(site + "/"):
+        missing.append(os.path.relpath(p, OUT) + ": no og:image")
+        continue
+    f = os.path.join(OUT, m.group(1)[len(site) + 1:])
+    if not os.path.isfile(f) or png_size(f) != (1200, 630):
+        missing.append(os.path.relpath(p, OUT) + ": " + m.group(1))
+report(not missing, "og:image of all %d pages is a 1200x630 image of the build" % (len(pages) - 1) +
+       ("; " + "; ".join(missing[:3]) if missing else ""))
+
 # The downloads page links every PDF and its preview.
 dl = os.path.join(OUT, "downloads", "index.html")
 if os.path.isfile(dl):
     page = open(dl, encoding="utf-8").read()
     linked = set(re.findall(r'href="[^"]*/(print/[^"]+\.pdf)"', page))
-    want = set(os.path.relpath(p, OUT) for p in pdfs)
+    want = set(os.path.relpath(p, OUT) for p in pdfs if "/orgs/" not in p)
     report(linked == want, "downloads page links all %d PDFs (%d linked)" % (len(want), len(linked)))
-    pngs = set(re.findall(r'src="[^"]*/(print/[^"]+\.png)"', page))
-    report(len(pngs) == len(want), "downloads page shows a preview of each")
+    pngs = set(re.findall(r'src="[^"]*/(print/[^/"]+/[^"]+\.png)"', page))
+    report(len(pngs) == len(want), "downloads page shows a preview of each (%d)" % len(pngs))
     report(re.search(r"\(\d+(\.\d)? [kM]B\)", page) is not None, "downloads page gives file sizes")
 else:
     report(False, "downloads page exists")
@@ -136,10 +179,33 @@ else:
 url = site_url()
 work = os.path.join(OUT, "..", "qr-" + os.path.basename(OUT.rstrip("/")))
 os.makedirs(work, exist_ok=True)
+def decode(pdf, page, tag):
+    stem = os.path.join(work, tag)
+    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-f", str(page), "-l", str(page), "-png",
+                    "-singlefile", pdf, stem], check=True)
+    z = subprocess.run(["zbarimg", "-q", "--raw", stem + ".png"], capture_output=True, text=True)
+    return z.stdout.strip()
+
+
 for lay, L in sorted(layouts.items()):
-    if not L["qr"]:
+    if not L["qr"] or L["png"]:
         continue
     sz = min(L["sizes"], key=lambda s: L["sizes"][s][0] * L["sizes"][s][1])
+    if L["per"] in ("org", "org-event"):
+        for odir in sorted(glob.glob(os.path.join(OUT, "print", "orgs", "*"))):
+            org = os.path.basename(odir)
+            for pdf in sorted(glob.glob(os.path.join(odir, "*-%s-%s.pdf" % (lay, sz))))[:2]:
+                what = os.path.basename(pdf)[:-len("-%s-%s.pdf" % (lay, sz))]
+                for page in L["qr"]:
+                    got = decode(pdf, page, "%s-%s-%d" % (org, what, page))
+                    if L["per"] == "org-event":
+                        ok, want = got == "%s/events/%s/" % (url, what), "its event's page"
+                    else:
+                        ok = got == "%s/orgs/%s/" % (url, org) or got.startswith(url + "/events/")
+                        want = "its page or its next event"
+                    report(ok, "print: QR on %s page %d decodes to %s (%s)" % (
+                        os.path.relpath(pdf, OUT), page, want, got))
+        continue
     for area in sorted(titles):
         cands = sorted(glob.glob(os.path.join(OUT, "print", area, "%s-*%s.pdf" % (lay, sz))))
         if not cands:

@@ -10,7 +10,14 @@ LOG=$W/test.log
 : > "$LOG"
 run() {
 	echo "== $*" | tee -a "$LOG"
-	"$@" 2>&1 | tee -a "$LOG" | grep -v '^PASS' || true
+	"$@" > "$W/part" 2>&1
+	rc=$?
+	cat "$W/part" >> "$LOG"
+	grep -v '^PASS' "$W/part" || true
+	# A checker that dies counts as a failure, not as nothing.
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$W/part"; then
+		echo "FAIL $* exited with status $rc" | tee -a "$LOG"
+	fi
 }
 run "$UNIT"
 # The sample campaign, built on a fixed date.
@@ -25,6 +32,7 @@ run python3 tests/check_site.py "$W/sample" .
 run python3 tests/check_print.py "$W/sample" .
 run sh tests/print_golden.sh check "$W/sample"
 run sh tests/hyphen.sh
+run sh tests/flyer.sh "$W/sample"
 rm -rf "$W/fixture"
 $RALLY build -q --root tests/fixture --out "$W/fixture"
 run python3 tests/check_site.py "$W/fixture" tests/fixture
