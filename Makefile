@@ -79,7 +79,7 @@ check-valgrind: generator/rally tests/unit
 	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect "%s" "$$@"\n' "$$PWD/$${VGBIN:-generator/rally}" > tests/work/rally-vg
 	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect "%s" "$$@"\n' "$$PWD/tests/unit" > tests/work/unit-vg
 	chmod +x tests/work/rally-vg tests/work/unit-vg
-	RALLY=tests/work/rally-vg UNIT=tests/work/unit-vg SKIP_BROWSER=1 sh tests/run.sh
+	RALLY=tests/work/rally-vg UNIT=tests/work/unit-vg LIGHT=1 sh tests/run.sh
 
 install: generator/rally
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1

@@ -53,6 +53,7 @@ bad "-o FILE.pdf is required" --org sosu-klubben-amager --area aeldre
 bad "--url must start with" --name X --area aeldre --url javascript:x -o "$W/x.pdf"
 
 # The logo kit: one logo, in each area's colour, as SVG, PNG and PDF.
+[ -d "$OUT/logo" ] || exit 0	# a web-only build (LIGHT)
 n=0
 for svg in "$OUT"/logo/*.svg; do
 	b=${svg%.svg}
