@@ -74,11 +74,17 @@ check-sanitize: generator/rally generator/builtin.c
 	    -o tests/work/unit-asan tests/unit.c $(SRCS) $(PKGLIBS)
 	RALLY=tests/work/rally-asan UNIT=tests/work/unit-asan sh tests/run.sh
 
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
+           --errors-for-leak-kinds=definite,indirect \
+           --show-leak-kinds=definite,indirect
 check-valgrind: generator/rally tests/unit
 	mkdir -p tests/work
-	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect "%s" "$$@"\n' "$$PWD/$${VGBIN:-generator/rally}" > tests/work/rally-vg
-	printf '#!/bin/sh\nexec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect "%s" "$$@"\n' "$$PWD/tests/unit" > tests/work/unit-vg
-	chmod +x tests/work/rally-vg tests/work/unit-vg
+	for t in rally:generator/rally unit:tests/unit; do \
+	    printf '#!/bin/sh\nexec %s --suppressions=%s "%s" "$$@"\n' \
+	        "$(VALGRIND)" "$$PWD/tests/valgrind.supp" "$$PWD/$${t#*:}" \
+	        > tests/work/$${t%%:*}-vg; \
+	    chmod +x tests/work/$${t%%:*}-vg; \
+	done
 	RALLY=tests/work/rally-vg UNIT=tests/work/unit-vg LIGHT=1 sh tests/run.sh
 
 install: generator/rally
