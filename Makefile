@@ -5,7 +5,7 @@ PREFIX    = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 CC        = cc
 PKGS      = libcmark libxml-2.0 yaml-0.1 cairo pangocairo fontconfig \
-            librsvg-2.0 gdk-pixbuf-2.0 libqrencode libqpdf
+            librsvg-2.0 gdk-pixbuf-2.0 libqrencode libqpdf libpng
 CFLAGS    = -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic \
             -Wstrict-prototypes -Wno-unused-parameter
 PKGCFLAGS = `pkg-config --cflags $(PKGS)`

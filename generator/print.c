@@ -25,6 +25,7 @@
 #include <hyphen.h>
 #include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
+#include <png.h>
 #include <qrencode.h>
 
 #include "rally.h"
@@ -158,6 +159,7 @@ print_size(const char *spec, struct lsize *s)
 /* Fonts: only the campaign's own, through fontconfig. */
 
 static int S_fonts_ready;
+static PangoContext *S_pctx;	/* see S_context() */
 
 /*
  * Makes assets/fonts/ the only fonts fontconfig knows, for this process
@@ -615,6 +617,10 @@ print_free(struct print_set *ps)
 {
 	size_t i;
 
+	if (S_pctx != NULL) {
+		g_object_unref(S_pctx);
+		S_pctx = NULL;
+	}
 	if (S_fonts_ready) {
 		/* Nothing renders any more: let fontconfig go. */
 		FcFini();
@@ -1286,7 +1292,7 @@ S_fit(PangoLayout *pl, const struct para *v, size_t n, double lo, double hi,
 		return hi;
 	if (!S_fits(pl, v, n, lo, w, h))
 		return 0;
-	for (i = 0; i < FIT_STEPS && hi - lo > 0.05; i++) {
+	for (i = 0; i < FIT_STEPS && hi - lo > fmax(0.05, hi * 0.004); i++) {
 		double mid = (lo + hi) / 2;
 
 		if (S_fits(pl, v, n, mid, w, h))
@@ -1297,23 +1303,40 @@ S_fit(PangoLayout *pl, const struct para *v, size_t n, double lo, double hi,
 	return lo;
 }
 
+/*
+ * One pango context per process: making one per text frame costs a
+ * fontconfig match each time.  Print renders in single-threaded
+ * worker processes (and rally flyer), so a static is safe.
+ */
+static PangoContext *
+S_context(cairo_t *cr)
+{
+	cairo_font_options_t *fo;
+
+	if (S_pctx == NULL) {
+		S_pctx = pango_font_map_create_context(
+		    pango_cairo_font_map_get_default());
+		/* Print metrics: no hinting, no rounding. */
+		fo = cairo_font_options_create();
+		cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+		cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+		pango_cairo_context_set_font_options(S_pctx, fo);
+		cairo_font_options_destroy(fo);
+		pango_context_set_round_glyph_positions(S_pctx, FALSE);
+	}
+	pango_cairo_update_context(cr, S_pctx);
+	return S_pctx;
+}
+
 static PangoLayout *
 S_pango(struct rctx *c, xmlNodePtr f, double w)
 {
-	PangoContext *ctx = pango_cairo_create_context(c->cr);
-	cairo_font_options_t *fo = cairo_font_options_create();
+	PangoContext *ctx = S_context(c->cr);
 	PangoLayout *pl;
 	char *al = S_attr(f, "align"), *wr = S_attr(f, "wrap");
 	double lh = S_num(f, "line-height", 0);
 
-	/* Print metrics: no hinting, no rounding, so width grows smoothly. */
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	pango_cairo_context_set_font_options(ctx, fo);
-	cairo_font_options_destroy(fo);
-	pango_context_set_round_glyph_positions(ctx, FALSE);
 	pl = pango_layout_new(ctx);
-	g_object_unref(ctx);
 	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
 	/* wrap="char" lets addresses and URLs break where they must. */
 	pango_layout_set_wrap(pl, wr != NULL && strcmp(wr, "char") == 0 ?
@@ -1460,6 +1483,81 @@ S_write(void *arg, const unsigned char *data, unsigned int len)
 }
 
 static void
+S_png_write(png_structp png, png_bytep data, size_t len)
+{
+	buf_put(png_get_io_ptr(png), (const char *)data, len);
+}
+
+static void
+S_png_flush(png_structp png)
+{
+	(void)png;
+}
+
+/*
+ * Writes an RGB24 or ARGB32 cairo surface as PNG into b.  cairo's own
+ * writer compresses hard; previews and social images do not need it,
+ * and at level 3 they take a quarter of the time.
+ */
+static void
+S_png(cairo_surface_t *s, struct buf *b)
+{
+	int w = cairo_image_surface_get_width(s);
+	int h = cairo_image_surface_get_height(s);
+	int stride = cairo_image_surface_get_stride(s), x, y;
+	int alpha = cairo_image_surface_get_format(s) == CAIRO_FORMAT_ARGB32;
+	const unsigned char *src;
+	png_structp png;
+	png_infop info;
+	unsigned char *row;
+
+	cairo_surface_flush(s);
+	src = cairo_image_surface_get_data(s);
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	info = png_create_info_struct(png);
+	if (png == NULL || info == NULL || setjmp(png_jmpbuf(png))) {
+		fputs("rally: libpng failed\n", stderr);
+		abort();
+	}
+	png_set_write_fn(png, b, S_png_write, S_png_flush);
+	png_set_compression_level(png, 3);
+	png_set_filter(png, 0, PNG_FILTER_SUB);	/* one cheap filter */
+	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
+	    alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
+	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+	    PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(png, info);
+	row = xmalloc((size_t)w * 4);
+	for (y = 0; y < h; y++) {
+		const uint32_t *p = (const uint32_t *)(src + (size_t)y * stride);
+		unsigned char *o = row;
+
+		for (x = 0; x < w; x++) {
+			uint32_t v = p[x];
+			unsigned a = alpha ? v >> 24 : 255;
+			unsigned r = (v >> 16) & 255, g = (v >> 8) & 255;
+			unsigned bl = v & 255;
+
+			/* cairo premultiplies alpha; PNG does not. */
+			if (alpha && a != 0 && a != 255) {
+				r = r * 255 / a;
+				g = g * 255 / a;
+				bl = bl * 255 / a;
+			}
+			*o++ = (unsigned char)r;
+			*o++ = (unsigned char)g;
+			*o++ = (unsigned char)bl;
+			if (alpha)
+				*o++ = (unsigned char)a;
+		}
+		png_write_row(png, row);
+	}
+	png_write_end(png, info);
+	png_destroy_write_struct(&png, &info);
+	free(row);
+}
+
+static void
 S_scope(const struct sheet *sh, struct site *site, struct scope sc[8],
     struct pool *pool)
 {
@@ -1527,7 +1625,7 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 		S_page(&c, l->pages[0]);
 		cairo_destroy(c.cr);
 		if (!c.failed)
-			cairo_surface_write_to_png_stream(s, S_write, &out[0]);
+			S_png(s, &out[0]);
 		cairo_surface_destroy(s);
 		pool_free(&pool);
 		return !c.failed;
@@ -1600,7 +1698,7 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	cairo_scale(c.cr, scale, scale);
 	S_page(&c, l->pages[0]);
 	cairo_destroy(c.cr);
-	cairo_surface_write_to_png_stream(s, S_write, &out[1]);
+	S_png(s, &out[1]);
 	cairo_surface_destroy(s);
 	pool_free(&pool);
 	return !c.failed;
@@ -2133,7 +2231,7 @@ print_kit(const struct job *j, struct site *site, struct buf *out)
 	cr = cairo_create(s);
 	ok = ok && S_kit_draw(site, k, cr, 1000, j->out);
 	cairo_destroy(cr);
-	cairo_surface_write_to_png_stream(s, S_write, &out[1]);
+	S_png(s, &out[1]);
 	cairo_surface_destroy(s);
 	return ok;
 }
@@ -2338,7 +2436,7 @@ print_proof(const struct job *j, struct site *site, struct buf *out)
 	cairo_scale(cr, 1600 / (420 * MM), 1600 / (420 * MM));
 	ok = ok && S_proof_draw(cr, site, org);
 	cairo_destroy(cr);
-	cairo_surface_write_to_png_stream(s, S_write, &out[1]);
+	S_png(s, &out[1]);
 	cairo_surface_destroy(s);
 	return ok;
 }
