@@ -4,7 +4,7 @@
 PREFIX    = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 CC        = cc
-PKGS      = libcmark libxml-2.0 yaml-0.1 cairo pangocairo fontconfig \
+PKGS      = libcmark libxml-2.0 yaml-0.1 glib-2.0 cairo pangocairo fontconfig \
             librsvg-2.0 gdk-pixbuf-2.0 libqrencode libqpdf libpng
 CFLAGS    = -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic \
             -Wstrict-prototypes -Wno-unused-parameter
@@ -14,7 +14,7 @@ PKGLIBS   = `pkg-config --libs $(PKGS)` -lhyphen -lpthread -lm
 SRCS = generator/util.c generator/val.c generator/fm.c generator/date.c \
        generator/md.c generator/load.c generator/model.c generator/tmpl.c \
        generator/web.c generator/plan.c generator/run.c generator/build.c \
-       generator/print.c generator/pdf.c generator/builtin.c
+       generator/print.c generator/pdf.c generator/keys.c generator/builtin.c
 OBJS = $(SRCS:.c=.o)
 HDRS = generator/rally.h generator/extern.h generator/builtin.h
 

@@ -59,6 +59,7 @@ build(const struct opts *o)
 	struct print_set *ps = NULL;
 	struct jobs js = { NULL, 0, 0 };
 	int rc = 1, web, print;
+	char keyopts[64];
 
 	web = o->only == NULL || strcmp(o->only, "web") == 0;
 	print = o->only == NULL || strcmp(o->only, "print") == 0;
@@ -82,6 +83,11 @@ build(const struct opts *o)
 		plan_web(&site, ts, &js);
 	if (!plan_check(&js))
 		goto out;
+	/* Options that change what is written are part of every key. */
+	snprintf(keyopts, sizeof(keyopts), "drafts=%d marks=%d", o->drafts,
+	    o->marks);
+	keys_init(&site, keyopts);
+	keys_jobs(&site, &js);
 	if (!run_jobs(&site, &js, o))
 		goto out;
 	rc = 0;

@@ -143,7 +143,8 @@ void		 print_plan(struct site *, const struct print_set *,
 void		 print_plan_free(void);
 void		 print_plan_kit(struct site *, struct jobs *);
 void		 print_plan_proofs(struct site *, struct jobs *);
-void		 print_sizes(struct site *, const char *);
+void		 print_sizes(struct site *, const char *, const char *);
+const char	*print_job_digest(const struct job *, struct site *);
 int		 print_sheet(const struct job *, struct site *, struct buf *);
 int		 print_one(struct site *, const struct print_set *,
 		    const char *, struct val *, struct val *, int,
@@ -159,6 +160,13 @@ void		 jobs_free(struct jobs *);
 void		 plan_web(struct site *, struct tmpl_set *, struct jobs *);
 int		 plan_check(struct jobs *);
 int		 run_jobs(struct site *, struct jobs *, const struct opts *);
+
+/* keys.c: what every job depends on. */
+void		 hash_hex(const char *, size_t, char[65]);
+void		 keys_init(struct site *, const char *);
+void		 keys_jobs(struct site *, struct jobs *);
+const char	*keys_kind(enum kind);
+const char	*keys_doc(const struct site *, const struct val *);
 
 /* build.c: the whole build, as main and tests call it. */
 int		 build(const struct opts *);

@@ -279,6 +279,7 @@ S_read_md(struct site *site, enum kind k, const char *rel, const char *name)
 		meta->pos.col = 1;
 	}
 	d->body_line = fm.body_line;
+	hash_hex(b.data, b.len, d->hash);
 	d->draft = S_bool(site, meta, "draft");
 
 	stem = xstrndup(name, strlen(name) - 3);
@@ -468,7 +469,9 @@ S_site_yml(struct site *site)
 		site->v = val_new(&site->pool, V_MAP, &p);
 		return;
 	}
-	if (!file_read(full, &b, &p) ||
+	if (file_read(full, &b, &p))
+		hash_hex(b.data, b.len, site->yml_hash);
+	if (b.data == NULL ||
 	    !yaml_read(&site->pool, file, b.data, b.len, 0, &site->v)) {
 		site->nerr++;
 		site->v = val_new(&site->pool, V_MAP, &p);

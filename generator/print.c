@@ -622,7 +622,8 @@ print_free(struct print_set *ps)
 		S_pctx = NULL;
 	}
 	if (S_fonts_ready) {
-		/* Nothing renders any more: let fontconfig go. */
+		/* Nothing renders any more: let pango, then fontconfig go. */
+		pango_cairo_font_map_set_default(NULL);
 		FcFini();
 		S_fonts_ready = 0;
 	}
@@ -2017,6 +2018,8 @@ print_plan_free(void)
 	S_plan.len = 0;
 }
 
+static const char *S_outdir;
+
 /* "1.2 MB" on every item of list, from the files under dir. */
 static void
 S_sizes(struct site *site, struct val *items, const char *dir)
@@ -2025,13 +2028,22 @@ S_sizes(struct site *site, struct val *items, const char *dir)
 	struct val *it;
 	size_t i;
 	char *path;
+	int found;
 
 	for (i = 0; items != NULL && i < items->len; i++) {
 		it = items->items[i];
 		if (map_str(it, "out") == NULL)
 			continue;
+		/* Made now (staging), or up to date (the output dir). */
 		path = xasprintf("%s/%s", dir, map_str(it, "out"));
-		if (stat(path, &st) == 0)
+		found = stat(path, &st) == 0;
+		if (!found && S_outdir != NULL) {
+			free(path);
+			path = xasprintf("%s/%s", S_outdir,
+			    map_str(it, "out"));
+			found = stat(path, &st) == 0;
+		}
+		if (found)
 			map_set(it, "filesize", val_strn(&site->pool,
 			    st.st_size >= 1024 * 1024 ? xasprintf("%.1f MB",
 			    st.st_size / 1048576.0) : xasprintf("%lld kB",
@@ -2042,8 +2054,9 @@ S_sizes(struct site *site, struct val *items, const char *dir)
 
 /* File sizes for the pages that list material, once files exist. */
 void
-print_sizes(struct site *site, const char *dir)
+print_sizes(struct site *site, const char *dir, const char *outdir)
 {
+	S_outdir = outdir;
 	struct val *cat = map_get(site->v, "print");
 	struct val *orgs = map_get(site->v, "orgs");
 	size_t i;
@@ -2466,4 +2479,27 @@ print_plan_proofs(struct site *site, struct jobs *js)
 		    xasprintf("%s/%s", site->base_path, j->out2), NULL));
 		free(out);
 	}
+}
+
+/*
+ * What a print job renders from, besides layouts and assets (keys.c):
+ * its area, organisation, event or page, and every event (flyers list
+ * the next ones).  Valid until the next call.
+ */
+const char *
+print_job_digest(const struct job *j, struct site *site)
+{
+	static char out[6 * 65];
+	const struct sheet *sh = j->arg;
+
+	if (j->fn == print_sheet)
+		snprintf(out, sizeof(out), "%s%s%s%s%s%s",
+		    keys_doc(site, sh->area), keys_doc(site, sh->org),
+		    keys_doc(site, sh->event), keys_doc(site, sh->page),
+		    keys_kind(K_EVENT), sh->org != NULL ? keys_kind(K_AREA) :
+		    "");
+	else	/* the logo kit, proof sheets */
+		snprintf(out, sizeof(out), "%s%s%s", keys_kind(K_AREA),
+		    keys_kind(K_ORG), keys_kind(K_EVENT));
+	return out;
 }

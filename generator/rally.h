@@ -95,6 +95,7 @@ struct doc {
 	struct date	 date;	/* events and press releases */
 	int		 draft;
 	int		 phase;	/* 1: rendered after the print material */
+	char		 hash[65];	/* SHA-256 of the source file */
 	int		 body_line; /* line of the body's first line in path */
 };
 
@@ -114,6 +115,7 @@ struct site {
 	time_t		 now;	/* SOURCE_DATE_EPOCH or the clock */
 	struct date	 today;	/* now, in the site's time zone */
 	int		 nerr;	/* errors reported so far */
+	char		 yml_hash[65];	/* SHA-256 of content/site.yml */
 };
 
 struct job;
@@ -128,6 +130,9 @@ struct job {
 	char		*out2;	/* second output, or NULL (owned) */
 	int		 phase;	/* 1: runs after every phase-0 job */
 	int		 proc;	/* runs in a worker process, not a thread */
+	char		 key[65];	/* SHA-256 of every input; "" = always */
+	int		 skip;	/* up to date: not rendered this time */
+	double		 secs;	/* time it took, for --verbose */
 	job_fn		 fn;	/* renders the file(s) into buffers */
 	struct doc	*doc;	/* the page, for web jobs (not owned) */
 	char		*src;	/* source file, for copies (owned) */

@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <pthread.h>
+
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,10 @@ struct pool_ctx {
 	const char	*staging;
 	size_t		 next;	/* next job to take (atomic) */
 	int		 phase;	/* the phase being run */
+	size_t		 todo;	/* jobs to render */
+	int		 tty;	/* draw a progress line */
+	long		*shared;/* [0] jobs done, [2 + i] job i's time (us);
+				   shared with the worker processes */
 	int		 failed;
 };
 
@@ -45,6 +51,37 @@ S_put(struct pool_ctx *c, const char *rel, const struct buf *b)
 	return ok;
 }
 
+static double
+S_now(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+/*
+ * Renders job i into its files; counts it, times it, and on a terminal
+ * redraws the progress line.  Returns 1 on success.
+ */
+static int
+S_one(struct pool_ctx *c, struct job *j, size_t i, struct buf b[2])
+{
+	double t = S_now();
+	long done;
+	int ok;
+
+	b[0].len = b[1].len = 0;
+	ok = j->fn(j, c->site, b) && S_put(c, j->out, &b[0]) &&
+	    (j->out2 == NULL || S_put(c, j->out2, &b[1]));
+	c->shared[2 + i] = (long)((S_now() - t) * 1e6);
+	done = __atomic_add_fetch(&c->shared[0], 1, __ATOMIC_SEQ_CST);
+	if (c->tty && (done % 8 == 0 || (size_t)done == c->todo))
+		fprintf(stderr, "\r\033[Krally: %ld/%zu %s", done, c->todo,
+		    j->out);
+	return ok;
+}
+
 static void *
 S_worker(void *arg)
 {
@@ -58,11 +95,9 @@ S_worker(void *arg)
 		if (i >= c->js->len)
 			break;
 		j = &c->js->v[i];
-		if (j->phase != c->phase || j->proc)
+		if (j->phase != c->phase || j->proc || j->skip)
 			continue;
-		b[0].len = b[1].len = 0;
-		if (!j->fn(j, c->site, b) || !S_put(c, j->out, &b[0]) ||
-		    (j->out2 != NULL && !S_put(c, j->out2, &b[1])))
+		if (!S_one(c, j, i, b))
 			__atomic_store_n(&c->failed, 1, __ATOMIC_SEQ_CST);
 	}
 	buf_free(&b[0]);
@@ -86,7 +121,8 @@ S_procs(struct pool_ctx *c, int n)
 	int k, st, failed;
 
 	for (i = 0; i < c->js->len; i++)
-		todo += c->js->v[i].proc && c->js->v[i].phase == c->phase;
+		todo += c->js->v[i].proc && !c->js->v[i].skip &&
+		    c->js->v[i].phase == c->phase;
 	if (todo == 0)
 		return;
 	next = mmap(NULL, sizeof(*next), PROT_READ | PROT_WRITE,
@@ -113,11 +149,9 @@ S_procs(struct pool_ctx *c, int n)
 			if (i >= c->js->len)
 				break;
 			j = &c->js->v[i];
-			if (!j->proc || j->phase != c->phase)
+			if (!j->proc || j->phase != c->phase || j->skip)
 				continue;
-			b[0].len = b[1].len = 0;
-			if (!j->fn(j, c->site, b) || !S_put(c, j->out, &b[0]) ||
-			    (j->out2 != NULL && !S_put(c, j->out2, &b[1])))
+			if (!S_one(c, j, i, b))
 				failed = 1;
 		}
 		buf_free(&b[0]);
@@ -152,63 +186,77 @@ S_phase(struct pool_ctx *c, int n, int phase)
 	free(th);
 }
 
-static double
-S_now(void)
-{
-	struct timeval tv;
 
-	gettimeofday(&tv, NULL);
-	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
-}
 
-static int
-S_cmpstr(const void *a, const void *b)
+/* The last build's manifest: "key path" lines, path -> key. */
+static GHashTable *
+S_manifest(const char *outdir)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Removes files of the last build that this build no longer makes. */
-static void
-S_stale(const char *outdir, struct jobs *js, struct buf *man_out, int keep)
-{
+	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, g_free);
 	struct buf b = { NULL, 0, 0 };
 	char *man = xasprintf("%s/%s", outdir, MANIFEST), *line, *save = NULL;
-	char **names, *key, *path, *slash;
-	size_t i, k;
-	FILE *f;
+	struct stat st;
 
-	if ((f = fopen(man, "r")) == NULL) {
-		free(man);
-		return;
-	}
+	if (stat(man, &st) == 0 && file_read(man, &b, NULL))
+		for (line = strtok_r(b.data, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			if (strlen(line) < 66 || line[64] != ' ' ||
+			    !path_is_safe(line + 65))
+				continue;
+			g_hash_table_replace(h, g_strdup(line + 65),
+			    g_strndup(line, 64));
+		}
 	free(man);
-	fclose(f);
-	man = xasprintf("%s/%s", outdir, MANIFEST);
-	if (!file_read(man, &b, NULL)) {
-		free(man);
-		return;
-	}
-	free(man);
-	names = xcalloc(2 * js->len + 1, sizeof(*names));
-	for (i = k = 0; i < js->len; i++) {
-		names[k++] = js->v[i].out;
+	buf_free(&b);
+	return h;
+}
+
+/* Is out/rel there, made from the same inputs? */
+static int
+S_fresh(GHashTable *old, const char *outdir, const char *rel,
+    const char *key)
+{
+	const char *k = g_hash_table_lookup(old, rel);
+	struct stat st;
+	char *path;
+	int ok;
+
+	if (k == NULL || key[0] == '\0' || strcmp(k, key) != 0)
+		return 0;
+	path = xasprintf("%s/%s", outdir, rel);
+	ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+	return ok;
+}
+
+/*
+ * Removes files of the last build that this one no longer makes (with
+ * --only, keeps them in the manifest instead).  Also removes them from
+ * old, so that what is left in old is exactly the stale set.
+ */
+static void
+S_stale(const char *outdir, struct jobs *js, GHashTable *old,
+    struct buf *man_out, int keep)
+{
+	GHashTableIter it;
+	gpointer rel, key;
+	char *path, *slash;
+	size_t i;
+
+	for (i = 0; i < js->len; i++) {
+		g_hash_table_remove(old, js->v[i].out);
 		if (js->v[i].out2 != NULL)
-			names[k++] = js->v[i].out2;
+			g_hash_table_remove(old, js->v[i].out2);
 	}
-	qsort(names, k, sizeof(*names), S_cmpstr);
-	for (line = strtok_r(b.data, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		key = line;
-		if (!path_is_safe(line) ||
-		    bsearch(&key, names, k, sizeof(*names), S_cmpstr))
-			continue;
+	g_hash_table_iter_init(&it, old);
+	while (g_hash_table_iter_next(&it, &rel, &key)) {
 		if (keep) {
-			/* A partial build (--only) keeps the other half. */
-			buf_puts(man_out, line);
-			buf_putc(man_out, '\n');
+			buf_printf(man_out, "%s %s\n", (char *)key,
+			    (char *)rel);
 			continue;
 		}
-		path = xasprintf("%s/%s", outdir, line);
+		path = xasprintf("%s/%s", outdir, (char *)rel);
 		unlink(path);
 		/* Empty directories go too; rmdir fails on the rest. */
 		while ((slash = strrchr(path, '/')) != NULL &&
@@ -219,30 +267,75 @@ S_stale(const char *outdir, struct jobs *js, struct buf *man_out, int keep)
 		}
 		free(path);
 	}
-	free(names);
-	buf_free(&b);
+}
+
+static int
+S_move(const char *staging, const char *outdir, const char *rel)
+{
+	char *from = xasprintf("%s/%s", staging, rel);
+	char *to = xasprintf("%s/%s", outdir, rel), *slash;
+	int ok = 1;
+
+	slash = strrchr(to, '/');
+	*slash = '\0';
+	mkdirs(to);
+	*slash = '/';
+	if (rename(from, to) == -1) {
+		struct pos p = { to, 0, 0 };
+
+		diag_err(&p, "cannot move into place: %s", strerror(errno));
+		ok = 0;
+	}
+	free(from);
+	free(to);
+	return ok;
+}
+
+static int
+S_cmpslow(const void *a, const void *b)
+{
+	const struct job *x = *(struct job *const *)a;
+	const struct job *y = *(struct job *const *)b;
+
+	return x->secs < y->secs ? 1 : x->secs > y->secs ? -1 : 0;
+}
+
+/* --verbose: the jobs that took longest. */
+static void
+S_slowest(struct jobs *js)
+{
+	struct job **v = xcalloc(js->len + 1, sizeof(*v));
+	size_t i, n = 0;
+
+	for (i = 0; i < js->len; i++)
+		if (!js->v[i].skip)
+			v[n++] = &js->v[i];
+	qsort(v, n, sizeof(*v), S_cmpslow);
+	for (i = 0; i < n && i < 5; i++)
+		fprintf(stderr, "rally: %8.3f s  %s\n", v[i]->secs, v[i]->out);
+	free(v);
 }
 
 /*
- * Runs every job with nthreads threads, writing under outdir.  On
- * failure outdir is left exactly as it was.  Returns 1 on success.
+ * Runs every job that is not up to date with n workers, writing under
+ * o->out.  On failure the output is left exactly as it was.  Returns
+ * 1 on success.
  */
 int
 run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 {
 	struct pool_ctx c;
 	struct buf man = { NULL, 0, 0 };
-	char *staging, *from, *to, *slash;
+	GHashTable *old;
+	char *staging, *to;
 	double t0 = S_now();
 	int n = o->jobs;
-	size_t k;
+	size_t k, todo = 0;
 
 	if (n <= 0)
 		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (n <= 0)
 		n = 1;
-	if ((size_t)n > js->len)
-		n = js->len > 0 ? (int)js->len : 1;
 	if (!mkdirs(o->out)) {
 		struct pos p = { o->out, 0, 0 };
 
@@ -250,62 +343,69 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		    strerror(errno));
 		return 0;
 	}
+	/* A job is skipped when its files are there, from the same inputs. */
+	old = S_manifest(o->out);
+	for (k = 0; k < js->len; k++) {
+		struct job *j = &js->v[k];
+
+		j->skip = S_fresh(old, o->out, j->out, j->key) &&
+		    (j->out2 == NULL || S_fresh(old, o->out, j->out2, j->key));
+		todo += !j->skip;
+	}
 	staging = xasprintf("%s/%s", o->out, STAGING);
 	rmtree(staging);	/* left by a killed build */
 	memset(&c, 0, sizeof(c));
 	c.site = site;
 	c.js = js;
 	c.staging = staging;
+	c.todo = todo;
+	c.tty = !o->quiet && isatty(2);
+	c.shared = mmap(NULL, sizeof(*c.shared) * (2 + js->len),
+	    PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (c.shared == MAP_FAILED) {
+		fputs("rally: cannot map shared memory\n", stderr);
+		abort();
+	}
+	memset(c.shared, 0, sizeof(*c.shared) * (2 + js->len));
+	if ((size_t)n > js->len)
+		n = js->len > 0 ? (int)js->len : 1;
 	c.phase = 0;
 	S_procs(&c, n);
 	if (!c.failed)
 		S_phase(&c, n, 0);
 	if (!c.failed) {
 		/* Pages listing the material learn its file sizes. */
-		print_sizes(site, staging);
+		print_sizes(site, staging, o->out);
 		S_phase(&c, n, 1);
 	}
+	if (c.tty)
+		fputs("\r\033[K", stderr);
+	for (k = 0; k < js->len; k++)	/* times from the workers */
+		js->v[k].secs = (double)c.shared[2 + k] / 1e6;
+	munmap(c.shared, sizeof(*c.shared) * (2 + js->len));
 	if (c.failed) {
 		rmtree(staging);
 		free(staging);
+		g_hash_table_destroy(old);
 		return 0;
 	}
-	/* Every file is whole: move them into place. */
+	/* Every file is whole: move the new ones into place. */
 	for (k = 0; k < js->len; k++) {
-		from = xasprintf("%s/%s", staging, js->v[k].out);
-		to = xasprintf("%s/%s", o->out, js->v[k].out);
-		slash = strrchr(to, '/');
-		*slash = '\0';
-		mkdirs(to);
-		*slash = '/';
-		if (rename(from, to) == -1) {
-			struct pos p = { to, 0, 0 };
+		struct job *j = &js->v[k];
 
-			diag_err(&p, "cannot move into place: %s",
-			    strerror(errno));
+		if (!j->skip && (!S_move(staging, o->out, j->out) ||
+		    (j->out2 != NULL && !S_move(staging, o->out, j->out2))))
 			c.failed = 1;
-		}
-		buf_puts(&man, js->v[k].out);
-		buf_putc(&man, '\n');
-		free(from);
-		free(to);
-		if (js->v[k].out2 == NULL)
-			continue;
-		from = xasprintf("%s/%s", staging, js->v[k].out2);
-		to = xasprintf("%s/%s", o->out, js->v[k].out2);
-		if (rename(from, to) == -1) {
-			struct pos p = { to, 0, 0 };
-
-			diag_err(&p, "cannot move into place: %s",
-			    strerror(errno));
-			c.failed = 1;
-		}
-		buf_puts(&man, js->v[k].out2);
-		buf_putc(&man, '\n');
-		free(from);
-		free(to);
+		buf_printf(&man, "%s %s\n", j->key[0] ? j->key :
+		    "0000000000000000000000000000000000000000000000000000000000000000",
+		    j->out);
+		if (j->out2 != NULL)
+			buf_printf(&man, "%s %s\n", j->key[0] ? j->key :
+			    "0000000000000000000000000000000000000000000000000000000000000000",
+			    j->out2);
 	}
-	S_stale(o->out, js, &man, o->only != NULL);
+	S_stale(o->out, js, old, &man, o->only != NULL);
+	g_hash_table_destroy(old);
 	to = xasprintf("%s/%s", o->out, MANIFEST);
 	if (!file_write_atomic(to, man.data ? man.data : "", man.len))
 		c.failed = 1;
@@ -314,7 +414,9 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	rmtree(staging);
 	free(staging);
 	if (!o->quiet)
-		fprintf(stderr, "rally: built %zu files in %.2f s\n", js->len,
-		    S_now() - t0);
+		fprintf(stderr, "rally: built %zu files, %zu up to date, in "
+		    "%.2f s\n", todo, js->len - todo, S_now() - t0);
+	if (o->verbose)
+		S_slowest(js);
 	return !c.failed;
 }

@@ -36,6 +36,7 @@ run python3 tests/check_site.py "$W/sample" .
 [ -n "$LIGHT" ] || run python3 tests/check_print.py "$W/sample" .
 [ -n "$LIGHT" ] || run sh tests/print_golden.sh check "$W/sample"
 run sh tests/print_mini.sh
+[ -n "$LIGHT" ] || run sh tests/incremental.sh
 run sh tests/hyphen.sh
 run sh tests/flyer.sh "$W/sample"
 rm -rf "$W/fixture"

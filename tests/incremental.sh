@@ -1,0 +1,64 @@
+#!/bin/sh
+# Incremental builds: after each kind of change (content, web layout,
+# print layout, asset, font, deleted file, renamed file), a rebuild of
+# the previous output is byte-identical to a clean build; a no-op
+# rebuild renders nothing; changing one area's message re-renders none
+# of the other areas' material.
+. tests/lib.sh
+W=tests/work/incr
+rm -rf "$W"
+mkdir -p "$W"
+cp -r tests/fixture "$W/site"
+cp -r layouts "$W/site/"
+rm -rf "$W/site/layouts/web"
+cp -r assets/fonts "$W/site/assets/"
+B() { SOURCE_DATE_EPOCH=1489104000 $RALLY build -j 2 "$@" 2>&1; }
+if ! B --root "$W/site" > "$W/first"; then
+	fail "incremental: the first build"
+	exit 0
+fi
+B --root "$W/site" > "$W/noop"
+check "incremental: a no-op rebuild renders nothing" \
+    grep -q 'built 0 files' "$W/noop"
+
+# inode and mtime of every file of the other area, before and after.
+stamp() { (cd "$W/site/out" && find print/barnehage social/barnehage \
+    -type f -exec stat -c '%i %Y %n' {} + | sort); }
+stamp > "$W/other.before"
+sed -i 's/Flere eldre trenger flere hender./Flere eldre trenger mange flere hender./' \
+    "$W/site/content/areas/eldre.md"
+B --root "$W/site" > "$W/msg"
+stamp > "$W/other.after"
+check "incremental: a message change leaves other areas' material alone" \
+    cmp -s "$W/other.before" "$W/other.after"
+check "incremental: ... and re-renders this area's material" \
+    sh -c "! grep -q 'built 0 files' $W/msg"
+
+n=0
+change() {
+	what=$1
+	shift
+	n=$((n + 1))
+	(cd "$W/site" && sh -c "$*") || { fail "incremental: $what: change"; return; }
+	B --root "$W/site" > "$W/inc$n.log" || { fail "incremental: $what: rebuild"; return; }
+	rm -rf "$W/clean"
+	B --root "$W/site" --out "$W/clean" > "$W/clean$n.log" ||
+	    { fail "incremental: $what: clean build"; return; }
+	if diff -r "$W/site/out" "$W/clean" > "$W/diff$n" 2>&1; then
+		pass "incremental: after $what, identical to a clean build ($(sed -n 's/^rally: //p' "$W/inc$n.log"))"
+	else
+		fail "incremental: after $what: $(head -c 300 "$W/diff$n")"
+	fi
+}
+change "a content change" \
+    "sed -i 's/allianse sier nei./allianse sier klart nei./' content/press/kutt.md && grep -q klart content/press/kutt.md"
+change "a front matter change" \
+    "sed -i 's/^title: Markering ved rådhuset/title: Stor markering ved rådhuset/' content/events/markering.md"
+change "a web layout" "mkdir -p layouts/web && sed 's/<h1/<h1 class=\"t\"/' $(pwd)/layouts/web/page.html > layouts/web/page.html"
+change "a print layout" "sed -i 's/max=\"0.26\"/max=\"0.25\"/' layouts/print/poster.xml"
+change "an asset" "mkdir -p assets/css && printf 'body { color: #111; }\n' > assets/css/extra.css"
+change "a logo" "sed -i 's/#036/#063/' assets/logos/mark.svg"
+change "a font" "cp assets/fonts/Inter-Regular.otf assets/fonts/Inter-Copy.otf"
+change "a deleted file" "rm content/events/nyttaar.md"
+change "a renamed file" "mv content/press/markering.md content/press/markering-10-mars.md"
+change "site.yml" "sed -i 's/^tagline: .*/tagline: Nei til kutt i alle kommuner/' content/site.yml"
