@@ -87,6 +87,9 @@ check-valgrind: generator/rally tests/unit
 	done
 	RALLY=tests/work/rally-vg UNIT=tests/work/unit-vg LIGHT=1 sh tests/run.sh
 
+bench: generator/rally
+	@sh tests/bench/bench.sh
+
 install: generator/rally
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
 	cp -f generator/rally $(DESTDIR)$(PREFIX)/bin/rally
@@ -100,5 +103,5 @@ uninstall:
 clean:
 	rm -rf generator/rally generator/embed generator/builtin.c generator/*.o tests/unit tests/work out
 
-.PHONY: all deps site test goldens check-sanitize check-valgrind install \
+.PHONY: all deps site test goldens bench check-sanitize check-valgrind install \
         uninstall clean

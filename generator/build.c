@@ -236,7 +236,8 @@ flyer(int argc, char *argv[])
 		free(rlogo);
 		return 2;
 	}
-	if (!load_site(&site) || (ps = print_load(&site)) == NULL)
+	if (!load_site(&site) || (ps = print_load_only(&site, layout)) ==
+	    NULL)
 		goto out;
 	rc = 2;
 	if ((area = model_find(&site, K_AREA, areas)) == NULL) {

@@ -136,6 +136,7 @@ int		 web_robots(const struct job *, struct site *, struct buf *);
 struct print_set;
 int		 print_fonts(struct site *);
 struct print_set	*print_load(struct site *);
+struct print_set	*print_load_only(struct site *, const char *);
 void		 print_free(struct print_set *);
 size_t		 print_count(const struct print_set *);
 void		 print_plan(struct site *, const struct print_set *,

@@ -227,8 +227,28 @@ print_fonts(struct site *site)
 }
 
 /* Is the family of this font description among the campaign's fonts? */
+static int S_font_known_uncached(const char *);
+
 static int
 S_font_known(const char *desc)
+{
+	static char *seen[64];
+	static int known[64];
+	static size_t n;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(seen[i], desc) == 0)
+			return known[i];
+	if (n == 64)
+		return S_font_known_uncached(desc);
+	seen[n] = xstrdup(desc);
+	known[n] = S_font_known_uncached(desc);
+	return known[n++];
+}
+
+static int
+S_font_known_uncached(const char *desc)
 {
 	PangoFontDescription *fd = pango_font_description_from_string(desc);
 	const char *fam = pango_font_description_get_family(fd);
@@ -536,6 +556,13 @@ S_dict_path(const char *lang)
 struct print_set *
 print_load(struct site *site)
 {
+	return print_load_only(site, NULL);
+}
+
+/* As print_load, but only the layout called only, if not NULL. */
+struct print_set *
+print_load_only(struct site *site, const char *only)
+{
 	struct print_set *ps = xcalloc(1, sizeof(*ps));
 	char *dir = xasprintf("%s/layouts/print", site->root), *shown, *full;
 	struct dirent *de;
@@ -554,6 +581,9 @@ print_load(struct site *site)
 		len = strlen(de->d_name);
 		if (de->d_name[0] == '.' || len < 5 ||
 		    strcmp(de->d_name + len - 4, ".xml") != 0)
+			continue;
+		if (only != NULL && (strlen(only) != len - 4 ||
+		    strncmp(de->d_name, only, len - 4) != 0))
 			continue;
 		names = xrealloc(names, (n + 1) * sizeof(*names));
 		names[n++] = xstrndup(de->d_name, len - 4);

@@ -143,6 +143,7 @@ S_procs(struct pool_ctx *c, int n)
 		}
 		if (pids[k] != 0)
 			continue;
+		free(pids);	/* the parent's, not the worker's */
 		failed = 0;
 		for (;;) {
 			i = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);

@@ -1,0 +1,90 @@
+#!/bin/sh
+# make bench: rally side by side with the tools users would pick
+# instead.  Web: N synthetic press releases built by rally and by Hugo
+# (Debian's package) with the same page list, output on tmpfs, several
+# runs each: median wall time and peak RSS.  Print: rally flyer and one
+# A3 poster against WeasyPrint on an equivalent HTML poster.  The
+# floor: cmark alone on the same Markdown.
+set -e
+RALLY=$(pwd)/generator/rally
+RUNS=${RUNS:-5}
+T=${TMPDIR_BENCH:-/dev/shm/rally-bench}
+rm -rf "$T"
+mkdir -p "$T"
+for t in hugo weasyprint cmark; do
+	command -v $t >/dev/null || { echo "bench: $t is not installed" >&2; exit 1; }
+done
+# median of the wall times and the largest RSS of RUNS runs of a command
+measure() {
+	: > "$T/m"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		[ -n "$PREP" ] && sh -c "$PREP"
+		/usr/bin/time -f "%e %M" -o "$T/one" sh -c "$1" >/dev/null 2>&1
+		cat "$T/one" >> "$T/m"
+		i=$((i + 1))
+	done
+	sort -n "$T/m" | awk '{ t[NR] = $1; if ($2 > m) m = $2 }
+	    END { printf "%.3f %d", t[int((NR + 1) / 2)], m }'
+}
+row() { printf '| %-34s | %9s s | %8s MB | %s |\n' "$1" "$2" "$3" "$4"; }
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+echo "rally $($RALLY --version | cut -d' ' -f2), $(hugo version | cut -d' ' -f2), WeasyPrint $(weasyprint --version | cut -d' ' -f3), cmark $(cmark --version | head -1 | cut -d' ' -f2); $RUNS runs each, median wall time, peak RSS"
+echo
+echo "| run | median wall | peak RSS | ratio |"
+echo "|---|---|---|---|"
+for n in 1000 10000; do
+	python3 tests/bench/gen.py $n "$T/$n"
+	PREP="rm -rf $T/$n/hugo/public"
+	set -- $(measure "cd $T/$n/hugo && hugo --quiet --destination public")
+	ht=$1 hm=$2
+	PREP="rm -rf $T/$n/rout"
+	set -- $(measure "$RALLY build -q --root $T/$n/rally --out $T/$n/rout")
+	rt=$1 rm=$2
+	PREP=
+	set -- $(measure "$RALLY build -q --root $T/$n/rally --out $T/$n/rout")
+	nt=$1
+	cat "$T/$n"/rally/content/press/*.md > "$T/$n/all.md"
+	set -- $(measure "cmark $T/$n/all.md")
+	ct=$1
+	row "Hugo, $n pages, cold" "$ht" "$((hm / 1024))" ""
+	row "rally, $n pages, cold" "$rt" "$((rm / 1024))" "$(awk "BEGIN { printf \"%.2f x Hugo's time, %.2f x its memory\", $rt / $ht, $rm / $hm }")"
+	row "rally, $n pages, no-op rebuild" "$nt" "" "$(awk "BEGIN { printf \"%.3f x rally cold\", $nt / $rt }")"
+	row "cmark alone, same Markdown" "$ct" "" "$(awk "BEGIN { printf \"rally = %.1f x the floor\", $rt / ($ct > 0 ? $ct : 0.001) }")"
+done
+# Print: one flyer, one A3 poster, whole process; WeasyPrint on HTML.
+cat > "$T/poster.html" <<'EOH'
+<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><style>
+@page { size: A3; margin: 0; bleed: 3mm; marks: crop; }
+@font-face { font-family: Bebas; src: url(file://FONTS/BebasNeue-Bold.otf); }
+@font-face { font-family: Inter; src: url(file://FONTS/Inter-Regular.otf); }
+body { margin: 0; background: #c8102e; color: #fff; font-family: Inter; }
+header { background: #16161d; padding: 12mm 18mm; font: 40pt Bebas; }
+h1 { font: 180pt/0.9 Bebas; margin: 30mm 18mm 10mm; hyphens: auto; }
+p { font-size: 22pt; margin: 0 18mm; }
+footer { position: absolute; bottom: 0; left: 0; right: 0; background: #fff; color: #16161d; padding: 12mm 18mm; font: 60pt Bebas; }
+</style></head><body><header>VelfærdsallianceDK</header>
+<h1>TID TIL OMSORG – IKKE STOPUR</h1><p>Der bliver flere ældre hvert år.
+Omprioriteringsbidraget betyder færre hænder til at hjælpe dem.</p>
+<footer>Ja til tryghed</footer></body></html>
+EOH
+sed -i "s|FONTS|$(pwd)/assets/fonts|g" "$T/poster.html"
+set -- $(measure "$RALLY flyer --root . --org sosu-klubben-amager --area aeldre -o $T/flyer.pdf")
+ft=$1 fm=$2
+set -- $(measure "$RALLY flyer --root . --name X --layout poster --area aeldre --size A3 -o $T/poster.pdf")
+pt=$1 pm=$2
+set -- $(measure "weasyprint $T/poster.html $T/poster-wp.pdf")
+wt=$1 wm=$2
+row "rally flyer (A5, 2 pages), process" "$ft" "$((fm / 1024))" ""
+row "rally, one A3 poster, process" "$pt" "$((pm / 1024))" "$(awk "BEGIN { printf \"%.2f x WeasyPrint's time\", $pt / $wt }")"
+row "WeasyPrint, one A3 poster, process" "$wt" "$((wm / 1024))" ""
+# In-process time per PDF in a full build of the sample.
+rm -rf "$T/sample"
+$RALLY build -v --root . --out "$T/sample" 2> "$T/full.log" >/dev/null
+pdfs=$(find "$T/sample/print" -name '*.pdf' | wc -l)
+set -- $(sed -n 's/^rally: built \([0-9]*\) files.* in \([0-9.]*\) s$/\1 \2/p' "$T/full.log")
+row "sample campaign, web + all print, cold" "$2" "" "$1 files, $pdfs PDFs"
+PREP=
+set -- $(measure "$RALLY build -q --root . --out $T/sample")
+row "sample campaign, no-op rebuild" "$1" "" ""
+rm -rf "$T"
