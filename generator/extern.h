@@ -101,6 +101,7 @@ int		 load_site(struct site *);
 const char	*load_str(struct site *, const struct val *, const char *,
 		    int, const char *);
 void		 model_link(struct site *);
+void		 model_free(void);
 void		 site_sections(struct site *);
 void		 model_downloads(struct site *);
 struct val	*model_find(struct site *, enum kind, const char *);

@@ -14,6 +14,8 @@
 #include "rally.h"
 #include "extern.h"
 
+#include <glib.h>
+
 /* Names that pages may not take: they are the site's own sections. */
 static const char *const S_reserved[] = {
 	"areas", "events", "press", "orgs", "tags", "assets", "print",
@@ -558,12 +560,15 @@ S_site_yml(struct site *site)
 static void
 S_slugs(struct site *site)
 {
-	size_t i, j;
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
 	struct pos p = { NULL, 0, 0 };
+	struct doc *a, *b;
+	char key[256];
+	size_t i, j;
 
 	for (i = 0; i < site->ndocs; i++) {
-		struct doc *a = site->docs[i];
-
+		a = site->docs[i];
 		p.file = a->path;
 		if (a->kind == K_PAGE)
 			for (j = 0; S_reserved[j] != NULL; j++)
@@ -573,17 +578,17 @@ S_slugs(struct site *site)
 					    a->slug, a->slug);
 					site->nerr++;
 				}
-		for (j = 0; j < i; j++) {
-			struct doc *b = site->docs[j];
-
-			if (a->kind == b->kind && a->kind != K_HOME &&
-			    strcmp(a->slug, b->slug) == 0) {
-				diag_err(&p, "slug '%s' is already used by "
-				    "%s", a->slug, b->path);
-				site->nerr++;
-			}
-		}
+		if (a->kind == K_HOME)
+			continue;
+		snprintf(key, sizeof(key), "%d/%s", (int)a->kind, a->slug);
+		if ((b = g_hash_table_lookup(seen, key)) != NULL) {
+			diag_err(&p, "slug '%s' is already used by %s",
+			    a->slug, b->path);
+			site->nerr++;
+		} else
+			g_hash_table_insert(seen, g_strdup(key), a);
 	}
+	g_hash_table_destroy(seen);
 }
 
 /* Drops drafts (unless --drafts) once their errors have been found. */
@@ -672,6 +677,7 @@ site_free(struct site *site)
 	for (i = 0; i < site->ndocs; i++)
 		doc_free(site->docs[i]);
 	free(site->docs);
+	model_free();
 	pool_free(&site->pool);
 	free(site->root);
 	free(site->rroot);

@@ -10,6 +10,8 @@
 #include "rally.h"
 #include "extern.h"
 
+#include <glib.h>
+
 /* Words of the generated pages, by language; site.yml "labels" wins. */
 static const struct {
 	const char *key, *da, *nb, *en;
@@ -234,16 +236,41 @@ S_date_fields(struct site *site, struct doc *d)
 	    date_cmp(&d->date, &site->today) >= 0));
 }
 
+/* kind + slug -> doc, built on first use: lookups stay O(1). */
+static GHashTable *S_index_tab;
+static size_t S_index_n;
+
 static struct doc *
 S_find(struct site *site, enum kind k, const char *slug)
 {
+	char key[256];
 	size_t i;
 
-	for (i = 0; i < site->ndocs; i++)
-		if (site->docs[i]->kind == k &&
-		    strcmp(site->docs[i]->slug, slug) == 0)
-			return site->docs[i];
-	return NULL;
+	if (S_index_tab == NULL || S_index_n != site->ndocs) {
+		if (S_index_tab != NULL)
+			g_hash_table_destroy(S_index_tab);
+		S_index_tab = g_hash_table_new_full(g_str_hash, g_str_equal,
+		    g_free, NULL);
+		for (i = 0; i < site->ndocs; i++) {
+			snprintf(key, sizeof(key), "%d/%s",
+			    (int)site->docs[i]->kind, site->docs[i]->slug);
+			if (!g_hash_table_contains(S_index_tab, key))
+				g_hash_table_insert(S_index_tab, g_strdup(key),
+				    site->docs[i]);
+		}
+		S_index_n = site->ndocs;
+	}
+	snprintf(key, sizeof(key), "%d/%s", (int)k, slug);
+	return g_hash_table_lookup(S_index_tab, key);
+}
+
+void
+model_free(void)
+{
+	if (S_index_tab != NULL)
+		g_hash_table_destroy(S_index_tab);
+	S_index_tab = NULL;
+	S_index_n = 0;
 }
 
 /* Replaces a slug reference by the referenced page's map. */
