@@ -53,6 +53,7 @@ int		 slug_valid(const char *);
 char		*slugify(const char *);
 int		 url_is_safe(const char *);
 int		 strcmp_ptr(const void *, const void *);
+char		**dir_names(const struct site *, const char *, size_t *);
 
 /* val.c: template values, owned by a pool. */
 struct val	*val_new(struct pool *, enum vtype, const struct pos *);

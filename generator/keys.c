@@ -37,29 +37,13 @@ hash_hex(const char *data, size_t len, char out[65])
 static void
 S_tree(GChecksum *c, struct site *site, const char *rel, int depth)
 {
-	struct dirent *de;
 	struct buf b = { NULL, 0, 0 };
 	struct stat st;
-	char *dir, *sub, *full, **names = NULL;
-	size_t n = 0, i;
-	DIR *d;
+	char *sub, *full, **names;
+	size_t n, i;
 
-	if (depth > 8)
+	if (depth > 8 || (names = dir_names(site, rel, &n)) == NULL)
 		return;
-	dir = xasprintf("%s/%s", site->root, rel);
-	d = opendir(dir);
-	free(dir);
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		names = xrealloc(names, (n + 1) * sizeof(*names));
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), strcmp_ptr);
 	for (i = 0; i < n; i++) {
 		sub = xasprintf("%s/%s", rel, names[i]);
 		free(names[i]);

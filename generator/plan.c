@@ -50,37 +50,17 @@ jobs_free(struct jobs *js)
 	memset(js, 0, sizeof(*js));
 }
 
-static int
-S_cmpname(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 /* Every file under assets/ is copied to out/assets/. */
 static void
 S_assets(struct site *site, struct jobs *js, const char *rel, int depth)
 {
-	char *full = xasprintf("%s/%s", site->root, rel), **names = NULL;
-	char *sub, *real;
-	struct dirent *de;
+	char *sub, *real, **names;
 	struct stat st;
-	size_t n = 0, i;
-	DIR *d;
+	size_t n, i;
 
-	if (depth > ASSET_DEPTH || (d = opendir(full)) == NULL) {
-		free(full);
+	if (depth > ASSET_DEPTH || (names = dir_names(site, rel, &n)) == NULL)
 		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		names = xrealloc(names, (n + 1) * sizeof(*names));
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(d);
-	free(full);
-	if (n > 1)
-		qsort(names, n, sizeof(*names), S_cmpname);
 	for (i = 0; i < n; i++) {
 		sub = xasprintf("%s/%s", rel, names[i]);
 		free(names[i]);

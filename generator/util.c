@@ -518,3 +518,32 @@ strcmp_ptr(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+/*
+ * The names in directory rel of the site's root, sorted, without hidden
+ * ones.  Returns an array (free each name and the array) and sets *n;
+ * NULL with *n = 0 if the directory cannot be read.
+ */
+char **
+dir_names(const struct site *site, const char *rel, size_t *n)
+{
+	char *full = xasprintf("%s/%s", site->root, rel), **names = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	*n = 0;
+	d = opendir(full);
+	free(full);
+	if (d == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = xrealloc(names, (*n + 1) * sizeof(*names));
+		names[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(names, *n, sizeof(*names), strcmp_ptr);
+	return names;
+}
