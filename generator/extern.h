@@ -103,6 +103,7 @@ const char	*load_str(struct site *, const struct val *, const char *,
 		    int, const char *);
 void		 model_link(struct site *);
 void		 model_free(void);
+const char	*model_kind_name(enum kind);
 void		 site_sections(struct site *);
 void		 model_downloads(struct site *);
 struct val	*model_find(struct site *, enum kind, const char *);

@@ -139,8 +139,8 @@ S_list(struct site *site)
 	return val_new(&site->pool, V_LIST, NULL);
 }
 
-static const char *
-S_kind_name(enum kind k)
+const char *
+model_kind_name(enum kind k)
 {
 	switch (k) {
 	case K_HOME: return "home";
@@ -152,6 +152,17 @@ S_kind_name(enum kind k)
 	case K_INDEX: return "index";
 	}
 	return "page";
+}
+
+/* The values every page has: url, abs_url, slug, kind_of_page. */
+static void
+S_page_vals(struct site *site, struct doc *d)
+{
+	map_set_str(&site->pool, d->v, "url", d->url);
+	S_set(site, d->v, "abs_url", xasprintf("%s%s", site->base_url,
+	    d->url + strlen(site->base_path)));
+	map_set_str(&site->pool, d->v, "slug", d->slug);
+	map_set_str(&site->pool, d->v, "kind_of_page", model_kind_name(d->kind));
 }
 
 static void
@@ -441,10 +452,7 @@ S_tags(struct site *site, struct val *tagsv)
 		d->out = xasprintf("tags/%s/index.html", map_str(t, "slug"));
 		d->url = xstrdup(map_str(t, "url"));
 		map_set(d->v, "tag", t);
-		map_set_str(&site->pool, d->v, "url", d->url);
-		S_set(site, d->v, "abs_url", xasprintf("%s%s", site->base_url,
-		    d->url + strlen(site->base_path)));
-		map_set_str(&site->pool, d->v, "kind_of_page", "index");
+		S_page_vals(site, d);
 		map_set(d->v, "pages", map_get(t, "pages"));
 		map_set(t, "count", val_num(&site->pool,
 		    (long)map_get(t, "pages")->len));
@@ -628,12 +636,7 @@ model_link(struct site *site)
 		/* An organisation's own url becomes "website". */
 		if (d->kind == K_ORG && map_get(d->v, "url") != NULL)
 			map_set(d->v, "website", map_get(d->v, "url"));
-		map_set_str(&site->pool, d->v, "url", d->url);
-		S_set(site, d->v, "abs_url", xasprintf("%s%s", site->base_url,
-		    d->url + strlen(site->base_path)));
-		map_set_str(&site->pool, d->v, "slug", d->slug);
-		map_set_str(&site->pool, d->v, "kind_of_page",
-		    S_kind_name(d->kind));
+		S_page_vals(site, d);
 		map_set_str(&site->pool, d->v, "source", d->path);
 		if (d->kind == K_HOME && map_get(d->v, "title") == NULL)
 			map_set(d->v, "title", map_get(sv, "title"));
@@ -783,12 +786,7 @@ site_sections(struct site *site)
 	    S_label(site, "notfound"));
 	map_set(d->v, "noindex", val_bool(&site->pool, 1));
 	for (size_t i = site->ndocs - 6; i < site->ndocs; i++) {
-		d = site->docs[i];
-		map_set_str(&site->pool, d->v, "url", d->url);
-		S_set(site, d->v, "abs_url", xasprintf("%s%s", site->base_url,
-		    d->url + strlen(site->base_path)));
-		map_set_str(&site->pool, d->v, "kind_of_page", "index");
-		map_set_str(&site->pool, d->v, "slug", d->slug);
+		S_page_vals(site, site->docs[i]);
 	}
 }
 
@@ -805,11 +803,7 @@ model_downloads(struct site *site)
 	d = S_index(site, "downloads/index.html", "/downloads/", "downloads",
 	    S_label(site, "downloads"));
 	d->phase = 1;
-	map_set_str(&site->pool, d->v, "url", d->url);
-	S_set(site, d->v, "abs_url", xasprintf("%s%s", site->base_url,
-	    d->url + strlen(site->base_path)));
-	map_set_str(&site->pool, d->v, "kind_of_page", "index");
-	map_set_str(&site->pool, d->v, "slug", d->slug);
+	S_page_vals(site, d);
 	if (nav != NULL && map_get(site->v, "nav_default") != NULL) {
 		it = val_new(&site->pool, V_MAP, NULL);
 		map_set_str(&site->pool, it, "title",

@@ -20,16 +20,7 @@ web_layout(const struct doc *d)
 {
 	if (d->layout != NULL)
 		return d->layout;
-	switch (d->kind) {
-	case K_HOME: return "home";
-	case K_PAGE: return "page";
-	case K_AREA: return "area";
-	case K_EVENT: return "event";
-	case K_PRESS: return "press";
-	case K_ORG: return "org";
-	case K_INDEX: return d->slug;
-	}
-	return "page";
+	return d->kind == K_INDEX ? d->slug : model_kind_name(d->kind);
 }
 
 /* Serialises a page as HTML5: doctype, then libxml2's HTML writer. */
