@@ -14,7 +14,8 @@ PKGLIBS   = `pkg-config --libs $(PKGS)` -lhyphen -lpthread -lm
 SRCS = generator/util.c generator/val.c generator/fm.c generator/date.c \
        generator/md.c generator/load.c generator/model.c generator/tmpl.c \
        generator/web.c generator/plan.c generator/run.c generator/build.c \
-       generator/print.c generator/pdf.c generator/keys.c generator/builtin.c
+       generator/print.c generator/pdf.c generator/keys.c generator/stamp.c \
+       generator/builtin.c
 OBJS = $(SRCS:.c=.o)
 HDRS = generator/rally.h generator/extern.h generator/builtin.h
 

@@ -58,13 +58,27 @@ build(const struct opts *o)
 	struct tmpl_set *ts = NULL;
 	struct print_set *ps = NULL;
 	struct jobs js = { NULL, 0, 0 };
+	struct buf snap = { NULL, 0, 0 };
 	int rc = 1, web, print;
 	char keyopts[64];
+	long fresh;
 
 	web = o->only == NULL || strcmp(o->only, "web") == 0;
 	print = o->only == NULL || strcmp(o->only, "print") == 0;
 	if (!site_init(&site, o->root, o->drafts))
 		return 2;
+	/* Options that change what is written are part of every key. */
+	snprintf(keyopts, sizeof(keyopts), "drafts=%d marks=%d", o->drafts,
+	    o->marks);
+	/* Nothing changed since the last full build: done. */
+	stamp_take(&site, keyopts, &snap);
+	if (o->only == NULL && (fresh = stamp_fresh(o->out, &snap)) >= 0) {
+		if (!o->quiet)
+			fprintf(stderr, "rally: built 0 files, %ld up to "
+			    "date, in %.2f s\n", fresh, run_clock() - o->start);
+		rc = 0;
+		goto out;
+	}
 	if (!load_site(&site))
 		goto out;
 	if (print && (ps = print_load(&site)) == NULL)
@@ -83,18 +97,18 @@ build(const struct opts *o)
 		plan_web(&site, ts, &js);
 	if (!plan_check(&js))
 		goto out;
-	/* Options that change what is written are part of every key. */
-	snprintf(keyopts, sizeof(keyopts), "drafts=%d marks=%d", o->drafts,
-	    o->marks);
 	keys_init(&site, keyopts);
 	keys_jobs(&site, &js);
 	if (!run_jobs(&site, &js, o))
+		goto out;
+	if (!stamp_save(o->out, &snap, o->only == NULL))
 		goto out;
 	rc = 0;
 out:
 	if (rc != 0 && !o->quiet)
 		fprintf(stderr, "rally: build failed; %s is unchanged\n",
 		    o->out);
+	buf_free(&snap);
 	jobs_free(&js);
 	print_plan_free();
 	print_free(ps);

@@ -164,6 +164,7 @@ void		 jobs_free(struct jobs *);
 void		 plan_web(struct site *, struct tmpl_set *, struct jobs *);
 int		 plan_check(struct jobs *);
 int		 run_jobs(struct site *, struct jobs *, const struct opts *);
+double		 run_clock(void);
 
 /* keys.c: what every job depends on. */
 void		 hash_hex(const char *, size_t, char[65]);
@@ -176,5 +177,10 @@ const char	*keys_doc(const struct site *, const struct val *);
 int		 build(const struct opts *);
 int		 flyer(int, char *[]);
 int		 site_init(struct site *, const char *, int);
+
+/* stamp.c */
+void	 stamp_take(const struct site *, const char *, struct buf *);
+long	 stamp_fresh(const char *, const struct buf *);
+int	 stamp_save(const char *, const struct buf *, int);
 
 #endif

@@ -74,6 +74,7 @@ S_build(int argc, char *argv[])
 	int c, rc;
 
 	memset(&o, 0, sizeof(o));
+	o.start = run_clock();
 	o.root = ".";
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:qv", lo, NULL)) != -1) {

@@ -154,6 +154,7 @@ struct opts {
 	int		 drafts;
 	int		 quiet;
 	int		 verbose;
+	double		 start;	/* run_clock() when rally started */
 };
 
 #endif

@@ -51,8 +51,9 @@ S_put(struct pool_ctx *c, const char *rel, const struct buf *b)
 	return ok;
 }
 
-static double
-S_now(void)
+/* Seconds since the epoch, as a double: for timings. */
+double
+run_clock(void)
 {
 	struct timeval tv;
 
@@ -67,14 +68,14 @@ S_now(void)
 static int
 S_one(struct pool_ctx *c, struct job *j, size_t i, struct buf b[2])
 {
-	double t = S_now();
+	double t = run_clock();
 	long done;
 	int ok;
 
 	b[0].len = b[1].len = 0;
 	ok = j->fn(j, c->site, b) && S_put(c, j->out, &b[0]) &&
 	    (j->out2 == NULL || S_put(c, j->out2, &b[1]));
-	c->shared[2 + i] = (long)((S_now() - t) * 1e6);
+	c->shared[2 + i] = (long)((run_clock() - t) * 1e6);
 	done = __atomic_add_fetch(&c->shared[0], 1, __ATOMIC_SEQ_CST);
 	if (c->tty && (done % 8 == 0 || (size_t)done == c->todo))
 		fprintf(stderr, "\r\033[Krally: %ld/%zu %s", done, c->todo,
@@ -329,7 +330,7 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	struct buf man = { NULL, 0, 0 };
 	GHashTable *old;
 	char *staging, *to;
-	double t0 = S_now();
+	double t0 = o->start;
 	int n = o->jobs;
 	size_t k, todo = 0;
 
@@ -415,8 +416,9 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	rmtree(staging);
 	free(staging);
 	if (!o->quiet)
-		fprintf(stderr, "rally: built %zu files, %zu up to date, in "
-		    "%.2f s\n", todo, js->len - todo, S_now() - t0);
+		fprintf(stderr, "rally: built %zu file%s, %zu up to date, in "
+		    "%.2f s\n", todo, todo == 1 ? "" : "s", js->len - todo,
+		    run_clock() - t0);
 	if (o->verbose)
 		S_slowest(js);
 	return !c.failed;

@@ -20,6 +20,19 @@ fi
 B --root "$W/site" > "$W/noop"
 check "incremental: a no-op rebuild renders nothing" \
     grep -q 'built 0 files' "$W/noop"
+# The stamp's fast path: a touched file (same bytes) loads the campaign
+# again but renders nothing; a deleted output is made again.
+touch "$W/site/content/press/kutt.md"
+B --root "$W/site" > "$W/touch"
+check "incremental: a touched file renders nothing" \
+    grep -q 'built 0 files' "$W/touch"
+rm "$W/site/out/index.html"
+B --root "$W/site" > "$W/gone"
+check "incremental: a deleted output is made again" \
+    sh -c "grep -q 'built 1 file,' $W/gone && test -s $W/site/out/index.html"
+B --root "$W/site" --only web > "$W/onlyweb"
+check "incremental: an --only build forgets the stamp" \
+    test ! -e "$W/site/out/.rally-stamp"
 
 # inode and mtime of every file of the other area, before and after.
 stamp() { (cd "$W/site/out" && find print/barnehage social/barnehage \

@@ -1,0 +1,149 @@
+/*
+ * stamp.c: a no-op rebuild without loading the campaign.
+ *
+ * Every file rally reads is under content/, layouts/ or assets/ (load.c
+ * and print.c refuse references elsewhere).  After a successful full
+ * build, out/.rally-stamp records the tool, the options, the build
+ * date and, for each of those files, its inode, size, modification and
+ * change times (nanoseconds), as git's index does.  The next build
+ * takes the same snapshot first: when it is identical and every file
+ * of the manifest is still there, nothing can have changed, and rally
+ * stops before parsing a single file.  Anything else (a touched file,
+ * a new or deleted one, another date or option) takes the full path,
+ * whose per-job keys decide what to render.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rally.h"
+#include "extern.h"
+#include "builtin.h"
+
+#define STAMP ".rally-stamp"
+#define MANIFEST ".rally-manifest"
+
+/* Appends a line per regular file below rel, sorted. */
+static void
+S_walk(struct buf *b, const struct site *site, const char *rel, int depth)
+{
+	struct stat st;
+	char *sub, *full, **names;
+	size_t n, i;
+
+	if (depth > 16 || (names = dir_names(site, rel, &n)) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		sub = xasprintf("%s/%s", rel, names[i]);
+		full = xasprintf("%s/%s", site->root, sub);
+		free(names[i]);
+		if (stat(full, &st) == -1)
+			buf_printf(b, "? %s\n", sub);
+		else if (S_ISDIR(st.st_mode))
+			S_walk(b, site, sub, depth + 1);
+		else
+			buf_printf(b, "%llu %lld %lld.%09ld %lld.%09ld %s\n",
+			    (unsigned long long)st.st_ino,
+			    (long long)st.st_size,
+			    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+			    (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
+			    sub);
+		free(full);
+		free(sub);
+	}
+	free(names);
+}
+
+/*
+ * The snapshot of the inputs of a build with options opts (a string
+ * naming every option that changes output), taken before loading.
+ * Owned by the caller (buf_free).
+ */
+void
+stamp_take(const struct site *site, const char *opts, struct buf *b)
+{
+	const struct builtin *bi;
+	char h[65];
+	struct buf all = { NULL, 0, 0 };
+
+	/* The built-in layouts: rally's own inputs. */
+	for (bi = builtins; bi->name != NULL; bi++)
+		buf_put(&all, (const char *)bi->data, bi->len);
+	hash_hex(all.data ? all.data : "", all.len, h);
+	buf_free(&all);
+	buf_printf(b, "rally %s %s today=%04d-%02d-%02d builtin=%s\n",
+	    RALLY_VERSION, opts, site->today.y, site->today.m,
+	    site->today.d, h);
+	S_walk(b, site, "content", 0);
+	S_walk(b, site, "layouts", 0);
+	S_walk(b, site, "assets", 0);
+}
+
+/*
+ * Is outdir the output of exactly this snapshot, whole?  Returns the
+ * number of files it holds, or -1 when a build has to look closer.
+ */
+long
+stamp_fresh(const char *outdir, const struct buf *snap)
+{
+	struct buf b = { NULL, 0, 0 };
+	struct stat st;
+	char *path, *line, *nl;
+	long n = -1;
+
+	path = xasprintf("%s/%s", outdir, STAMP);
+	if (stat(path, &st) == -1 || (size_t)st.st_size != snap->len ||
+	    !file_read(path, &b, NULL) || b.len != snap->len ||
+	    memcmp(b.data, snap->data, b.len) != 0)
+		goto out;
+	free(path);
+	path = xasprintf("%s/%s", outdir, MANIFEST);
+	buf_free(&b);
+	if (!file_read(path, &b, NULL))
+		goto out;
+	n = 0;
+	for (line = b.data; line != NULL && *line != '\0'; line = nl) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl++ = '\0';
+		if (strlen(line) < 66 || !path_is_safe(line + 65)) {
+			n = -1;
+			break;
+		}
+		free(path);
+		path = xasprintf("%s/%s", outdir, line + 65);
+		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode)) {
+			n = -1;
+			break;
+		}
+		n++;
+	}
+out:
+	free(path);
+	buf_free(&b);
+	return n;
+}
+
+/*
+ * After a build: records snap for the next one (full builds), or
+ * forgets the last one (--only builds, which leave part of outdir
+ * from older inputs).  Returns 1, or 0 on a write error.
+ */
+int
+stamp_save(const char *outdir, const struct buf *snap, int full)
+{
+	char *path = xasprintf("%s/%s", outdir, STAMP);
+	int ok = 1;
+
+	if (!full) {
+		if (unlink(path) == -1 && errno != ENOENT)
+			ok = 0;
+	} else
+		ok = file_write_atomic(path, snap->data ? snap->data : "",
+		    snap->len);
+	free(path);
+	return ok;
+}
