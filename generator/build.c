@@ -73,6 +73,7 @@ build(const struct opts *o)
 	/* Nothing changed since the last full build: done. */
 	stamp_take(&site, keyopts, &snap);
 	if (o->only == NULL && (fresh = stamp_fresh(o->out, &snap)) >= 0) {
+		run_tidy(o->out);	/* what a killed build left */
 		if (!o->quiet)
 			fprintf(stderr, "rally: built 0 files, %ld up to "
 			    "date, in %.2f s\n", fresh, run_clock() - o->start);

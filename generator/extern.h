@@ -45,6 +45,8 @@ void		 diag_warn(const struct pos *, const char *, ...)
 int		 diag_count(void);
 int		 file_read(const char *, struct buf *, const struct pos *);
 int		 file_write_atomic(const char *, const char *, size_t);
+double		 colour_contrast(const char *);
+int		 file_write_new(const char *, const char *, size_t);
 int		 mkdirs(const char *);
 int		 rmtree(const char *);
 int		 path_is_safe(const char *);
@@ -165,6 +167,7 @@ void		 plan_web(struct site *, struct tmpl_set *, struct jobs *);
 int		 plan_check(struct jobs *);
 int		 run_jobs(struct site *, struct jobs *, const struct opts *);
 double		 run_clock(void);
+void		 run_tidy(const char *);
 
 /* keys.c: what every job depends on. */
 void		 hash_hex(const char *, size_t, char[65]);

@@ -115,6 +115,7 @@ S_color(struct site *site, const struct val *map, const char *key,
     int required, const char *file)
 {
 	const char *s = load_str(site, map, key, required, file);
+	double ratio;
 	size_t i;
 
 	if (s == NULL)
@@ -125,6 +126,11 @@ S_color(struct site *site, const struct val *map, const char *key,
 		if (!((s[i] >= '0' && s[i] <= '9') ||
 		    ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'f')))
 			goto bad;
+	/* Layouts set white text on an area's colour: it must be legible. */
+	if ((ratio = colour_contrast(s)) < 4.5)
+		diag_warn(&map_get(map, key)->pos, "white text on %s has a "
+		    "contrast of %.1f:1, below the 4.5:1 that WCAG asks for; "
+		    "choose a darker colour", s, ratio);
 	return 1;
 bad:
 	diag_err(&map_get(map, key)->pos, "'%s' must be a colour written "
@@ -522,6 +528,20 @@ S_site_yml(struct site *site)
 		s = NULL;
 	}
 	site->lang = xstrdup(s != NULL ? s : "da");
+	/* Feed readers fetch the whole feed on every poll: keep it short. */
+	site->feed_entries = 50;
+	if ((s = load_str(site, v, "feed_entries", 0, file)) != NULL) {
+		char *end;
+		long n = strtol(s, &end, 10);
+
+		if (*end != '\0' || end == s || n < 1 || n > 100000) {
+			diag_err(&map_get(v, "feed_entries")->pos,
+			    "feed_entries must be a number from 1 to 100000, "
+			    "not '%s'", s);
+			site->nerr++;
+		} else
+			site->feed_entries = (size_t)n;
+	}
 	if ((mdv = map_get(v, "markdown")) != NULL) {
 		if (mdv->type != V_MAP) {
 			diag_err(&mdv->pos, "'markdown' must be a map");

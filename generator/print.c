@@ -35,6 +35,7 @@
 #define MARK_ZONE	(10.0 * MM)	/* room for crop marks past the bleed */
 #define PREVIEW_PX	600.0		/* preview width, portrait sheets */
 #define FIT_STEPS	18		/* binary search steps on the size */
+#define FIT_REF		100.0		/* points: text is set at this size */
 
 enum per {
 	PER_MESSAGE,	/* one sheet per message of each area */
@@ -1297,19 +1298,35 @@ S_extent(PangoLayout *pl, double *top, double *height, double *left,
 	*logw = (double)log.width / PANGO_SCALE;
 }
 
+/*
+ * Text is always set at FIT_REF points and scaled into place: with
+ * hinting off and unrounded glyph positions, a layout at size pt in
+ * width w is the layout at FIT_REF in width w * FIT_REF / pt, scaled
+ * by pt / FIT_REF.  So the size search asks fontconfig, FreeType and
+ * HarfBuzz for one size per font instead of one per step.
+ */
+static void
+S_set_at(PangoLayout *pl, const struct para *v, size_t n, double pt,
+    double w)
+{
+	char *m = S_markup(v, n, FIT_REF);
+
+	pango_layout_set_width(pl, (int)(w * FIT_REF / pt * PANGO_SCALE));
+	pango_layout_set_markup(pl, m, -1);
+	g_free(m);
+}
+
 /* Does the text fit the w x h box at size pt?  Ink included. */
 static int
 S_fits(PangoLayout *pl, const struct para *v, size_t n, double pt,
     double w, double h)
 {
-	char *m = S_markup(v, n, pt);
-	double tol = 0.5, top, height, left, right, logw;
+	double tol = 0.5, top, height, left, right, logw, k = pt / FIT_REF;
 
-	pango_layout_set_markup(pl, m, -1);
-	g_free(m);
+	S_set_at(pl, v, n, pt, w);
 	S_extent(pl, &top, &height, &left, &right, &logw);
-	return logw <= w + tol && height <= h + tol && left >= -tol &&
-	    right <= w + tol;
+	return logw * k <= w + tol && height * k <= h + tol &&
+	    left * k >= -tol && right * k <= w + tol;
 }
 
 /* The largest size in [lo, hi] at which the text fits, or 0. */
@@ -1391,8 +1408,8 @@ S_text(struct rctx *c, xmlNodePtr f)
 	struct para *v, *vh = NULL;
 	size_t n, nh = 0;
 	PangoLayout *pl;
-	double top, height, left, right, logw;
-	char *id, *va, *m, *hy;
+	double top, height, left, right, logw, k;
+	char *id, *va, *hy;
 	int use_h = 0;
 
 	S_box(c, f, 0, r);
@@ -1437,19 +1454,20 @@ S_text(struct rctx *c, xmlNodePtr f)
 		S_paras_free(v, n);
 		return;
 	}
-	m = S_markup(v, n, pt);
-	pango_layout_set_markup(pl, m, -1);
-	g_free(m);
+	S_set_at(pl, v, n, pt, r[2]);
 	S_extent(pl, &top, &height, &left, &right, &logw);
+	k = pt / FIT_REF;
 	va = S_attr(f, "valign");
-	y = r[1] - top;
+	y = r[1] - top * k;
 	if (va != NULL && strcmp(va, "middle") == 0)
-		y += (r[3] - height) / 2;
+		y += (r[3] - height * k) / 2;
 	else if (va != NULL && strcmp(va, "bottom") == 0)
-		y += r[3] - height;
+		y += r[3] - height * k;
 	free(va);
 	if (S_paint(c, f, "color", "#000000")) {
-		cairo_move_to(c->cr, r[0], y);
+		cairo_translate(c->cr, r[0], y);
+		cairo_scale(c->cr, k, k);
+		cairo_move_to(c->cr, 0, 0);
 		pango_cairo_show_layout(c->cr, pl);
 	}
 	g_object_unref(pl);

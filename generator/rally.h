@@ -110,6 +110,7 @@ struct site {
 	char		*lang;	/* "da", "nb", "en" ... (owned) */
 	char		*base_url; /* without trailing slash (owned) */
 	char		*base_path;/* path part of base_url, "" or "/x" (owned) */
+	size_t		 feed_entries; /* newest press releases in feed.atom */
 	int		 raw_html;  /* site.yml: markdown.raw_html */
 	int		 drafts;    /* --drafts */
 	time_t		 now;	/* SOURCE_DATE_EPOCH or the clock */

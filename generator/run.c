@@ -40,7 +40,8 @@ static int
 S_put(struct pool_ctx *c, const char *rel, const struct buf *b)
 {
 	char *path = xasprintf("%s/%s", c->staging, rel);
-	int ok = file_write_atomic(path, b->data ? b->data : "", b->len);
+	/* The staging directory is thrown away whole on failure. */
+	int ok = file_write_new(path, b->data ? b->data : "", b->len);
 
 	if (!ok) {
 		struct pos p = { path, 0, 0 };
@@ -316,6 +317,16 @@ S_slowest(struct jobs *js)
 	for (i = 0; i < n && i < 5; i++)
 		fprintf(stderr, "rally: %8.3f s  %s\n", v[i]->secs, v[i]->out);
 	free(v);
+}
+
+/* Removes what a killed build left in outdir. */
+void
+run_tidy(const char *outdir)
+{
+	char *staging = xasprintf("%s/%s", outdir, STAGING);
+
+	rmtree(staging);
+	free(staging);
 }
 
 /*

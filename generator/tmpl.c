@@ -336,6 +336,8 @@ S_find_op(const char *s, const char *op)
 	size_t n = strlen(op);
 	int q = 0;
 
+	if (strstr(s, op) == NULL)	/* the common case, fast */
+		return NULL;
 	for (; *s != '\0'; s++) {
 		if (*s == '\'')
 			q = !q;
@@ -698,8 +700,17 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 	xmlNodePtr clone, src, k;
 	char *a, *in, *var;
 	const char *ffile;
+	xmlAttrPtr at;
 	size_t i;
 
+	/* Most elements carry no directive: only their children may. */
+	for (at = e->properties; at != NULL; at = at->next)
+		if (xmlStrncmp(at->name, BAD_CAST "data-", 5) == 0)
+			break;
+	if (at == NULL) {
+		S_children(c, e, file, sc);
+		return;
+	}
 	if ((a = S_take(e, "data-each")) != NULL) {
 		if ((in = strstr(a, " in ")) == NULL) {
 			S_err(c, file, e, "data-each needs 'name in list'");

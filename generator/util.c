@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,8 +270,15 @@ file_read(const char *path, struct buf *out, const struct pos *why)
 int
 mkdirs(const char *path)
 {
-	char *p = xstrdup(path), *s;
+	char *p, *s;
 	int rc = 1;
+
+	/* Mostly the parent is there: one system call. */
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return 1;
+	if (errno != ENOENT)
+		return 0;
+	p = xstrdup(path);
 
 	for (s = p + 1; *s != '\0'; s++) {
 		if (*s != '/')
@@ -284,6 +292,45 @@ mkdirs(const char *path)
 		rc = 0;
 	free(p);
 	return rc;
+}
+
+/* Writes data to a new file path (made with its directories). */
+int
+file_write_new(const char *path, const char *data, size_t len)
+{
+	char *dir, *slash;
+	size_t off = 0;
+	ssize_t w;
+	int fd;
+
+	dir = xstrdup(path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (!mkdirs(dir)) {
+			free(dir);
+			return 0;
+		}
+	}
+	free(dir);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0644)) == -1)
+		return 0;
+	while (off < len) {
+		w = write(fd, data + off, len - off);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1) {
+			close(fd);
+			unlink(path);
+			return 0;
+		}
+		off += (size_t)w;
+	}
+	if (close(fd) == -1) {
+		unlink(path);
+		return 0;
+	}
+	return 1;
 }
 
 /* Writes data to path through a temporary file and rename(). */
@@ -413,6 +460,27 @@ path_in_root(const struct site *site, const char *rel)
 		return NULL;
 	}
 	return full;
+}
+
+/* sRGB channel (0-255) to linear light, as WCAG 2 defines it. */
+static double
+S_linear(int c)
+{
+	double x = c / 255.0;
+
+	return x <= 0.03928 ? x / 12.92 : pow((x + 0.055) / 1.055, 2.4);
+}
+
+/* The WCAG 2 contrast ratio of white against colour "#rrggbb". */
+double
+colour_contrast(const char *hex)
+{
+	unsigned long v = strtoul(hex + 1, NULL, 16);
+	double l = 0.2126 * S_linear((int)(v >> 16 & 0xff)) +
+	    0.7152 * S_linear((int)(v >> 8 & 0xff)) +
+	    0.0722 * S_linear((int)(v & 0xff));
+
+	return 1.05 / (l + 0.05);
 }
 
 /* A slug is lower-case ASCII letters, digits and single dashes. */

@@ -157,7 +157,7 @@ web_atom(const struct job *j, struct site *site, struct buf *out)
 	n = S_add(feed, "author", NULL);
 	S_add(n, "name", map_str(site->v, "title"));
 	S_add(feed, "generator", "rally");
-	for (i = 0; i < press->len; i++) {
+	for (i = 0; i < press->len && i < site->feed_entries; i++) {
 		p = press->items[i];
 		e = S_add(feed, "entry", NULL);
 		S_add(e, "title", map_str(p, "title"));

@@ -40,7 +40,10 @@ check "cli: --drafts includes it" test -f "$W/drafts/utkast/index.html"
 # Under valgrind (LIGHT) the sample is built without print.
 ONLY=
 [ -n "$LIGHT" ] && ONLY="--only web"
-SOURCE_DATE_EPOCH=1489104000 $RALLY build -q $ONLY -j 1 --root . --out "$W/a"
+SOURCE_DATE_EPOCH=1489104000 $RALLY build -q $ONLY -j 1 --root . --out "$W/a" \
+    2> "$W/a.err"
+check "cli: the sample campaign builds without a warning" \
+    sh -c "! grep -q warning: $W/a.err"
 SOURCE_DATE_EPOCH=1489104000 $RALLY build -q $ONLY -j 4 --root . --out "$W/b"
 check "cli: identical input, byte-identical output (-j 1 and -j 4)" \
     diff -r "$W/a" "$W/b"
@@ -69,3 +72,10 @@ check "cli: a leftover staging directory is cleaned" \
 # Progress: one summary line without a terminal.
 check "cli: one summary line on stderr" \
     sh -c "$RALLY build --root tests/fixture --out $W/p 2>&1 | grep -Eq '^rally: built [0-9]+ files'"
+
+# Area colours carry white text: a light one is named, with a ratio.
+cp -r tests/fixture "$W/light"
+sed -i 's/color: "#226600"/color: "#e8a317"/' "$W/light/content/areas/barnehage.md"
+$RALLY build -q --root "$W/light" 2> "$W/light.err"
+check "cli: a light area colour gets a contrast warning (2.2:1)" \
+    grep -Eq '^content/areas/barnehage.md:[0-9]+:[0-9]+: warning: white text on #e8a317 has a contrast of 2.2:1' "$W/light.err"

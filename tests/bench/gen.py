@@ -33,7 +33,7 @@ for a in AREAS:
     write("%s/content/areas/%s.md" % (R, a),
           '---\ntitle: %s\ncolor: "#336699"\nheadline: %s\nmessages:\n  - {headline: A, text: B}\n---\n%s\n'
           % (a.capitalize(), a, para()))
-write(H + "/config.toml", 'baseURL = "https://example.org/"\nlanguageCode = "da"\ntitle = "Bench"\n'
+write(H + "/config.toml", 'baseURL = "https://example.org/"\nlanguageCode = "da"\ntitle = "Bench"\n[services.rss]\n  limit = 50\n'
       '[taxonomies]\n  tag = "tags"\n  area = "areas"\n'
       '[outputs]\n  home = ["HTML", "RSS"]\n  section = ["HTML"]\n  taxonomy = ["HTML"]\n  term = ["HTML"]\n')
 base = """<!DOCTYPE html><html lang="da"><head><meta charset="utf-8"><title>{{ .Title }}</title>
