@@ -1736,7 +1736,11 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 		return 0;
 	}
 
-	/* The preview: the front's trim box. */
+	/* The preview: the front's trim box (rally flyer needs none). */
+	if (j->out2 == NULL) {
+		pool_free(&pool);
+		return 1;
+	}
 	scale = (c.W >= c.H ? PREVIEW_PX * 1.6 : PREVIEW_PX) / c.W;
 	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
 	    (int)lround(c.W * scale), (int)lround(c.H * scale));
