@@ -308,7 +308,8 @@ static void
 S_slowest(struct jobs *js)
 {
 	struct job **v = xcalloc(js->len + 1, sizeof(*v));
-	size_t i, n = 0;
+	size_t i, n = 0, pdfs, len;
+	double sum;
 
 	for (i = 0; i < js->len; i++)
 		if (!js->v[i].skip)
@@ -316,6 +317,16 @@ S_slowest(struct jobs *js)
 	qsort(v, n, sizeof(*v), S_cmpslow);
 	for (i = 0; i < n && i < 5; i++)
 		fprintf(stderr, "rally: %8.3f s  %s\n", v[i]->secs, v[i]->out);
+	/* The in-process time per PDF (with its preview). */
+	for (i = 0, pdfs = 0, sum = 0; i < n; i++)
+		if ((len = strlen(v[i]->out)) > 4 &&
+		    strcmp(v[i]->out + len - 4, ".pdf") == 0) {
+			pdfs++;
+			sum += v[i]->secs;
+		}
+	if (pdfs > 0)
+		fprintf(stderr, "rally: %zu PDFs, %.3f s each on average\n",
+		    pdfs, sum / (double)pdfs);
 	free(v);
 }
 

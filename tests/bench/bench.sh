@@ -50,6 +50,7 @@ for n in 1000 10000; do
 	row "Hugo, $n pages, cold" "$ht" "$((hm / 1024))" ""
 	row "rally, $n pages, cold" "$rt" "$((rm / 1024))" "$(awk "BEGIN { printf \"%.2f x Hugo's time, %.2f x its memory\", $rt / $ht, $rm / $hm }")"
 	row "rally, $n pages, no-op rebuild" "$nt" "" "$(awk "BEGIN { printf \"%.3f x rally cold\", $nt / $rt }")"
+	ht10=$ht hm10=$hm rt10=$rt rm10=$rm nt10=$nt
 	row "cmark alone, same Markdown" "$ct" "" "$(awk "BEGIN { printf \"rally = %.1f x the floor\", $rt / ($ct > 0 ? $ct : 0.001) }")"
 done
 # Print: one flyer, one A3 poster, whole process; WeasyPrint on HTML.
@@ -83,8 +84,25 @@ rm -rf "$T/sample"
 $RALLY build -v --root . --out "$T/sample" 2> "$T/full.log" >/dev/null
 pdfs=$(find "$T/sample/print" -name '*.pdf' | wc -l)
 set -- $(sed -n 's/^rally: built \([0-9]*\) files.* in \([0-9.]*\) s$/\1 \2/p' "$T/full.log")
-row "sample campaign, web + all print, cold" "$2" "" "$1 files, $pdfs PDFs"
+st=$2
+per=$(sed -n 's/^rally: [0-9]* PDFs, \([0-9.]*\) s each.*/\1/p' "$T/full.log")
+row "sample campaign, web + all print, cold" "$st" "" "$1 files, $pdfs PDFs"
+row "... in-process time per PDF" "$per" "" "mean of the PDF jobs (with preview)"
 PREP=
 set -- $(measure "$RALLY build -q --root . --out $T/sample")
-row "sample campaign, no-op rebuild" "$1" "" ""
+sn=$1
+row "sample campaign, no-op rebuild" "$sn" "" ""
 rm -rf "$T"
+
+# The targets of issue 5, checked.
+target() { # what, value, limit
+	if awk "BEGIN { exit !($2 <= $3) }"; then r=met; else r=MISSED; fi
+	printf '%-44s %8.3f <= %-6s %s\n' "$1" "$2" "$3" "$r"
+}
+echo
+target "10k cold, x Hugo's time" "$(awk "BEGIN { print $rt10 / $ht10 }")" 0.1
+target "10k cold, x Hugo's peak memory" "$(awk "BEGIN { print $rm10 / $hm10 }")" 0.25
+target "10k no-op, x rally's cold build" "$(awk "BEGIN { print $nt10 / $rt10 }")" 0.05
+target "one flyer, whole process, s" "$ft" 0.05
+target "sample, web + all print, cold, s" "$st" 5
+target "sample, no-op, s" "$sn" 0.2
