@@ -55,8 +55,27 @@ site: generator/rally
 tests/unit: tests/unit.c $(OBJS) $(HDRS)
 	$(CC) $(CFLAGS) $(PKGCFLAGS) -Igenerator -o $@ tests/unit.c $(OBJS) $(PKGLIBS)
 
-test: generator/rally tests/unit
+# The fuzz targets (tests/fuzz/) replayed on their corpora without
+# libFuzzer, by the test suite: one driver, one binary per target.
+FUZZ_TARGETS = fm md tmpl layout build
+REPLAYS = tests/work/replay-fm tests/work/replay-md tests/work/replay-tmpl \
+          tests/work/replay-layout tests/work/replay-build
+$(REPLAYS): $(OBJS) $(HDRS) tests/fuzz/main.c tests/fuzz/fuzz.c \
+            tests/fuzz/fuzz.h tests/fuzz/fm.c tests/fuzz/md.c \
+            tests/fuzz/tmpl.c tests/fuzz/layout.c tests/fuzz/build.c
+	mkdir -p tests/work
+	$(CC) $(CFLAGS) $(PKGCFLAGS) -Igenerator -o $@ tests/fuzz/main.c \
+	    tests/fuzz/fuzz.c tests/fuzz/$$(echo $@ | sed 's,.*replay-,,').c \
+	    $(OBJS) $(PKGLIBS)
+
+test: generator/rally tests/unit $(REPLAYS)
 	@sh tests/run.sh
+
+# libFuzzer, built with clang: each target for FUZZ_SECONDS.
+FUZZ_SECONDS = 60
+fuzz: generator/builtin.c
+	FUZZ_SECONDS=$(FUZZ_SECONDS) PKGS="$(PKGS)" SRCS="$(SRCS)" \
+	    sh tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 goldens: generator/rally
 	@sh tests/golden.sh regen
@@ -68,25 +87,41 @@ goldens: generator/rally
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=all
 check-sanitize: generator/rally generator/builtin.c
-	mkdir -p tests/work
+	mkdir -p tests/work/asan
+	for f in $(SRCS) tests/fuzz/fuzz.c; do \
+	    $(CC) $(CFLAGS) $(SANFLAGS) $(PKGCFLAGS) -Igenerator -c $$f \
+	        -o tests/work/asan/$$(basename $$f .c).o || exit 1; \
+	done
+	A=`for f in $(SRCS); do echo tests/work/asan/$$(basename $$f .c).o; done`; \
 	$(CC) $(CFLAGS) $(SANFLAGS) $(PKGCFLAGS) -o tests/work/rally-asan \
-	    $(SRCS) generator/main.c $(PKGLIBS)
+	    generator/main.c $$A $(PKGLIBS) && \
 	$(CC) $(CFLAGS) $(SANFLAGS) $(PKGCFLAGS) -Igenerator \
-	    -o tests/work/unit-asan tests/unit.c $(SRCS) $(PKGLIBS)
-	RALLY=tests/work/rally-asan UNIT=tests/work/unit-asan sh tests/run.sh
+	    -o tests/work/unit-asan tests/unit.c $$A $(PKGLIBS) && \
+	for t in $(FUZZ_TARGETS); do \
+	    $(CC) $(CFLAGS) $(SANFLAGS) $(PKGCFLAGS) -Igenerator \
+	        -o tests/work/replay-asan-$$t tests/fuzz/main.c \
+	        tests/work/asan/fuzz.o tests/fuzz/$$t.c $$A $(PKGLIBS) || exit 1; \
+	done
+	RALLY=tests/work/rally-asan UNIT=tests/work/unit-asan \
+	    REPLAY=tests/work/replay-asan-%s sh tests/run.sh
 
 VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full \
            --errors-for-leak-kinds=definite,indirect \
            --show-leak-kinds=definite,indirect
-check-valgrind: generator/rally tests/unit
+check-valgrind: generator/rally tests/unit $(REPLAYS)
 	mkdir -p tests/work
-	for t in rally:generator/rally unit:tests/unit; do \
+	for t in rally:generator/rally unit:tests/unit \
+	    replay-fm:tests/work/replay-fm replay-md:tests/work/replay-md \
+	    replay-tmpl:tests/work/replay-tmpl \
+	    replay-layout:tests/work/replay-layout \
+	    replay-build:tests/work/replay-build; do \
 	    printf '#!/bin/sh\nexec %s --suppressions=%s "%s" "$$@"\n' \
 	        "$(VALGRIND)" "$$PWD/tests/valgrind.supp" "$$PWD/$${t#*:}" \
 	        > tests/work/$${t%%:*}-vg; \
 	    chmod +x tests/work/$${t%%:*}-vg; \
 	done
-	RALLY=tests/work/rally-vg UNIT=tests/work/unit-vg LIGHT=1 sh tests/run.sh
+	RALLY=tests/work/rally-vg UNIT=tests/work/unit-vg \
+	    REPLAY=tests/work/replay-%s-vg LIGHT=1 sh tests/run.sh
 
 bench: generator/rally
 	@sh tests/bench/bench.sh
@@ -104,5 +139,5 @@ uninstall:
 clean:
 	rm -rf generator/rally generator/embed generator/builtin.c generator/*.o tests/unit tests/work out
 
-.PHONY: all deps site test goldens bench check-sanitize check-valgrind install \
+.PHONY: all deps site test goldens bench fuzz check-sanitize check-valgrind install \
         uninstall clean

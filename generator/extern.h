@@ -143,6 +143,7 @@ int		 print_fonts(struct site *);
 struct print_set	*print_load(struct site *);
 struct print_set	*print_load_only(struct site *, const char *);
 void		 print_free(struct print_set *);
+void		 print_set_free(struct print_set *);
 size_t		 print_count(const struct print_set *);
 void		 print_plan(struct site *, const struct print_set *,
 		    struct jobs *, int);

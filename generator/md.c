@@ -270,45 +270,90 @@ S_tree(struct mdctx *c, cmark_node *root, xmlNodePtr parent)
 	cmark_iter_free(it);
 }
 
-static const char *const S_bad_elems[] = {
-	"script", "style", "iframe", "object", "embed", "form", "base",
-	"meta", "link", "frame", "frameset", "applet", NULL
+/*
+ * Raw HTML that the site allowed is cut down to a list of harmless
+ * elements and attributes: an unknown element gives way to its
+ * children; script, style and the like go with their content; an
+ * attribute not on the list goes, and so does a link that url_is_safe
+ * refuses.  A list, not a blacklist: browsers know more dangerous
+ * attributes than any blacklist.
+ */
+static const char *const S_gone[] = {
+	"script", "style", "iframe", "object", "embed", "applet", "frame",
+	"frameset", "noframes", "noscript", "template", "textarea", "select",
+	"title", "head", "svg", "math", "xmp", "plaintext", "noembed",
+	NULL
 };
+static const char *const S_elems[] = {
+	"a", "abbr", "address", "article", "aside", "b", "bdi", "bdo",
+	"blockquote", "br", "caption", "cite", "code", "col", "colgroup",
+	"dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption",
+	"figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+	"hr", "i", "img", "ins", "kbd", "li", "mark", "nav", "ol", "p",
+	"pre", "q", "rp", "rt", "ruby", "s", "samp", "section", "small",
+	"span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+	"tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr", NULL
+};
+static const char *const S_attrs_ok[] = {
+	"id", "class", "title", "lang", "dir", "role", "alt", "width",
+	"height", "colspan", "rowspan", "scope", "headers", "start",
+	"reversed", "type", "value", "datetime", "span", "open", "rel",
+	"loading", "abbr", NULL
+};
+static const char *const S_url_attrs[] = { "href", "src", "cite", NULL };
 
-/* Raw HTML that the site allowed still loses scripts and handlers. */
+static int
+S_listed(const xmlChar *name, const char *const *list)
+{
+	size_t i;
+
+	for (i = 0; list[i] != NULL; i++)
+		if (xmlStrcasecmp(name, BAD_CAST list[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 S_sanitize(xmlNodePtr n)
 {
-	xmlNodePtr next;
+	xmlNodePtr next, k;
 	xmlAttrPtr a, an;
 	xmlChar *v;
-	int i, bad;
+	int keep;
 
 	for (; n != NULL; n = next) {
 		next = n->next;
-		if (n->type != XML_ELEMENT_NODE)
+		if (n->type == XML_TEXT_NODE || n->type == XML_ENTITY_REF_NODE)
 			continue;
-		for (bad = 0, i = 0; S_bad_elems[i] != NULL; i++)
-			if (xmlStrcasecmp(n->name, BAD_CAST S_bad_elems[i])
-			    == 0)
-				bad = 1;
-		if (bad) {
+		if (n->type != XML_ELEMENT_NODE || S_listed(n->name, S_gone)) {
+			xmlUnlinkNode(n);	/* comments, PIs, scripts */
+			xmlFreeNode(n);
+			continue;
+		}
+		if (!S_listed(n->name, S_elems)) {
+			/* Its children take its place, and are checked. */
+			next = n->children != NULL ? n->children : n->next;
+			while ((k = n->children) != NULL) {
+				xmlUnlinkNode(k);
+				xmlAddPrevSibling(n, k);
+			}
 			xmlUnlinkNode(n);
 			xmlFreeNode(n);
 			continue;
 		}
 		for (a = n->properties; a != NULL; a = an) {
 			an = a->next;
-			v = xmlNodeGetContent((xmlNodePtr)a);
-			if (xmlStrncasecmp(a->name, BAD_CAST "on", 2) == 0 ||
-			    (v != NULL && !url_is_safe((const char *)v) &&
-			    (!xmlStrcasecmp(a->name, BAD_CAST "href") ||
-			    !xmlStrcasecmp(a->name, BAD_CAST "src") ||
-			    !xmlStrcasecmp(a->name, BAD_CAST "action") ||
-			    !xmlStrcasecmp(a->name, BAD_CAST "formaction") ||
-			    !xmlStrcasecmp(a->name, BAD_CAST "xlink:href"))))
+			if (S_listed(a->name, S_attrs_ok) ||
+			    xmlStrncasecmp(a->name, BAD_CAST "aria-", 5) == 0)
+				continue;
+			keep = 0;
+			if (S_listed(a->name, S_url_attrs)) {
+				v = xmlNodeGetContent((xmlNodePtr)a);
+				keep = v != NULL && url_is_safe((const char *)v);
+				xmlFree(v);
+			}
+			if (!keep)
 				xmlRemoveProp(a);
-			xmlFree(v);
 		}
 		S_sanitize(n->children);
 	}

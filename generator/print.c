@@ -646,8 +646,6 @@ print_load_only(struct site *site, const char *only)
 void
 print_free(struct print_set *ps)
 {
-	size_t i;
-
 	if (S_pctx != NULL) {
 		g_object_unref(S_pctx);
 		S_pctx = NULL;
@@ -658,6 +656,15 @@ print_free(struct print_set *ps)
 		FcFini();
 		S_fonts_ready = 0;
 	}
+	print_set_free(ps);
+}
+
+/* Frees the layouts of ps, keeping the fonts for another set. */
+void
+print_set_free(struct print_set *ps)
+{
+	size_t i;
+
 	if (ps == NULL)
 		return;
 	for (i = 0; i < ps->len; i++)

@@ -4,12 +4,16 @@
  * the previous output as it was.
  */
 #include <sys/mman.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 
 #include <glib.h>
 #include <stdio.h>
@@ -120,6 +124,7 @@ S_procs(struct pool_ctx *c, int n)
 	size_t *next, i, todo = 0;
 	pid_t *pids;
 	struct job *j;
+	pid_t parent = getpid();
 	int k, st, failed;
 
 	for (i = 0; i < c->js->len; i++)
@@ -145,6 +150,12 @@ S_procs(struct pool_ctx *c, int n)
 		}
 		if (pids[k] != 0)
 			continue;
+#ifdef __linux__
+		/* A build killed with SIGKILL takes its workers along. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 ||
+		    getppid() != parent)
+			_exit(1);
+#endif
 		free(pids);	/* the parent's, not the worker's */
 		failed = 0;
 		for (;;) {

@@ -37,6 +37,7 @@ run python3 tests/check_site.py "$W/sample" .
 [ -n "$LIGHT" ] || run sh tests/print_golden.sh check "$W/sample"
 run sh tests/print_mini.sh
 [ -n "$LIGHT" ] || run sh tests/incremental.sh
+[ -n "$LIGHT" ] || run sh tests/interrupt.sh
 run sh tests/hyphen.sh
 run sh tests/flyer.sh "$W/sample"
 rm -rf "$W/fixture"
@@ -45,6 +46,8 @@ run python3 tests/check_site.py "$W/fixture" tests/fixture
 run sh tests/golden.sh
 run sh tests/bad.sh
 run sh tests/cli.sh
+run python3 tests/xss.py
+run sh tests/fuzz/replay.sh
 [ -n "$LIGHT" ] || run sh tests/browser.sh "$W/sample"
 u=$(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$LOG")
 up=${u% *}

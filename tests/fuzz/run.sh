@@ -1,0 +1,53 @@
+#!/bin/sh
+# make fuzz: builds each libFuzzer target with clang (ASan+UBSan) and
+# runs it for FUZZ_SECONDS on a working copy of its seed corpus and
+# regression inputs.  A crash stops with the input's path: once the bug
+# is fixed, copy it into tests/fuzz/regress/<target>/, where make test
+# replays it for ever.
+set -e
+S=${FUZZ_SECONDS:-60}
+W=tests/work/fuzz
+CLANG=${FUZZCC:-clang}
+command -v "$CLANG" >/dev/null || { echo "fuzz: $CLANG is not installed" >&2; exit 1; }
+mkdir -p "$W/obj"
+CF="-O1 -g -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer
+    -fsanitize=address,undefined -fno-sanitize-recover=all
+    $(pkg-config --cflags $PKGS)"
+LIBS="$(pkg-config --libs $PKGS) -lhyphen -lpthread -lm"
+objs=
+for src in $SRCS tests/fuzz/fuzz.c; do
+	o=$W/obj/$(basename "$src" .c).o
+	# shellcheck disable=SC2086
+	[ "$o" -nt "$src" ] || $CLANG $CF -fsanitize=fuzzer-no-link \
+	    -Igenerator -c "$src" -o "$o"
+	objs="$objs $o"
+done
+status=0
+for t in "$@"; do
+	# shellcheck disable=SC2086
+	$CLANG $CF -fsanitize=fuzzer -Igenerator -o "$W/$t" \
+	    tests/fuzz/$t.c $objs $LIBS
+	rm -rf "$W/corpus-$t"
+	mkdir -p "$W/corpus-$t"
+	cp tests/fuzz/corpus/$t/* "$W/corpus-$t/"
+	[ -d tests/fuzz/regress/$t ] && cp tests/fuzz/regress/$t/* "$W/corpus-$t/"
+	echo "fuzz: $t for $S s"
+	# Leaks are bugs too, but pango and fontconfig keep caches that
+	# LeakSanitizer cannot see: the layout target's leaks are checked
+	# by valgrind instead (make check-valgrind replays its corpus).
+	leaks=1
+	[ "$t" = layout ] && leaks=0
+	# rally's diagnostics (stderr) are closed.
+	if "$W/$t" -max_total_time="$S" -timeout=20 -rss_limit_mb=4096 \
+	    -detect_leaks=$leaks \
+	    -max_len=65536 -close_fd_mask=2 -print_final_stats=1 \
+	    -artifact_prefix="$W/$t-" "$W/corpus-$t" > "$W/$t.log" 2>&1; then
+		grep -E '^stat::number_of_executed_units|^Done' "$W/$t.log" |
+		    sed "s/^/fuzz: $t: /"
+	else
+		status=1
+		tail -40 "$W/$t.log"
+		echo "fuzz: $t FAILED; input: $(ls "$W/$t"-* 2>/dev/null | head -1)"
+	fi
+done
+exit $status
