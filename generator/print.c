@@ -1058,6 +1058,14 @@ S_image(struct rctx *c, xmlNodePtr f)
 		free(shown);
 		return;
 	}
+	/* The header first: a pixel bomb is refused before it is decoded. */
+	if (gdk_pixbuf_get_file_info(full, &w, &h) != NULL &&
+	    (double)w * h > LIMIT_PIXELS) {
+		S_lerr(c->sh->lay, f, "%s: %dx%d pixels is too many (limit "
+		    "%.0f million)", shown, w, h, LIMIT_PIXELS / 1e6);
+		c->failed = 1;
+		goto out;
+	}
 	pb = gdk_pixbuf_new_from_file(full, &err);
 	if (pb == NULL) {
 		S_lerr(c->sh->lay, f, "%s: not a usable PNG or JPEG image: %s",
@@ -1068,9 +1076,9 @@ S_image(struct rctx *c, xmlNodePtr f)
 	}
 	w = gdk_pixbuf_get_width(pb);
 	h = gdk_pixbuf_get_height(pb);
-	if ((double)w * h > 100e6) {
-		S_lerr(c->sh->lay, f, "%s: %dx%d pixels is too many", shown,
-		    w, h);
+	if ((double)w * h > LIMIT_PIXELS) {
+		S_lerr(c->sh->lay, f, "%s: %dx%d pixels is too many (limit "
+		    "%.0f million)", shown, w, h, LIMIT_PIXELS / 1e6);
 		c->failed = 1;
 		g_object_unref(pb);
 		goto out;
@@ -1413,7 +1421,7 @@ S_text(struct rctx *c, xmlNodePtr f)
 	const struct sheet *sh = c->sh;
 	double r[4], side = fmin(c->W, c->H), lo, hi, pt, pth = 0, y;
 	struct para *v, *vh = NULL;
-	size_t n, nh = 0;
+	size_t n, nh = 0, i, total;
 	PangoLayout *pl;
 	double top, height, left, right, logw, k;
 	char *id, *va, *hy;
@@ -1424,6 +1432,17 @@ S_text(struct rctx *c, xmlNodePtr f)
 	lo = S_num(f, "min", S_num(f, "max", 0.1) / 4) * side;
 	v = S_paras(c, f, &n, 0);
 	if (n == 0) {
+		S_paras_free(v, n);
+		return;
+	}
+	for (i = 0, total = 0; i < n; i++)
+		total += strlen(v[i].text);
+	if (total > LIMIT_TEXT) {
+		S_lerr(sh->lay, f, "%zu bytes of text is more than a print "
+		    "frame takes (limit %d): layout %s, area %s", total,
+		    LIMIT_TEXT, sh->lay->name, sh->area != NULL ?
+		    map_str(sh->area, "slug") : "-");
+		c->failed = 1;
 		S_paras_free(v, n);
 		return;
 	}

@@ -18,6 +18,8 @@
 #define LIMIT_FILE_SIZE   (8u * 1024 * 1024) /* one content file, bytes */
 #define LIMIT_YAML_NODES  100000             /* nodes after alias expansion */
 #define LIMIT_NESTING     64                 /* Markdown/YAML/template depth */
+#define LIMIT_PIXELS      100e6              /* one image, width x height */
+#define LIMIT_TEXT        10000              /* bytes of one print text frame */
 
 /* A position in a source file; line and col count from 1 (0: unknown). */
 struct pos {

@@ -118,18 +118,32 @@ tmpl_forget_errors(void)
 	pthread_mutex_unlock(&S_seen_mx);
 }
 
+/* The file being parsed, and the last message (libxml2 repeats). */
+struct xml_err {
+	const char	*shown;
+	char		*last;
+};
+
 static void
 S_xml_error(void *arg, xmlErrorPtr e)
 {
+	struct xml_err *x = arg;
 	struct pos p = { e->file, e->line, e->int2 };
 	char *msg;
 	size_t n;
 
-	(void)arg;
 	if (e->level < XML_ERR_ERROR)
 		return;
-	if (p.file == NULL)
-		p.file = "layouts/web";
+	if (p.file == NULL)	/* inside an entity: no file of its own */
+		p.file = x->shown;
+	msg = xasprintf("%d:%d:%s", p.line, p.col,
+	    e->message != NULL ? e->message : "XML error");
+	if (x->last != NULL && strcmp(x->last, msg) == 0) {
+		free(msg);
+		return;
+	}
+	free(x->last);
+	x->last = msg;
 	msg = xstrdup(e->message != NULL ? e->message : "XML error");
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
@@ -149,8 +163,9 @@ xml_read_mem(const char *text, size_t len, const char *shown)
 	xmlParserCtxtPtr ctx;
 	xmlDocPtr doc;
 	struct pos p = { shown, 0, 0 };
+	struct xml_err x = { shown, NULL };
 
-	xmlSetStructuredErrorFunc(NULL, S_xml_error);
+	xmlSetStructuredErrorFunc(&x, S_xml_error);
 	ctx = xmlNewParserCtxt();
 	doc = xmlCtxtReadMemory(ctx, text, (int)len, shown, "UTF-8",
 	    XML_PARSE_NONET | XML_PARSE_NODICT | XML_PARSE_NOCDATA |
@@ -170,6 +185,7 @@ xml_read_mem(const char *text, size_t len, const char *shown)
 		diag_err(&p, "not a well-formed XML document");
 	xmlFreeParserCtxt(ctx);
 	xmlSetStructuredErrorFunc(NULL, NULL);
+	free(x.last);
 	return doc;
 }
 

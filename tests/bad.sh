@@ -108,6 +108,14 @@ case_ "unknown name in a layout" "^layouts/web/page.html:2: ${E}unknown name 'pg
     "mkdir -p layouts/web && printf '<html>\n<h1 data-text=\"pgae.title\">x</h1>\n</html>\n' > layouts/web/page.html"
 case_ "layout with an entity declaration" "^layouts/web/page.html: ${E}entity declarations" \
     "mkdir -p layouts/web && printf '<!DOCTYPE html [<!ENTITY x \"y\">]>\n<html>&x;</html>\n' > layouts/web/page.html"
+case_ "Markdown nested too deep" "^content/om-oss.md:[0-9]+:[0-9]+: ${E}Markdown nested deeper than 64 levels" \
+    "python3 -c 'print(\"---\\ntitle: a\\n---\\n\" + \"> \" * 100 + \"x\")' > content/om-oss.md"
+case_ "YAML nested too deep" "^content/om-oss.md:[0-9]+:[0-9]+: ${E}YAML.*nested deeper than 64" \
+    "python3 -c 'print(\"---\\ntitle: a\\nx: \" + \"[\" * 100 + \"]\" * 100 + \"\\n---\\nx\")' > content/om-oss.md"
+case_ "two files with one slug" "^content/press/(kutt|markering).md(:[0-9]+:[0-9]+)?: ${E}slug .markering. is already used by content/press/(kutt|markering).md" \
+    "sed -i 's/^title: \\(.*\\)/title: \\1\\nslug: markering/' content/press/kutt.md"
+case_ "layout that includes itself" "^layouts/web/page.html:[0-9]+(:[0-9]+)?: ${E}includes nested deeper than" \
+    "mkdir -p layouts/web && printf '<div data-include=\"page\">x</div>' > layouts/web/page.html"
 case_ "file too large" "^content/om-oss.md: ${E}.*file too large" \
     "head -c 9000000 /dev/zero | tr '\\\\0' a >> content/om-oss.md"
 
@@ -149,3 +157,11 @@ case_ "print: frame off the sheet" "^layouts/print/t.xml:3: ${E}<rect>: x, y, w,
 case_ "print: no fonts" "^assets/fonts: ${E}print layouts need fonts" \
     "$(LAY A6 '<rect x="0" y="0" w="1" h="1"/>')
 rm -rf assets/fonts"
+case_ "print: pixel bomb" "^layouts/print/t.xml:3: ${E}assets/bomb.png: 60000x60000 pixels is too many" \
+    "$(LAY A6 '<image x="0.1" y="0.1" w="0.5" h="0.5" src="assets/bomb.png"/>')
+python3 $TOP/tests/png.py bomb assets/bomb.png"
+case_ "print: text too long" "^layouts/print/t.xml:3: ${E}[0-9]+ bytes of text is more than a print frame takes" \
+    "$(LAY A6 '<text x="0.1" y="0.1" w="0.8" h="0.8" font="Inter" max="0.1" min="0.001">'"$(python3 -c 'print("x" * 12000)')"'</text>')"
+case_ "print: corrupt font" "^assets/fonts/bad.otf: ${E}not a usable font file" \
+    "$(LAY A6 '<rect x="0" y="0" w="1" h="1"/>')
+printf 'not a font' > assets/fonts/bad.otf"

@@ -52,3 +52,24 @@ def read(path):
         else:
             rows.append(line)
     return w, h, rows
+
+
+def bomb(path, w=60000, h=60000):
+    """Writes a PNG whose header claims w x h pixels, with data for a
+    few rows only: a decompression bomb's header, small on disk."""
+    def chunk(kind, body):
+        return (struct.pack(">I", len(body)) + kind + body +
+                struct.pack(">I", zlib.crc32(kind + body) & 0xffffffff))
+    rows = zlib.compress(b"\0" * (1 + 3 * w) * 4, 9)
+    with open(path, "wb") as f:
+        f.write(b"\x89PNG\r\n\x1a\n" +
+                chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)) +
+                chunk(b"IDAT", rows) + chunk(b"IEND", b""))
+
+
+if __name__ == "__main__":
+    import sys
+    if len(sys.argv) == 3 and sys.argv[1] == "bomb":
+        bomb(sys.argv[2])
+    else:
+        sys.exit("usage: png.py bomb FILE")
