@@ -294,39 +294,51 @@ mkdirs(const char *path)
 	return rc;
 }
 
-/* Writes data to a new file path (made with its directories). */
-int
-file_write_new(const char *path, const char *data, size_t len)
+/* Makes the directories above path; 1 on success. */
+static int
+S_mkparent(const char *path)
 {
-	char *dir, *slash;
-	size_t off = 0;
-	ssize_t w;
-	int fd;
+	char *dir = xstrdup(path), *slash;
+	int ok = 1;
 
-	dir = xstrdup(path);
 	if ((slash = strrchr(dir, '/')) != NULL) {
 		*slash = '\0';
-		if (!mkdirs(dir)) {
-			free(dir);
-			return 0;
-		}
+		ok = mkdirs(dir);
 	}
 	free(dir);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0644)) == -1)
-		return 0;
+	return ok;
+}
+
+/* Writes all of data to fd and closes it; 1 on success. */
+static int
+S_write_close(int fd, const char *data, size_t len)
+{
+	size_t off = 0;
+	ssize_t w;
+
 	while (off < len) {
 		w = write(fd, data + off, len - off);
 		if (w == -1 && errno == EINTR)
 			continue;
 		if (w == -1) {
 			close(fd);
-			unlink(path);
 			return 0;
 		}
 		off += (size_t)w;
 	}
-	if (close(fd) == -1) {
+	return close(fd) == 0;
+}
+
+/* Writes data to a new file path (made with its directories). */
+int
+file_write_new(const char *path, const char *data, size_t len)
+{
+	int fd;
+
+	if (!S_mkparent(path) || (fd = open(path, O_WRONLY | O_CREAT |
+	    O_EXCL | O_CLOEXEC, 0644)) == -1)
+		return 0;
+	if (!S_write_close(fd, data, len)) {
 		unlink(path);
 		return 0;
 	}
@@ -337,45 +349,22 @@ file_write_new(const char *path, const char *data, size_t len)
 int
 file_write_atomic(const char *path, const char *data, size_t len)
 {
-	char *tmp, *dir, *slash;
-	size_t off = 0;
-	ssize_t w;
-	int fd;
+	char *tmp;
+	int fd, ok;
 
-	dir = xstrdup(path);
-	if ((slash = strrchr(dir, '/')) != NULL) {
-		*slash = '\0';
-		if (!mkdirs(dir)) {
-			free(dir);
-			return 0;
-		}
-	}
-	free(dir);
+	if (!S_mkparent(path))
+		return 0;
 	tmp = xasprintf("%s.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) == -1) {
 		free(tmp);
 		return 0;
 	}
-	while (off < len) {
-		w = write(fd, data + off, len - off);
-		if (w == -1 && errno == EINTR)
-			continue;
-		if (w == -1) {
-			close(fd);
-			unlink(tmp);
-			free(tmp);
-			return 0;
-		}
-		off += (size_t)w;
-	}
-	if (fchmod(fd, 0644) == -1 || close(fd) == -1 ||
-	    rename(tmp, path) == -1) {
+	ok = fchmod(fd, 0644) == 0;
+	ok = S_write_close(fd, data, len) && ok && rename(tmp, path) == 0;
+	if (!ok)
 		unlink(tmp);
-		free(tmp);
-		return 0;
-	}
 	free(tmp);
-	return 1;
+	return ok;
 }
 
 /* Removes a directory tree; does not follow symbolic links. */

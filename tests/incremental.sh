@@ -8,10 +8,7 @@
 W=tests/work/incr
 rm -rf "$W"
 mkdir -p "$W"
-cp -r tests/fixture "$W/site"
-cp -r layouts "$W/site/"
-rm -rf "$W/site/layouts/web"
-cp -r assets/fonts "$W/site/assets/"
+print_site "$W/site"
 B() { SOURCE_DATE_EPOCH=1489104000 $RALLY build -j 2 "$@" 2>&1; }
 if ! B --root "$W/site" > "$W/first"; then
 	fail "incremental: the first build"

@@ -7,10 +7,7 @@
 W=tests/work/interrupt
 rm -rf "$W"
 mkdir -p "$W"
-cp -r tests/fixture "$W/site"
-cp -r layouts "$W/site/"
-rm -rf "$W/site/layouts/web"
-cp -r assets/fonts "$W/site/assets/"
+print_site "$W/site"
 B() { SOURCE_DATE_EPOCH=1489104000 $RALLY build -q -j 2 "$@"; }
 # out/ without the staging directory of a killed build.
 outsum() { (cd "$1" && find . -path ./.rally-tmp -prune -o -type f \

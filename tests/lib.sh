@@ -9,3 +9,12 @@ check() {
 }
 # A listing of every file under $1 with its checksum.
 snapshot() { (cd "$1" 2>/dev/null && find . -type f -exec sha256sum {} + | sort) ; }
+# A campaign with print: the fixture, rally's print layouts and fonts.
+print_site() {
+	rm -rf "$1"
+	mkdir -p "$(dirname "$1")"
+	cp -r tests/fixture "$1"
+	mkdir -p "$1/layouts"
+	cp -r layouts/print "$1/layouts/"
+	cp -r assets/fonts "$1/assets/"
+}

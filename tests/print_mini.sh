@@ -6,10 +6,7 @@
 W=tests/work/mini
 rm -rf "$W"
 mkdir -p "$W"
-cp -r tests/fixture "$W/site"
-cp -r layouts "$W/site/"
-rm -rf "$W/site/layouts/web"
-cp -r assets/fonts "$W/site/assets/"
+print_site "$W/site"
 if SOURCE_DATE_EPOCH=1489104000 $RALLY build -q -j 2 --root "$W/site"; then
 	pass "mini: a campaign with print layouts builds"
 else
