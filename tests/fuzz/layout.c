@@ -14,6 +14,14 @@
 static struct site S_site;
 static struct val *S_area, *S_org, *S_event;
 
+/* At exit: pango's and fontconfig's caches go, as in a build. */
+static void
+S_fini(void)
+{
+	print_free(NULL);
+	site_free(&S_site);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -30,6 +38,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	S_area = areas->items[0];
 	S_event = map_get(S_org, "next_event");
+	atexit(S_fini);
 	return 0;
 }
 
