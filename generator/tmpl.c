@@ -660,18 +660,31 @@ static void
 S_attrs(struct tctx *c, xmlNodePtr e, const char *file,
     const struct scope *sc)
 {
-	xmlAttrPtr a, next;
+	xmlAttrPtr a;
 	const struct val *v;
 	struct buf b = { NULL, 0, 0 };
 	const char *name;
 	xmlChar *text;
+	char **todo = NULL;
+	size_t n = 0, i;
 
-	for (a = e->properties; a != NULL; a = next) {
-		next = a->next;
-		if (xmlStrncmp(a->name, BAD_CAST "data-attr-", 10) != 0)
-			continue;
-		name = (const char *)a->name + 10;
+	/*
+	 * The names first: setting or removing attribute "x" for
+	 * data-attr-x may remove any other attribute of e, the next one
+	 * too (the fuzzer found data-attr-x followed by x).
+	 */
+	for (a = e->properties; a != NULL; a = a->next)
+		if (xmlStrncmp(a->name, BAD_CAST "data-attr-", 10) == 0) {
+			todo = xrealloc(todo, (n + 1) * sizeof(*todo));
+			todo[n++] = xstrdup((const char *)a->name);
+		}
+	for (i = 0; i < n; i++) {
+		a = xmlHasProp(e, BAD_CAST todo[i]);
+		if (a == NULL || a->type != XML_ATTRIBUTE_NODE)
+			continue;	/* gone with an earlier one */
+		name = todo[i] + 10;
 		text = xmlNodeGetContent((xmlNodePtr)a);
+		xmlRemoveProp(a);
 		v = S_value(c, (const char *)text, e, file, sc);
 		xmlFree(text);
 		b.len = 0;
@@ -688,8 +701,10 @@ S_attrs(struct tctx *c, xmlNodePtr e, const char *file,
 			xmlUnsetProp(e, BAD_CAST name);
 		} else
 			xmlSetProp(e, BAD_CAST name, BAD_CAST b.data);
-		xmlRemoveProp(a);
 	}
+	for (i = 0; i < n; i++)
+		free(todo[i]);
+	free(todo);
 	buf_free(&b);
 }
 

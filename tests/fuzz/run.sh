@@ -18,7 +18,8 @@ objs=
 for src in $SRCS tests/fuzz/fuzz.c; do
 	o=$W/obj/$(basename "$src" .c).o
 	# shellcheck disable=SC2086
-	[ "$o" -nt "$src" ] || $CLANG $CF -fsanitize=fuzzer-no-link \
+	[ "$o" -nt "$src" ] && [ "$o" -nt generator/rally.h ] &&
+	    [ "$o" -nt generator/extern.h ] || $CLANG $CF -fsanitize=fuzzer-no-link \
 	    -Igenerator -c "$src" -o "$o"
 	objs="$objs $o"
 done
