@@ -64,6 +64,7 @@ struct val	*val_strn(struct pool *, char *, const struct pos *);
 struct val	*val_num(struct pool *, long);
 struct val	*val_bool(struct pool *, int);
 void		 pool_free(struct pool *);
+void		 pool_release(struct pool *, struct val *);
 void		 list_push(struct val *, struct val *);
 void		 map_set(struct val *, const char *, struct val *);
 void		 map_set_str(struct pool *, struct val *, const char *,

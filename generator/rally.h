@@ -54,13 +54,16 @@ enum vtype {
 struct val {
 	enum vtype	 type;
 	struct pos	 pos;	/* where the value was written, if anywhere */
-	char		*s;	/* V_STR: the text (owned) */
-	long		 n;	/* V_BOOL, V_NUM */
+	union {	/* by type: a 10k-page model has a million values */
+		char		*s;	/* V_STR: the text (owned) */
+		long		 n;	/* V_BOOL, V_NUM */
+		xmlNodePtr	 nodes;	/* V_NODES: first sibling, in a
+					   holder doc */
+	};
 	size_t		 len;	/* V_LIST, V_MAP: entries used */
 	size_t		 cap;	/* entries allocated */
 	struct val	**items;/* V_LIST items, V_MAP values (owned array) */
-	char		**keys;	/* V_MAP keys (owned) */
-	xmlNodePtr	 nodes;	/* V_NODES: first sibling, in a holder doc */
+	const char	**keys;	/* V_MAP keys (array owned; interned) */
 	struct val	*next;	/* the pool's list of every value */
 };
 

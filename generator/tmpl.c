@@ -731,6 +731,7 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 	xmlNodePtr clone, src, k;
 	char *a, *in, *var;
 	const char *ffile;
+	struct val *mark;
 	xmlAttrPtr at;
 	size_t i;
 
@@ -753,6 +754,8 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 		if (v != NULL && v->type != V_LIST && v->type != V_NULL)
 			S_err(c, file, e, "data-each over a %s, not a list",
 			    vtype_name(v->type));
+		/* What an item makes dies with it: big lists stay small. */
+		mark = c->pool->head;
 		for (i = 0; v != NULL && v->type == V_LIST && i < v->len;
 		    i++) {
 			struct val *lv = val_new(c->pool, V_MAP, NULL);
@@ -770,6 +773,7 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 			clone = xmlDocCopyNode(e, c->doc, 1);
 			xmlAddPrevSibling(e, clone);
 			S_element(c, clone, file, &inner);
+			pool_release(c->pool, mark);
 		}
 		free(var);
 		free(a);

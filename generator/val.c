@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+
+#include <glib.h>
+
 #include "rally.h"
 #include "extern.h"
 
@@ -57,23 +61,27 @@ val_bool(struct pool *pool, int b)
 	return v;
 }
 
+/* Frees the values made since mark (an earlier pool->head). */
 void
-pool_free(struct pool *pool)
+pool_release(struct pool *pool, struct val *mark)
 {
 	struct val *v, *next;
-	size_t i;
 
-	for (v = pool->head; v != NULL; v = next) {
+	for (v = pool->head; v != NULL && v != mark; v = next) {
 		next = v->next;
-		free(v->s);
-		if (v->keys != NULL)
-			for (i = 0; i < v->len; i++)
-				free(v->keys[i]);
+		if (v->type == V_STR)
+			free(v->s);
 		free(v->keys);
 		free(v->items);
 		free(v);
 	}
-	pool->head = NULL;
+	pool->head = v;
+}
+
+void
+pool_free(struct pool *pool)
+{
+	pool_release(pool, NULL);
 }
 
 static void
@@ -94,6 +102,30 @@ list_push(struct val *list, struct val *item)
 	list->items[list->len++] = item;
 }
 
+/*
+ * Map keys are interned: the same few dozen names ("title", "url" ...)
+ * in every page's map, stored once.  Kept until exit.
+ */
+static GHashTable	*S_keys;
+static pthread_mutex_t	 S_keys_mx = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *
+S_intern(const char *key)
+{
+	char *k;
+
+	pthread_mutex_lock(&S_keys_mx);
+	if (S_keys == NULL)
+		S_keys = g_hash_table_new_full(g_str_hash, g_str_equal,
+		    free, NULL);
+	if ((k = g_hash_table_lookup(S_keys, key)) == NULL) {
+		k = xstrdup(key);
+		g_hash_table_add(S_keys, k);
+	}
+	pthread_mutex_unlock(&S_keys_mx);
+	return k;
+}
+
 /* Sets key in a map, replacing an earlier value of the same key. */
 void
 map_set(struct val *map, const char *key, struct val *item)
@@ -106,7 +138,7 @@ map_set(struct val *map, const char *key, struct val *item)
 			return;
 		}
 	S_reserve(map);
-	map->keys[map->len] = xstrdup(key);
+	map->keys[map->len] = S_intern(key);
 	map->items[map->len++] = item;
 }
 

@@ -23,21 +23,36 @@ web_layout(const struct doc *d)
 	return d->kind == K_INDEX ? d->slug : model_kind_name(d->kind);
 }
 
-/* Serialises a page as HTML5: doctype, then libxml2's HTML writer. */
+static int
+S_out_write(void *arg, const char *data, int len)
+{
+	buf_put(arg, data, (size_t)len);
+	return len;
+}
+
+static int
+S_out_close(void *arg)
+{
+	(void)arg;
+	return 0;
+}
+
+/*
+ * Serialises a page as HTML5: doctype, then libxml2's HTML writer,
+ * straight into out (a 10k-item list page is megabytes: one copy).
+ */
 void
 web_serialize(xmlDocPtr doc, struct buf *out)
 {
-	xmlOutputBufferPtr o = xmlAllocOutputBuffer(NULL);
+	xmlOutputBufferPtr o = xmlOutputBufferCreateIO(S_out_write,
+	    S_out_close, out, NULL);
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 
 	buf_puts(out, "<!DOCTYPE html>\n");
 	if (root != NULL)
 		htmlNodeDumpFormatOutput(o, doc, root, "UTF-8", 0);
-	xmlOutputBufferFlush(o);
-	buf_put(out, (const char *)xmlOutputBufferGetContent(o),
-	    xmlOutputBufferGetSize(o));
-	buf_putc(out, '\n');
 	xmlOutputBufferClose(o);
+	buf_putc(out, '\n');
 }
 
 int
