@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -283,25 +284,49 @@ S_stale(const char *outdir, struct jobs *js, GHashTable *old,
 	}
 }
 
+/*
+ * Moves the tree from (the staging directory) into to: an entry that
+ * to lacks moves whole, in one rename (so a cold build is a dozen
+ * renames, not one per file); a directory that both have is merged;
+ * a file replaces what is there.  Symbolic links in to are replaced,
+ * never followed.  Returns 1, or 0 after reporting.
+ */
 static int
-S_move(const char *staging, const char *outdir, const char *rel)
+S_merge(const char *from, const char *to)
 {
-	char *from = xasprintf("%s/%s", staging, rel);
-	char *to = xasprintf("%s/%s", outdir, rel), *slash;
-	int ok = 1;
+	struct stat st;
+	struct dirent *de;
+	char *f, *t;
+	DIR *d;
+	int ok = 1, dir;
 
-	slash = strrchr(to, '/');
-	*slash = '\0';
-	mkdirs(to);
-	*slash = '/';
-	if (rename(from, to) == -1) {
-		struct pos p = { to, 0, 0 };
+	if ((d = opendir(from)) == NULL)
+		return 1;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		f = xasprintf("%s/%s", from, de->d_name);
+		t = xasprintf("%s/%s", to, de->d_name);
+		dir = de->d_type == DT_DIR || (de->d_type == DT_UNKNOWN &&
+		    lstat(f, &st) == 0 && S_ISDIR(st.st_mode));
+		if (lstat(t, &st) == 0 && S_ISDIR(st.st_mode) && dir)
+			ok &= S_merge(f, t);
+		else {
+			if (lstat(t, &st) == 0 && !S_ISDIR(st.st_mode) && dir)
+				unlink(t);	/* a file where a directory goes */
+			if (rename(f, t) == -1) {
+				struct pos p = { t, 0, 0 };
 
-		diag_err(&p, "cannot move into place: %s", strerror(errno));
-		ok = 0;
+				diag_err(&p, "cannot move into place: %s",
+				    strerror(errno));
+				ok = 0;
+			}
+		}
+		free(f);
+		free(t);
 	}
-	free(from);
-	free(to);
+	closedir(d);
 	return ok;
 }
 
@@ -425,12 +450,11 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		return 0;
 	}
 	/* Every file is whole: move the new ones into place. */
+	if (!S_merge(staging, o->out))
+		c.failed = 1;
 	for (k = 0; k < js->len; k++) {
 		struct job *j = &js->v[k];
 
-		if (!j->skip && (!S_move(staging, o->out, j->out) ||
-		    (j->out2 != NULL && !S_move(staging, o->out, j->out2))))
-			c.failed = 1;
 		buf_printf(&man, "%s %s\n", j->key[0] ? j->key :
 		    "0000000000000000000000000000000000000000000000000000000000000000",
 		    j->out);
