@@ -43,6 +43,7 @@ void		 diag_err(const struct pos *, const char *, ...)
 void		 diag_warn(const struct pos *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 diag_count(void);
+void		 diag_capture(struct buf *);
 int		 file_read(const char *, struct buf *, const struct pos *);
 int		 file_write_atomic(const char *, const char *, size_t);
 double		 colour_contrast(const char *);

@@ -7,9 +7,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rally.h"
 #include "extern.h"
@@ -229,13 +231,12 @@ S_list(struct site *site, const char *rel, size_t *n, int required)
 }
 
 static struct doc *
-S_doc_new(struct site *site, enum kind k, const char *path)
+S_doc_new(enum kind k, const char *path)
 {
 	struct doc *d = xcalloc(1, sizeof(*d));
 
 	d->kind = k;
 	d->path = xstrdup(path);
-	(void)site;
 	return d;
 }
 
@@ -247,50 +248,103 @@ S_doc_add(struct site *site, struct doc *d)
 	site->docs[site->ndocs++] = d;
 }
 
-/* A file that could not be read: reported, then forgotten. */
-static struct doc *
-S_doc_drop(struct site *site, struct doc *d, struct buf *b)
-{
-	site->nerr++;
-	buf_free(b);
-	doc_free(d);
-	return NULL;
-}
+/*
+ * A content file read, its front matter and its Markdown parsed, on
+ * its own: this part runs on worker threads, so it touches nothing of
+ * the model.  Its values go in its own pool and its diagnostics in a
+ * buffer; S_finish adds both to the site in file order, so output and
+ * errors do not depend on the threads.
+ */
+struct parsed {
+	enum kind	 k;
+	char		*rel;	/* content/press/x.md (owned) */
+	const char	*name;	/* x.md, in rel */
+	struct doc	*d;	/* NULL if it could not be read */
+	struct pool	 pool;
+	struct buf	 diag;
+	int		 nerr;
+};
 
-/* Reads one Markdown file: front matter, common keys, body. */
-static struct doc *
-S_read_md(struct site *site, enum kind k, const char *rel, const char *name)
+static void
+S_parse(const struct site *site, struct parsed *t)
 {
 	struct buf b = { NULL, 0, 0 };
 	struct fm fm;
 	struct doc *d;
-	struct val *meta;
-	const char *slug, *s;
-	char *full, *stem;
 	struct pos p = { NULL, 0, 0 };
+	char *full;
 	int ok;
 
-	d = S_doc_new(site, k, rel);
+	diag_capture(&t->diag);
+	d = S_doc_new(t->k, t->rel);
 	p.file = d->path;
-	if ((full = path_in_root(site, rel)) == NULL) {
+	if ((full = path_in_root(site, t->rel)) == NULL) {
 		diag_err(&p, "file is a link to outside the campaign");
-		return S_doc_drop(site, d, &b);
+		goto bad;
 	}
 	ok = file_read(full, &b, &p);
 	free(full);
-	if (!ok || !fm_read(&site->pool, d->path, b.data, b.len, &fm))
-		return S_doc_drop(site, d, &b);
-	meta = d->v = fm.meta;
-	if (meta->pos.file == NULL) {
-		meta->pos.file = d->path;
-		meta->pos.line = 1;
-		meta->pos.col = 1;
+	if (!ok || !fm_read(&t->pool, d->path, b.data, b.len, &fm))
+		goto bad;
+	d->v = fm.meta;
+	if (d->v->pos.file == NULL) {
+		d->v->pos.file = d->path;
+		d->v->pos.line = 1;
+		d->v->pos.col = 1;
 	}
 	d->body_line = fm.body_line;
 	hash_hex(b.data, b.len, d->hash);
+	d->holder = xmlNewDoc(BAD_CAST "1.0");
+	if (!md_render(fm.body, fm.bodylen, d->holder, d->path,
+	    fm.body_line - 1, site->raw_html, site->base_path))
+		t->nerr++;
+	buf_free(&b);
+	t->d = d;
+	diag_capture(NULL);
+	return;
+bad:
+	t->nerr++;
+	buf_free(&b);
+	doc_free(d);
+	diag_capture(NULL);
+}
+
+/* Moves pool from into the front of pool to. */
+static void
+S_splice(struct pool *to, struct pool *from)
+{
+	struct val *tail;
+
+	if (from->head == NULL)
+		return;
+	for (tail = from->head; tail->next != NULL; tail = tail->next)
+		continue;
+	tail->next = to->head;
+	to->head = from->head;
+	from->head = NULL;
+}
+
+/* The common keys of a parsed file, in the model; returns its doc. */
+static struct doc *
+S_finish(struct site *site, struct parsed *t)
+{
+	struct doc *d = t->d;
+	struct val *meta;
+	const char *slug, *s;
+	char *stem;
+	struct pos p = { t->rel, 0, 0 };
+
+	if (t->diag.len > 0)
+		fwrite(t->diag.data, 1, t->diag.len, stderr);
+	buf_free(&t->diag);
+	site->nerr += t->nerr;
+	S_splice(&site->pool, &t->pool);
+	if (d == NULL)
+		return NULL;
+	meta = d->v;
 	d->draft = S_bool(site, meta, "draft");
 
-	stem = xstrndup(name, strlen(name) - 3);
+	stem = xstrndup(t->name, strlen(t->name) - 3);
 	slug = load_str(site, meta, "slug", 0, d->path);
 	if (slug != NULL && !slug_valid(slug)) {
 		diag_err(&map_get(meta, "slug")->pos, "slug '%s' must be "
@@ -298,11 +352,11 @@ S_read_md(struct site *site, enum kind k, const char *rel, const char *name)
 		site->nerr++;
 		slug = NULL;
 	}
-	if (slug == NULL && !slug_valid(stem) && k != K_HOME) {
-		p.line = 0;
+	if (slug == NULL && !slug_valid(stem) && t->k != K_HOME) {
+		p.file = d->path;
 		diag_err(&p, "file name '%s' is not a valid slug: use "
 		    "lower-case letters, digits and dashes, or set 'slug'",
-		    name);
+		    t->name);
 		site->nerr++;
 	}
 	d->slug = xstrdup(slug != NULL ? slug : stem);
@@ -319,17 +373,79 @@ S_read_md(struct site *site, enum kind k, const char *rel, const char *name)
 			d->layout = xstrdup(s);
 	}
 	S_strlist(site, meta, "tags");
-
-	d->holder = xmlNewDoc(BAD_CAST "1.0");
-	if (!md_render(fm.body, fm.bodylen, d->holder, d->path,
-	    fm.body_line - 1, site->raw_html, site->base_path))
-		site->nerr++;
 	map_set(meta, "body", val_new(&site->pool, V_NODES, NULL));
 	map_get(meta, "body")->nodes =
 	    xmlDocGetRootElement(d->holder)->children;
-	buf_free(&b);
 	S_doc_add(site, d);
 	return d;
+}
+
+struct parse_ctx {
+	const struct site	*site;
+	struct parsed		*v;
+	size_t			 n;
+	size_t			 next;	/* atomic */
+};
+
+static void *
+S_parse_worker(void *arg)
+{
+	struct parse_ctx *c = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&c->next, 1, __ATOMIC_SEQ_CST)) <
+	    c->n)
+		S_parse(c->site, &c->v[i]);
+	return NULL;
+}
+
+/*
+ * Parses the files of v, on as many threads as there are cores when
+ * there are enough files to pay for them.
+ */
+static void
+S_parse_all(const struct site *site, struct parsed *v, size_t n)
+{
+	struct parse_ctx c = { site, v, n, 0 };
+	pthread_t th[16];
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int nt = 0, i;
+
+	if (n >= 64 && cores > 1)
+		for (nt = 0; nt < (cores > 16 ? 16 : (int)cores); nt++)
+			if (pthread_create(&th[nt], NULL, S_parse_worker,
+			    &c) != 0)
+				break;
+	S_parse_worker(&c);	/* this thread helps, or does it all */
+	for (i = 0; i < nt; i++)
+		pthread_join(th[i], NULL);
+}
+
+/* Reads, parses and adds the Markdown files names of directory sub. */
+static struct parsed *
+S_read_all(struct site *site, const char *sub, enum kind k, char **names,
+    size_t n)
+{
+	struct parsed *v = xcalloc(n + 1, sizeof(*v));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		v[i].k = k;
+		v[i].rel = xasprintf("%s/%s", sub, names[i]);
+		v[i].name = v[i].rel + strlen(sub) + 1;
+	}
+	S_parse_all(site, v, n);
+	return v;
+}
+
+static void
+S_parsed_free(struct parsed *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].rel);
+	free(v);
 }
 
 static void
@@ -437,15 +553,15 @@ S_org(struct site *site, struct doc *d)
 static void
 S_dir(struct site *site, const char *sub, enum kind k)
 {
-	char **names, *rel;
+	struct parsed *v;
+	char **names;
 	struct doc *d;
 	size_t n, i;
 
 	names = S_list(site, sub, &n, 0);
+	v = S_read_all(site, sub, k, names, n);
 	for (i = 0; i < n; i++) {
-		rel = xasprintf("%s/%s", sub, names[i]);
-		d = S_read_md(site, k, rel, names[i]);
-		free(rel);
+		d = S_finish(site, &v[i]);
 		if (d != NULL) {
 			switch (k) {
 			case K_AREA: S_area(site, d); break;
@@ -460,6 +576,7 @@ S_dir(struct site *site, const char *sub, enum kind k)
 		free(names[i]);
 	}
 	free(names);
+	S_parsed_free(v, n);
 }
 
 static void
@@ -634,6 +751,7 @@ S_drafts(struct site *site)
 int
 load_site(struct site *site)
 {
+	struct parsed *v;
 	char **names;
 	size_t n, i;
 	char *rel;
@@ -650,19 +768,21 @@ load_site(struct site *site)
 	free(rel);
 	S_site_yml(site);
 	names = S_list(site, "content", &n, 1);
+	v = S_read_all(site, "content", K_PAGE, names, n);
 	for (i = 0; i < n; i++) {
-		enum kind k = strcmp(names[i], "index.md") == 0 ?
-		    K_HOME : K_PAGE;
 		struct doc *d;
 
-		rel = xasprintf("content/%s", names[i]);
-		d = S_read_md(site, k, rel, names[i]);
-		if (d != NULL && k == K_PAGE)
+		if (strcmp(names[i], "index.md") == 0)
+			v[i].k = K_HOME;
+		if (v[i].d != NULL)
+			v[i].d->kind = v[i].k;
+		d = S_finish(site, &v[i]);
+		if (d != NULL && d->kind == K_PAGE)
 			load_str(site, d->v, "title", 1, d->path);
-		free(rel);
 		free(names[i]);
 	}
 	free(names);
+	S_parsed_free(v, n);
 	S_dir(site, "content/areas", K_AREA);
 	S_dir(site, "content/events", K_EVENT);
 	S_dir(site, "content/press", K_PRESS);

@@ -19,6 +19,7 @@
 #include "extern.h"
 
 static int S_nerr_total;
+static __thread struct buf *S_capture;
 
 static void
 S_oom(void)
@@ -182,9 +183,21 @@ S_vdiag(const char *what, const struct pos *p, const char *fmt, va_list ap)
 		b.len += (size_t)n;
 	}
 	buf_putc(&b, '\n');
-	/* One write, so that lines from worker threads never interleave. */
-	fwrite(b.data, 1, b.len, stderr);
+	if (S_capture != NULL)
+		buf_put(S_capture, b.data, b.len);
+	else	/* one write: lines from threads never interleave */
+		fwrite(b.data, 1, b.len, stderr);
 	buf_free(&b);
+}
+
+/*
+ * Diagnostics of this thread go into b (NULL: to stderr again), for
+ * work done in parallel but reported in order.
+ */
+void
+diag_capture(struct buf *b)
+{
+	S_capture = b;
 }
 
 void
