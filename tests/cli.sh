@@ -79,3 +79,22 @@ sed -i 's/color: "#226600"/color: "#e8a317"/' "$W/light/content/areas/barnehage.
 $RALLY build -q --root "$W/light" 2> "$W/light.err"
 check "cli: a light area colour gets a contrast warning (2.2:1)" \
     grep -Eq '^content/areas/barnehage.md:[0-9]+:[0-9]+: warning: white text on #e8a317 has a contrast of 2.2:1' "$W/light.err"
+
+# Many files are parsed on several threads: errors still come in file
+# order, the same every time.
+cp -r tests/fixture "$W/many"
+i=0
+while [ $i -lt 120 ]; do
+	d=2017-02-01 t="P $i" b=Text
+	# A YAML and a Markdown error (found while parsing, on threads)
+	# and a bad date (found after).
+	case $i in 7) t="[P" ;; 55) b="[x](javascript:1)" ;; 101) d=2017-02-31 ;; esac
+	printf -- '---\ntitle: %s\ndate: %s\n---\n%s\n' "$t" $d "$b" \
+	    > "$W/many/content/press/p$(printf %03d $i).md"
+	i=$((i + 1))
+done
+$RALLY build -q --root "$W/many" 2> "$W/many1.err"
+$RALLY build -q --root "$W/many" 2> "$W/many2.err"
+check "cli: errors of files parsed in parallel, in file order, every time" \
+    sh -c "cmp -s $W/many1.err $W/many2.err &&
+        grep -o 'p[0-9]*\.md' $W/many1.err | tr '\n' ' ' | grep -q '^p007.md p055.md p101.md \$'"
