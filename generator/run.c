@@ -38,6 +38,8 @@ struct pool_ctx {
 	int		 tty;	/* draw a progress line */
 	long		*shared;/* [0] jobs done, [2 + i] job i's time (us);
 				   shared with the worker processes */
+	GHashTable	*old;	/* the last build's manifest (here, it is
+				   reachable in the workers too) */
 	int		 failed;
 };
 
@@ -416,6 +418,7 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	rmtree(staging);	/* left by a killed build */
 	memset(&c, 0, sizeof(c));
 	c.site = site;
+	c.old = old;
 	c.js = js;
 	c.staging = staging;
 	c.todo = todo;
