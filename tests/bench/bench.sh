@@ -20,8 +20,12 @@ measure() {
 	i=0
 	while [ $i -lt "$RUNS" ]; do
 		[ -n "$PREP" ] && sh -c "$PREP"
-		/usr/bin/time -f "%e %M" -o "$T/one" sh -c "$1" >/dev/null 2>&1
-		cat "$T/one" >> "$T/m"
+		# Wall time to the millisecond (time's %e has 10 ms steps).
+		t0=$(date +%s%N)
+		/usr/bin/time -f "%M" -o "$T/one" sh -c "$1" >/dev/null 2>&1
+		t1=$(date +%s%N)
+		echo "$(( (t1 - t0) / 1000000 )) $(cat "$T/one")" |
+		    awk '{ printf "%.3f %d\n", $1 / 1000, $2 }' >> "$T/m"
 		i=$((i + 1))
 	done
 	sort -n "$T/m" | awk '{ t[NR] = $1; if ($2 > m) m = $2 }
