@@ -1,6 +1,6 @@
 /*
  * A driver for the fuzz targets without libFuzzer: runs the target on
- * every file named (directories: every file in them), so that `make
+ * every file named (directories: every file below them), so that `make
  * test` replays the seed corpora and every input that once crashed,
  * built with the project's compiler, under ASan or under valgrind.
  */
@@ -41,39 +41,46 @@ S_run(const char *path)
 	return 1;
 }
 
-int
-main(int argc, char *argv[])
+/* Runs the target on path, or on every file below it; counts them. */
+static int
+S_walk(const char *path)
 {
 	struct dirent **names;
 	struct stat st;
 	char *sub;
-	int i, j, n, runs = 0;
+	int j, n, runs = 0;
+
+	if (stat(path, &st) == -1) {
+		perror(path);
+		exit(1);
+	}
+	if (!S_ISDIR(st.st_mode))
+		return S_run(path);
+	if ((n = scandir(path, &names, NULL, alphasort)) < 0)
+		exit(1);
+	for (j = 0; j < n; j++) {
+		if (names[j]->d_name[0] != '.') {
+			if (asprintf(&sub, "%s/%s", path,
+			    names[j]->d_name) < 0)
+				abort();
+			runs += S_walk(sub);
+			free(sub);
+		}
+		free(names[j]);
+	}
+	free(names);
+	return runs;
+}
+
+int
+main(int argc, char *argv[])
+{
+	int i, runs = 0;
 
 	if (LLVMFuzzerInitialize != NULL)
 		LLVMFuzzerInitialize(&argc, &argv);
-	for (i = 1; i < argc; i++) {
-		if (stat(argv[i], &st) == -1) {
-			perror(argv[i]);
-			return 1;
-		}
-		if (!S_ISDIR(st.st_mode)) {
-			runs += S_run(argv[i]);
-			continue;
-		}
-		if ((n = scandir(argv[i], &names, NULL, alphasort)) < 0)
-			return 1;
-		for (j = 0; j < n; j++) {
-			if (names[j]->d_name[0] != '.') {
-				if (asprintf(&sub, "%s/%s", argv[i],
-				    names[j]->d_name) < 0)
-					abort();
-				runs += S_run(sub);
-				free(sub);
-			}
-			free(names[j]);
-		}
-		free(names);
-	}
+	for (i = 1; i < argc; i++)
+		runs += S_walk(argv[i]);
 	printf("%d inputs\n", runs);
 	return 0;
 }

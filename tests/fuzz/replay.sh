@@ -1,16 +1,17 @@
 #!/bin/sh
 # Replays every fuzz target on its seed corpus and on every input that
-# once crashed it (tests/fuzz/regress/), without libFuzzer: the binaries
+# once crashed it (tests/fuzz/seeds.sh), without libFuzzer: the binaries
 # are built by the project's compiler (make test), with ASan+UBSan
 # (make check-sanitize) or run under valgrind (make check-valgrind).
 # REPLAY is a printf pattern for the binary of a target.
 . tests/lib.sh
+. tests/fuzz/seeds.sh
 REPLAY=${REPLAY:-tests/work/replay-%s}
 for t in fm md tmpl layout build; do
 	bin=$(printf "$REPLAY" "$t")
-	dirs=tests/fuzz/corpus/$t
-	[ -d tests/fuzz/regress/$t ] && dirs="$dirs tests/fuzz/regress/$t"
-	n=$(find $dirs -type f | wc -l)
+	dirs=$(fuzz_seeds $t)
+	# shellcheck disable=SC2086
+	n=$(find $dirs -type f ! -name '.*' | wc -l)
 	# shellcheck disable=SC2086
 	if out=$("$bin" $dirs 2>&1) && echo "$out" | grep -q "^$n inputs$"; then
 		pass "fuzz replay: $t, $n inputs"

@@ -5,6 +5,7 @@
 # is fixed, copy it into tests/fuzz/regress/<target>/, where make test
 # replays it for ever.
 set -e
+. tests/fuzz/seeds.sh
 S=${FUZZ_SECONDS:-60}
 W=tests/work/fuzz
 CLANG=${FUZZCC:-clang}
@@ -30,8 +31,10 @@ for t in "$@"; do
 	    tests/fuzz/$t.c $objs $LIBS
 	rm -rf "$W/corpus-$t"
 	mkdir -p "$W/corpus-$t"
-	cp tests/fuzz/corpus/$t/* "$W/corpus-$t/"
-	[ -d tests/fuzz/regress/$t ] && cp tests/fuzz/regress/$t/* "$W/corpus-$t/"
+	# shellcheck disable=SC2046
+	find $(fuzz_seeds $t) -type f ! -name '.*' | while read -r f; do
+		cp "$f" "$W/corpus-$t/$(echo "$f" | tr / _)"
+	done
 	echo "fuzz: $t for $S s"
 	# Leaks are bugs too, but pango and fontconfig keep caches that
 	# LeakSanitizer cannot see: the layout target's leaks are checked
