@@ -110,6 +110,7 @@ out:
 		fprintf(stderr, "rally: build failed; %s is unchanged\n",
 		    o->out);
 	buf_free(&snap);
+	keys_free();
 	jobs_free(&js);
 	print_plan_free();
 	print_free(ps);

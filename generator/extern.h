@@ -22,6 +22,7 @@ struct fm {
 };
 
 struct tmpl_set;
+struct stat;
 
 /* util.c: memory (abort on exhaustion), buffers, diagnostics, paths. */
 void		*xmalloc(size_t);
@@ -57,6 +58,9 @@ char		*slugify(const char *);
 int		 url_is_safe(const char *);
 int		 strcmp_ptr(const void *, const void *);
 char		**dir_names(const struct site *, const char *, size_t *);
+void		 dir_walk(const struct site *, const char *, int,
+		    int (*)(void *, const char *, const char *,
+		    const struct stat *), void *);
 
 /* val.c: template values, owned by a pool. */
 struct val	*val_new(struct pool *, enum vtype, const struct pos *);
@@ -178,6 +182,7 @@ void		 keys_init(struct site *, const char *);
 void		 keys_jobs(struct site *, struct jobs *);
 const char	*keys_kind(enum kind);
 const char	*keys_doc(const struct site *, const struct val *);
+void		 keys_free(void);
 
 /* build.c: the whole build, as main and tests call it. */
 int		 build(const struct opts *);

@@ -33,37 +33,28 @@ hash_hex(const char *data, size_t len, char out[65])
 	g_free(h);
 }
 
-/* Adds every regular file below rel (sorted, inside root) to c. */
-static void
-S_tree(GChecksum *c, struct site *site, const char *rel, int depth)
+/* Adds a regular file to the checksum arg: its path and its bytes. */
+static int
+S_file(void *arg, const char *rel, const char *full, const struct stat *st)
 {
 	struct buf b = { NULL, 0, 0 };
-	struct stat st;
-	char *sub, *full, **names;
-	size_t n, i;
 
-	if (depth > 8 || (names = dir_names(site, rel, &n)) == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		sub = xasprintf("%s/%s", rel, names[i]);
-		free(names[i]);
-		if ((full = path_in_root(site, sub)) != NULL &&
-		    stat(full, &st) == 0) {
-			if (S_ISDIR(st.st_mode))
-				S_tree(c, site, sub, depth + 1);
-			else if (S_ISREG(st.st_mode) &&
-			    file_read(full, &b, NULL)) {
-				g_checksum_update(c, (const guchar *)sub,
-				    (gssize)strlen(sub) + 1);
-				g_checksum_update(c, (const guchar *)b.data,
-				    (gssize)b.len);
-			}
-		}
-		free(full);
-		free(sub);
+	if (st == NULL || !S_ISREG(st->st_mode))
+		return 1;
+	if (file_read(full, &b, NULL)) {
+		g_checksum_update(arg, (const guchar *)rel,
+		    (gssize)strlen(rel) + 1);
+		g_checksum_update(arg, (const guchar *)b.data, (gssize)b.len);
 	}
-	free(names);
 	buf_free(&b);
+	return 1;
+}
+
+/* Adds every regular file below rel (sorted, inside root) to c. */
+static void
+S_tree(GChecksum *c, struct site *site, const char *rel)
+{
+	dir_walk(site, rel, TREE_DEPTH, S_file, c);
 }
 
 static void
@@ -81,6 +72,7 @@ struct keys {
 	char	print[65];	/* layouts/print, assets (fonts, logos) */
 	char	kind[K_INDEX + 1][65];	/* every file of a kind */
 	char	all[65];	/* every content file */
+	GHashTable *docs;	/* a page's values -> its source hash */
 };
 
 static struct keys S_k;
@@ -102,12 +94,21 @@ keys_kind(enum kind k)
 const char *
 keys_doc(const struct site *site, const struct val *v)
 {
-	size_t i;
+	const char *h;
 
-	for (i = 0; v != NULL && i < site->ndocs; i++)
-		if (site->docs[i]->v == v)
-			return site->docs[i]->hash;
-	return "";
+	(void)site;
+	if (v == NULL || S_k.docs == NULL ||
+	    (h = g_hash_table_lookup(S_k.docs, v)) == NULL)
+		return "";
+	return h;
+}
+
+void
+keys_free(void)
+{
+	if (S_k.docs != NULL)
+		g_hash_table_destroy(S_k.docs);
+	S_k.docs = NULL;
 }
 
 /*
@@ -122,6 +123,12 @@ keys_init(struct site *site, const char *opts)
 	size_t i;
 	int k;
 
+	/* Print sheets ask for the hash of their page, area, org, event. */
+	keys_free();
+	S_k.docs = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (i = 0; i < site->ndocs; i++)
+		g_hash_table_insert(S_k.docs, site->docs[i]->v,
+		    site->docs[i]->hash);
 	c = g_checksum_new(G_CHECKSUM_SHA256);
 	g_checksum_update(c, (const guchar *)"rally " RALLY_VERSION, -1);
 	g_checksum_update(c, (const guchar *)opts, -1);
@@ -131,14 +138,14 @@ keys_init(struct site *site, const char *opts)
 	S_done(c, S_k.global);
 
 	c = g_checksum_new(G_CHECKSUM_SHA256);
-	S_tree(c, site, "layouts/web", 0);
+	S_tree(c, site, "layouts/web");
 	for (b = builtins; b->name != NULL; b++)
 		g_checksum_update(c, b->data, (gssize)b->len);
 	S_done(c, S_k.web);
 
 	c = g_checksum_new(G_CHECKSUM_SHA256);
-	S_tree(c, site, "layouts/print", 0);
-	S_tree(c, site, "assets", 0);
+	S_tree(c, site, "layouts/print");
+	S_tree(c, site, "assets");
 	S_done(c, S_k.print);
 
 	for (k = 0; k <= K_INDEX; k++) {

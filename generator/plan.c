@@ -13,7 +13,6 @@
 #include "extern.h"
 #include "builtin.h"
 
-#define ASSET_DEPTH 8
 
 /* Adds a job; out is copied, src is taken (owned by the job). */
 struct job *
@@ -52,38 +51,18 @@ jobs_free(struct jobs *js)
 
 
 /* Every file under assets/ is copied to out/assets/. */
-static void
-S_assets(struct site *site, struct jobs *js, const char *rel, int depth)
+static int
+S_asset(void *arg, const char *rel, const char *full, const struct stat *st)
 {
-	char *sub, *real, **names;
-	struct stat st;
-	size_t n, i;
+	struct pos p = { rel, 0, 0 };
 
-	if (depth > ASSET_DEPTH || (names = dir_names(site, rel, &n)) == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		sub = xasprintf("%s/%s", rel, names[i]);
-		free(names[i]);
-		if ((real = path_in_root(site, sub)) == NULL ||
-		    stat(real, &st) == -1) {
-			struct pos p = { sub, 0, 0 };
-
-			diag_warn(&p, "skipped: a link to outside the "
-			    "campaign, or unreadable");
-			free(real);
-			free(sub);
-			continue;
-		}
-		free(real);
-		if (S_ISDIR(st.st_mode))
-			S_assets(site, js, sub, depth + 1);
-		else if (S_ISREG(st.st_mode)) {
-			jobs_add(js, sub, web_copy, NULL, sub, NULL);
-			continue;
-		}
-		free(sub);
-	}
-	free(names);
+	(void)full;
+	if (st == NULL)
+		diag_warn(&p, "skipped: a link to outside the campaign, or "
+		    "unreadable");
+	else if (S_ISREG(st->st_mode))
+		jobs_add(arg, rel, web_copy, NULL, xstrdup(rel), NULL);
+	return 1;
 }
 
 /* The default stylesheet, for campaigns that bring none. */
@@ -162,6 +141,6 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 	jobs_add(js, "events.ics", web_ics, NULL, NULL, NULL);
 	jobs_add(js, "sitemap.xml", web_sitemap, NULL, NULL, NULL);
 	jobs_add(js, "robots.txt", web_robots, NULL, NULL, NULL);
-	S_assets(site, js, "assets", 0);
+	dir_walk(site, "assets", TREE_DEPTH, S_asset, js);
 	S_builtin_assets(site, js);
 }

@@ -17,6 +17,7 @@
 /* Limits against pathological input (see README, "Limits"). */
 #define LIMIT_FILE_SIZE   (8u * 1024 * 1024) /* one content file, bytes */
 #define LIMIT_YAML_NODES  100000             /* nodes after alias expansion */
+#define TREE_DEPTH        8                  /* directories below assets/ ... */
 #define LIMIT_NESTING     64                 /* Markdown/YAML/template depth */
 #define LIMIT_PIXELS      100e6              /* one image, width x height */
 #define LIMIT_TEXT        10000              /* bytes of one print text frame */

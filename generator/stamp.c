@@ -27,35 +27,19 @@
 #define STAMP ".rally-stamp"
 #define MANIFEST ".rally-manifest"
 
-/* Appends a line per regular file below rel, sorted. */
-static void
-S_walk(struct buf *b, const struct site *site, const char *rel, int depth)
+/* Appends a line for a file to the snapshot arg. */
+static int
+S_line(void *arg, const char *rel, const char *full, const struct stat *st)
 {
-	struct stat st;
-	char *sub, *full, **names;
-	size_t n, i;
-
-	if (depth > 16 || (names = dir_names(site, rel, &n)) == NULL)
-		return;
-	for (i = 0; i < n; i++) {
-		sub = xasprintf("%s/%s", rel, names[i]);
-		full = xasprintf("%s/%s", site->root, sub);
-		free(names[i]);
-		if (stat(full, &st) == -1)
-			buf_printf(b, "? %s\n", sub);
-		else if (S_ISDIR(st.st_mode))
-			S_walk(b, site, sub, depth + 1);
-		else
-			buf_printf(b, "%llu %lld %lld.%09ld %lld.%09ld %s\n",
-			    (unsigned long long)st.st_ino,
-			    (long long)st.st_size,
-			    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
-			    (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec,
-			    sub);
-		free(full);
-		free(sub);
-	}
-	free(names);
+	(void)full;
+	if (st == NULL)	/* a link out: never read, so never an input */
+		buf_printf(arg, "? %s\n", rel);
+	else if (!S_ISDIR(st->st_mode))
+		buf_printf(arg, "%llu %lld %lld.%09ld %lld.%09ld %s\n",
+		    (unsigned long long)st->st_ino, (long long)st->st_size,
+		    (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+		    (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec, rel);
+	return 1;
 }
 
 /*
@@ -78,9 +62,9 @@ stamp_take(const struct site *site, const char *opts, struct buf *b)
 	buf_printf(b, "rally %s %s today=%04d-%02d-%02d builtin=%s\n",
 	    RALLY_VERSION, opts, site->today.y, site->today.m,
 	    site->today.d, h);
-	S_walk(b, site, "content", 0);
-	S_walk(b, site, "layouts", 0);
-	S_walk(b, site, "assets", 0);
+	dir_walk(site, "content", TREE_DEPTH, S_line, b);
+	dir_walk(site, "layouts", TREE_DEPTH, S_line, b);
+	dir_walk(site, "assets", TREE_DEPTH, S_line, b);
 }
 
 /*

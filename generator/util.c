@@ -617,3 +617,36 @@ dir_names(const struct site *site, const char *rel, size_t *n)
 		qsort(names, *n, sizeof(*names), strcmp_ptr);
 	return names;
 }
+
+/*
+ * Walks the tree below rel in the site's root, sorted, without hidden
+ * names, at most depth levels down.  Calls fn with each entry's path
+ * relative to the root, the path to open, and its stat; the last two
+ * are NULL for a link out of the campaign or an unreadable entry.  A
+ * directory is entered when fn returns 1 for it.
+ */
+void
+dir_walk(const struct site *site, const char *rel, int depth,
+    int (*fn)(void *, const char *, const char *, const struct stat *),
+    void *arg)
+{
+	struct stat st;
+	char *sub, *full, **names;
+	size_t n, i;
+	int ok;
+
+	if (depth < 0 || (names = dir_names(site, rel, &n)) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		sub = xasprintf("%s/%s", rel, names[i]);
+		free(names[i]);
+		full = path_in_root(site, sub);
+		ok = full != NULL && stat(full, &st) == 0;
+		if (fn(arg, sub, ok ? full : NULL, ok ? &st : NULL) && ok &&
+		    S_ISDIR(st.st_mode))
+			dir_walk(site, sub, depth - 1, fn, arg);
+		free(full);
+		free(sub);
+	}
+	free(names);
+}
