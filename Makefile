@@ -15,11 +15,12 @@ SRCS = generator/util.c generator/val.c generator/fm.c generator/date.c \
        generator/md.c generator/load.c generator/model.c generator/tmpl.c \
        generator/web.c generator/plan.c generator/run.c generator/build.c \
        generator/print.c generator/pdf.c generator/keys.c generator/stamp.c \
-       generator/builtin.c
+       generator/builtin.c generator/lang.c
 OBJS = $(SRCS:.c=.o)
 HDRS = generator/rally.h generator/extern.h generator/builtin.h
 
-# The default layouts, compiled in for campaigns that bring none.
+# rally's own layouts, words, stylesheet and fonts, compiled in, so that
+# a campaign that brings only content/ builds web and print alike.
 BUILTIN = layouts/web/base.html layouts/web/home.html layouts/web/page.html \
        layouts/web/area.html layouts/web/areas.html layouts/web/event.html \
        layouts/web/events.html layouts/web/press.html \
@@ -28,7 +29,17 @@ BUILTIN = layouts/web/base.html layouts/web/home.html layouts/web/page.html \
        layouts/web/area-card.html layouts/web/event-item.html \
        layouts/web/press-item.html layouts/web/org-card.html \
        layouts/web/downloads.html \
-       assets/css/site.css
+       layouts/print/poster.xml layouts/print/flyer.xml \
+       layouts/print/placard.xml layouts/print/banner.xml \
+       layouts/print/org-flyer.xml layouts/print/org-poster.xml \
+       layouts/print/og.xml layouts/print/social-link.xml \
+       layouts/print/social-square.xml layouts/print/social-story.xml \
+       layouts/labels/da.yml layouts/labels/nb.yml layouts/labels/nn.yml \
+       layouts/labels/sv.yml layouts/labels/de.yml layouts/labels/en.yml \
+       assets/css/site.css \
+       assets/fonts/BebasNeue-Bold.otf assets/fonts/Inter-Regular.otf \
+       assets/fonts/Inter-Bold.otf assets/fonts/Inter-Italic.otf \
+       assets/fonts/LICENSE-BebasNeue.txt assets/fonts/LICENSE-Inter.txt
 
 all: deps generator/rally site
 
@@ -73,7 +84,7 @@ test: generator/rally tests/unit $(REPLAYS)
 
 # libFuzzer, built with clang: each target for FUZZ_SECONDS.
 FUZZ_SECONDS = 60
-fuzz: generator/builtin.c
+fuzz: generator/builtin.c generator/lang.c
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PKGS="$(PKGS)" SRCS="$(SRCS)" \
 	    sh tests/fuzz/run.sh $(FUZZ_TARGETS)
 
@@ -86,7 +97,7 @@ goldens: generator/rally
 # The whole suite again on an ASan+UBSan build, and under valgrind.
 SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=all
-check-sanitize: generator/rally generator/builtin.c
+check-sanitize: generator/rally generator/builtin.c generator/lang.c
 	mkdir -p tests/work/asan
 	for f in $(SRCS) tests/fuzz/fuzz.c; do \
 	    $(CC) $(CFLAGS) $(SANFLAGS) $(PKGCFLAGS) -Igenerator -c $$f \

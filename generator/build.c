@@ -46,7 +46,7 @@ site_init(struct site *site, const char *root, int drafts)
 		}
 		site->now = (time_t)t;
 	}
-	date_from_time(site->now, &site->today);
+	/* Today in the site's time zone comes with site.yml (lang.c). */
 	return 1;
 }
 
@@ -247,7 +247,6 @@ flyer(int argc, char *argv[])
 			    "JPEG file");
 		rlogo = xstrdup(real);
 	}
-	setenv("TZ", "Europe/Copenhagen", 1);
 	if (!site_init(&site, root, 0)) {
 		free(rlogo);
 		return 2;

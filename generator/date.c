@@ -1,33 +1,14 @@
 /*
- * date.c: calendar dates, ISO weeks and dates written in the site's
- * language ("10. marts 2017").
+ * date.c: calendar dates and ISO weeks (lang.c writes them in words).
  */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include <glib.h>
+
 #include "rally.h"
 #include "extern.h"
-
-static const char *const S_months_da[12] = {
-	"januar", "februar", "marts", "april", "maj", "juni", "juli",
-	"august", "september", "oktober", "november", "december"
-};
-static const char *const S_months_nb[12] = {
-	"januar", "februar", "mars", "april", "mai", "juni", "juli",
-	"august", "september", "oktober", "november", "desember"
-};
-static const char *const S_months_en[12] = {
-	"January", "February", "March", "April", "May", "June", "July",
-	"August", "September", "October", "November", "December"
-};
-static const char *const S_days_da[7] = {
-	"mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"
-};
-static const char *const S_days_en[7] = {
-	"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
-	"Sunday"
-};
 
 static int
 S_leap(int y)
@@ -146,59 +127,22 @@ date_isoweek(const struct date *d, int *wy)
 	return 1;
 }
 
-static int
-S_is(const char *lang, const char *a)
-{
-	return strncmp(lang, a, 2) == 0;
-}
-
-/* "10. marts 2017", "10. mars 2017", "10 March 2017". */
+/* The date of t in time zone tz (a GTimeZone). */
 void
-date_long(const struct date *d, const char *lang, struct buf *b)
+date_from_time(time_t t, struct _GTimeZone *tz, struct date *d)
 {
-	if (S_is(lang, "da"))
-		buf_printf(b, "%d. %s %d", d->d, S_months_da[d->m - 1], d->y);
-	else if (S_is(lang, "nb") || S_is(lang, "nn") || S_is(lang, "no"))
-		buf_printf(b, "%d. %s %d", d->d, S_months_nb[d->m - 1], d->y);
-	else
-		buf_printf(b, "%d %s %d", d->d, S_months_en[d->m - 1], d->y);
-}
+	GDateTime *u = g_date_time_new_from_unix_utc((gint64)t), *l;
 
-/* Short month name for calendar badges: "mar". */
-void
-date_month_short(const struct date *d, const char *lang, struct buf *b)
-{
-	const char *m;
-
-	if (S_is(lang, "da"))
-		m = S_months_da[d->m - 1];
-	else if (S_is(lang, "nb") || S_is(lang, "nn") || S_is(lang, "no"))
-		m = S_months_nb[d->m - 1];
-	else
-		m = S_months_en[d->m - 1];
-	buf_put(b, m, 3);
-}
-
-void
-date_weekday_name(const struct date *d, const char *lang, struct buf *b)
-{
-	int w = date_weekday(d);
-
-	if (S_is(lang, "da") || S_is(lang, "nb") || S_is(lang, "nn") ||
-	    S_is(lang, "no"))
-		buf_puts(b, S_days_da[w]);
-	else
-		buf_puts(b, S_days_en[w]);
-}
-
-/* The date of t in the local time zone (Europe/Copenhagen, see main). */
-void
-date_from_time(time_t t, struct date *d)
-{
-	struct tm tm;
-
-	localtime_r(&t, &tm);
-	d->y = tm.tm_year + 1900;
-	d->m = tm.tm_mon + 1;
-	d->d = tm.tm_mday;
+	if (u == NULL) {	/* beyond year 9999: keep a valid date */
+		d->y = 9999;
+		d->m = 12;
+		d->d = 31;
+		return;
+	}
+	l = g_date_time_to_timezone(u, tz);
+	d->y = g_date_time_get_year(l);
+	d->m = g_date_time_get_month(l);
+	d->d = g_date_time_get_day_of_month(l);
+	g_date_time_unref(l);
+	g_date_time_unref(u);
 }

@@ -23,6 +23,8 @@ struct fm {
 
 struct tmpl_set;
 struct stat;
+struct builtin;
+struct _GTimeZone;
 
 /* util.c: memory (abort on exhaustion), buffers, diagnostics, paths. */
 void		*xmalloc(size_t);
@@ -94,12 +96,18 @@ long		 date_days(const struct date *);
 int		 date_cmp(const struct date *, const struct date *);
 int		 date_weekday(const struct date *);
 int		 date_isoweek(const struct date *, int *);
-void		 date_long(const struct date *, const char *, struct buf *);
-void		 date_month_short(const struct date *, const char *,
+void		 date_from_time(time_t, struct _GTimeZone *, struct date *);
+
+/* lang.c: labels, dates in words, the time zone. */
+const struct builtin	*builtin_get(const char *);
+int		 lang_load(struct site *);
+const char	*lang_label(const struct site *, const char *);
+void		 lang_date_long(const struct site *, const struct date *,
 		    struct buf *);
-void		 date_weekday_name(const struct date *, const char *,
+void		 lang_month_short(const struct site *, const struct date *,
 		    struct buf *);
-void		 date_from_time(time_t, struct date *);
+void		 lang_weekday(const struct site *, const struct date *,
+		    struct buf *);
 
 /* md.c: Markdown to nodes. */
 int		 md_render(const char *, size_t, xmlDocPtr, const char *, int,
@@ -109,6 +117,8 @@ int		 md_render(const char *, size_t, xmlDocPtr, const char *, int,
 int		 load_site(struct site *);
 const char	*load_str(struct site *, const struct val *, const char *,
 		    int, const char *);
+const char	*load_text(struct site *, const struct val *, const char *,
+		    int, const char *, size_t);
 void		 model_link(struct site *);
 void		 model_free(void);
 const char	*model_kind_name(enum kind);

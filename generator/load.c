@@ -66,6 +66,55 @@ load_str(struct site *site, const struct val *map, const char *key,
 	return v->s;
 }
 
+/* Does c end a word, for the longest-word limit? */
+static int
+S_wordsep(gunichar c)
+{
+	return g_unichar_isspace(c) || c == '-' || c == '/' || c == 0xAD ||
+	    c == 0x2010 || c == 0x2013 || c == 0x2014;
+}
+
+/*
+ * As load_str, and the text must be within max characters and hold no
+ * word longer than LIM_WORD letters (see rally.h): what the built-in
+ * layouts take.  Too long is an error at the value.
+ */
+const char *
+load_text(struct site *site, const struct val *map, const char *key,
+    int required, const char *file, size_t max)
+{
+	const char *s = load_str(site, map, key, required, file), *p, *w;
+	long n, wl;
+
+	if (s == NULL)
+		return NULL;
+	if ((n = g_utf8_strlen(s, -1)) > (long)max) {
+		diag_err(&map_get(map, key)->pos, "%s is %ld characters, "
+		    "more than the %zu the layouts take: shorten it", key,
+		    n, max);
+		site->nerr++;
+		return NULL;
+	}
+	for (p = s; *p != '\0'; ) {
+		while (*p != '\0' && S_wordsep(g_utf8_get_char(p)))
+			p = g_utf8_next_char(p);
+		for (w = p, wl = 0; *p != '\0' &&
+		    !S_wordsep(g_utf8_get_char(p)); wl++)
+			p = g_utf8_next_char(p);
+		if (wl > LIM_WORD && memchr(w, '@', (size_t)(p - w)) == NULL &&
+		    g_strstr_len(w, p - w, "://") == NULL) {
+			diag_err(&map_get(map, key)->pos, "%s has a word of "
+			    "%ld letters ('%.*s...'), more than the %d a line "
+			    "takes: add a soft hyphen (\"\\u00AD\") or a hyphen "
+			    "where it may break", key, wl, (int)(
+			    g_utf8_offset_to_pointer(w, 16) - w), w, LIM_WORD);
+			site->nerr++;
+			return NULL;
+		}
+	}
+	return s;
+}
+
 /* A boolean key; absent gives 0. */
 static int
 S_bool(struct site *site, const struct val *map, const char *key)
@@ -466,8 +515,8 @@ S_area(struct site *site, struct doc *d)
 	struct val *msgs, *m;
 	size_t i;
 
-	load_str(site, d->v, "title", 1, d->path);
-	load_str(site, d->v, "headline", 1, d->path);
+	load_text(site, d->v, "title", 1, d->path, LIM_AREA_TITLE);
+	load_text(site, d->v, "headline", 1, d->path, LIM_HEADLINE);
 	S_color(site, d->v, "color", 1, d->path);
 	S_asset(site, d->v, "icon", d->path);
 	load_str(site, d->v, "order", 0, d->path);
@@ -481,6 +530,12 @@ S_area(struct site *site, struct doc *d)
 		site->nerr++;
 		return;
 	}
+	if (msgs->len > LIM_MESSAGES) {
+		diag_err(&msgs->items[LIM_MESSAGES]->pos, "an area has at "
+		    "most %d messages: make another area, or leave some out",
+		    LIM_MESSAGES);
+		site->nerr++;
+	}
 	for (i = 0; i < msgs->len; i++) {
 		m = msgs->items[i];
 		if (m->type != V_MAP) {
@@ -489,8 +544,8 @@ S_area(struct site *site, struct doc *d)
 			site->nerr++;
 			continue;
 		}
-		load_str(site, m, "headline", 1, d->path);
-		load_str(site, m, "text", 1, d->path);
+		load_text(site, m, "headline", 1, d->path, LIM_HEADLINE);
+		load_text(site, m, "text", 1, d->path, LIM_MESSAGE);
 		map_set(m, "number", val_num(&site->pool, (long)i + 1));
 	}
 }
@@ -501,7 +556,7 @@ S_event(struct site *site, struct doc *d)
 	const char *s;
 	int t0 = -1, t1;
 
-	load_str(site, d->v, "title", 1, d->path);
+	load_text(site, d->v, "title", 1, d->path, LIM_EVENT_TITLE);
 	S_dated(site, d);
 	if ((s = load_str(site, d->v, "time", 0, d->path)) != NULL &&
 	    (t0 = time_parse(s)) < 0) {
@@ -520,17 +575,17 @@ S_event(struct site *site, struct doc *d)
 			site->nerr++;
 		}
 	}
-	load_str(site, d->v, "place", 0, d->path);
-	load_str(site, d->v, "address", 0, d->path);
+	load_text(site, d->v, "place", 0, d->path, LIM_PLACE);
+	load_text(site, d->v, "address", 0, d->path, LIM_PLACE);
 	load_str(site, d->v, "area", 0, d->path);
-	load_str(site, d->v, "kind", 0, d->path);
+	load_text(site, d->v, "kind", 0, d->path, LIM_KIND);
 	load_str(site, d->v, "org", 0, d->path);
 }
 
 static void
 S_press(struct site *site, struct doc *d)
 {
-	load_str(site, d->v, "title", 1, d->path);
+	load_text(site, d->v, "title", 1, d->path, LIM_TITLE);
 	S_dated(site, d);
 	load_str(site, d->v, "area", 0, d->path);
 	load_str(site, d->v, "summary", 0, d->path);
@@ -539,14 +594,16 @@ S_press(struct site *site, struct doc *d)
 static void
 S_org(struct site *site, struct doc *d)
 {
-	const char *name = load_str(site, d->v, "name", 1, d->path);
+	const char *name = load_text(site, d->v, "name", 1, d->path,
+	    LIM_ORG_NAME);
 
 	if (name != NULL && map_get(d->v, "title") == NULL)
 		map_set_str(&site->pool, d->v, "title", name);
 	S_asset(site, d->v, "logo", d->path);
 	S_strlist(site, d->v, "areas");
 	S_weburl(site, d->v, "url", d->path);
-	load_str(site, d->v, "contact", 0, d->path);
+	load_text(site, d->v, "url", 0, d->path, LIM_URL);
+	load_text(site, d->v, "contact", 0, d->path, LIM_ORG_CONTACT);
 	S_color(site, d->v, "color", 0, d->path);
 }
 
@@ -569,7 +626,7 @@ S_dir(struct site *site, const char *sub, enum kind k)
 			case K_PRESS: S_press(site, d); break;
 			case K_ORG: S_org(site, d); break;
 			default:
-				load_str(site, d->v, "title", 1, d->path);
+				load_text(site, d->v, "title", 1, d->path, LIM_TITLE);
 				break;
 			}
 		}
@@ -617,11 +674,22 @@ S_site_yml(struct site *site)
 		v->pos.file = file;
 		v->pos.line = 1;
 	}
-	load_str(site, v, "title", 1, file);
-	load_str(site, v, "tagline", 0, file);
-	load_str(site, v, "hashtag", 0, file);
-	S_strlist(site, v, "slogans");
-	s = load_str(site, v, "base_url", 1, file);
+	load_text(site, v, "title", 1, file, LIM_SITE_TITLE);
+	load_text(site, v, "tagline", 0, file, LIM_TAGLINE);
+	load_text(site, v, "hashtag", 0, file, LIM_HASHTAG);
+	if ((mdv = S_strlist(site, v, "slogans")) != NULL) {
+		size_t i;
+
+		map_set(v, "slogans", mdv);
+		for (i = 0; i < mdv->len; i++)
+			if (g_utf8_strlen(mdv->items[i]->s, -1) > LIM_SLOGAN) {
+				diag_err(&mdv->items[i]->pos, "a slogan is at "
+				    "most %d characters: shorten it",
+				    LIM_SLOGAN);
+				site->nerr++;
+			}
+	}
+	s = load_text(site, v, "base_url", 1, file, LIM_URL);
 	if (s != NULL && strncmp(s, "https://", 8) != 0 &&
 	    strncmp(s, "http://", 7) != 0) {
 		diag_err(&map_get(v, "base_url")->pos, "base_url must "
@@ -666,12 +734,27 @@ S_site_yml(struct site *site)
 		} else
 			site->raw_html = S_bool(site, mdv, "raw_html");
 	}
-	if ((mdv = map_get(v, "social")) != NULL) {
+	if ((mdv = map_get(v, "social")) != NULL && mdv->type == V_MAP) {
+		/* social: {Facebook: URL}: the same list, written shorter. */
+		struct val *l = val_new(&site->pool, V_LIST, &mdv->pos), *it;
+		size_t i;
+
+		for (i = 0; i < mdv->len; i++) {
+			it = val_new(&site->pool, V_MAP, &mdv->items[i]->pos);
+			map_set(it, "name", val_str(&site->pool,
+			    mdv->keys[i], &mdv->items[i]->pos));
+			map_set(it, "url", mdv->items[i]);
+			list_push(l, it);
+		}
+		map_set(v, "social", l);
+		mdv = l;
+	}
+	if (mdv != NULL) {
 		size_t i;
 
 		if (mdv->type != V_LIST) {
 			diag_err(&mdv->pos, "'social' must be a list of "
-			    "{name, url}");
+			    "{name, url} or a map of name: url");
 			site->nerr++;
 		} else
 			for (i = 0; i < mdv->len; i++) {
@@ -690,7 +773,12 @@ S_site_yml(struct site *site)
 	    mdv->type != V_STR) {
 		diag_err(&mdv->pos, "'contact' must be a map or text");
 		site->nerr++;
-	}
+	} else if (mdv != NULL && mdv->type == V_MAP) {
+		load_text(site, mdv, "email", 0, file, LIM_CONTACT);
+		load_text(site, mdv, "phone", 0, file, LIM_CONTACT);
+		load_text(site, mdv, "address", 0, file, LIM_CONTACT);
+	} else if (mdv != NULL)
+		load_text(site, v, "contact", 0, file, LIM_CONTACT);
 }
 
 /* Checks page slugs against each other and against the site's sections. */
@@ -767,6 +855,7 @@ load_site(struct site *site)
 	}
 	free(rel);
 	S_site_yml(site);
+	lang_load(site);
 	names = S_list(site, "content", &n, 1);
 	v = S_read_all(site, "content", K_PAGE, names, n);
 	for (i = 0; i < n; i++) {
@@ -778,7 +867,7 @@ load_site(struct site *site)
 			v[i].d->kind = v[i].k;
 		d = S_finish(site, &v[i]);
 		if (d != NULL && d->kind == K_PAGE)
-			load_str(site, d->v, "title", 1, d->path);
+			load_text(site, d->v, "title", 1, d->path, LIM_TITLE);
 		free(names[i]);
 	}
 	free(names);
@@ -822,6 +911,11 @@ site_free(struct site *site)
 	free(site->root);
 	free(site->rroot);
 	free(site->lang);
+	for (i = 0; i < site->nnames; i++)
+		free(site->names[i]);
+	free(site->names);
+	if (site->tz != NULL)
+		g_time_zone_unref(site->tz);
 	free(site->base_url);
 	free(site->base_path);
 }

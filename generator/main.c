@@ -131,9 +131,6 @@ main(int argc, char *argv[])
 {
 	int rc;
 
-	/* Dates and calendars are the campaign's: Danish time. */
-	setenv("TZ", "Europe/Copenhagen", 1);
-	tzset();
 	if (argc < 2)
 		return S_usage_err(NULL);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

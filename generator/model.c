@@ -12,119 +12,10 @@
 
 #include <glib.h>
 
-/* Words of the generated pages, by language; site.yml "labels" wins. */
-static const struct {
-	const char *key, *da, *nb, *en;
-} S_labels[] = {
-	{ "areas", "Velfærdsområder", "Velferdsområder", "Welfare areas" },
-	{ "events", "Kalender", "Kalender", "Calendar" },
-	{ "press", "Presse", "Presse", "Press" },
-	{ "orgs", "Organisationer", "Organisasjoner", "Organisations" },
-	{ "tags", "Emner", "Emner", "Topics" },
-	{ "notfound", "Siden findes ikke", "Siden finnes ikke",
-	    "Page not found" },
-	{ "notfound_text", "Siden er flyttet eller findes ikke længere.",
-	    "Siden er flyttet eller finnes ikke lenger.",
-	    "The page has moved or no longer exists." },
-	{ "week", "Uge", "Uke", "Week" },
-	{ "skip", "Spring til indholdet", "Hopp til innholdet",
-	    "Skip to content" },
-	{ "menu", "Hovedmenu", "Hovedmeny", "Main menu" },
-	{ "contact", "Kontakt", "Kontakt", "Contact" },
-	{ "follow", "Følg med", "Følg med", "Follow us" },
-	{ "feed", "Pressemeddelelser (Atom)", "Pressemeldinger (Atom)",
-	    "Press releases (Atom)" },
-	{ "calendar_feed", "Kalender (iCalendar)", "Kalender (iCalendar)",
-	    "Calendar (iCalendar)" },
-	{ "find_event", "Find et møde", "Finn et møte", "Find a meeting" },
-	{ "see_areas", "Se vores budskaber", "Se våre budskap",
-	    "See our messages" },
-	{ "areas_title", "Det handler om velfærden",
-	    "Det handler om velferden", "This is about welfare" },
-	{ "areas_intro", "Vælg et område og se vores budskaber, møder og "
-	    "materialer.", "Velg et område og se våre budskap, møter og "
-	    "materiell.", "Pick an area to see its messages, meetings and "
-	    "material." },
-	{ "next_events", "Næste begivenheder", "Neste arrangementer",
-	    "Coming up" },
-	{ "recent_events", "Seneste begivenheder", "Siste arrangementer",
-	    "Recent events" },
-	{ "all_events", "Hele kalenderen", "Hele kalenderen",
-	    "Full calendar" },
-	{ "events_intro", "Møder, aktioner og demonstrationer uge for uge.",
-	    "Møter, aksjoner og demonstrasjoner uke for uke.",
-	    "Meetings, actions and demonstrations, week by week." },
-	{ "subscribe", "Abonnér på kalenderen", "Abonner på kalenderen",
-	    "Subscribe to the calendar" },
-	{ "no_events", "Ingen begivenheder endnu.",
-	    "Ingen arrangementer ennå.", "No events yet." },
-	{ "latest_press", "Seneste nyt", "Siste nytt", "Latest news" },
-	{ "all_press", "Alle pressemeddelelser", "Alle pressemeldinger",
-	    "All press releases" },
-	{ "press_release", "Pressemeddelelse", "Pressemelding",
-	    "Press release" },
-	{ "press_intro", "Pressemeddelelser, nyeste først.",
-	    "Pressemeldinger, nyeste først.", "Press releases, newest first." },
-	{ "follow_feed", "Følg med i Atom-feedet", "Følg med i Atom-feeden",
-	    "Follow the Atom feed" },
-	{ "no_press", "Ingen pressemeddelelser endnu.",
-	    "Ingen pressemeldinger ennå.", "No press releases yet." },
-	{ "alliance", "Alliancen", "Alliansen", "The alliance" },
-	{ "orgs_intro", "Fagforeninger, elever, forældre og brugere står "
-	    "sammen.", "Fagforeninger, elever, foreldre og brukere står "
-	    "sammen.", "Unions, pupils, parents and users stand together." },
-	{ "messages", "Vores budskaber", "Våre budskap", "Our messages" },
-	{ "area_events", "Begivenheder", "Arrangementer", "Events" },
-	{ "area_orgs", "Organisationer på området",
-	    "Organisasjoner på området", "Organisations in this area" },
-	{ "when", "Hvornår", "Når", "When" },
-	{ "where", "Hvor", "Hvor", "Where" },
-	{ "organiser", "Arrangør", "Arrangør", "Organiser" },
-	{ "at", "kl.", "kl.", "at" },
-	{ "add_to_calendar", "Tilføj til kalender", "Legg til i kalender",
-	    "Add to calendar" },
-	{ "website", "Hjemmeside", "Nettside", "Website" },
-	{ "org_events", "Organisationens begivenheder",
-	    "Organisasjonens arrangementer", "Events" },
-	{ "logo", "Logo", "Logo", "Logo" },
-	{ "home", "Til forsiden", "Til forsiden", "Home" },
-	{ "downloads", "Materialer", "Materiell", "Material" },
-	{ "downloads_intro", "Plakater, løbesedler, skilte og bannere til "
-	    "print, klar til trykkeriet: beskæringsmærker og 3 mm "
-	    "overfald, alle skrifter indlejret.", "Plakater, løpesedler, "
-	    "skilt og bannere, klare for trykkeriet.", "Posters, flyers, "
-	    "placards and banners, ready for the print shop." },
-	{ "download", "Hent PDF", "Last ned PDF", "Download PDF" },
-	{ "message", "Budskab", "Budskap", "Message" },
-	{ "org_material", "Jeres materialer", "Deres materiell",
-	    "Your material" },
-	{ "proof", "Korrektur: alle materialer på én side",
-	    "Korrektur: alt materiell på én side",
-	    "Proof: all material on one page" },
-	{ "social", "Til sociale medier", "Til sosiale medier",
-	    "For social media" },
-	{ "logo_kit", "Logoet i alle farver", "Logoen i alle farger",
-	    "The logo in every colour" },
-};
-
 static const char *
 S_label(struct site *site, const char *key)
 {
-	struct val *l = map_get(site->v, "labels");
-	const char *s;
-	size_t i;
-
-	if ((s = map_str(l, key)) != NULL)
-		return s;
-	for (i = 0; i < sizeof(S_labels) / sizeof(S_labels[0]); i++)
-		if (strcmp(S_labels[i].key, key) == 0) {
-			if (strncmp(site->lang, "da", 2) == 0)
-				return S_labels[i].da;
-			if (strncmp(site->lang, "n", 1) == 0)
-				return S_labels[i].nb;
-			return S_labels[i].en;
-		}
-	return key;
+	return lang_label(site, key);
 }
 
 static void
@@ -229,13 +120,13 @@ S_date_fields(struct site *site, struct doc *d)
 		return;
 	S_set(site, d->v, "date_iso", xasprintf("%04d-%02d-%02d",
 	    d->date.y, d->date.m, d->date.d));
-	date_long(&d->date, site->lang, &b);
+	lang_date_long(site, &d->date, &b);
 	S_set(site, d->v, "date_long", xstrdup(b.data));
 	b.len = 0;
-	date_month_short(&d->date, site->lang, &b);
+	lang_month_short(site, &d->date, &b);
 	S_set(site, d->v, "month_short", xstrdup(b.data));
 	b.len = 0;
-	date_weekday_name(&d->date, site->lang, &b);
+	lang_weekday(site, &d->date, &b);
 	S_set(site, d->v, "weekday", xstrdup(b.data));
 	buf_free(&b);
 	map_set(d->v, "day", val_num(&site->pool, d->date.d));
@@ -603,27 +494,18 @@ model_link(struct site *site)
 {
 	struct doc **areas, **events, **press, **orgs, *d, *to;
 	size_t na, ne, np, no, i, j, ndocs;
-	struct val *sv = site->v, *l, *up, *past, *labels;
+	struct val *sv = site->v, *l, *up, *past;
 	struct buf b = { NULL, 0, 0 };
 	char *ex;
 
-	labels = val_new(&site->pool, V_MAP, NULL);
-	for (i = 0; i < sizeof(S_labels) / sizeof(S_labels[0]); i++)
-		map_set_str(&site->pool, labels, S_labels[i].key,
-		    S_label(site, S_labels[i].key));
-	map_set(sv, "labels", labels);
 	map_set_str(&site->pool, sv, "lang", site->lang);
-	S_set(site, sv, "og_locale", strncmp(site->lang, "da", 2) == 0 ?
-	    xstrdup("da_DK") : strncmp(site->lang, "nb", 2) == 0 ?
-	    xstrdup("nb_NO") : strncmp(site->lang, "nn", 2) == 0 ?
-	    xstrdup("nn_NO") : strncmp(site->lang, "en", 2) == 0 ?
-	    xstrdup("en_GB") : xstrdup(site->lang));
+	map_set_str(&site->pool, sv, "og_locale", S_label(site, "locale"));
 	map_set_str(&site->pool, sv, "base_url", site->base_url);
 	S_set(site, sv, "url", xasprintf("%s/", site->base_path));
 	S_set(site, sv, "base_path", xstrdup(site->base_path));
 	map_set(sv, "year", val_num(&site->pool, site->today.y));
 	S_set(site, sv, "generator", xstrdup("rally " RALLY_VERSION));
-	date_long(&site->today, site->lang, &b);
+	lang_date_long(site, &site->today, &b);
 	S_set(site, sv, "today_long", xstrdup(b.data));
 	buf_free(&b);
 	S_nav(site);

@@ -7,6 +7,7 @@
  * fractions of the shorter side.  So one layout serves every size of
  * its family.  See README, "Print layouts".
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -16,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include <cairo.h>
 #include <cairo-pdf.h>
@@ -30,6 +33,7 @@
 
 #include "rally.h"
 #include "extern.h"
+#include "builtin.h"
 
 #define MM		(72.0 / 25.4)	/* points per millimetre */
 #define MARK_ZONE	(10.0 * MM)	/* room for crop marks past the bleed */
@@ -157,19 +161,71 @@ print_size(const char *spec, struct lsize *s)
 	return 1;
 }
 
-/* Fonts: only the campaign's own, through fontconfig. */
+/*
+ * Fonts: rally's own (compiled in) and the campaign's assets/fonts/,
+ * through fontconfig and nothing else, so every machine renders alike.
+ * A campaign's file wins over rally's file of the same name.
+ */
 
 static int S_fonts_ready;
 static PangoContext *S_pctx;	/* see S_context() */
+static int S_memfds[16];	/* rally's fonts, as files (see S_builtin_font) */
+static int S_nmemfds;
+
+static int
+S_font_file(const char *name)
+{
+	size_t n = strlen(name);
+
+	return name[0] != '.' && n >= 5 && (strcasecmp(name + n - 4,
+	    ".otf") == 0 || strcasecmp(name + n - 4, ".ttf") == 0);
+}
 
 /*
- * Makes assets/fonts/ the only fonts fontconfig knows, for this process
- * (pango and librsvg alike), so every machine renders the same.
+ * fontconfig and HarfBuzz read fonts from files, and rally writes
+ * nothing outside its output: a compiled-in font becomes an anonymous
+ * in-memory file (memfd), named by its /proc/self/fd path, which forked
+ * workers inherit.  Returns the path (owned), or NULL.
+ */
+static char *
+S_builtin_font(const struct builtin *b)
+{
+	const char *base = strrchr(b->name, '/') + 1;
+	size_t off = 0;
+	ssize_t w;
+	int fd;
+
+	if (S_nmemfds == (int)(sizeof(S_memfds) / sizeof(S_memfds[0])) ||
+	    (fd = memfd_create(base, MFD_CLOEXEC)) == -1)
+		return NULL;
+	while (off < b->len) {
+		w = write(fd, b->data + off, b->len - off);
+		if (w <= 0) {
+			close(fd);
+			return NULL;
+		}
+		off += (size_t)w;
+	}
+	S_memfds[S_nmemfds++] = fd;
+	return xasprintf("/proc/self/fd/%d", fd);
+}
+
+static void
+S_fonts_close(void)
+{
+	while (S_nmemfds > 0)
+		close(S_memfds[--S_nmemfds]);
+}
+
+/*
+ * Makes rally's fonts and the campaign's assets/fonts/ the only fonts
+ * fontconfig knows, for this process (pango and librsvg alike).
  */
 int
 print_fonts(struct site *site)
 {
 	FcConfig *cfg;
+	const struct builtin *b;
 	char *dir, *rel, *file;
 	struct pos p = { "assets/fonts", 0, 0 };
 	struct dirent *de;
@@ -179,22 +235,15 @@ print_fonts(struct site *site)
 
 	if (S_fonts_ready)
 		return 1;
-	if ((dir = path_in_root(site, "assets/fonts")) == NULL) {
-		diag_err(&p, "print layouts need fonts: no assets/fonts/ "
-		    "directory");
-		return 0;
-	}
 	/*
 	 * File by file: a directory would make fontconfig want a cache,
 	 * and rally writes nothing outside the output directory.
 	 */
 	cfg = FcConfigCreate();
-	if ((d = opendir(dir)) != NULL) {
+	if ((dir = path_in_root(site, "assets/fonts")) != NULL &&
+	    (d = opendir(dir)) != NULL) {
 		while ((de = readdir(d)) != NULL) {
-			n = (int)strlen(de->d_name);
-			if (de->d_name[0] == '.' || n < 5 ||
-			    (strcasecmp(de->d_name + n - 4, ".otf") != 0 &&
-			    strcasecmp(de->d_name + n - 4, ".ttf") != 0))
+			if (!S_font_file(de->d_name))
 				continue;
 			rel = xasprintf("assets/fonts/%s", de->d_name);
 			if ((file = path_in_root(site, rel)) != NULL &&
@@ -210,14 +259,31 @@ print_fonts(struct site *site)
 		closedir(d);
 	}
 	free(dir);
+	for (b = builtins; b->name != NULL && !bad; b++) {
+		if (strncmp(b->name, "assets/fonts/", 13) != 0 ||
+		    !S_font_file(b->name + 13))
+			continue;
+		if ((file = path_in_root(site, b->name)) != NULL) {
+			free(file);	/* the campaign's own wins */
+			continue;
+		}
+		if ((file = S_builtin_font(b)) == NULL ||
+		    !FcConfigAppFontAddFile(cfg, (const FcChar8 *)file)) {
+			p.file = b->name;
+			diag_err(&p, "cannot load rally's own font");
+			bad = 1;
+		}
+		free(file);
+	}
 	if (bad) {
 		FcConfigDestroy(cfg);
+		S_fonts_close();
 		return 0;
 	}
 	set = FcConfigGetFonts(cfg, FcSetApplication);
 	n = set != NULL ? set->nfont : 0;
 	if (n == 0) {
-		diag_err(&p, "no font files (.otf, .ttf) in assets/fonts/");
+		diag_err(&p, "no font files (.otf, .ttf)");
 		FcConfigDestroy(cfg);
 		return 0;
 	}
@@ -390,7 +456,8 @@ S_check_frame(struct site *site, struct layout *l, xmlNodePtr f)
 	if (font == NULL)
 		font = xstrdup("Sans");
 	if (!S_font_known(font)) {
-		S_lerr(l, f, "unknown font '%s': not in assets/fonts/", font);
+		S_lerr(l, f, "unknown font '%s': neither rally's nor in "
+		    "assets/fonts/", font);
 		ok = 0;
 	}
 	free(font);
@@ -449,6 +516,22 @@ S_layout(struct site *site, struct layout *l)
 	l->title = S_attr(root, "title");
 	if (l->title == NULL)
 		l->title = xstrdup(l->name);
+	else if (strchr(l->title, '{') != NULL) {
+		/* title="{site.labels.flyer}": in the site's language. */
+		struct scope sc = { "site", site->v, NULL };
+		struct pool pool = { NULL };
+		struct buf b = { NULL, 0, 0 };
+		int failed = 0;
+
+		buf_puts(&b, "");
+		val_text(tmpl_eval(l->title, root, l->path, &sc, &pool,
+		    &failed), &b);
+		pool_free(&pool);
+		free(l->title);
+		l->title = b.data;
+		if (failed)
+			return 0;
+	}
 	s = S_attr(root, "per");
 	if (s == NULL || strcmp(s, "message") == 0)
 		l->per = PER_MESSAGE;
@@ -538,21 +621,86 @@ S_layout(struct site *site, struct layout *l)
 	return ok;
 }
 
-static const char *
-S_dict_path(const char *lang)
+/* The site's hyphenation dictionary: a file of /usr/share/hyphen. */
+static void
+S_dict(struct site *site, struct print_set *ps)
 {
-	if (strncmp(lang, "da", 2) == 0)
-		return "/usr/share/hyphen/hyph_da_DK.dic";
-	if (strncmp(lang, "nb", 2) == 0 || strncmp(lang, "no", 2) == 0)
-		return "/usr/share/hyphen/hyph_nb_NO.dic";
-	if (strncmp(lang, "nn", 2) == 0)
-		return "/usr/share/hyphen/hyph_nn_NO.dic";
-	return NULL;
+	const char *name = lang_label(site, "hyphenation");
+	struct pos p = { "content/site.yml", 0, 0 };
+	char *path;
+
+	if (*name == '\0' || strcmp(name, "hyphenation") == 0)
+		return;	/* no patterns for this language */
+	if (strchr(name, '/') != NULL || name[0] == '.') {
+		diag_warn(&p, "hyphenation '%s' must be a file name of "
+		    "/usr/share/hyphen", name);
+		return;
+	}
+	path = xasprintf("/usr/share/hyphen/%s", name);
+	if ((ps->hyph = hnj_hyphen_load(path)) == NULL) {
+		p.file = path;
+		diag_warn(&p, "no hyphenation dictionary for language '%s' "
+		    "(Debian's hyphen-* packages): words will not be "
+		    "hyphenated", site->lang);
+	}
+	free(path);
+}
+
+/* A layout's file, or rally's own when the campaign has none. */
+static xmlDocPtr
+S_layout_doc(struct site *site, struct layout *l, int *ok)
+{
+	const struct builtin *b;
+	struct pos p = { l->path, 0, 0 };
+	xmlDocPtr doc;
+	char *full;
+
+	struct stat st;
+
+	/* The campaign's file, even a bad one, wins over rally's. */
+	full = xasprintf("%s/%s", site->root, l->path);
+	if (lstat(full, &st) == -1 && (b = builtin_get(l->path)) != NULL) {
+		free(full);
+		full = xasprintf("(built in) %s", l->path);
+		free(l->path);
+		l->path = full;
+		return xml_read_mem((const char *)b->data, b->len, full);
+	}
+	free(full);
+	if ((full = path_in_root(site, l->path)) == NULL) {
+		diag_err(&p, "layout is a link to outside the campaign");
+		*ok = 0;
+		return NULL;
+	}
+	doc = xml_read_file(full, l->path);
+	free(full);
+	return doc;
+}
+
+/* Adds the name of file (NAME.xml) to names, unless only says no. */
+static void
+S_layout_name(const char *file, const char *only, char ***names, size_t *n)
+{
+	size_t len = strlen(file), i;
+
+	if (file[0] == '.' || len < 5 || strcmp(file + len - 4, ".xml") != 0)
+		return;
+	if (only != NULL && (strlen(only) != len - 4 ||
+	    strncmp(file, only, len - 4) != 0))
+		return;
+	for (i = 0; i < *n; i++)
+		if (strncmp((*names)[i], file, len - 4) == 0 &&
+		    (*names)[i][len - 4] == '\0')
+			return;
+	*names = xrealloc(*names, (*n + 1) * sizeof(**names));
+	(*names)[(*n)++] = xstrndup(file, len - 4);
 }
 
 /*
- * Loads layouts/print/NAME.xml.  Returns a set (possibly empty) to free
- * with print_free(), or NULL after reporting errors.
+ * Loads the print layouts: rally's own and the campaign's
+ * layouts/print/NAME.xml, which wins over rally's of the same name.
+ * Returns a set to free with print_free(), or NULL after reporting
+ * errors.
  */
 struct print_set *
 print_load(struct site *site)
@@ -565,31 +713,23 @@ struct print_set *
 print_load_only(struct site *site, const char *only)
 {
 	struct print_set *ps = xcalloc(1, sizeof(*ps));
-	char *dir = xasprintf("%s/layouts/print", site->root), *shown, *full;
+	char *dir = xasprintf("%s/layouts/print", site->root);
+	const struct builtin *b;
 	struct dirent *de;
-	const char *dict;
 	char **names = NULL;
-	size_t n = 0, i, len;
+	size_t n = 0, i;
 	DIR *d;
 	int ok = 1;
 
-	if ((d = opendir(dir)) == NULL) {
-		free(dir);
-		return ps;	/* no print material: fine */
+	if ((d = opendir(dir)) != NULL) {
+		while ((de = readdir(d)) != NULL)
+			S_layout_name(de->d_name, only, &names, &n);
+		closedir(d);
 	}
 	free(dir);
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || len < 5 ||
-		    strcmp(de->d_name + len - 4, ".xml") != 0)
-			continue;
-		if (only != NULL && (strlen(only) != len - 4 ||
-		    strncmp(de->d_name, only, len - 4) != 0))
-			continue;
-		names = xrealloc(names, (n + 1) * sizeof(*names));
-		names[n++] = xstrndup(de->d_name, len - 4);
-	}
-	closedir(d);
+	for (b = builtins; b->name != NULL; b++)
+		if (strncmp(b->name, "layouts/print/", 14) == 0)
+			S_layout_name(b->name + 14, only, &names, &n);
 	if (n > 0 && !print_fonts(site)) {
 		for (i = 0; i < n; i++)
 			free(names[i]);
@@ -602,29 +742,19 @@ print_load_only(struct site *site, const char *only)
 	for (i = 0; i < n; i++) {
 		struct layout *l;
 
-		shown = xasprintf("layouts/print/%s.xml", names[i]);
 		ps->v = xrealloc(ps->v, (ps->len + 1) * sizeof(*ps->v));
 		l = &ps->v[ps->len++];
 		memset(l, 0, sizeof(*l));
 		l->name = names[i];
-		l->path = shown;
+		l->path = xasprintf("layouts/print/%s.xml", names[i]);
 		if (!slug_valid(l->name)) {
-			struct pos p = { shown, 0, 0 };
+			struct pos p = { l->path, 0, 0 };
 
 			diag_err(&p, "layout name is not a slug");
 			ok = 0;
 			continue;
 		}
-		if ((full = path_in_root(site, shown)) == NULL) {
-			struct pos p = { shown, 0, 0 };
-
-			diag_err(&p, "layout is a link to outside the "
-			    "campaign");
-			ok = 0;
-			continue;
-		}
-		l->doc = xml_read_file(full, shown);
-		free(full);
+		l->doc = S_layout_doc(site, l, &ok);
 		if (l->doc == NULL || !S_layout(site, l))
 			ok = 0;
 	}
@@ -633,13 +763,8 @@ print_load_only(struct site *site, const char *only)
 		print_free(ps);
 		return NULL;
 	}
-	if (ps->len > 0 && (dict = S_dict_path(site->lang)) != NULL &&
-	    (ps->hyph = hnj_hyphen_load(dict)) == NULL) {
-		struct pos p = { dict, 0, 0 };
-
-		diag_warn(&p, "no hyphenation dictionary: words will not "
-		    "be hyphenated");
-	}
+	if (ps->len > 0)
+		S_dict(site, ps);
 	return ps;
 }
 
@@ -654,6 +779,7 @@ print_free(struct print_set *ps)
 		/* Nothing renders any more: let pango, then fontconfig go. */
 		pango_cairo_font_map_set_default(NULL);
 		FcFini();
+		S_fonts_close();
 		S_fonts_ready = 0;
 	}
 	print_set_free(ps);
@@ -724,9 +850,14 @@ S_hyphenate(const struct print_set *ps, const char *text)
 			continue;
 		}
 		low = g_utf8_strdown(word, -1);
-		lat = g_convert(low, -1, "ISO-8859-1", "UTF-8", NULL, &latlen,
-		    NULL);
-		if (lat == NULL || (long)latlen != nchars) {
+		/* Patterns in UTF-8 (en) or Latin-1 (da, nb, sv, de). */
+		if (ps->hyph->utf8) {
+			lat = g_strdup(low);
+			latlen = strlen(low);
+		} else
+			lat = g_convert(low, -1, "ISO-8859-1", "UTF-8", NULL,
+			    &latlen, NULL);
+		if (lat == NULL || (!ps->hyph->utf8 && (long)latlen != nchars)) {
 			g_string_append(out, word);
 			g_free(lat);
 			g_free(low);
@@ -1151,11 +1282,67 @@ struct para {
 	char	*color;	/* owned, or NULL */
 };
 
+/* How a frame's text may break, from the most to the least careful. */
+enum brk {
+	BRK_WORDS,	/* between words only */
+	BRK_HYPHEN,	/* also at libhyphen's points */
+	BRK_ANY		/* also anywhere in a long word: the last resort */
+};
+
+/* The content value a frame's text is mostly made of (see S_blame). */
+struct blame {
+	const struct val	*v;
+	char			*key;	/* its key: "headline" (owned) */
+	size_t			 total;	/* characters of the whole frame */
+};
+
+/*
+ * A word of ten letters or more may break anywhere (three letters at
+ * least each side): with a soft hyphen, or, in an address, with a
+ * zero-width space, where a hyphen would read as part of it.
+ */
+static char *
+S_break_any(const char *text)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = text, *w, *q;
+	long n, k;
+	int addr;
+
+	while (*p != '\0') {
+		if (g_unichar_isspace(g_utf8_get_char(p))) {
+			q = g_utf8_next_char(p);
+			g_string_append_len(out, p, q - p);
+			p = q;
+			continue;
+		}
+		for (w = p; *p != '\0' && !g_unichar_isspace(
+		    g_utf8_get_char(p)); p = g_utf8_next_char(p))
+			continue;
+		addr = memchr(w, '@', (size_t)(p - w)) != NULL ||
+		    g_strstr_len(w, p - w, "://") != NULL ||
+		    g_strstr_len(w, p - w, "www.") != NULL;
+		n = g_utf8_strlen(w, p - w);
+		for (q = w, k = 0; q < p; k++) {
+			const char *nx = g_utf8_next_char(q);
+
+			g_string_append_len(out, q, nx - q);
+			if (n >= 10 && k >= 2 && k < n - 3 &&
+			    (addr || (g_unichar_isalpha(g_utf8_get_char(q)) &&
+			    g_unichar_isalpha(g_utf8_get_char(nx)))))
+				g_string_append(out, addr ? "\xE2\x80\x8B" :
+				    "\xC2\xAD");
+			q = nx;
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
 static void
 S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
-    struct para **v, size_t *n, int hyph)
+    struct para **v, size_t *n, enum brk brk)
 {
-	char *tr = S_attr(f, "transform"), *font, *up, *h;
+	char *tr = S_attr(f, "transform"), *font, *up, *h, *any;
 	struct para *q;
 
 	font = p != NULL ? S_attr(p, "font") : NULL;
@@ -1165,7 +1352,12 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 		font = xstrdup("Sans");
 	up = tr != NULL && strcmp(tr, "upper") == 0 ?
 	    g_utf8_strup(text, -1) : g_strdup(text);
-	h = hyph ? S_hyphenate(c->sh->ps, up) : g_strdup(up);
+	h = brk >= BRK_HYPHEN ? S_hyphenate(c->sh->ps, up) : g_strdup(up);
+	if (brk == BRK_ANY) {
+		any = S_break_any(h);
+		g_free(h);
+		h = any;
+	}
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
 	q = &(*v)[(*n)++];
 	q->text = xstrdup(h);
@@ -1179,10 +1371,46 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 	free(tr);
 }
 
+/*
+ * Which content value is to blame when raw does not fit: each {expr}
+ * of it evaluated alone; the longest text written in content/ wins.
+ */
+static void
+S_blame(struct rctx *c, xmlNodePtr n, const char *raw,
+    const struct scope *sc, struct blame *bl)
+{
+	const char *p = raw, *o, *e;
+	const struct val *v;
+	char *expr, *dot;
+	int failed = 0;
+
+	while ((o = strchr(p, '{')) != NULL && (e = strchr(o, '}')) != NULL) {
+		expr = g_strstrip(xstrndup(o + 1, (size_t)(e - o - 1)));
+		p = e + 1;
+		v = tmpl_eval(expr, n, c->sh->lay->path, sc, c->pool, &failed);
+		if (v != NULL && v->type == V_STR && v->pos.file != NULL &&
+		    strncmp(v->pos.file, "content/", 8) == 0 &&
+		    (bl->v == NULL || g_utf8_strlen(v->s, -1) >
+		    g_utf8_strlen(bl->v->s, -1))) {
+			bl->v = v;
+			free(bl->key);
+			/* "message.headline" -> "headline"; "site.slogans.0"
+			   -> "slogans.0". */
+			expr[strcspn(expr, " |")] = '\0';
+			dot = strrchr(expr, '.');
+			if (dot != NULL && g_ascii_isdigit(dot[1]) &&
+			    dot != strchr(expr, '.'))
+				dot = memrchr(expr, '.', (size_t)(dot - expr));
+			bl->key = xstrdup(dot != NULL ? dot + 1 : expr);
+		}
+		free(expr);
+	}
+}
+
 /* Text content: a format string when it has braces, else literal. */
 static void
 S_text_of(struct rctx *c, xmlNodePtr n, const char *raw,
-    const struct scope *sc, struct buf *b)
+    const struct scope *sc, struct buf *b, struct blame *bl)
 {
 	b->len = 0;
 	buf_puts(b, "");
@@ -1192,11 +1420,20 @@ S_text_of(struct rctx *c, xmlNodePtr n, const char *raw,
 	}
 	val_text(tmpl_eval(raw, n, c->sh->lay->path, sc, c->pool,
 	    &c->failed), b);
+	if (bl != NULL) {
+		S_blame(c, n, raw, sc, bl);
+		bl->total += (size_t)g_utf8_strlen(b->data, -1);
+	}
 }
 
-/* The paragraphs of a text frame: its text, or its <p> children. */
+/*
+ * The paragraphs of a text frame: its text, or its <p> children, each
+ * list (each=) cut by drop items but never below one.  With bl, also
+ * finds the value to blame.
+ */
 static struct para *
-S_paras(struct rctx *c, xmlNodePtr f, size_t *n, int hyph)
+S_paras(struct rctx *c, xmlNodePtr f, size_t *n, enum brk brk, long drop,
+    struct blame *bl)
 {
 	struct para *v = NULL;
 	xmlNodePtr k;
@@ -1217,9 +1454,9 @@ S_paras(struct rctx *c, xmlNodePtr f, size_t *n, int hyph)
 		t = xmlNodeGetContent(f);
 		raw = g_strstrip(g_strdup((const char *)t));
 		xmlFree(t);
-		S_text_of(c, f, raw, c->sc, &b);
+		S_text_of(c, f, raw, c->sc, &b, bl);
 		g_free(raw);
-		S_para_add(c, f, NULL, b.data, &v, n, hyph);
+		S_para_add(c, f, NULL, b.data, &v, n, brk);
 		buf_free(&b);
 		return v;
 	}
@@ -1231,8 +1468,8 @@ S_paras(struct rctx *c, xmlNodePtr f, size_t *n, int hyph)
 		xmlFree(t);
 		each = S_attr(k, "each");
 		if (each == NULL) {
-			S_text_of(c, k, raw, c->sc, &b);
-			S_para_add(c, f, k, b.data, &v, n, hyph);
+			S_text_of(c, k, raw, c->sc, &b, bl);
+			S_para_add(c, f, k, b.data, &v, n, brk);
 		} else if ((in = strstr(each, " in ")) != NULL) {
 			var = g_strstrip(g_strndup(each, (gsize)(in - each)));
 			list = tmpl_eval(in + 4, k, c->sh->lay->path, c->sc,
@@ -1240,13 +1477,17 @@ S_paras(struct rctx *c, xmlNodePtr f, size_t *n, int hyph)
 			lim = S_attr(k, "limit");
 			limit = lim != NULL ? strtol(lim, NULL, 10) : 1000;
 			free(lim);
+			if (list != NULL && list->type == V_LIST &&
+			    (long)list->len < limit)
+				limit = (long)list->len;
+			limit = limit - drop < 1 ? 1 : limit - drop;
 			for (i = 0; list != NULL && list->type == V_LIST &&
 			    i < list->len && (long)i < limit; i++) {
 				loop.name = var;
 				loop.v = list->items[i];
 				loop.up = c->sc;
-				S_text_of(c, k, raw, &loop, &b);
-				S_para_add(c, f, k, b.data, &v, n, hyph);
+				S_text_of(c, k, raw, &loop, &b, bl);
+				S_para_add(c, f, k, b.data, &v, n, brk);
 			}
 			g_free(var);
 		} else {
@@ -1258,6 +1499,35 @@ S_paras(struct rctx *c, xmlNodePtr f, size_t *n, int hyph)
 	}
 	buf_free(&b);
 	return v;
+}
+
+/* The most items any list of the frame shows (0: it has none). */
+static long
+S_list_items(struct rctx *c, xmlNodePtr f)
+{
+	const struct val *list;
+	xmlNodePtr k;
+	char *each, *in, *lim;
+	long most = 0, limit;
+
+	for (k = f->children; k != NULL; k = k->next) {
+		if (!S_is(k, "p") || !S_cond(c, k) ||
+		    (each = S_attr(k, "each")) == NULL)
+			continue;
+		if ((in = strstr(each, " in ")) != NULL &&
+		    (list = tmpl_eval(in + 4, k, c->sh->lay->path, c->sc,
+		    c->pool, &c->failed)) != NULL && list->type == V_LIST) {
+			lim = S_attr(k, "limit");
+			limit = lim != NULL ? strtol(lim, NULL, 10) : 1000;
+			free(lim);
+			if ((long)list->len < limit)
+				limit = (long)list->len;
+			if (limit > most)
+				most = limit;
+		}
+		free(each);
+	}
+	return most;
 }
 
 static void
@@ -1405,8 +1675,30 @@ S_pango(struct rctx *c, xmlNodePtr f, double w)
 	pango_layout_set_wrap(pl, wr != NULL && strcmp(wr, "char") == 0 ?
 	    PANGO_WRAP_WORD_CHAR : PANGO_WRAP_WORD);
 	free(wr);
-	if (lh > 0 && isfinite(lh))
-		pango_layout_set_line_spacing(pl, (float)lh);
+	if (lh > 0 && isfinite(lh)) {
+		/*
+		 * line-height is a multiple of the font size, as in CSS;
+		 * pango's factor multiplies the font's own line height,
+		 * which differs from font to font (Inter's is 1.6 em).
+		 */
+		char *font = S_attr(f, "font");
+		PangoFontDescription *fd = pango_font_description_from_string(
+		    font != NULL ? font : "Sans");
+		PangoLayout *one = pango_layout_new(ctx);
+		PangoRectangle lr;
+
+		/* One line's height, measured as the frame's are. */
+		pango_font_description_set_size(fd, (int)(FIT_REF *
+		    PANGO_SCALE));
+		pango_layout_set_font_description(one, fd);
+		pango_layout_set_text(one, "Hg", -1);
+		pango_layout_get_extents(one, NULL, &lr);
+		pango_layout_set_line_spacing(pl, (float)(lr.height > 0 ?
+		    lh * FIT_REF * PANGO_SCALE / lr.height : lh));
+		g_object_unref(one);
+		pango_font_description_free(fd);
+		free(font);
+	}
 	if (al != NULL && strcmp(al, "center") == 0)
 		pango_layout_set_alignment(pl, PANGO_ALIGN_CENTER);
 	else if (al != NULL && strcmp(al, "right") == 0)
@@ -1415,70 +1707,126 @@ S_pango(struct rctx *c, xmlNodePtr f, double w)
 	return pl;
 }
 
+/*
+ * Reports text that does not fit even at its smallest size at the
+ * content it comes from, with about how long it may be; else at the
+ * layout.
+ */
+static void
+S_nofit(struct rctx *c, xmlNodePtr f, PangoLayout *pl, double lo,
+    const double r[4])
+{
+	const struct sheet *sh = c->sh;
+	struct blame bl = { NULL, NULL, 0 };
+	struct para *v;
+	size_t n;
+	double top, height, left, right, logw, k = lo / FIT_REF, ratio;
+	long len, cut;
+	char *id = S_attr(f, "id"), *where;
+	const char *unit = sh->lay->png ? "px" : "pt";
+
+	v = S_paras(c, f, &n, BRK_ANY, 1000, &bl);
+	S_set_at(pl, v, n, lo, r[2]);
+	S_extent(pl, &top, &height, &left, &right, &logw);
+	S_paras_free(v, n);
+	where = xasprintf("layout %s, frame '%s', size %s%s%s", sh->lay->name,
+	    id != NULL ? id : "?", sh->size->name, sh->org != NULL ?
+	    ", organisation " : "", sh->org != NULL ? map_str(sh->org,
+	    "slug") : "");
+	if (bl.v == NULL) {
+		S_lerr(sh->lay, f, "text does not fit at the minimum size "
+		    "(%.1f %s): %s, area %s, message %d", lo, unit, where,
+		    sh->area != NULL ? map_str(sh->area, "slug") : "-",
+		    sh->msgno);
+	} else {
+		ratio = fmin(1, fmin(r[3] / fmax(height * k, 1), r[2] /
+		    fmax(logw * k, 1)));
+		len = g_utf8_strlen(bl.v->s, -1);
+		cut = (long)((double)bl.total * (1 - ratio)) + 1;
+		if (len - cut >= len / 4)
+			diag_err(&bl.v->pos, "%s does not fit the %s %s even "
+			    "at its smallest size (%.0f %s): shorten it to "
+			    "about %ld characters (%s)", bl.key,
+			    sh->lay->title, sh->size->name, lo, unit,
+			    (len - cut) * 9 / 10, where);
+		else
+			diag_err(&bl.v->pos, "%s and the texts set with it "
+			    "do not fit the %s %s even at its smallest size "
+			    "(%.0f %s): shorten them by about %ld characters "
+			    "(%s)", bl.key, sh->lay->title, sh->size->name,
+			    lo, unit, cut * 11 / 10, where);
+	}
+	free(bl.key);
+	free(id);
+	free(where);
+}
+
+/*
+ * Sets a text frame: the largest size between min and max at which
+ * the text fits, breaking between words, else at libhyphen's points
+ * (when that buys a clearly larger size), else anywhere in a long
+ * word; and when even that does not fit, lists show fewer items.
+ */
 static void
 S_text(struct rctx *c, xmlNodePtr f)
 {
 	const struct sheet *sh = c->sh;
-	double r[4], side = fmin(c->W, c->H), lo, hi, pt, pth = 0, y;
-	struct para *v, *vh = NULL;
-	size_t n, nh = 0, i, total;
+	double r[4], side = fmin(c->W, c->H), lo, hi, pt = 0, pth, y;
+	struct para *v = NULL, *vh;
+	size_t n = 0, nh, i, total;
 	PangoLayout *pl;
 	double top, height, left, right, logw, k;
-	char *id, *va, *hy;
-	int use_h = 0;
+	char *va, *hy;
+	long drop, items;
+	int hyph;
 
 	S_box(c, f, 0, r);
 	hi = S_num(f, "max", 0.1) * side;
 	lo = S_num(f, "min", S_num(f, "max", 0.1) / 4) * side;
-	v = S_paras(c, f, &n, 0);
-	if (n == 0) {
-		S_paras_free(v, n);
-		return;
-	}
-	for (i = 0, total = 0; i < n; i++)
-		total += strlen(v[i].text);
-	if (total > LIMIT_TEXT) {
-		S_lerr(sh->lay, f, "%zu bytes of text is more than a print "
-		    "frame takes (limit %d): layout %s, area %s", total,
-		    LIMIT_TEXT, sh->lay->name, sh->area != NULL ?
-		    map_str(sh->area, "slug") : "-");
-		c->failed = 1;
-		S_paras_free(v, n);
-		return;
-	}
-	pl = S_pango(c, f, r[2]);
-	pt = S_fit(pl, v, n, lo, hi, r[2], r[3]);
-	/* Hyphenate only when it buys a clearly larger size, or a fit. */
 	hy = S_attr(f, "hyphenate");
-	if ((hy == NULL || strcmp(hy, "no") != 0) && pt < hi) {
-		vh = S_paras(c, f, &nh, 1);
-		pth = S_fit(pl, vh, nh, lo, hi, r[2], r[3]);
-		use_h = pth > 0 && (pt == 0 || pth > pt * 1.2);
-	}
+	hyph = hy == NULL || strcmp(hy, "no") != 0;
 	free(hy);
-	if (use_h) {
+	pl = S_pango(c, f, r[2]);
+	items = S_list_items(c, f);
+	for (drop = 0; drop == 0 || drop < items; drop++) {
 		S_paras_free(v, n);
-		v = vh;
-		n = nh;
-		pt = pth;
-		vh = NULL;
-		nh = 0;
+		v = S_paras(c, f, &n, BRK_WORDS, drop, NULL);
+		if (n == 0)
+			goto out;
+		for (i = 0, total = 0; i < n; i++)
+			total += strlen(v[i].text);
+		if (total > LIMIT_TEXT) {
+			S_lerr(sh->lay, f, "%zu bytes of text is more than a "
+			    "print frame takes (limit %d): layout %s, area %s",
+			    total, LIMIT_TEXT, sh->lay->name, sh->area != NULL
+			    ? map_str(sh->area, "slug") : "-");
+			c->failed = 1;
+			goto out;
+		}
+		pt = S_fit(pl, v, n, lo, hi, r[2], r[3]);
+		/* Hyphens only when they buy a clearly larger size. */
+		if (hyph && pt < hi) {
+			vh = S_paras(c, f, &nh, BRK_HYPHEN, drop, NULL);
+			pth = S_fit(pl, vh, nh, lo, hi, r[2], r[3]);
+			if (pth > 0 && (pt == 0 || pth > pt * 1.2)) {
+				S_paras_free(v, n);
+				v = vh;
+				n = nh;
+				pt = pth;
+			} else
+				S_paras_free(vh, nh);
+		}
+		if (pt > 0)
+			break;
+		S_paras_free(v, n);
+		v = S_paras(c, f, &n, BRK_ANY, drop, NULL);
+		if ((pt = S_fit(pl, v, n, lo, hi, r[2], r[3])) > 0)
+			break;
 	}
-	S_paras_free(vh, nh);
 	if (pt <= 0) {
-		id = S_attr(f, "id");
-		S_lerr(sh->lay, f, "text%s%s%s does not fit at the minimum "
-		    "size (%.1f pt): layout %s, %s%s%sarea %s, message %d, "
-		    "size %s", id ? " '" : "", id ? id : "", id ? "'" : "", lo,
-		    sh->lay->name, sh->org ? "organisation " : "",
-		    sh->org ? map_str(sh->org, "slug") : "",
-		    sh->org ? ", " : "", sh->area ? map_str(sh->area,
-		    "slug") : "-", sh->msgno, sh->size->name);
-		free(id);
+		S_nofit(c, f, pl, lo, r);
 		c->failed = 1;
-		g_object_unref(pl);
-		S_paras_free(v, n);
-		return;
+		goto out;
 	}
 	S_set_at(pl, v, n, pt, r[2]);
 	S_extent(pl, &top, &height, &left, &right, &logw);
@@ -1496,6 +1844,7 @@ S_text(struct rctx *c, xmlNodePtr f)
 		cairo_move_to(c->cr, 0, 0);
 		pango_cairo_show_layout(c->cr, pl);
 	}
+out:
 	g_object_unref(pl);
 	S_paras_free(v, n);
 }
@@ -2457,12 +2806,13 @@ S_proof_draw(cairo_t *cr, struct site *site, struct val *org)
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
 	cairo_move_to(cr, m, m);
-	t = xasprintf("Korrektur: %s", map_str(org, "name"));
+	t = xasprintf("%s: %s", lang_label(site, "proof_title"),
+	    map_str(org, "name"));
 	S_caption(cr, t, W - 2 * m, 22, 1);
 	free(t);
 	cairo_move_to(cr, m, m + 30);
-	t = xasprintf("%s · %zu sider til godkendelse før tryk",
-	    map_str(site->v, "title"), n);
+	t = xasprintf("%s · %zu %s", map_str(site->v, "title"), n,
+	    lang_label(site, "proof_pages"));
 	S_caption(cr, t, W - 2 * m, 11, 0);
 	free(t);
 	if (n == 0)
@@ -2485,9 +2835,10 @@ S_proof_draw(cairo_t *cr, struct site *site, struct val *org)
 			ok &= S_thumb(cr, sh, p, cw - 8, ch - 24);
 			cairo_restore(cr);
 			cairo_move_to(cr, x + 4, y + ch - 20);
-			t = xasprintf("%s %s%s · %s", sh->lay->title,
-			    sh->size->name, sh->lay->npages > 1 ? (p ? " bag" :
-			    " forside") : "", sh->lay->per == PER_ORG_EVENT ?
+			t = xasprintf("%s %s%s%s · %s", sh->lay->title,
+			    sh->size->name, sh->lay->npages > 1 ? " " : "",
+			    sh->lay->npages > 1 ? lang_label(site, p ? "back" :
+			    "front") : "", sh->lay->per == PER_ORG_EVENT ?
 			    map_str(sh->event, "title") : sh->area != NULL ?
 			    map_str(sh->area, "title") : "");
 			S_caption(cr, t, cw - 8, 7, 0);

@@ -22,6 +22,31 @@
 #define LIMIT_PIXELS      100e6              /* one image, width x height */
 #define LIMIT_TEXT        10000              /* bytes of one print text frame */
 
+/*
+ * What the built-in layouts take, in characters (README, "Limits of
+ * the content"): content within these builds, at every size, in every
+ * language rally has words for; beyond them it is an error at the
+ * field.  A word is what lies between spaces, hyphens, soft hyphens,
+ * dashes and slashes; addresses (@, ://) may be longer.
+ */
+#define LIM_WORD          45	/* letters of one word */
+#define LIM_SITE_TITLE    60
+#define LIM_TAGLINE       140
+#define LIM_HASHTAG       30
+#define LIM_SLOGAN        40
+#define LIM_CONTACT       120	/* site contact: email, phone, address */
+#define LIM_URL           100	/* base_url, an organisation's url */
+#define LIM_AREA_TITLE    40
+#define LIM_HEADLINE      90	/* area and message headlines */
+#define LIM_MESSAGE       280	/* a message's text */
+#define LIM_MESSAGES      8	/* messages of one area */
+#define LIM_ORG_NAME      80
+#define LIM_ORG_CONTACT   120
+#define LIM_EVENT_TITLE   90
+#define LIM_PLACE         120	/* an event's place, its address */
+#define LIM_KIND          40
+#define LIM_TITLE         120	/* pages and press releases */
+
 /* A position in a source file; line and col count from 1 (0: unknown). */
 struct pos {
 	const char	*file;	/* path as shown to the user; not owned */
@@ -123,6 +148,10 @@ struct site {
 	struct date	 today;	/* now, in the site's time zone */
 	int		 nerr;	/* errors reported so far */
 	char		 yml_hash[65];	/* SHA-256 of content/site.yml */
+	struct val	*labels;/* every word rally writes (lang.c) */
+	struct _GTimeZone *tz;	/* the site's time zone (owned) */
+	char		**names;/* file names values point at (owned) */
+	size_t		 nnames;
 };
 
 struct job;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <glib.h>
 #include <libxml/HTMLtree.h>
 #include <libxml/xmlsave.h>
 
@@ -260,24 +261,31 @@ S_ics_prop(struct buf *out, const char *name, const char *text)
 	buf_free(&l);
 }
 
-static const char S_vtimezone[] =
-	"BEGIN:VTIMEZONE\r\n"
-	"TZID:Europe/Copenhagen\r\n"
-	"BEGIN:DAYLIGHT\r\n"
-	"TZOFFSETFROM:+0100\r\n"
-	"TZOFFSETTO:+0200\r\n"
-	"TZNAME:CEST\r\n"
-	"DTSTART:19700329T020000\r\n"
-	"RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"
-	"END:DAYLIGHT\r\n"
-	"BEGIN:STANDARD\r\n"
-	"TZOFFSETFROM:+0200\r\n"
-	"TZOFFSETTO:+0100\r\n"
-	"TZNAME:CET\r\n"
-	"DTSTART:19701025T030000\r\n"
-	"RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\n"
-	"END:STANDARD\r\n"
-	"END:VTIMEZONE\r\n";
+/*
+ * "DTSTART:20170310T180000Z": a local date and time in the site's zone,
+ * written in UTC, which every calendar reads without a VTIMEZONE.
+ */
+static void
+S_ics_utc(struct site *site, struct buf *out, const char *name,
+    const char *iso, const char *hm)
+{
+	struct date d;
+	GDateTime *l, *u;
+
+	date_parse(iso, &d);
+	l = g_date_time_new(site->tz, d.y, d.m, d.d, atoi(hm), atoi(hm + 3),
+	    0);
+	u = l != NULL ? g_date_time_to_utc(l) : NULL;
+	if (u != NULL)
+		buf_printf(out, "%s:%04d%02d%02dT%02d%02d00Z\r\n", name,
+		    g_date_time_get_year(u), g_date_time_get_month(u),
+		    g_date_time_get_day_of_month(u), g_date_time_get_hour(u),
+		    g_date_time_get_minute(u));
+	if (u != NULL)
+		g_date_time_unref(u);
+	if (l != NULL)
+		g_date_time_unref(l);
+}
 
 static void
 S_vevent(struct site *site, const struct val *e, struct buf *out)
@@ -297,11 +305,9 @@ S_vevent(struct site *site, const struct val *e, struct buf *out)
 	buf_printf(out, "DTSTAMP:%04d%02d%02dT000000Z\r\n", site->today.y,
 	    site->today.m, site->today.d);
 	if (t0 != NULL) {
-		buf_printf(out, "DTSTART;TZID=Europe/Copenhagen:%sT%.2s%.2s00"
-		    "\r\n", ymd, t0, t0 + 3);
+		S_ics_utc(site, out, "DTSTART", iso, t0);
 		if (t1 != NULL)
-			buf_printf(out, "DTEND;TZID=Europe/Copenhagen:"
-			    "%sT%.2s%.2s00\r\n", ymd, t1, t1 + 3);
+			S_ics_utc(site, out, "DTEND", iso, t1);
 	} else {
 		date_parse(iso, &d);
 		next = d;
@@ -342,9 +348,8 @@ S_vcal_head(struct site *site, struct buf *out, const char *name)
 	buf_puts(out, "PRODID:-//rally//rally " RALLY_VERSION "//EN\r\n");
 	buf_puts(out, "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
 	S_ics_prop(out, "X-WR-CALNAME", name);
-	buf_puts(out, "X-WR-TIMEZONE:Europe/Copenhagen\r\n");
-	buf_puts(out, S_vtimezone);
-	(void)site;
+	buf_printf(out, "X-WR-TIMEZONE:%s\r\n",
+	    g_time_zone_get_identifier(site->tz));
 }
 
 /* iCalendar (RFC 5545) of every event, or of j->doc alone. */

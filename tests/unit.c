@@ -15,6 +15,7 @@
 
 #include "rally.h"
 #include "extern.h"
+#include "builtin.h"
 
 static int S_pass, S_fail;
 static int S_saved_err = -1;
@@ -156,23 +157,111 @@ test_dates(void)
 	CHECK(date_isoweek(&d, &wy) == 53 && wy == 2020);
 	date_parse("2019-12-30", &d);
 	CHECK(date_isoweek(&d, &wy) == 1 && wy == 2020);
-	date_parse("2017-03-10", &d);
-	date_long(&d, "da", &b);
-	CHECK(strcmp(b.data, "10. marts 2017") == 0);
-	b.len = 0;
-	date_long(&d, "nb", &b);
-	CHECK(strcmp(b.data, "10. mars 2017") == 0);
-	b.len = 0;
-	date_long(&d, "en", &b);
-	CHECK(strcmp(b.data, "10 March 2017") == 0);
-	b.len = 0;
-	date_weekday_name(&d, "da", &b);
-	CHECK(strcmp(b.data, "fredag") == 0);
 	buf_free(&b);
 	CHECK(time_parse("09:30") == 570);
 	CHECK(time_parse("24:00") == -1);
 	CHECK(time_parse("9:30") == -1);
 	CHECK(time_parse("12:60") == -1);
+}
+
+/* A site of language lang (and site.yml's labels: labels, if any). */
+static void
+lang_site(struct site *site, const char *lang, const char *tz)
+{
+	char real[4096];
+
+	memset(site, 0, sizeof(*site));
+	site->root = xstrdup("tests/fixture");
+	site->rroot = xstrdup(realpath("tests/fixture", real));
+	site->v = val_new(&site->pool, V_MAP, NULL);
+	site->lang = xstrdup(lang);
+	if (tz != NULL)
+		map_set_str(&site->pool, site->v, "timezone", tz);
+	site->now = 1489104000;	/* 2017-03-10 00:00 UTC */
+}
+
+static const char *
+lang_date(const char *lang)
+{
+	static char out[64];
+	struct site site;
+	struct buf b = { NULL, 0, 0 };
+	struct date d = { 2017, 3, 10 };
+
+	lang_site(&site, lang, NULL);
+	lang_load(&site);
+	lang_date_long(&site, &d, &b);
+	buf_puts(&b, " ");
+	lang_weekday(&site, &d, &b);
+	buf_puts(&b, " ");
+	lang_month_short(&site, &d, &b);
+	snprintf(out, sizeof(out), "%s", b.data);
+	buf_free(&b);
+	site_free(&site);
+	return out;
+}
+
+static void
+test_lang(void)
+{
+	struct site site;
+	struct val *l;
+	int e;
+
+	CHECK(strcmp(lang_date("da"), "10. marts 2017 fredag mar") == 0);
+	CHECK(strcmp(lang_date("nb"), "10. mars 2017 fredag mar") == 0);
+	CHECK(strcmp(lang_date("no"), "10. mars 2017 fredag mar") == 0);
+	CHECK(strcmp(lang_date("nn-NO"), "10. mars 2017 fredag mar") == 0);
+	CHECK(strcmp(lang_date("sv"), "10 mars 2017 fredag mar") == 0);
+	CHECK(strcmp(lang_date("de"), "10. März 2017 Freitag Mär") == 0);
+	CHECK(strcmp(lang_date("en"), "10 March 2017 Friday Mar") == 0);
+	/* Every language has every word English has. */
+	lang_site(&site, "en", NULL);
+	lang_load(&site);
+	l = site.labels;
+	for (const char *const *lg = (const char *const[]){ "da", "nb", "nn",
+	    "sv", "de", NULL }; *lg != NULL; lg++) {
+		char *rel = xasprintf("layouts/labels/%s.yml", *lg);
+		const struct builtin *b = builtin_get(rel);
+		struct pool pool = { NULL };
+		struct val *v = NULL;
+		size_t i, missing = 0;
+
+		CHECK(b != NULL && yaml_read(&pool, rel, (const char *)b->data,
+		    b->len, 0, &v) && v->type == V_MAP);
+		for (i = 0; v != NULL && i < l->len; i++)
+			if (map_get(v, l->keys[i]) == NULL &&
+			    strcmp(l->keys[i], "hyphenation") != 0)
+				missing++;
+		CHECK(missing == 0);
+		if (missing)
+			fprintf(stderr, "unit: %s lacks %zu labels\n", *lg,
+			    missing);
+		pool_free(&pool);
+		free(rel);
+	}
+	site_free(&site);
+	/* site.yml's labels win; the zone follows the language. */
+	lang_site(&site, "nb", NULL);
+	l = val_new(&site.pool, V_MAP, NULL);
+	map_set_str(&site.pool, l, "come_join", "Bli med oss");
+	map_set(site.v, "labels", l);
+	CHECK(lang_load(&site));
+	CHECK(strcmp(lang_label(&site, "come_join"), "Bli med oss") == 0);
+	CHECK(strcmp(lang_label(&site, "week"), "Uke") == 0);
+	CHECK(strcmp(map_str(site.v, "timezone"), "Europe/Oslo") == 0);
+	site_free(&site);
+	/* An unknown zone is an error; a late hour is tomorrow east. */
+	lang_site(&site, "da", "Europe/Atlantis");
+	e = diag_count();
+	CHECK(!lang_load(&site) && diag_count() == e + 1);
+	site_free(&site);
+	lang_site(&site, "en", "Pacific/Auckland");
+	CHECK(lang_load(&site) && site.today.d == 10);
+	site_free(&site);
+	lang_site(&site, "en", "America/New_York");
+	CHECK(lang_load(&site) && site.today.d == 9);
+	site_free(&site);
 }
 
 static void
@@ -419,6 +508,7 @@ main(void)
 	test_front_matter();
 	test_yaml_positions();
 	test_dates();
+	test_lang();
 	test_slugs_paths();
 	test_markdown();
 	test_templates();
