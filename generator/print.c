@@ -1743,12 +1743,12 @@ S_nofit(struct rctx *c, xmlNodePtr f, PangoLayout *pl, double lo,
 		    fmax(logw * k, 1)));
 		len = g_utf8_strlen(bl.v->s, -1);
 		cut = (long)((double)bl.total * (1 - ratio)) + 1;
-		if (len - cut >= len / 4)
+		if (len - cut >= len / 4 || (size_t)len >= bl.total)
 			diag_err(&bl.v->pos, "%s does not fit the %s %s even "
 			    "at its smallest size (%.0f %s): shorten it to "
 			    "about %ld characters (%s)", bl.key,
 			    sh->lay->title, sh->size->name, lo, unit,
-			    (len - cut) * 9 / 10, where);
+			    len - cut > 1 ? (len - cut) * 9 / 10 : 1, where);
 		else
 			diag_err(&bl.v->pos, "%s and the texts set with it "
 			    "do not fit the %s %s even at its smallest size "

@@ -54,6 +54,25 @@ case_ "duplicate key" "^content/om-oss.md:3:1: ${E}YAML: duplicate key 'title'" 
     "printf -- '---\ntitle: a\ntitle: b\n---\nx\n' > content/om-oss.md"
 case_ "front matter is a list" "^content/om-oss.md:2:1: ${E}front matter must be a map" \
     "printf -- '---\n- a\n---\nx\n' > content/om-oss.md"
+# Limits of the content (README): too long is an error at the field.
+case_ "limit: site title" "^content/site.yml:3:8: ${E}title is 61 characters, more than the 60" \
+    "sed -i 's/^title: .*/title: $(python3 -c 'print(("Velferd Bergen " * 5)[:61])')/' content/site.yml"
+case_ "limit: area headline" "^content/areas/eldre.md:4:11: ${E}headline is 91 characters, more than the 90" \
+    "sed -i 's/^headline: .*/headline: $(python3 -c 'print(("Tid til omsorg " * 7)[:91])')/' content/areas/eldre.md"
+case_ "limit: message text" "^content/areas/eldre.md:8:11: ${E}text is 281 characters, more than the 280" \
+    "sed -i 's/^    text: Flere.*/    text: $(python3 -c 'print(("Flere eldre trenger flere hender " * 9)[:281])')/' content/areas/eldre.md"
+case_ "limit: organisation name" "^content/orgs/klubben.md:2:7: ${E}name is 81 characters, more than the 80" \
+    "sed -i 's/^name: .*/name: $(python3 -c 'print(("Helseklubben Bergen " * 5)[:81])')/' content/orgs/klubben.md"
+case_ "limit: event place" "^content/events/allmote.md:6:8: ${E}place is 121 characters, more than the 120" \
+    "sed -i 's/^place: .*/place: $(python3 -c 'print(("Folkets hus " * 12)[:121])')/' content/events/allmote.md"
+case_ "limit: a word of 46 letters" "^content/events/allmote.md:2:8: ${E}title has a word of 46 letters" \
+    "sed -i 's/^title: .*/title: Allmøte $(python3 -c 'print("eldreomsorg" * 4 + "be")')/' content/events/allmote.md"
+case_ "limit: a slogan" "^content/site.yml:8:29: ${E}a slogan is at most 40 characters" \
+    "sed -i 's/^slogans: .*/slogans: [Velferd for alle, $(python3 -c 'print("Nei til kutt " * 4)')]/' content/site.yml"
+case_ "limit: nine messages" "^content/areas/eldre.md:[0-9]+:5: ${E}an area has at most 8 messages" \
+    "python3 -c \"import re; p='content/areas/eldre.md'; s=open(p).read(); s=s.replace('messages:\\n', 'messages:\\n' + '  - {headline: a, text: b}\\n' * 8); open(p, 'w').write(s)\""
+case_ "unknown time zone" "^content/site.yml:[0-9]+:11: ${E}unknown time zone 'Europe/Bergen'" \
+    "echo 'timezone: Europe/Bergen' >> content/site.yml"
 case_ "bad date" "^content/events/allmote.md:3:7: ${E}bad date '2017-02-30'" \
     "sed -i 's/date: 2017-03-02/date: 2017-02-30/' content/events/allmote.md"
 case_ "date in the wrong order" "^content/press/kutt.md:3:7: ${E}bad date '01-02-2017'" \
@@ -124,9 +143,12 @@ TOP=$(pwd)
 LAY() {
 	printf 'mkdir -p layouts/print assets && cp -r %s/assets/fonts assets/ && cat > layouts/print/t.xml <<EOM\n<layout sizes="%s" per="message">\n<page>\n%s\n</page>\n</layout>\nEOM\n' "$TOP" "$1" "$2"
 }
-case_ "print: text that cannot fit" \
-    "^layouts/print/t.xml:3: ${E}text 'h' does not fit at the minimum size .*layout t, area (barnehage|eldre), message 1, size A6" \
+case_ "print: content that cannot fit, at the content" \
+    "^content/areas/(barnehage|eldre).md:[0-9]+:1[56]: ${E}headline (does|and the texts set with it do) not fit the t A6 even at its smallest size .*layout t, frame 'h', size A6" \
     "$(LAY A6 '<text id="h" x="0.1" y="0.1" w="0.1" h="0.02" font="Inter" max="0.1" min="0.05">{message.headline}</text>')"
+case_ "print: layout text that cannot fit, at the layout" \
+    "^layouts/print/t.xml:3: ${E}text does not fit at the minimum size .*layout t, frame 'h', size A6" \
+    "$(LAY A6 '<text id="h" x="0.1" y="0.1" w="0.1" h="0.02" font="Inter" max="0.1" min="0.05">Kom og bli med oss i dag</text>')"
 case_ "print: missing SVG" "^layouts/print/t.xml:3: ${E}assets/nope.svg does not exist" \
     "$(LAY A6 '<svg x="0.1" y="0.1" w="0.5" h="0.5" src="assets/nope.svg"/>')"
 case_ "print: corrupt SVG" "^layouts/print/t.xml:3: ${E}assets/bad.svg: not a usable SVG" \
@@ -154,9 +176,9 @@ case_ "print: SVG linked out of the campaign" "^layouts/print/t.xml:3: ${E}asset
 ln -s /etc/hostname assets/out.svg"
 case_ "print: frame off the sheet" "^layouts/print/t.xml:3: ${E}<rect>: x, y, w, h must be" \
     "$(LAY A6 '<rect x="0" y="0" w="9" h="1"/>')"
-case_ "print: no fonts" "^assets/fonts: ${E}print layouts need fonts" \
-    "$(LAY A6 '<rect x="0" y="0" w="1" h="1"/>')
-rm -rf assets/fonts"
+case_ "print: the campaign's own broken poster wins over rally's" \
+    "^layouts/print/poster.xml:[0-9]+:[0-9]+: ${E}" \
+    "mkdir -p layouts/print && printf '<layout sizes=\"A4\"><page>' > layouts/print/poster.xml"
 case_ "print: pixel bomb" "^layouts/print/t.xml:3: ${E}assets/bomb.png: 60000x60000 pixels is too many" \
     "$(LAY A6 '<image x="0.1" y="0.1" w="0.5" h="0.5" src="assets/bomb.png"/>')
 python3 $TOP/tests/png.py bomb assets/bomb.png"

@@ -43,8 +43,14 @@ def slug(spec):
     return spec.lower() if spec.upper() in ISO else re.sub(r"(mm|cm|px)$", "", spec)
 
 
+# The campaign's layouts, and rally's own where it has none of a name.
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 layouts = {}
-for path in glob.glob(os.path.join(ROOT, "layouts/print/*.xml")):
+paths = {os.path.basename(p): p for p in
+         glob.glob(os.path.join(HERE, "layouts/print/*.xml"))}
+paths.update({os.path.basename(p): p for p in
+              glob.glob(os.path.join(ROOT, "layouts/print/*.xml"))})
+for path in sorted(paths.values()):
     r = ET.parse(path).getroot()
     name = os.path.basename(path)[:-4]
     layouts[name] = {

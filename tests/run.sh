@@ -40,9 +40,17 @@ run sh tests/print_mini.sh
 [ -n "$LIGHT" ] || run sh tests/interrupt.sh
 run sh tests/hyphen.sh
 run sh tests/flyer.sh "$W/sample"
+# A second campaign (Norwegian, no layouts/ and no fonts of its own):
+# web and rally's whole built-in print set.
 rm -rf "$W/fixture"
-$RALLY build -q --root tests/fixture --out "$W/fixture"
+ONLYF=
+[ -n "$LIGHT" ] && ONLYF="--only web"
+SOURCE_DATE_EPOCH=1489104000 $RALLY build -q $ONLYF --root tests/fixture \
+    --out "$W/fixture"
 run python3 tests/check_site.py "$W/fixture" tests/fixture
+[ -n "$LIGHT" ] || run python3 tests/check_print.py "$W/fixture" tests/fixture
+[ -n "$LIGHT" ] || run python3 tests/check_frames.py "$W/fixture" tests/fixture nb
+[ -n "$LIGHT" ] || run sh tests/limits.sh
 run sh tests/golden.sh
 run sh tests/bad.sh
 run sh tests/cli.sh

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Every word of every print PDF inside a text frame of its layout, and
+no Danish word rally wrote on a sheet or page of another language.
+
+usage: check_frames.py OUT ROOT LANG
+
+OUT is a build of the campaign ROOT with rally's built-in print layouts
+(layouts/print/ of this repository); LANG its language.  Words are read
+with pdftotext -bbox; frames from the layout's <text> elements, in
+fractions of the trim box.  Prints PASS/FAIL lines.
+"""
+import glob
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import yaml
+
+OUT, ROOT, LANG = sys.argv[1], sys.argv[2], sys.argv[3]
+HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+MM = 72 / 25.4
+failed = 0
+
+
+def report(ok, what):
+    global failed
+    print(("PASS " if ok else "FAIL ") + what)
+    if not ok:
+        failed += 1
+
+
+def layouts():
+    """name -> (bleed in pt, [[frames of page 1], [frames of page 2]])."""
+    out = {}
+    for path in glob.glob(os.path.join(HERE, "layouts", "print", "*.xml")):
+        name = os.path.basename(path)[:-4]
+        own = os.path.join(ROOT, "layouts", "print", name + ".xml")
+        root = ET.parse(own if os.path.exists(own) else path).getroot()
+        if root.get("format") == "png":
+            continue
+        pages = []
+        for page in root.findall("page"):
+            pages.append([(f.get("id"), float(f.get("x", 0)),
+                           float(f.get("y", 0)), float(f.get("w", 1)),
+                           float(f.get("h", 1)))
+                          for f in page.findall("text")])
+        out[name] = (float(root.get("bleed", 3)) * MM, pages)
+    return out
+
+
+LAYOUTS = layouts()
+
+
+def layout_of(pdf):
+    base = os.path.basename(pdf)[:-4]
+    best = None
+    for name in LAYOUTS:
+        if (base.startswith(name + "-") or "-" + name + "-" in base) and \
+                (best is None or len(name) > len(best)):
+            best = name
+    return best
+
+
+WORD = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">|'
+                  r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                  r'yMax="([\d.]+)">([^<]*)</word>')
+
+
+def check_pdf(pdf):
+    """Returns the words outside every frame, as text."""
+    bleed, pages = LAYOUTS[layout_of(pdf)]
+    xml = subprocess.run(["pdftotext", "-bbox", pdf, "-"], check=True,
+                         capture_output=True, text=True).stdout
+    bad = []
+    page = -1
+    for m in WORD.finditer(xml):
+        if m.group(1):
+            page += 1
+            W = float(m.group(1)) - 2 * bleed
+            H = float(m.group(2)) - 2 * bleed
+            continue
+        x0, y0, x1, y1 = (float(m.group(i)) - bleed for i in range(3, 7))
+        word = m.group(7)
+        # pdftotext boxes span the font's ascent and descent, not the
+        # ink: a little room above and below the frame.
+        ty = 0.3 * (y1 - y0)
+        inside = False
+        for fid, fx, fy, fw, fh in pages[min(page, len(pages) - 1)]:
+            if (x0 >= fx * W - 1.5 and x1 <= (fx + fw) * W + 1.5 and
+                    y0 >= fy * H - ty and y1 <= (fy + fh) * H + ty):
+                inside = True
+                break
+        if not inside:
+            bad.append("p%d '%s' at %.0f,%.0f-%.0f,%.0f" %
+                       (page + 1, word, x0, y0, x1, y1))
+    return bad
+
+
+pdfs = sorted(p for p in glob.glob(os.path.join(OUT, "print", "**", "*.pdf"),
+                                   recursive=True)
+              if layout_of(p) is not None)
+report(len(pdfs) > 0, "frames: %d print PDFs to check" % len(pdfs))
+outside = []
+for pdf in pdfs:
+    for b in check_pdf(pdf):
+        outside.append("%s: %s" % (os.path.relpath(pdf, OUT), b))
+report(not outside, "frames: every word of %d PDFs inside a text frame%s" %
+       (len(pdfs), "".join("\n  " + o for o in outside[:12])))
+
+
+# No Danish word that rally wrote, on a site of another language.
+def words(text):
+    return {w.lower() for w in re.findall(r"[^\W\d_]{3,}", text)}
+
+
+def label_words(lang):
+    d = yaml.safe_load(open(os.path.join(HERE, "layouts", "labels",
+                                         lang + ".yml"), encoding="utf-8"))
+    out = set()
+    for v in d.values():
+        out |= words(" ".join(v) if isinstance(v, list) else str(v))
+    return out
+
+
+if LANG != "da":
+    content = set()
+    for p in glob.glob(os.path.join(ROOT, "content", "**", "*"),
+                       recursive=True):
+        if os.path.isfile(p):
+            content |= words(open(p, encoding="utf-8").read())
+    danish = label_words("da") - label_words(LANG) - label_words("en") - \
+        content
+    found = {}
+    files = pdfs + glob.glob(os.path.join(OUT, "print", "orgs", "*",
+                                          "proof.pdf"))
+    for f in files:
+        text = subprocess.run(["pdftotext", f, "-"], check=True,
+                              capture_output=True, text=True).stdout
+        for w in words(text.replace("\u00ad", "")) & danish:
+            found.setdefault(w, os.path.relpath(f, OUT))
+    for f in glob.glob(os.path.join(OUT, "**", "*.html"), recursive=True):
+        text = re.sub(r"<[^>]*>", " ", open(f, encoding="utf-8").read())
+        for w in words(text) & danish:
+            found.setdefault(w, os.path.relpath(f, OUT))
+    report(not found, "language: no Danish word on a %s site (%d words "
+           "checked)%s" % (LANG, len(danish), "".join(
+               "\n  '%s' in %s" % kv for kv in sorted(found.items())[:12])))
+sys.exit(1 if failed else 0)
