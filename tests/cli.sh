@@ -29,6 +29,60 @@ check "cli: make install honours DESTDIR and PREFIX" sh -c \
     "make -s install DESTDIR=$W/dest PREFIX=/opt/r >/dev/null &&
      test -x $W/dest/opt/r/bin/rally &&
      test -f $W/dest/opt/r/share/man/man1/rally.1"
+# The installed rally, away from this repository, on a campaign that
+# brings only content/: the whole print set, in its own language.
+I=$(mktemp -d)
+cp "$W/dest/opt/r/bin/rally" "$I/rally"
+mkdir "$I/camp"
+cp -r tests/fixture/content "$I/camp/"
+rm -f "$I/camp/content/site.yml.bak"
+sed -i '/^logo:/d' "$I/camp/content/site.yml"
+if (cd "$I" && SOURCE_DATE_EPOCH=1489104000 ./rally build -q --root camp); then
+	pass "cli: the installed rally builds a campaign of content/ only"
+else
+	fail "cli: the installed rally builds a campaign of content/ only"
+fi
+check "cli: ... with the whole print set (35 PDFs)" \
+    test "$(find "$I/camp/out/print" -name '*.pdf' | wc -l)" -eq 35
+check "cli: ... in Norwegian" sh -c \
+    "pdftotext $I/camp/out/print/eldre/flyer-1-a5.pdf - | grep -q 'Bli med'"
+check "cli: ... and rally flyer works there" sh -c \
+    "cd $I && ./rally flyer --root camp --org klubben --area eldre -o f.pdf &&
+     pdftotext f.pdf - | tr '\\n' ' ' | grep -q 'Helseklubben Bergen inviterer'"
+rm -rf "$I"
+
+# An unknown language: a warning that names the fallback, and a build.
+L="$W/lang"
+rm -rf "$L"
+cp -r tests/fixture "$L"
+sed -i 's/^language: nb/language: fi/' "$L/content/site.yml"
+if $RALLY build -q --only web --root "$L" 2> "$L.err" &&
+    grep -q "^content/site.yml:6:11: warning: rally has no words for language 'fi'.*English" "$L.err" &&
+    grep -q '<html lang="fi"' "$L/out/index.html" &&
+    grep -q 'Calendar' "$L/out/index.html"; then
+	pass "cli: an unknown language warns and falls back to English"
+else
+	fail "cli: an unknown language warns and falls back to English: $(cat "$L.err")"
+fi
+# Its own words in layouts/labels/fi.yml, and labels: in site.yml.
+mkdir -p "$L/layouts/labels"
+printf 'events: Tapahtumat\nweek: Viikko\n' > "$L/layouts/labels/fi.yml"
+printf 'labels: {week: Viikko nro}\n' >> "$L/content/site.yml"
+if $RALLY build -q --only web --root "$L" 2> "$L.err" &&
+    ! grep -q warning "$L.err" &&
+    grep -q 'Tapahtumat' "$L/out/index.html" &&
+    grep -q 'Viikko nro' "$L/out/events/index.html"; then
+	pass "cli: a campaign's labels file and site.yml's labels win"
+else
+	fail "cli: a campaign's labels file and site.yml's labels win: $(cat "$L.err")"
+fi
+# social: as a map of name: url, as most people write it.
+sed -i '/^social:/,$d' "$L/content/site.yml"
+printf 'social:\n  Mastodon: https://social.example.org/@vest\n  Facebook: https://facebook.example.org/vest\n' >> "$L/content/site.yml"
+check "cli: social as a map of name: url" sh -c \
+    "$RALLY build -q --only web --root $L &&
+     grep -q 'href=\"https://facebook.example.org/vest\"' $L/out/index.html &&
+     grep -q '>Facebook<' $L/out/index.html"
 
 # Drafts appear only with --drafts.
 $RALLY build -q --root tests/fixture --out "$W/nodrafts"

@@ -60,3 +60,31 @@ check "hyphen: milliardnedskæringer breaks, at libhyphen's points" \
     sh -c "printf '%s\n' \"$t3\" | head -1 | grep -Eqx '(mil|milli|milliard|milliardnedskæ|milliardnedskæring)-' && test \"\$(printf '%s\n' \"$t3\" | sed 's/-\$//' | tr -d '\n')\" = milliardnedskæringer"
 check "hyphen: an author's soft hyphen wins (milliard-/nedskæringer)" \
     test "$(printf '%s\n' "$t2" | head -1)" = "milliard-"
+
+# Every language rally has words for hyphenates with its own patterns
+# (Debian's hyphen-*): the dictionary loads, a long word breaks at a
+# hyphen, and its parts join into the word.
+for lw in "nb sykehusomstillingene" "nn arbeidsmiljølovgjevinga" \
+    "sv arbetsmiljölagstiftningen" "de Kommunalverwaltungsreform" \
+    "en incomprehensibilities"; do
+	lang=${lw%% *}
+	word=${lw#* }
+	L="$W-$lang"
+	rm -rf "$L"
+	mkdir -p "$L/content/areas" "$L/layouts/print"
+	cp "$W/layouts/print/narrow.xml" "$L/layouts/print/"
+	printf 'title: T\nbase_url: https://example.org\nlanguage: %s\n' \
+	    "$lang" > "$L/content/site.yml"
+	printf -- '---\ntitle: A\ncolor: "#336699"\nheadline: x\nmessages:\n  - {headline: %s, text: x}\n---\n' \
+	    "$word" > "$L/content/areas/a.md"
+	if ! $RALLY build -q --only print --root "$L" 2> "$L.err"; then
+		fail "hyphen: $lang: the test campaign builds: $(cat "$L.err")"
+		continue
+	fi
+	t=$(pdftotext "$L/out/print/a/narrow-1-a6.pdf" - | sed 's/\xc2\xad/-/g' | tr -d '\f' | sed '/^$/d')
+	check "hyphen: $lang: the dictionary loads" \
+	    sh -c "! grep -q 'hyphenation dictionary' $L.err"
+	check "hyphen: $lang: $word breaks at a hyphen" \
+	    sh -c "printf '%s\n' \"$t\" | head -1 | grep -q -- '-\$' &&
+	    test \"\$(printf '%s\n' \"$t\" | sed 's/-\$//' | tr -d '\n')\" = '$word'"
+done

@@ -29,12 +29,25 @@ KEEP = {"date", "end", "time", "area", "areas", "org", "slug", "color",
 markers = []
 
 
-def payload():
+# The content limits (README, generator/rally.h): a field gets the
+# longest payload that fits it (titles: the shortest, an area's, 40).
+LIMITS = {"title": 40, "headline": 90, "text": 280, "name": 80,
+          "place": 120, "address": 120, "kind": 40, "hashtag": 30,
+          "slogans": 40, "tagline": 140, "contact": 120, "email": 120,
+          "phone": 120}
+
+
+def payload(limit=None):
     n = len(markers) + 1
     m = "xss%03d" % n
     markers.append(m)
-    return ('%s<script>alert("%s")</script>"\'><img src=x onerror=alert(%d)>'
-            '<a href="javascript:alert(%d)">j</a>&amp;' % (m, m, n, n))
+    for p in ('%s<script>alert("%s")</script>"\'><img src=x onerror=alert(%d)>'
+              '<a href="javascript:alert(%d)">j</a>&amp;' % (m, m, n, n),
+              '%s<script>a()</script>"\'><img src=x onerror=a()>' % m,
+              '%s"\'><b onclick=a()>&amp;' % m):
+        if limit is None or len(p) <= limit:
+            return p
+    raise SystemExit("xss: no payload fits %d characters" % limit)
 
 
 def poison(v, key=None):
@@ -43,7 +56,10 @@ def poison(v, key=None):
     if isinstance(v, list):
         return [poison(x, key) for x in v]
     if isinstance(v, str):
-        return payload() + " " + v
+        limit = LIMITS.get(key)
+        p = payload(limit)
+        return p + " " + v if limit is None or \
+            len(p) + 1 + len(v) <= limit else p
     return v
 
 
