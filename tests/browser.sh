@@ -12,16 +12,8 @@ if ! command -v chromium >/dev/null 2>&1; then
 	exit 0
 fi
 PORT=$((18000 + $$ % 1000))
-python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$OUT" \
-    >/dev/null 2>&1 &
-SRV=$!
+serve "$PORT" "$OUT" /
 trap 'kill $SRV 2>/dev/null' EXIT INT TERM
-i=0
-while ! python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$PORT/')" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -gt 50 ] && break
-	sleep 0.1
-done
 chrome() {
 	timeout 90 chromium --headless --no-sandbox --disable-gpu \
 	    --disable-dev-shm-usage --disable-background-networking \

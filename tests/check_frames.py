@@ -18,17 +18,12 @@ import xml.etree.ElementTree as ET
 
 import yaml
 
+import checks
+from checks import report
+
 OUT, ROOT, LANG = sys.argv[1], sys.argv[2], sys.argv[3]
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 MM = 72 / 25.4
-failed = 0
-
-
-def report(ok, what):
-    global failed
-    print(("PASS " if ok else "FAIL ") + what)
-    if not ok:
-        failed += 1
 
 
 def layouts():
@@ -147,4 +142,4 @@ if LANG != "da":
     report(not found, "language: no Danish word on a %s site (%d words "
            "checked)%s" % (LANG, len(danish), "".join(
                "\n  '%s' in %s" % kv for kv in sorted(found.items())[:12])))
-sys.exit(1 if failed else 0)
+checks.done()

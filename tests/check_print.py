@@ -13,19 +13,14 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
+import checks
+from checks import report
+
 OUT, ROOT = sys.argv[1], sys.argv[2]
 MARKS = "--marks" in sys.argv
 MM = 72 / 25.4
 ISO = {"A0": (841, 1189), "A1": (594, 841), "A2": (420, 594), "A3": (297, 420),
        "A4": (210, 297), "A5": (148, 210), "A6": (105, 148)}
-failed = 0
-
-
-def report(ok, what):
-    global failed
-    print(("PASS " if ok else "FAIL ") + what)
-    if not ok:
-        failed += 1
 
 
 def size_mm(spec):
@@ -227,4 +222,4 @@ for lay, L in sorted(layouts.items()):
             want = "%s/areas/%s/" % (url, area)
             report(got == want, "print: QR on %s page %d decodes to %s%s" % (
                 os.path.relpath(pdf, OUT), page, want, "" if got == want else " (got %r)" % got))
-sys.exit(1 if failed else 0)
+checks.done()

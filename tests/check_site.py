@@ -13,15 +13,10 @@ import sys
 import urllib.parse
 import xml.etree.ElementTree as ET
 
+import checks
+from checks import report
+
 OUT, ROOT = sys.argv[1], sys.argv[2]
-failed = 0
-
-
-def report(ok, what):
-    global failed
-    print(("PASS " if ok else "FAIL ") + what)
-    if not ok:
-        failed += 1
 
 
 def front_matter(path):
@@ -206,4 +201,4 @@ for sub in ("areas", "events", "press", "orgs"):
 gone = [w for w in want if not os.path.isfile(os.path.join(OUT, w))]
 report(not gone, "a page for every content file (%d)" % len(want) + ("; missing " + ", ".join(gone[:5]) if gone else ""))
 
-sys.exit(1 if failed else 0)
+checks.done()

@@ -18,3 +18,16 @@ print_site() {
 	cp -r layouts/print "$1/layouts/"
 	cp -r assets/fonts "$1/assets/"
 }
+# serve PORT DIR PATH: serves DIR on 127.0.0.1:PORT in the background
+# (its pid in SRV) and waits until PATH answers.
+serve() {
+	python3 -m http.server "$1" --bind 127.0.0.1 --directory "$2" \
+	    >/dev/null 2>&1 &
+	SRV=$!
+	_i=0
+	while ! python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$1$3')" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -gt 50 ] && break
+		sleep 0.1
+	done
+}

@@ -57,6 +57,7 @@ run sh tests/cli.sh
 run python3 tests/xss.py
 run sh tests/fuzz/replay.sh
 [ -n "$LIGHT" ] || run sh tests/browser.sh "$W/sample"
+[ -n "$LIGHT" ] || run sh tests/scroll.sh "$W/sample" sample
 u=$(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$LOG")
 up=${u% *}
 uf=${u#* }

@@ -56,16 +56,8 @@ next();
 </script></body></html>
 EOF
 PORT=$((19000 + $$ % 1000))
-python3 -m http.server "$PORT" --bind 127.0.0.1 --directory "$W/root" \
-    >/dev/null 2>&1 &
-SRV=$!
+serve "$PORT" "$W/root" "$base/"
 trap 'kill $SRV 2>/dev/null; rm -f "$OUT/__scroll.html"' EXIT INT TERM
-i=0
-while ! python3 -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$PORT$base/')" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -gt 50 ] && break
-	sleep 0.1
-done
 timeout 300 chromium --headless --no-sandbox --disable-gpu \
     --disable-dev-shm-usage --disable-background-networking \
     --disable-component-update --disable-sync --no-first-run \
