@@ -71,6 +71,26 @@ case_ "limit: a slogan" "^content/site.yml:8:29: ${E}a slogan is at most 40 char
     "sed -i 's/^slogans: .*/slogans: [Velferd for alle, $(python3 -c 'print("Nei til kutt " * 4)')]/' content/site.yml"
 case_ "limit: nine messages" "^content/areas/eldre.md:[0-9]+:5: ${E}an area has at most 8 messages" \
     "python3 -c \"import re; p='content/areas/eldre.md'; s=open(p).read(); s=s.replace('messages:\\n', 'messages:\\n' + '  - {headline: a, text: b}\\n' * 8); open(p, 'w').write(s)\""
+case_ "limit: tagline" "^content/site.yml:4:10: ${E}tagline is 141 characters, more than the 140" \
+    "sed -i 's/^tagline: .*/tagline: $(python3 -c 'print(("Nei til kutt " * 12)[:141])')/' content/site.yml"
+case_ "limit: hashtag" "^content/site.yml:7:10: ${E}hashtag is 31 characters, more than the 30" \
+    "sed -i 's/^hashtag: .*/hashtag: \"#$(python3 -c 'print(("Velferd" * 5)[:30])')\"/' content/site.yml"
+case_ "limit: site contact" "^content/site.yml:11:10: ${E}email is 121 characters, more than the 120" \
+    "sed -i 's/^  email: .*/  email: $(python3 -c 'print("p" * 109)')@example.org/' content/site.yml"
+case_ "limit: base_url" "^content/site.yml:5:11: ${E}base_url is 101 characters, more than the 100" \
+    "sed -i 's|^base_url: .*|base_url: https://example.org/$(python3 -c 'print("v" * 81)')|' content/site.yml"
+case_ "limit: area title" "^content/areas/eldre.md:2:8: ${E}title is 41 characters, more than the 40" \
+    "sed -i 's/^title: .*/title: $(python3 -c 'print(("Eldreomsorg " * 4)[:41])')/' content/areas/eldre.md"
+case_ "limit: event title" "^content/events/allmote.md:2:8: ${E}title is 91 characters, more than the 90" \
+    "sed -i 's/^title: .*/title: $(python3 -c 'print(("Allmøte i Bergen " * 6)[:91])')/' content/events/allmote.md"
+case_ "limit: event address" "^content/events/allmote.md:7:10: ${E}address is 121 characters, more than the 120" \
+    "sed -i 's/^address: .*/address: $(python3 -c 'print(("Bergen " * 18)[:121])')/' content/events/allmote.md"
+case_ "limit: event kind" "^content/events/allmote.md:10:7: ${E}kind is 41 characters, more than the 40" \
+    "sed -i 's/^kind: .*/kind: $(python3 -c 'print(("møte " * 9)[:41])')/' content/events/allmote.md"
+case_ "limit: organisation contact" "^content/orgs/klubben.md:5:10: ${E}contact is 121 characters, more than the 120" \
+    "sed -i 's/^contact: .*/contact: $(python3 -c 'print(("Ring oss " * 14)[:121])')/' content/orgs/klubben.md"
+case_ "limit: page title" "^content/om-oss.md:2:8: ${E}title is 121 characters, more than the 120" \
+    "sed -i 's/^title: .*/title: $(python3 -c 'print(("Om oss " * 18)[:121])')/' content/om-oss.md"
 case_ "unknown time zone" "^content/site.yml:[0-9]+:11: ${E}unknown time zone 'Europe/Bergen'" \
     "echo 'timezone: Europe/Bergen' >> content/site.yml"
 case_ "bad date" "^content/events/allmote.md:3:7: ${E}bad date '2017-02-30'" \
