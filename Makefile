@@ -113,6 +113,7 @@ check-sanitize: generator/rally generator/builtin.c generator/lang.c
 	        -o tests/work/replay-asan-$$t tests/fuzz/main.c \
 	        tests/work/asan/fuzz.o tests/fuzz/$$t.c $$A $(PKGLIBS) || exit 1; \
 	done
+	LSAN_OPTIONS=suppressions=$$PWD/tests/lsan.supp \
 	RALLY=tests/work/rally-asan UNIT=tests/work/unit-asan \
 	    REPLAY=tests/work/replay-asan-%s sh tests/run.sh
 
