@@ -59,6 +59,7 @@ int		 slug_valid(const char *);
 char		*slugify(const char *);
 int		 url_is_safe(const char *);
 int		 strcmp_ptr(const void *, const void *);
+const struct builtin	*builtin_get(const char *);
 char		**dir_names(const struct site *, const char *, size_t *);
 void		 dir_walk(const struct site *, const char *, int,
 		    int (*)(void *, const char *, const char *,
@@ -99,7 +100,6 @@ int		 date_isoweek(const struct date *, int *);
 void		 date_from_time(time_t, struct _GTimeZone *, struct date *);
 
 /* lang.c: labels, dates in words, the time zone. */
-const struct builtin	*builtin_get(const char *);
 int		 lang_load(struct site *);
 const char	*lang_label(const struct site *, const char *);
 void		 lang_date_long(const struct site *, const struct date *,

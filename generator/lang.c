@@ -23,18 +23,6 @@
 
 #define LABELS_DIR	"layouts/labels"
 
-/* The built-in file called name, or NULL. */
-const struct builtin *
-builtin_get(const char *name)
-{
-	const struct builtin *b;
-
-	for (b = builtins; b->name != NULL; b++)
-		if (strcmp(b->name, name) == 0)
-			return b;
-	return NULL;
-}
-
 /* "nb-NO", "NO", "nb_NO.UTF-8" -> "nb"; "no" is bokmål.  Owned. */
 static char *
 S_primary(const char *tag)

@@ -705,6 +705,8 @@ S_site_yml(struct site *site)
 	s = strchr(strstr(site->base_url, "://") + 3, '/');
 	site->base_path = xstrdup(s != NULL ? s : "");
 	S_asset(site, v, "logo", file);
+	if ((mdv = S_strlist(site, v, "print_layouts")) != NULL)
+		map_set(v, "print_layouts", mdv);
 	s = load_str(site, v, "language", 0, file);
 	if (s != NULL && (strlen(s) < 2 || strlen(s) > 12)) {
 		diag_err(&map_get(v, "language")->pos, "language must be a "

@@ -697,6 +697,46 @@ S_layout_name(const char *file, const char *only, char ***names, size_t *n)
 }
 
 /*
+ * site.yml's print_layouts: [poster, flyer]: only those of names are
+ * made (all when it is absent).  Returns 0 after reporting a name
+ * that is no layout.
+ */
+static int
+S_chosen(struct site *site, char **names, size_t *n)
+{
+	const struct val *want = map_get(site->v, "print_layouts");
+	size_t i, k, kept = 0;
+	int ok = 1;
+
+	if (want == NULL || want->type != V_LIST)
+		return 1;
+	for (k = 0; k < want->len; k++) {
+		for (i = 0; i < *n; i++)
+			if (strcmp(names[i], want->items[k]->s) == 0)
+				break;
+		if (i == *n) {
+			diag_err(&want->items[k]->pos, "no print layout '%s': "
+			    "rally has poster, flyer, placard, banner, "
+			    "org-flyer, org-poster, og and social-*; a "
+			    "campaign adds layouts/print/NAME.xml",
+			    want->items[k]->s);
+			ok = 0;
+		}
+	}
+	for (i = 0; i < *n; i++) {
+		for (k = 0; k < want->len; k++)
+			if (strcmp(names[i], want->items[k]->s) == 0)
+				break;
+		if (k < want->len)
+			names[kept++] = names[i];
+		else
+			free(names[i]);
+	}
+	*n = kept;
+	return ok;
+}
+
+/*
  * Loads the print layouts: rally's own and the campaign's
  * layouts/print/NAME.xml, which wins over rally's of the same name.
  * Returns a set to free with print_free(), or NULL after reporting
@@ -730,7 +770,8 @@ print_load_only(struct site *site, const char *only)
 	for (b = builtins; b->name != NULL; b++)
 		if (strncmp(b->name, "layouts/print/", 14) == 0)
 			S_layout_name(b->name + 14, only, &names, &n);
-	if (n > 0 && !print_fonts(site)) {
+	if ((only == NULL && !S_chosen(site, names, &n)) ||
+	    (n > 0 && !print_fonts(site))) {
 		for (i = 0; i < n; i++)
 			free(names[i]);
 		free(names);

@@ -17,6 +17,7 @@
 
 #include "rally.h"
 #include "extern.h"
+#include "builtin.h"
 
 static int S_nerr_total;
 static __thread struct buf *S_capture;
@@ -649,4 +650,16 @@ dir_walk(const struct site *site, const char *rel, int depth,
 		free(sub);
 	}
 	free(names);
+}
+
+/* The built-in file called name, or NULL. */
+const struct builtin *
+builtin_get(const char *name)
+{
+	const struct builtin *b;
+
+	for (b = builtins; b->name != NULL; b++)
+		if (strcmp(b->name, name) == 0)
+			return b;
+	return NULL;
 }

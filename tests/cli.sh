@@ -85,8 +85,8 @@ check "cli: social as a map of name: url" sh -c \
      grep -q '>Facebook<' $L/out/index.html"
 
 # Drafts appear only with --drafts.
-$RALLY build -q --root tests/fixture --out "$W/nodrafts"
-$RALLY build -q --drafts --root tests/fixture --out "$W/drafts"
+$RALLY build -q --only web --root tests/fixture --out "$W/nodrafts"
+$RALLY build -q --only web --drafts --root tests/fixture --out "$W/drafts"
 check "cli: a draft is left out" test ! -e "$W/nodrafts/utkast/index.html"
 check "cli: --drafts includes it" test -f "$W/drafts/utkast/index.html"
 
@@ -106,8 +106,10 @@ check "cli: SOURCE_DATE_EPOCH sets DTSTAMP" \
 SOURCE_DATE_EPOCH=1489104000 $RALLY build -q $ONLY --root . --out "$W/a"
 check "cli: a rebuild is byte-identical" diff -r "$W/a" "$W/b"
 
-# A file whose source is gone is removed; other files are kept.
+# A file whose source is gone is removed; other files are kept.  (No
+# print: print_layouts lists none.)
 cp -r tests/fixture "$W/site"
+echo 'print_layouts: []' >> "$W/site/content/site.yml"
 $RALLY build -q --root "$W/site"
 echo keep > "$W/site/out/CNAME"
 rm "$W/site/content/om-oss.md"
@@ -125,12 +127,12 @@ check "cli: a leftover staging directory is cleaned" \
 
 # Progress: one summary line without a terminal.
 check "cli: one summary line on stderr" \
-    sh -c "$RALLY build --root tests/fixture --out $W/p 2>&1 | grep -Eq '^rally: built [0-9]+ files'"
+    sh -c "$RALLY build --only web --root tests/fixture --out $W/p 2>&1 | grep -Eq '^rally: built [0-9]+ files'"
 
 # Area colours carry white text: a light one is named, with a ratio.
 cp -r tests/fixture "$W/light"
 sed -i 's/color: "#226600"/color: "#e8a317"/' "$W/light/content/areas/barnehage.md"
-$RALLY build -q --root "$W/light" 2> "$W/light.err"
+$RALLY build -q --only web --root "$W/light" 2> "$W/light.err"
 check "cli: a light area colour gets a contrast warning (2.2:1)" \
     grep -Eq '^content/areas/barnehage.md:[0-9]+:[0-9]+: warning: white text on #e8a317 has a contrast of 2.2:1' "$W/light.err"
 
