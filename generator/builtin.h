@@ -9,5 +9,6 @@ struct builtin {
 };
 
 extern const struct builtin builtins[];
+extern const char builtins_digest[];	/* FNV-1a of names and bytes */
 
 #endif

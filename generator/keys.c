@@ -119,8 +119,6 @@ void
 keys_init(struct site *site, const char *opts)
 {
 	GChecksum *c;
-	const struct builtin *b;
-	char builtin[65];
 	size_t i;
 	int k;
 
@@ -138,23 +136,18 @@ keys_init(struct site *site, const char *opts)
 	    sizeof(site->today));
 	S_done(c, S_k.global);
 
-	/* rally's own layouts, words and fonts, for web and print. */
-	c = g_checksum_new(G_CHECKSUM_SHA256);
-	for (b = builtins; b->name != NULL; b++)
-		g_checksum_update(c, b->data, (gssize)b->len);
-	S_done(c, builtin);
-
+	/* rally's own layouts, words and fonts count for web and print. */
 	c = g_checksum_new(G_CHECKSUM_SHA256);
 	S_tree(c, site, "layouts/web");
 	S_tree(c, site, "layouts/labels");
-	g_checksum_update(c, (const guchar *)builtin, 64);
+	g_checksum_update(c, (const guchar *)builtins_digest, -1);
 	S_done(c, S_k.web);
 
 	c = g_checksum_new(G_CHECKSUM_SHA256);
 	S_tree(c, site, "layouts/print");
 	S_tree(c, site, "layouts/labels");
 	S_tree(c, site, "assets");
-	g_checksum_update(c, (const guchar *)builtin, 64);
+	g_checksum_update(c, (const guchar *)builtins_digest, -1);
 	S_done(c, S_k.print);
 
 	for (k = 0; k <= K_INDEX; k++) {

@@ -52,9 +52,6 @@ S_line(void *arg, const char *rel, const char *full, const struct stat *st)
 void
 stamp_take(const struct site *site, const char *opts, struct buf *b)
 {
-	const struct builtin *bi;
-	char h[65];
-	struct buf all = { NULL, 0, 0 };
 	struct date east, west;
 	GTimeZone *utc = g_time_zone_new_utc();
 
@@ -67,14 +64,9 @@ stamp_take(const struct site *site, const char *opts, struct buf *b)
 	date_from_time(site->now + 14 * 3600, utc, &east);
 	g_time_zone_unref(utc);
 
-	/* The built-in layouts: rally's own inputs. */
-	for (bi = builtins; bi->name != NULL; bi++)
-		buf_put(&all, (const char *)bi->data, bi->len);
-	hash_hex(all.data ? all.data : "", all.len, h);
-	buf_free(&all);
 	buf_printf(b, "rally %s %s today=%04d-%02d-%02d/%04d-%02d-%02d "
 	    "builtin=%s\n", RALLY_VERSION, opts, west.y, west.m, west.d,
-	    east.y, east.m, east.d, h);
+	    east.y, east.m, east.d, builtins_digest);
 	dir_walk(site, "content", TREE_DEPTH, S_line, b);
 	dir_walk(site, "layouts", TREE_DEPTH, S_line, b);
 	dir_walk(site, "assets", TREE_DEPTH, S_line, b);
