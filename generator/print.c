@@ -1584,9 +1584,13 @@ S_paras_free(struct para *v, size_t n)
 	free(v);
 }
 
-/* Pango markup for the paragraphs at size pt; values are escaped. */
+/*
+ * Pango markup for the paragraphs at size pt; values are escaped.
+ * plain: no hyphen where a line breaks inside a word (wrap="char",
+ * addresses).
+ */
 static char *
-S_markup(const struct para *v, size_t n, double pt)
+S_markup(const struct para *v, size_t n, double pt, int plain)
 {
 	GString *m = g_string_new(NULL);
 	char *esc;
@@ -1594,8 +1598,9 @@ S_markup(const struct para *v, size_t n, double pt)
 
 	for (i = 0; i < n; i++) {
 		esc = g_markup_escape_text(v[i].text, -1);
-		g_string_append_printf(m, "<span font_desc=\"%s\" size=\"%d\"",
-		    v[i].font, (int)lround(pt * v[i].rel * PANGO_SCALE));
+		g_string_append_printf(m, "<span font_desc=\"%s\" size=\"%d\"%s",
+		    v[i].font, (int)lround(pt * v[i].rel * PANGO_SCALE),
+		    plain ? " insert_hyphens=\"false\"" : "");
 		if (v[i].color != NULL && *v[i].color == '#')
 			g_string_append_printf(m, " foreground=\"%s\"",
 			    v[i].color);
@@ -1635,7 +1640,8 @@ static void
 S_set_at(PangoLayout *pl, const struct para *v, size_t n, double pt,
     double w)
 {
-	char *m = S_markup(v, n, FIT_REF);
+	char *m = S_markup(v, n, FIT_REF,
+	    pango_layout_get_wrap(pl) == PANGO_WRAP_WORD_CHAR);
 
 	pango_layout_set_width(pl, (int)(w * FIT_REF / pt * PANGO_SCALE));
 	pango_layout_set_markup(pl, m, -1);
@@ -1712,9 +1718,12 @@ S_pango(struct rctx *c, xmlNodePtr f, double w)
 
 	pl = pango_layout_new(ctx);
 	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
-	/* wrap="char" lets addresses and URLs break where they must. */
+	/*
+	 * wrap="char" lets addresses and URLs break where they must, and
+	 * with no hyphen added: in an address it reads as part of it.
+	 */
 	pango_layout_set_wrap(pl, wr != NULL && strcmp(wr, "char") == 0 ?
-	    PANGO_WRAP_WORD_CHAR : PANGO_WRAP_WORD);
+	    PANGO_WRAP_WORD_CHAR : PANGO_WRAP_WORD);	/* see S_markup */
 	free(wr);
 	if (lh > 0 && isfinite(lh)) {
 		/*

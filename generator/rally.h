@@ -34,7 +34,7 @@
 #define LIM_TAGLINE       140
 #define LIM_HASHTAG       30
 #define LIM_SLOGAN        40
-#define LIM_CONTACT       120	/* site contact: email, phone, address */
+#define LIM_CONTACT       80	/* site contact: email, phone, address */
 #define LIM_URL           100	/* base_url, an organisation's url */
 #define LIM_AREA_TITLE    40
 #define LIM_HEADLINE      90	/* area and message headlines */

@@ -133,7 +133,9 @@ if LANG != "da":
     for f in files:
         text = subprocess.run(["pdftotext", f, "-"], check=True,
                               capture_output=True, text=True).stdout
-        for w in words(text.replace("\u00ad", "")) & danish:
+        # A word broken at a line's end is one word.
+        text = re.sub(r"[-\u00ad\u2010]\n", "", text)
+        for w in words(text) & danish:
             found.setdefault(w, os.path.relpath(f, OUT))
     for f in glob.glob(os.path.join(OUT, "**", "*.html"), recursive=True):
         text = re.sub(r"<[^>]*>", " ", open(f, encoding="utf-8").read())

@@ -55,6 +55,14 @@ COMPOUND = {
 }[LANG][:LIM["WORD"]]
 assert len(COMPOUND) == LIM["WORD"], COMPOUND
 
+# Names of the campaign's own, in its language: no Danish word on a
+# Norwegian or English site unless rally put it there.
+CAMPAIGN, CONTACT, BRANCH, PHONE = {
+    "da": ("kampagne", "kontakt", "lokalafdelingen", "+45 70 30 00 0"),
+    "nb": ("kampanje", "kontakt", "lokalavdelingen", "+47 22 30 00 0"),
+    "en": ("campaign", "contact", "localbranch", "+44 20 7946 000"),
+}[LANG]
+
 rnd = random.Random(LANG)
 
 
@@ -84,7 +92,7 @@ def write(rel, body):
         f.write(body)
 
 
-host = "https://" + ("kampagne-" * 20)[:40] + ".example.org/"
+host = "https://" + ((CAMPAIGN + "-") * 20)[:40] + ".example.org/"
 base = host + ("velferd/" * 20)[:LIM["URL"] - len(host)]
 base = base[:LIM["URL"]]
 tag = "#" + "".join(w.capitalize() for w in
@@ -98,12 +106,12 @@ language: {LANG}
 hashtag: {q(tag)}
 slogans: [{q(text(LIM["SLOGAN"]))}, {q(text(LIM["SLOGAN"]))}]
 contact:
-  email: {q(("kontakt." * 10)[:LIM["CONTACT"] - 40] + "@kampagnen-for-velferd.example.org")}
-  phone: {q("+45 70 30 00 00, +45 70 30 00 01, +45 70 30 00 02")}
+  email: {q(((CONTACT + ".") * 20)[:LIM["CONTACT"] - 40].rstrip(".") + "@" + CAMPAIGN + "-for-velferd.example.org")}
+  phone: {q(", ".join(PHONE + str(i) for i in range(3)))}
   address: {q(text(LIM["CONTACT"]))}
 social:
-  Facebook: https://facebook.example.org/kampagnen
-  Mastodon: https://social.example.org/@kampagnen
+  Facebook: https://facebook.example.org/{CAMPAIGN}
+  Mastodon: https://social.example.org/@{CAMPAIGN}
 """)
 write("content/index.md", "---\ntitle: " + q(text(LIM["TITLE"])) +
       "\n---\n" + text(600, compound=True, end=".") + "\n")
@@ -125,7 +133,7 @@ messages:
 {text(500, compound=True, end=".")}
 """)
 org = "branch-with-a-long-name"
-EMAIL = "kontakt.kontakt@lokalafdelingen-for-velferd.example.org"
+EMAIL = CONTACT + "." + CONTACT + "@" + BRANCH + "-for-velferd.example.org"
 write(f"content/orgs/{org}.md", f"""\
 ---
 name: {q(text(LIM["ORG_NAME"], compound=True))}

@@ -33,8 +33,8 @@ markers = []
 # longest payload that fits it (titles: the shortest, an area's, 40).
 LIMITS = {"title": 40, "headline": 90, "text": 280, "name": 80,
           "place": 120, "address": 120, "kind": 40, "hashtag": 30,
-          "slogans": 40, "tagline": 140, "contact": 120, "email": 120,
-          "phone": 120}
+          "slogans": 40, "tagline": 140, "contact": 80, "email": 80,
+          "phone": 80}
 
 
 def payload(limit=None):
