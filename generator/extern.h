@@ -5,6 +5,7 @@
 #define EXTERN_H
 
 #include <stdarg.h>
+#include <stdint.h>
 
 /* A name bound while expanding a template (page, site, loop vars). */
 struct scope {
@@ -47,6 +48,7 @@ void		 diag_warn(const struct pos *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 int		 diag_count(void);
 void		 diag_capture(struct buf *);
+void		 diag_once(uint64_t *, size_t);
 int		 file_read(const char *, struct buf *, const struct pos *);
 int		 file_write_atomic(const char *, const char *, size_t);
 double		 colour_contrast(const char *);

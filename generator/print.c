@@ -1796,9 +1796,10 @@ S_nofit(struct rctx *c, xmlNodePtr f, PangoLayout *pl, double lo,
 		if (len - cut >= len / 4 || (size_t)len >= bl.total)
 			diag_err(&bl.v->pos, "%s does not fit the %s %s even "
 			    "at its smallest size (%.0f %s): shorten it to "
-			    "about %ld characters (%s)", bl.key,
+			    "about %ld character%s (%s)", bl.key,
 			    sh->lay->title, sh->size->name, lo, unit,
-			    len - cut > 1 ? (len - cut) * 9 / 10 : 1, where);
+			    (len - cut) * 9 / 10 > 1 ? (len - cut) * 9 / 10 : 1,
+			    (len - cut) * 9 / 10 > 1 ? "s" : "", where);
 		else
 			diag_err(&bl.v->pos, "%s and the texts set with it "
 			    "do not fit the %s %s even at its smallest size "

@@ -25,6 +25,8 @@
 #include "rally.h"
 #include "extern.h"
 
+#define S_SHARED	(64 * 1024)	/* bytes shared with print workers */
+
 #define STAGING  ".rally-tmp"
 #define MANIFEST ".rally-manifest"
 
@@ -135,7 +137,8 @@ S_procs(struct pool_ctx *c, int n)
 		    c->js->v[i].phase == c->phase;
 	if (todo == 0)
 		return;
-	next = mmap(NULL, sizeof(*next), PROT_READ | PROT_WRITE,
+	/* The next job's index, then the lines printed (diag_once). */
+	next = mmap(NULL, S_SHARED, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (next == MAP_FAILED) {
 		fputs("rally: cannot map shared memory\n", stderr);
@@ -160,6 +163,8 @@ S_procs(struct pool_ctx *c, int n)
 			_exit(1);
 #endif
 		free(pids);	/* the parent's, not the worker's */
+		diag_once((uint64_t *)(next + 1), (S_SHARED - sizeof(*next)) /
+		    sizeof(uint64_t));
 		failed = 0;
 		for (;;) {
 			i = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
@@ -181,7 +186,7 @@ S_procs(struct pool_ctx *c, int n)
 		    WEXITSTATUS(st) != 0)
 			c->failed = 1;
 	free(pids);
-	munmap(next, sizeof(*next));
+	munmap(next, S_SHARED);
 }
 
 /* Runs the jobs of one phase on n threads. */

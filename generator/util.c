@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,41 @@
 
 static int S_nerr_total;
 static __thread struct buf *S_capture;
+static uint64_t *S_once;	/* see diag_once() */
+static size_t S_nonce;
+
+/*
+ * Diagnostics identical to one that a process sharing t (n slots) has
+ * printed already are left out: the print workers render a sheet each,
+ * and a content error would come once per sheet.  NULL: print all.
+ */
+void
+diag_once(uint64_t *t, size_t n)
+{
+	S_once = t;
+	S_nonce = n;
+}
+
+/* Has a process sharing S_once printed line s before?  Marks it. */
+static int
+S_printed(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ULL, cur;
+	size_t i, k;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	h |= 1;	/* 0 marks a free slot */
+	for (i = 0, k = h % S_nonce; i < S_nonce; i++, k = (k + 1) % S_nonce) {
+		cur = 0;
+		if (__atomic_compare_exchange_n(&S_once[k], &cur, h, 0,
+		    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+			return 0;
+		if (cur == h)
+			return 1;
+	}
+	return 0;	/* full: print */
+}
 
 static void
 S_oom(void)
@@ -186,7 +222,8 @@ S_vdiag(const char *what, const struct pos *p, const char *fmt, va_list ap)
 	buf_putc(&b, '\n');
 	if (S_capture != NULL)
 		buf_put(S_capture, b.data, b.len);
-	else	/* one write: lines from threads never interleave */
+	else if (S_once == NULL || !S_printed(b.data, b.len))
+		/* One write: lines from threads never interleave. */
 		fwrite(b.data, 1, b.len, stderr);
 	buf_free(&b);
 }
