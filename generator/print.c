@@ -848,6 +848,100 @@ print_count(const struct print_set *ps)
 	return ps != NULL ? ps->len : 0;
 }
 
+/* Units: what a line must not split. */
+
+#define NBSP	"\xC2\xA0"		/* no-break space */
+#define WJ	"\xE2\x81\xA0"	/* word joiner: no break here */
+#define ZWSP	"\xE2\x80\x8B"	/* zero-width space: a break here */
+
+/* Is the word w (n bytes) an e-mail or web address? */
+static int
+S_is_addr(const char *w, size_t n)
+{
+	return memchr(w, '@', n) != NULL || g_strstr_len(w, (gssize)n,
+	    "://") != NULL || (n > 4 && strncmp(w, "www.", 4) == 0);
+}
+
+/*
+ * An address breaks only after '/', '.' or '@' (not after its scheme's
+ * "//"), and never at its own hyphens: pango would break after those
+ * and a reader could not tell the hyphen was part of it.
+ */
+static void
+S_addr(GString *out, const char *w, size_t n)
+{
+	const char *scheme = g_strstr_len(w, (gssize)n, "://");
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		g_string_append_c(out, w[i]);
+		if (w[i] == '-' || (scheme != NULL && w + i == scheme + 2))
+			g_string_append(out, WJ);
+		else if ((w[i] == '/' || w[i] == '.' || w[i] == '@') &&
+		    i + 1 < n && (scheme == NULL || w + i > scheme + 2))
+			g_string_append(out, ZWSP);
+	}
+}
+
+/*
+ * Keeps units whole: a time range ("19:00–21:30"), a number and what
+ * it counts ("kl. 19.00", "2200 København", "3 mia. kr."), a phone
+ * number's groups ("+45 70 30 00 00"), and addresses (S_addr).
+ * Returns a new string (g_free).
+ */
+static char *
+S_units(const char *text)
+{
+	/* Compiled once per process: patterns, not state. */
+	static GRegex *re[4];
+	static const char *const pat[4] = {
+		/* a time range: the dash joins */
+		"(\\d{1,2}[:.]\\d{2})\\s*([–—-])\\s*(?=\\d{1,2}[:.]\\d{2})",
+		/* "kl. 19", "at 19": a short word before a time */
+		"\\b(\\w{1,3}\\.?) (?=\\d{1,2}[:.]\\d{2})",
+		/* a number and what it counts, a postcode and its town,
+		   a phone number's groups */
+		"(?<=\\d) (?=\\p{L}|\\d|%|€|\\$)",
+		/* "+45 70": a country code and the number */
+		"(?<=\\+\\d{2}) ",
+	};
+	static const char *const rep[4] = { "\\1" WJ "\\2" WJ,
+	    "\\1" NBSP, NBSP, NBSP };
+	GString *out = g_string_new(NULL);
+	const char *p = text, *w;
+	char *t, *u;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (re[i] == NULL && (re[i] = g_regex_new(pat[i],
+		    G_REGEX_OPTIMIZE, 0, NULL)) == NULL)
+			abort();	/* a bad pattern: a bug, not input */
+	/* Addresses first, word by word. */
+	while (*p != '\0') {
+		if (g_ascii_isspace(*p)) {
+			g_string_append_c(out, *p++);
+			continue;
+		}
+		for (w = p; *p != '\0' && !g_ascii_isspace(*p); p++)
+			continue;
+		if (S_is_addr(w, (size_t)(p - w)))
+			S_addr(out, w, (size_t)(p - w));
+		else
+			g_string_append_len(out, w, p - w);
+	}
+	t = g_string_free(out, FALSE);
+	for (i = 0; i < 4; i++) {
+		if (re[i] == NULL)
+			continue;
+		u = g_regex_replace(re[i], t, -1, 0, rep[i], 0, NULL);
+		if (u != NULL) {
+			g_free(t);
+			t = u;
+		}
+	}
+	return t;
+}
+
 /* Hyphenation: U+00AD at libhyphen's points; the author's win. */
 
 static int
@@ -874,6 +968,14 @@ S_hyphenate(const struct print_set *ps, const char *text)
 	if (ps->hyph == NULL)
 		return g_strdup(text);
 	while (*p != '\0') {
+		/* An address is never hyphenated. */
+		if ((p == text || g_ascii_isspace(p[-1])) &&
+		    S_is_addr(p, strcspn(p, " \t\n"))) {
+			e = p + strcspn(p, " \t\n");
+			g_string_append_len(out, p, e - p);
+			p = e;
+			continue;
+		}
 		if (!S_letter(g_utf8_get_char(p))) {
 			e = g_utf8_next_char(p);
 			g_string_append_len(out, p, e - p);
@@ -1360,9 +1462,7 @@ S_break_any(const char *text)
 		for (w = p; *p != '\0' && !g_unichar_isspace(
 		    g_utf8_get_char(p)); p = g_utf8_next_char(p))
 			continue;
-		addr = memchr(w, '@', (size_t)(p - w)) != NULL ||
-		    g_strstr_len(w, p - w, "://") != NULL ||
-		    g_strstr_len(w, p - w, "www.") != NULL;
+		addr = S_is_addr(w, (size_t)(p - w));
 		n = g_utf8_strlen(w, p - w);
 		for (q = w, k = 0; q < p; k++) {
 			const char *nx = g_utf8_next_char(q);
@@ -1379,11 +1479,36 @@ S_break_any(const char *text)
 	return g_string_free(out, FALSE);
 }
 
+/*
+ * transform="upper", but a hashtag stays as the campaign writes it
+ * (#JaTilTryghed): its capitals are how it is read.  g_free.
+ */
+static char *
+S_upper(const char *text)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = text, *w;
+	char *u;
+
+	while (*p != '\0') {
+		for (w = p; *p != '\0' && *p != '#'; p++)
+			continue;
+		u = g_utf8_strup(w, p - w);
+		g_string_append(out, u);
+		g_free(u);
+		for (w = p; *p != '\0' && !g_unichar_isspace(
+		    g_utf8_get_char(p)); p = g_utf8_next_char(p))
+			continue;
+		g_string_append_len(out, w, p - w);
+	}
+	return g_string_free(out, FALSE);
+}
+
 static void
 S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
     struct para **v, size_t *n, enum brk brk)
 {
-	char *tr = S_attr(f, "transform"), *font, *up, *h, *any;
+	char *tr = S_attr(f, "transform"), *font, *up, *h, *any, *units;
 	struct para *q;
 
 	font = p != NULL ? S_attr(p, "font") : NULL;
@@ -1391,8 +1516,11 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 		font = S_attr(f, "font");
 	if (font == NULL)
 		font = xstrdup("Sans");
-	up = tr != NULL && strcmp(tr, "upper") == 0 ?
-	    g_utf8_strup(text, -1) : g_strdup(text);
+	up = tr != NULL && strcmp(tr, "upper") == 0 ? S_upper(text) :
+	    g_strdup(text);
+	units = S_units(up);
+	g_free(up);
+	up = units;
 	h = brk >= BRK_HYPHEN ? S_hyphenate(c->sh->ps, up) : g_strdup(up);
 	if (brk == BRK_ANY) {
 		any = S_break_any(h);

@@ -105,6 +105,46 @@ report(not outside, "frames: every word of %d PDFs inside a text frame%s" %
        (len(pdfs), "".join("\n  " + o for o in outside[:12])))
 
 
+# Units stay whole: no line ends inside a time range, after "kl." or
+# "at" before a time, between a number and its word, right after an
+# address's scheme, or at a hyphen inside an address.
+TIME = re.compile(r"\d{1,2}[:.]\d{2}")
+
+
+def unit_breaks(text):
+    bad = []
+    lines = [l.rstrip() for l in text.split("\n")]
+    for a, b in zip(lines, lines[1:]):
+        b = b.lstrip()
+        if not a or not b:
+            continue
+        where = "%r / %r" % (a[-30:], b[:30])
+        if re.search(r"https?://$", a):
+            bad.append("after a scheme: " + where)
+        elif re.search(r"\d[:.]\d{2}\s*[–—-]$", a) and TIME.match(b):
+            bad.append("in a time range: " + where)
+        elif re.search(r"(^|\s)(kl\.|at|um)$", a) and TIME.match(b):
+            bad.append("before a time: " + where)
+        elif re.search(r"\d$", a) and re.match(r"[^\W\d_]", b) and \
+                b[0].islower() and not re.match(r"\S*(://|@)", b):
+            # (A capital or an address may begin the next paragraph.)
+            bad.append("after a number: " + where)
+        elif a.endswith("-") and re.search(r"(@|://|www\.)\S*$", a + b.split()[0]) \
+                and re.search(r"\S*(@|://)", (a.split() or [""])[-1] + b.split()[0]):
+            bad.append("at a hyphen in an address: " + where)
+    return bad
+
+
+broken = []
+for pdf in pdfs:
+    text = subprocess.run(["pdftotext", pdf, "-"], check=True,
+                          capture_output=True, text=True).stdout
+    for b in unit_breaks(text):
+        broken.append("%s: %s" % (os.path.relpath(pdf, OUT), b))
+report(not broken, "units: no line of %d PDFs breaks inside a unit%s" %
+       (len(pdfs), "".join("\n  " + b for b in broken[:12])))
+
+
 # No Danish word that rally wrote, on a site of another language.
 def words(text):
     return {w.lower() for w in re.findall(r"[^\W\d_]{3,}", text)}

@@ -35,6 +35,7 @@ fi
 run python3 tests/check_site.py "$W/sample" .
 [ -n "$LIGHT" ] || run python3 tests/check_print.py "$W/sample" .
 [ -n "$LIGHT" ] || run sh tests/print_golden.sh check "$W/sample"
+[ -n "$LIGHT" ] || run python3 tests/check_frames.py "$W/sample" . da
 run sh tests/print_mini.sh
 [ -n "$LIGHT" ] || run sh tests/incremental.sh
 [ -n "$LIGHT" ] || run sh tests/interrupt.sh
