@@ -6,7 +6,7 @@ W=tests/work/hyphen
 rm -rf "$W"
 mkdir -p "$W/content/areas" "$W/layouts/print" "$W/assets"
 cp -r assets/fonts "$W/assets/"
-printf 'title: Test\nbase_url: https://example.org\nlanguage: da\n' \
+printf 'title: Test\nbase_url: https://example.org\nlanguage: da\nprint_layouts: [narrow]\n' \
     > "$W/content/site.yml"
 cat > "$W/content/areas/a.md" <<'EOM'
 ---
@@ -73,7 +73,7 @@ for lw in "nb sykehusomstillingene" "nn arbeidsmiljølovgjevinga" \
 	rm -rf "$L"
 	mkdir -p "$L/content/areas" "$L/layouts/print"
 	cp "$W/layouts/print/narrow.xml" "$L/layouts/print/"
-	printf 'title: T\nbase_url: https://example.org\nlanguage: %s\n' \
+	printf 'title: T\nbase_url: https://example.org\nlanguage: %s\nprint_layouts: [narrow]\n' \
 	    "$lang" > "$L/content/site.yml"
 	printf -- '---\ntitle: A\ncolor: "#336699"\nheadline: x\nmessages:\n  - {headline: %s, text: x}\n---\n' \
 	    "$word" > "$L/content/areas/a.md"
