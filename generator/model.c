@@ -350,33 +350,42 @@ S_tags(struct site *site, struct val *tagsv)
 	}
 }
 
-/* "Sosu-klubben Amager" -> "SA": a mark for organisations without a logo. */
+/*
+ * "Sosu-klubben Amager" -> "SA", "Forældre og Pårørende for Velfærd" ->
+ * "FPV": a mark for organisations without a logo, from the significant
+ * words.  A name writes those with a capital, so a word that begins in
+ * lower case ("og", "for", "i") counts only when all of them do; a word
+ * without a letter (a dash) never.  Owned (free).
+ */
 static char *
 S_initials(const char *name)
 {
 	struct buf b = { NULL, 0, 0 };
 	const char *s;
-	size_t n;
-	int words = 0, start = 1;
+	gunichar first;
+	int pass, words = 0, start;
+	char u[8];
 
 	buf_puts(&b, "");
-	for (s = name != NULL ? name : ""; *s != '\0' && words < 3; s++) {
-		if (*s == ' ' || *s == '-') {
-			start = 1;
-			continue;
+	for (pass = 0; pass < 2 && words == 0; pass++)
+		for (s = name != NULL ? name : "", start = 1; *s != '\0' &&
+		    words < 3; s = g_utf8_next_char(s)) {
+			first = g_utf8_get_char(s);
+			if (g_unichar_isspace(first) || first == '-' ||
+			    first == '/' || first == 0x2013 || first == 0x2014) {
+				start = 1;
+				continue;
+			}
+			if (!start || !g_unichar_isalnum(first))
+				continue;
+			start = 0;
+			if (pass == 0 && !g_unichar_isupper(first) &&
+			    !g_unichar_istitle(first) && !g_unichar_isdigit(first))
+				continue;
+			u[g_unichar_to_utf8(g_unichar_toupper(first), u)] = '\0';
+			buf_puts(&b, u);
+			words++;
 		}
-		if (!start)
-			continue;
-		start = 0;
-		n = 1;
-		while (((unsigned char)s[n] & 0xC0) == 0x80)
-			n++;
-		if (((unsigned char)*s >= 'a' && (unsigned char)*s <= 'z'))
-			buf_putc(&b, (char)(*s - 32));
-		else
-			buf_put(&b, s, n);
-		words++;
-	}
 	return b.data;
 }
 

@@ -40,6 +40,8 @@
 #define PREVIEW_PX	600.0		/* preview width, portrait sheets */
 #define FIT_STEPS	18		/* binary search steps on the size */
 #define FIT_REF		100.0		/* points: text is set at this size */
+#define NSCOPE		10		/* a sheet's bindings, and its head */
+#define OUTLINE_PT	900.0		/* larger type is drawn as outlines */
 
 enum per {
 	PER_MESSAGE,	/* one sheet per message of each area */
@@ -420,6 +422,44 @@ S_check_src(struct site *site, const struct layout *l, xmlNodePtr f)
 	return ok;
 }
 
+/*
+ * Text, and a QR code with its quiet zone (the square centred in its
+ * frame), stay inside the safe zone at every size: hems, eyelets and
+ * trimming take the rest.
+ */
+static int
+S_safe(const struct layout *l, xmlNodePtr f, double x, double y, double w,
+    double h)
+{
+	double fx, fy, fw, fh, side;
+	size_t i;
+
+	for (i = 0; i < l->nsizes; i++) {
+		const struct lsize *s = &l->sizes[i];
+
+		fx = x * s->w;
+		fy = y * s->h;
+		fw = w * s->w;
+		fh = h * s->h;
+		if (S_is(f, "qr")) {
+			side = fmin(fw, fh);
+			fx += (fw - side) / 2;
+			fy += (fh - side) / 2;
+			fw = fh = side;
+		}
+		if (fx < l->safe - 0.01 || fy < l->safe - 0.01 ||
+		    fx + fw > s->w - l->safe + 0.01 ||
+		    fy + fh > s->h - l->safe + 0.01) {
+			S_lerr(l, f, "%s leaves the safe zone (%.0f mm from "
+			    "the trim) at size %s", S_is(f, "qr") ? "the QR "
+			    "code with its quiet zone" : "text frame",
+			    l->safe, s->name);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 static int
 S_check_frame(struct site *site, struct layout *l, xmlNodePtr f)
 {
@@ -427,7 +467,6 @@ S_check_frame(struct site *site, struct layout *l, xmlNodePtr f)
 	double w = S_num(f, "w", 1), h = S_num(f, "h", 1);
 	double mx, mn;
 	char *font;
-	size_t i;
 	int ok = 1;
 
 	if (!(x >= -0.5 && y >= -0.5 && w > 0 && h > 0 && x + w <= 1.5 &&
@@ -436,7 +475,9 @@ S_check_frame(struct site *site, struct layout *l, xmlNodePtr f)
 		    "the trim box", (const char *)f->name);
 		return 0;
 	}
-	if (S_is(f, "rect") || S_is(f, "qr"))
+	if (S_is(f, "qr"))
+		return S_safe(l, f, x, y, w, h);
+	if (S_is(f, "rect"))
 		return 1;
 	if (S_is(f, "svg") || S_is(f, "image") || S_is(f, "logo"))
 		return S_check_src(site, l, f);
@@ -461,20 +502,14 @@ S_check_frame(struct site *site, struct layout *l, xmlNodePtr f)
 		ok = 0;
 	}
 	free(font);
-	/* Text stays inside the safe zone (hems, eyelets, trimming). */
-	for (i = 0; i < l->nsizes; i++) {
-		const struct lsize *s = &l->sizes[i];
-
-		if (x * s->w < l->safe - 0.01 || y * s->h < l->safe - 0.01 ||
-		    (x + w) * s->w > s->w - l->safe + 0.01 ||
-		    (y + h) * s->h > s->h - l->safe + 0.01) {
-			S_lerr(l, f, "text frame leaves the safe zone "
-			    "(%.0f mm from the trim) at size %s", l->safe,
-			    s->name);
-			ok = 0;
-			break;
-		}
+	if ((font = S_attr(f, "hashtag-font")) != NULL && !S_font_known(font)) {
+		S_lerr(l, f, "unknown hashtag-font '%s': neither rally's nor "
+		    "in assets/fonts/", font);
+		ok = 0;
 	}
+	free(font);
+	if (!S_safe(l, f, x, y, w, h))
+		ok = 0;
 	for (xmlNodePtr k = f->children; k != NULL; k = k->next)
 		if (k->type == XML_ELEMENT_NODE && !S_is(k, "p")) {
 			S_lerr(l, k, "<text> holds text or <p>, not <%s>",
@@ -852,6 +887,9 @@ print_count(const struct print_set *ps)
 
 #define NBSP	"\xC2\xA0"		/* no-break space */
 #define WJ	"\xE2\x81\xA0"	/* word joiner: no break here */
+#define TAG_ON	"\xEE\x80\x80"	/* U+E000: a hashtag begins (see S_tags) */
+#define TAG_OFF	"\xEE\x80\x81"	/* U+E001: it ends */
+#define NUNIT	5		/* S_units' patterns */
 #define ZWSP	"\xE2\x80\x8B"	/* zero-width space: a break here */
 
 /* Is the word w (n bytes) an e-mail or web address? */
@@ -893,8 +931,8 @@ static char *
 S_units(const char *text)
 {
 	/* Compiled once per process: patterns, not state. */
-	static GRegex *re[4];
-	static const char *const pat[4] = {
+	static GRegex *re[NUNIT];
+	static const char *const pat[NUNIT] = {
 		/* a time range: the dash joins */
 		"(\\d{1,2}[:.]\\d{2})\\s*([–—-])\\s*(?=\\d{1,2}[:.]\\d{2})",
 		/* "kl. 19", "at 19": a short word before a time */
@@ -904,15 +942,18 @@ S_units(const char *text)
 		"(?<=\\d) (?=\\p{L}|\\d|%|€|\\$)",
 		/* "+45 70": a country code and the number */
 		"(?<=\\+\\d{2}) ",
+		/* "omsorg – ikke": a spaced dash ends its line, never
+		   begins one */
+		" (?=[–—](\\s|$))",
 	};
-	static const char *const rep[4] = { "\\1" WJ "\\2" WJ,
-	    "\\1" NBSP, NBSP, NBSP };
+	static const char *const rep[NUNIT] = { "\\1" WJ "\\2" WJ,
+	    "\\1" NBSP, NBSP, NBSP, NBSP };
 	GString *out = g_string_new(NULL);
 	const char *p = text, *w;
 	char *t, *u;
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NUNIT; i++)
 		/* No G_REGEX_OPTIMIZE: PCRE's JIT code is opaque to
 		   valgrind, and the texts are short. */
 		if (re[i] == NULL && (re[i] = g_regex_new(pat[i], 0, 0,
@@ -932,7 +973,7 @@ S_units(const char *text)
 			g_string_append_len(out, w, p - w);
 	}
 	t = g_string_free(out, FALSE);
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < NUNIT; i++) {
 		if (re[i] == NULL)
 			continue;
 		u = g_regex_replace(re[i], t, -1, 0, rep[i], 0, NULL);
@@ -970,9 +1011,9 @@ S_hyphenate(const struct print_set *ps, const char *text)
 	if (ps->hyph == NULL)
 		return g_strdup(text);
 	while (*p != '\0') {
-		/* An address is never hyphenated. */
+		/* An address or a hashtag is never hyphenated. */
 		if ((p == text || g_ascii_isspace(p[-1])) &&
-		    S_is_addr(p, strcspn(p, " \t\n"))) {
+		    (*p == '#' || S_is_addr(p, strcspn(p, " \t\n")))) {
 			e = p + strcspn(p, " \t\n");
 			g_string_append_len(out, p, e - p);
 			p = e;
@@ -1050,6 +1091,10 @@ struct rctx {
 	double			 B;	/* bleed, points */
 	int			 preview;
 	int			 failed;
+	/* Sizes set on this page, by frame id, for no-larger-than=. */
+	char			*setid[16];
+	double			 setpt[16];
+	int			 nset;
 };
 
 static int
@@ -1425,6 +1470,7 @@ struct para {
 	char	*font;	/* owned */
 	double	 rel;	/* size relative to the frame's */
 	char	*color;	/* owned, or NULL */
+	char	*tagfont; /* hashtags' font (owned), or NULL */
 };
 
 /* How a frame's text may break, from the most to the least careful. */
@@ -1506,6 +1552,40 @@ S_upper(const char *text)
 	return g_string_free(out, FALSE);
 }
 
+/*
+ * Marks each hashtag (#JaTilTryghed) with TAG_ON and TAG_OFF, for
+ * S_markup to set in the frame's hashtag-font: a display face with
+ * capitals only would print it #JATILTRYGHED.  Any U+E000/U+E001 of
+ * the content itself is dropped.  g_free.
+ */
+static char *
+S_tags(const char *text)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = text, *nx;
+	int in = 0;
+
+	for (; *p != '\0'; p = nx) {
+		gunichar ch = g_utf8_get_char(p);
+
+		nx = g_utf8_next_char(p);
+		if (ch == 0xE000 || ch == 0xE001)
+			continue;
+		if (in && g_unichar_isspace(ch)) {
+			g_string_append(out, TAG_OFF);
+			in = 0;
+		} else if (!in && ch == '#' && (p == text ||
+		    g_unichar_isspace(g_utf8_get_char(g_utf8_prev_char(p))))) {
+			g_string_append(out, TAG_ON);
+			in = 1;
+		}
+		g_string_append_len(out, p, nx - p);
+	}
+	if (in)
+		g_string_append(out, TAG_OFF);
+	return g_string_free(out, FALSE);
+}
+
 static void
 S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
     struct para **v, size_t *n, enum brk brk)
@@ -1531,6 +1611,12 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 	}
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
 	q = &(*v)[(*n)++];
+	q->tagfont = S_attr(f, "hashtag-font");
+	if (q->tagfont != NULL) {
+		any = S_tags(h);
+		g_free(h);
+		h = any;
+	}
 	q->text = xstrdup(h);
 	q->font = font;
 	q->rel = p != NULL ? S_num(p, "size", 1) : 1;
@@ -1710,6 +1796,7 @@ S_paras_free(struct para *v, size_t n)
 		free(v[i].text);
 		free(v[i].font);
 		free(v[i].color);
+		free(v[i].tagfont);
 	}
 	free(v);
 }
@@ -1734,7 +1821,24 @@ S_markup(const struct para *v, size_t n, double pt, int plain)
 		if (v[i].color != NULL && *v[i].color == '#')
 			g_string_append_printf(m, " foreground=\"%s\"",
 			    v[i].color);
-		g_string_append_printf(m, ">%s</span>%s", esc,
+		g_string_append_c(m, '>');
+		if (v[i].tagfont != NULL) {
+			/* Hashtags in their own face (see S_tags). */
+			char *on = g_markup_printf_escaped(
+			    "<span font_desc=\"%s\">", v[i].tagfont);
+			char **parts = g_strsplit(esc, TAG_ON, -1), *j;
+
+			j = g_strjoinv(on, parts);
+			g_strfreev(parts);
+			parts = g_strsplit(j, TAG_OFF, -1);
+			g_free(j);
+			j = g_strjoinv("</span>", parts);
+			g_strfreev(parts);
+			g_free(on);
+			g_free(esc);
+			esc = j;
+		}
+		g_string_append_printf(m, "%s</span>%s", esc,
 		    i + 1 < n ? "\n" : "");
 		g_free(esc);
 	}
@@ -1942,38 +2046,224 @@ S_nofit(struct rctx *c, xmlNodePtr f, PangoLayout *pl, double lo,
 	free(where);
 }
 
+/* What a designer would fix in a setting. */
+struct flaws {
+	int	lone;	/* lines of one short word, in a paragraph of more */
+	int	hyph;	/* lines ending at a hyphen rally added */
+	int	addr;	/* lines ending inside an address */
+	int	lines;
+};
+
+static void
+S_flaws(PangoLayout *pl, struct flaws *fl)
+{
+	const char *text = pango_layout_get_text(pl), *p, *e;
+	GSList *l;
+	PangoLayoutLine *ln, *nx;
+	long letters, words;
+	int inword;
+
+	fl->lone = fl->hyph = fl->addr = 0;
+	fl->lines = pango_layout_get_line_count(pl);
+	for (l = pango_layout_get_lines_readonly(pl); l != NULL; l = l->next) {
+		ln = l->data;
+		nx = l->next != NULL ? l->next->data : NULL;
+		p = text + ln->start_index;
+		e = p + ln->length;
+		letters = words = 0;
+		inword = 0;
+		for (; p < e; p = g_utf8_next_char(p)) {
+			gunichar ch = g_utf8_get_char(p);
+
+			/* A no-break space joins: "omsorg –" is one. */
+			if (g_unichar_isspace(ch) && ch != 0xA0) {
+				inword = 0;
+				continue;
+			}
+			if (!inword)
+				words++;
+			inword = 1;
+			if (g_unichar_isalnum(ch))
+				letters++;
+		}
+		if (words == 1 && letters <= 2 && !(ln->is_paragraph_start &&
+		    (nx == NULL || nx->is_paragraph_start)))
+			fl->lone++;
+		/* Ends at a soft hyphen pango turned into a hyphen. */
+		for (p = text + ln->start_index + ln->length; p > text +
+		    ln->start_index; ) {
+			const char *q = g_utf8_prev_char(p);
+
+			/* S_addr's zero-width space: inside an address. */
+			if (g_utf8_get_char(q) == 0x200B) {
+				fl->addr += l->next != NULL;
+				break;
+			}
+			if (!g_unichar_isspace(g_utf8_get_char(q))) {
+				if (g_utf8_get_char(q) == 0xAD)
+					fl->hyph++;
+				break;
+			}
+			p = q;
+		}
+	}
+}
+
 /*
- * Sets a text frame: the largest size between min and max at which
- * the text fits, breaking between words, else at libhyphen's points
- * (when that buys a clearly larger size), else anywhere in a long
- * word; and when even that does not fit, lists show fewer items.
+ * The narrowest width, at most w, at which the text keeps its number
+ * of lines: lines as even as the breaks allow (CSS's text-wrap:
+ * balance), for a single paragraph of two to five lines.
+ */
+static double
+S_balance(PangoLayout *pl, const struct para *v, size_t n, double pt,
+    double w, double h)
+{
+	double lo, hi, mid;
+	int lines, i;
+
+	if (n != 1)
+		return w;
+	S_set_at(pl, v, n, pt, w);
+	lines = pango_layout_get_line_count(pl);
+	if (lines < 2 || lines > 5)
+		return w;
+	lo = w / lines;
+	hi = w;
+	for (i = 0; i < 10; i++) {
+		mid = (lo + hi) / 2;
+		if (S_fits(pl, v, n, pt, mid, h) &&
+		    pango_layout_get_line_count(pl) == lines)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+/* A setting of a frame: its paragraphs, size and width. */
+struct setting {
+	struct para	*v;	/* owned */
+	size_t		 n;
+	double		 pt;	/* 0: none yet */
+	double		 w;	/* balanced width */
+	double		 score;
+};
+
+/*
+ * Scores v at the largest size that fits and, while a line is one short
+ * word, at sizes down to four fifths of it.  Size counts; a lone word
+ * costs a quarter of it; a hyphen in display text (one paragraph of at
+ * most five lines: headlines, slogans) 28 %, so a setting without
+ * hyphens wins when it reaches about 72 % of the size, and 15 % in
+ * running text; an address broken over two lines 10 %.  Keeps the best
+ * in *best and takes v; returns whether anything fitted.
+ */
+static int
+S_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
+    const double r[4], struct setting *best)
+{
+	struct flaws fl;
+	double pt, size, w, score;
+	int step, took = 0;
+
+	if ((pt = S_fit(pl, v, n, lo, hi, r[2], r[3])) <= 0) {
+		S_paras_free(v, n);
+		return 0;
+	}
+	for (step = 0; step <= 5; step++) {
+		size = pt * (1 - 0.04 * step);
+		if (size < lo)
+			break;
+		w = S_balance(pl, v, n, size, r[2], r[3]);
+		S_set_at(pl, v, n, size, w);
+		S_flaws(pl, &fl);
+		score = size * (fl.lone ? 0.75 : 1) * (fl.addr ? 0.9 : 1) *
+		    (!fl.hyph ? 1 : n == 1 && fl.lines <= 5 ? 0.72 : 0.85);
+		if (getenv("RALLY_FITLOG"))
+			fprintf(stderr, "fit %.1f w %.0f/%.0f lone %d hyph %d addr %d lines %d score %.1f: %s\n", size, w, r[2], fl.lone, fl.hyph, fl.addr, fl.lines, score, v[0].text);
+		if (score > best->score) {
+			if (!took && best->v != NULL)
+				S_paras_free(best->v, best->n);
+			best->v = v;
+			best->n = n;
+			best->pt = size;
+			best->w = w;
+			best->score = score;
+			took = 1;
+		}
+		if (!fl.lone)
+			break;
+	}
+	if (!took)
+		S_paras_free(v, n);
+	return 1;
+}
+
+/* Caps hi at the size of the frame named by no-larger-than=. */
+static double
+S_cap(struct rctx *c, xmlNodePtr f, double hi)
+{
+	char *ref = S_attr(f, "no-larger-than");
+	int i;
+
+	for (i = 0; ref != NULL && i < c->nset; i++)
+		if (strcmp(c->setid[i], ref) == 0 && c->setpt[i] < hi)
+			hi = c->setpt[i];
+	free(ref);
+	return hi;
+}
+
+static void
+S_remember(struct rctx *c, xmlNodePtr f, double pt)
+{
+	char *id = S_attr(f, "id");
+
+	if (id == NULL || c->nset == (int)(sizeof(c->setid) /
+	    sizeof(c->setid[0]))) {
+		free(id);
+		return;
+	}
+	c->setid[c->nset] = id;
+	c->setpt[c->nset++] = pt;
+}
+
+/*
+ * Sets a text frame.  Among the settings that fit between min and max,
+ * breaking between words or also at libhyphen's points, the best scored
+ * (S_try), balanced; when none fits, breaking anywhere in a long word;
+ * when even that does not fit, lists show fewer items.
  */
 static void
 S_text(struct rctx *c, xmlNodePtr f)
 {
 	const struct sheet *sh = c->sh;
-	double r[4], side = fmin(c->W, c->H), lo, hi, pt = 0, pth, y;
-	struct para *v = NULL, *vh;
-	size_t n = 0, nh, i, total;
+	double r[4], side = fmin(c->W, c->H), lo, hi, y, x;
+	struct setting best = { NULL, 0, 0, 0, 0 };
+	struct para *v;
+	size_t n = 0, i, total;
 	PangoLayout *pl;
 	double top, height, left, right, logw, k;
-	char *va, *hy;
+	char *va, *hy, *al;
 	long drop, items;
-	int hyph;
+	int hyph, fitted, colours = 0;
 
 	S_box(c, f, 0, r);
 	hi = S_num(f, "max", 0.1) * side;
 	lo = S_num(f, "min", S_num(f, "max", 0.1) / 4) * side;
+	hi = S_cap(c, f, hi);
+	if (hi < lo)
+		lo = hi;
 	hy = S_attr(f, "hyphenate");
 	hyph = hy == NULL || strcmp(hy, "no") != 0;
 	free(hy);
 	pl = S_pango(c, f, r[2]);
 	items = S_list_items(c, f);
 	for (drop = 0; drop == 0 || drop < items; drop++) {
-		S_paras_free(v, n);
 		v = S_paras(c, f, &n, BRK_WORDS, drop, NULL);
-		if (n == 0)
+		if (n == 0) {
+			S_paras_free(v, n);
 			goto out;
+		}
 		for (i = 0, total = 0; i < n; i++)
 			total += strlen(v[i].text);
 		if (total > LIMIT_TEXT) {
@@ -1981,37 +2271,30 @@ S_text(struct rctx *c, xmlNodePtr f)
 			    "print frame takes (limit %d): layout %s, area %s",
 			    total, LIMIT_TEXT, sh->lay->name, sh->area != NULL
 			    ? map_str(sh->area, "slug") : "-");
+			S_paras_free(v, n);
 			c->failed = 1;
 			goto out;
 		}
-		pt = S_fit(pl, v, n, lo, hi, r[2], r[3]);
-		/* Hyphens only when they buy a clearly larger size. */
-		if (hyph && pt < hi) {
-			vh = S_paras(c, f, &nh, BRK_HYPHEN, drop, NULL);
-			pth = S_fit(pl, vh, nh, lo, hi, r[2], r[3]);
-			if (pth > 0 && (pt == 0 || pth > pt * 1.2)) {
-				S_paras_free(v, n);
-				v = vh;
-				n = nh;
-				pt = pth;
-			} else
-				S_paras_free(vh, nh);
+		fitted = S_try(pl, v, n, lo, hi, r, &best);
+		if (hyph && (!fitted || best.pt < hi)) {
+			v = S_paras(c, f, &n, BRK_HYPHEN, drop, NULL);
+			fitted |= S_try(pl, v, n, lo, hi, r, &best);
 		}
-		if (pt > 0)
+		if (fitted)
 			break;
-		S_paras_free(v, n);
 		v = S_paras(c, f, &n, BRK_ANY, drop, NULL);
-		if ((pt = S_fit(pl, v, n, lo, hi, r[2], r[3])) > 0)
+		if (S_try(pl, v, n, lo, hi, r, &best))
 			break;
 	}
-	if (pt <= 0) {
+	if (best.v == NULL) {
 		S_nofit(c, f, pl, lo, r);
 		c->failed = 1;
 		goto out;
 	}
-	S_set_at(pl, v, n, pt, r[2]);
+	S_remember(c, f, best.pt);
+	S_set_at(pl, best.v, best.n, best.pt, best.w);
 	S_extent(pl, &top, &height, &left, &right, &logw);
-	k = pt / FIT_REF;
+	k = best.pt / FIT_REF;
 	va = S_attr(f, "valign");
 	y = r[1] - top * k;
 	if (va != NULL && strcmp(va, "middle") == 0)
@@ -2019,15 +2302,35 @@ S_text(struct rctx *c, xmlNodePtr f)
 	else if (va != NULL && strcmp(va, "bottom") == 0)
 		y += r[3] - height * k;
 	free(va);
+	/* A balanced setting is narrower: aligned in the frame. */
+	al = S_attr(f, "align");
+	x = r[0];
+	if (al != NULL && strcmp(al, "center") == 0)
+		x += (r[2] - best.w) / 2;
+	else if (al != NULL && strcmp(al, "right") == 0)
+		x += r[2] - best.w;
+	free(al);
+	for (i = 0; i < best.n; i++)
+		colours |= best.v[i].color != NULL;
 	if (S_paint(c, f, "color", "#000000")) {
-		cairo_translate(c->cr, r[0], y);
+		cairo_translate(c->cr, x, y);
 		cairo_scale(c->cr, k, k);
 		cairo_move_to(c->cr, 0, 0);
-		pango_cairo_show_layout(c->cr, pl);
+		/*
+		 * Type above OUTLINE_PT goes as outlines: poppler's
+		 * rasteriser draws no glyph that large, a RIP may choke
+		 * the same way, and sign shops ask for outlines anyway.
+		 */
+		if (best.pt > OUTLINE_PT && !colours && !c->preview) {
+			pango_cairo_layout_path(c->cr, pl);
+			cairo_fill(c->cr);
+		} else
+			pango_cairo_show_layout(c->cr, pl);
 	}
 out:
 	g_object_unref(pl);
-	S_paras_free(v, n);
+	if (best.v != NULL)
+		S_paras_free(best.v, best.n);
 }
 
 static void
@@ -2078,6 +2381,9 @@ S_page(struct rctx *c, xmlNodePtr page)
 			S_qr(c, f);
 		cairo_restore(c->cr);
 	}
+	/* Sizes are remembered per page (no-larger-than=). */
+	while (c->nset > 0)
+		free(c->setid[--c->nset]);
 }
 
 static cairo_status_t
@@ -2162,14 +2468,35 @@ S_png(cairo_surface_t *s, struct buf *b)
 	free(row);
 }
 
+/*
+ * The area's messages other than the sheet's: a flyer's back says what
+ * its front does not.
+ */
+static struct val *
+S_others(const struct sheet *sh, struct pool *pool)
+{
+	const struct val *all = sh->area != NULL ? map_get(sh->area,
+	    "messages") : NULL;
+	struct val *l = val_new(pool, V_LIST, NULL);
+	size_t i;
+
+	for (i = 0; all != NULL && all->type == V_LIST && i < all->len; i++)
+		if (all->items[i] != sh->message)
+			list_push(l, all->items[i]);
+	return l;
+}
+
 static void
-S_scope(const struct sheet *sh, struct site *site, struct scope sc[8],
+S_scope(const struct sheet *sh, struct site *site, struct scope sc[NSCOPE],
     struct pool *pool)
 {
 	struct val *sz = val_new(pool, V_MAP, NULL);
 	int i = 0;
 
 	map_set_str(pool, sz, "name", sh->size->name);
+	/* A 5:1 banner is composed otherwise than a 3:1 one. */
+	if (sh->size->w >= 4 * sh->size->h)
+		map_set_str(pool, sz, "wide", "wide");
 	sc[i].name = "site";
 	sc[i].v = site->v;
 	sc[i].up = NULL;
@@ -2185,9 +2512,10 @@ S_scope(const struct sheet *sh, struct site *site, struct scope sc[8],
 	S_BIND("event", sh->event);
 	S_BIND("page", sh->page);
 	S_BIND("layout", val_str(pool, sh->lay->title, NULL));
+	S_BIND("others", S_others(sh, pool));
 #undef S_BIND
 	/* The innermost binding is the scope's head. */
-	sc[7] = sc[i - 1];
+	sc[NSCOPE - 1] = sc[i - 1];
 }
 
 /*
@@ -2200,7 +2528,7 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	const struct sheet *sh = j->arg;
 	const struct layout *l = sh->lay;
 	struct pool pool = { NULL };
-	struct scope sc[8];
+	struct scope sc[NSCOPE];
 	struct rctx c;
 	cairo_surface_t *s;
 	double mz = sh->marks ? MARK_ZONE : 0, pw, ph, trim[4], bleed[4];
@@ -2213,7 +2541,7 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	c.sh = sh;
 	c.pool = &pool;
 	S_scope(sh, site, sc, &pool);
-	c.sc = &sc[7];
+	c.sc = &sc[NSCOPE - 1];
 	c.W = l->png ? sh->size->w : sh->size->w * MM;
 	c.H = l->png ? sh->size->h : sh->size->h * MM;
 	c.B = l->bleed * MM;
@@ -2922,7 +3250,7 @@ static int
 S_thumb(cairo_t *cr, struct sheet *sh, int page, double w, double h)
 {
 	struct pool pool = { NULL };
-	struct scope sc[8];
+	struct scope sc[NSCOPE];
 	struct rctx c;
 	double k;
 
@@ -2932,7 +3260,7 @@ S_thumb(cairo_t *cr, struct sheet *sh, int page, double w, double h)
 	c.cr = cr;
 	c.preview = 1;
 	S_scope(sh, sh->site, sc, &pool);
-	c.sc = &sc[7];
+	c.sc = &sc[NSCOPE - 1];
 	c.W = sh->lay->png ? sh->size->w : sh->size->w * MM;
 	c.H = sh->lay->png ? sh->size->h : sh->size->h * MM;
 	k = fmin(w / c.W, h / c.H);

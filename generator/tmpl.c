@@ -460,6 +460,21 @@ S_filter(struct tctx *c, const struct val *v, const char *f, xmlNodePtr n,
 					p[1] = (char)((unsigned char)p[1] - 0x20);
 		return r;
 	}
+	if (strcmp(f, "short") == 0) {
+		/* "https://www.example.dk/areas/x/" -> "example.dk/areas/x":
+		   an address as print shows it, to read and type. */
+		buf_puts(&b, "");
+		val_text(v, &b);
+		p = strstr(b.data, "://");
+		p = p != NULL ? p + 3 : b.data;
+		if (strncmp(p, "www.", 4) == 0)
+			p += 4;
+		r = val_str(c->pool, p, NULL);
+		buf_free(&b);
+		for (k = (long)strlen(r->s); k > 0 && r->s[k - 1] == '/'; k--)
+			r->s[k - 1] = '\0';
+		return r;
+	}
 	if (strcmp(f, "count") == 0)
 		return val_num(c->pool, v != NULL && (v->type == V_LIST ||
 		    v->type == V_MAP) ? (long)v->len : 0);
