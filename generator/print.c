@@ -37,7 +37,9 @@
 
 #define MM		(72.0 / 25.4)	/* points per millimetre */
 #define MARK_ZONE	(10.0 * MM)	/* room for crop marks past the bleed */
-#define PREVIEW_PX	600.0		/* preview width, portrait sheets */
+#define PREVIEW_PX	340.0		/* preview height, portrait sheets */
+#define PREVIEW_GAP	8		/* pixels between its pages */
+#define SOCIAL_THUMB	320		/* social images' thumbnails, wide */
 #define FIT_STEPS	18		/* binary search steps on the size */
 #define FIT_REF		100.0		/* points: text is set at this size */
 #define NSCOPE		10		/* a sheet's bindings, and its head */
@@ -2518,6 +2520,42 @@ S_scope(const struct sheet *sh, struct site *site, struct scope sc[NSCOPE],
 	sc[NSCOPE - 1] = sc[i - 1];
 }
 
+/* A small copy of an image for screens, SOCIAL_THUMB wide, as PNG. */
+static void
+S_thumb_png(cairo_surface_t *big, struct buf *b)
+{
+	int w = cairo_image_surface_get_width(big);
+	int h = cairo_image_surface_get_height(big);
+	double k = (double)SOCIAL_THUMB / w;
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+	    SOCIAL_THUMB, (int)lround(h * k));
+	cairo_t *cr = cairo_create(s);
+
+	cairo_scale(cr, k, k);
+	cairo_set_source_surface(cr, big, 0, 0);
+	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	S_png(s, b);
+	cairo_surface_destroy(s);
+}
+
+/*
+ * A product's preview, in pixels: its pages side by side, PREVIEW_PX
+ * high (portrait) or each PREVIEW_PX * 1.5 wide (landscape), small
+ * enough for a page of many cards.
+ */
+static void
+S_preview_size(const struct sheet *sh, double *w, double *h)
+{
+	double W = sh->size->w, H = sh->size->h;
+	double k = W >= H ? PREVIEW_PX * 1.5 / W : PREVIEW_PX / H;
+	int n = sh->lay->npages;
+
+	*h = lround(H * k);
+	*w = n * lround(W * k) + (n - 1) * PREVIEW_GAP;
+}
+
 /*
  * Renders a sheet: out[0] gets the print-ready PDF, out[1] a PNG
  * preview of the front.  Returns 1, or 0 after reporting.
@@ -2559,6 +2597,8 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 		cairo_destroy(c.cr);
 		if (!c.failed)
 			S_png(s, &out[0]);
+		if (!c.failed && j->out2 != NULL)
+			S_thumb_png(s, &out[1]);
 		cairo_surface_destroy(s);
 		pool_free(&pool);
 		return !c.failed;
@@ -2625,15 +2665,25 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 		pool_free(&pool);
 		return 1;
 	}
-	scale = (c.W >= c.H ? PREVIEW_PX * 1.6 : PREVIEW_PX) / c.W;
-	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-	    (int)lround(c.W * scale), (int)lround(c.H * scale));
+	S_preview_size(sh, &pw, &ph);
+	scale = lround(ph) / c.H;
+	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(pw),
+	    (int)lround(ph));
 	c.cr = cairo_create(s);
 	c.preview = 1;
-	cairo_set_source_rgb(c.cr, 1, 1, 1);
+	cairo_set_source_rgb(c.cr, 0.85, 0.85, 0.85);	/* between pages */
 	cairo_paint(c.cr);
-	cairo_scale(c.cr, scale, scale);
-	S_page(&c, l->pages[0]);
+	for (i = 0; i < l->npages && !c.failed; i++) {
+		cairo_save(c.cr);
+		cairo_translate(c.cr, i * (c.W * scale + PREVIEW_GAP), 0);
+		cairo_scale(c.cr, scale, scale);
+		cairo_rectangle(c.cr, 0, 0, c.W, c.H);
+		cairo_clip_preserve(c.cr);	/* the bleed stays out */
+		cairo_set_source_rgb(c.cr, 1, 1, 1);
+		cairo_fill(c.cr);
+		S_page(&c, l->pages[i]);
+		cairo_restore(c.cr);
+	}
 	cairo_destroy(c.cr);
 	S_png(s, &out[1]);
 	cairo_surface_destroy(s);
@@ -2650,25 +2700,77 @@ struct print_plan {
 
 static struct print_plan S_plan;
 
-static void
-S_item(struct site *site, struct val *items, const struct sheet *sh,
-    const char *out)
+/*
+ * The product a sheet belongs to in list: its layout, for one message
+ * (or the area) of one area, or one event, of one organisation.  One
+ * card on the downloads page, its sizes as links; made on first sight,
+ * when *first is set: that sheet draws the product's preview.
+ */
+static struct val *
+S_product(struct site *site, struct val *list, const struct sheet *sh,
+    int *first)
 {
-	struct val *it = val_new(&site->pool, V_MAP, NULL);
-	char *png = xstrndup(out, strlen(out) - 4);
+	struct val *p, *msg = sh->msgno > 0 ? sh->message : NULL;
+	size_t i;
 
-	map_set_str(&site->pool, it, "layout", sh->lay->title);
+	*first = 0;
+	for (i = 0; i < list->len; i++) {
+		p = list->items[i];
+		if (strcmp(map_str(p, "layout_name"), sh->lay->name) == 0 &&
+		    map_get(p, "message") == msg &&
+		    map_get(p, "area") == sh->area &&
+		    map_get(p, "event") == sh->event)
+			return p;
+	}
+	*first = 1;
+	p = val_new(&site->pool, V_MAP, NULL);
+	map_set_str(&site->pool, p, "layout", sh->lay->title);
+	map_set_str(&site->pool, p, "layout_name", sh->lay->name);
+	if (msg != NULL)
+		map_set(p, "message", msg);
+	if (sh->area != NULL)
+		map_set(p, "area", sh->area);
+	if (sh->event != NULL)
+		map_set(p, "event", sh->event);
+	map_set(p, "pages", val_num(&site->pool, sh->lay->npages));
+	map_set(p, "bleed", val_num(&site->pool, lround(sh->lay->bleed)));
+	if (sh->marks)
+		map_set_str(&site->pool, p, "marks", "yes");
+	map_set(p, "sizes", val_new(&site->pool, V_LIST, NULL));
+	list_push(list, p);
+	return p;
+}
+
+/*
+ * Adds the sheet written to out to its product in list; the first
+ * sheet of a product also writes its preview (j->out2), both pages
+ * side by side, named as out without its size.
+ */
+static void
+S_item(struct site *site, struct val *list, const struct sheet *sh,
+    struct job *j)
+{
+	struct val *it = val_new(&site->pool, V_MAP, NULL), *p;
+	const char *out = j->out;
+	size_t cut = strlen(out) - strlen(".pdf") - strlen(sh->size->slug) - 1;
+	int first;
+	double w, h;
+
+	p = S_product(site, list, sh, &first);
 	map_set_str(&site->pool, it, "size", sh->size->name);
-	if (sh->message != NULL)
-		map_set(it, "message", sh->message);
 	map_set(it, "pdf_url", val_strn(&site->pool, xasprintf("%s/%s",
 	    site->base_path, out), NULL));
-	map_set(it, "png_url", val_strn(&site->pool, xasprintf("%s/%s.png",
-	    site->base_path, png), NULL));
 	map_set(it, "out", val_str(&site->pool, out, NULL));
-	map_set(it, "pages", val_num(&site->pool, sh->lay->npages));
-	list_push(items, it);
-	free(png);
+	list_push(map_get(p, "sizes"), it);
+	if (!first)
+		return;
+	j->out2 = xasprintf("%.*s.png", (int)cut, out);
+	map_set(p, "png_url", val_strn(&site->pool, xasprintf("%s/%s",
+	    site->base_path, j->out2), NULL));
+	/* Its size in CSS pixels (half the image's), against layout shift. */
+	S_preview_size(sh, &w, &h);
+	map_set(p, "thumb_w", val_num(&site->pool, lround(w / 2)));
+	map_set(p, "thumb_h", val_num(&site->pool, lround(h / 2)));
 }
 
 static struct sheet *
@@ -2743,7 +2845,6 @@ S_org_job(struct site *site, struct jobs *js, struct sheet *sh)
 	    "slug"), sh->lay->name, sh->size->slug);
 	j = jobs_add(js, out, print_sheet, NULL, NULL, sh);
 	j->proc = 1;
-	j->out2 = xasprintf("%.*s.png", (int)strlen(out) - 4, out);
 	if ((mat = map_get(sh->org, "material")) == NULL) {
 		size_t i;
 
@@ -2754,11 +2855,7 @@ S_org_job(struct site *site, struct jobs *js, struct sheet *sh)
 			if (site->docs[i]->v == sh->org)
 				site->docs[i]->phase = 1;
 	}
-	S_item(site, mat, sh, out);
-	if (sh->lay->per == PER_ORG_EVENT)
-		map_set(mat->items[mat->len - 1], "event", sh->event);
-	else
-		map_set(mat->items[mat->len - 1], "area", sh->area);
+	S_item(site, mat, sh, j);
 	free(out);
 }
 
@@ -2827,10 +2924,10 @@ static void
 S_social_job(struct site *site, struct jobs *js, struct sheet *sh,
     struct val *cat)
 {
-	struct val *list, *it;
+	struct val *list, *it, *p = NULL;
 	struct job *j;
 	char *out;
-	size_t a;
+	size_t a, i;
 
 	out = xasprintf("social/%s/%s-%d-%s.png", map_str(sh->area, "slug"),
 	    sh->lay->name, sh->msgno, sh->size->slug);
@@ -2843,13 +2940,35 @@ S_social_job(struct site *site, struct jobs *js, struct sheet *sh,
 			list = val_new(&site->pool, V_LIST, NULL);
 			map_set(cat->items[a], "social", list);
 		}
+		/* One card per message, its formats as links. */
+		for (i = 0; i < list->len && p == NULL; i++)
+			if (map_get(list->items[i], "message") == sh->message)
+				p = list->items[i];
+		if (p == NULL) {
+			p = val_new(&site->pool, V_MAP, NULL);
+			map_set(p, "message", sh->message);
+			map_set(p, "formats", val_new(&site->pool, V_LIST,
+			    NULL));
+			list_push(list, p);
+			/* The first format also draws the card's thumbnail. */
+			j->out2 = xasprintf("social/%s/%s-%d.thumb.png",
+			    map_str(sh->area, "slug"), sh->lay->name,
+			    sh->msgno);
+			map_set(p, "thumb_url", val_strn(&site->pool,
+			    xasprintf("%s/%s", site->base_path, j->out2),
+			    NULL));
+			map_set(p, "thumb_w", val_num(&site->pool,
+			    SOCIAL_THUMB / 2));
+			map_set(p, "thumb_h", val_num(&site->pool,
+			    lround(SOCIAL_THUMB * sh->size->h / sh->size->w /
+			    2)));
+		}
 		it = val_new(&site->pool, V_MAP, NULL);
 		map_set_str(&site->pool, it, "size", sh->size->name);
 		map_set_str(&site->pool, it, "layout", sh->lay->title);
-		map_set(it, "message", sh->message);
 		map_set(it, "png_url", val_strn(&site->pool, xasprintf("%s/%s",
 		    site->base_path, out), NULL));
-		list_push(list, it);
+		list_push(map_get(p, "formats"), it);
 	}
 	free(out);
 }
@@ -2877,7 +2996,7 @@ print_plan(struct site *site, const struct print_set *ps, struct jobs *js,
 		entry = val_new(&site->pool, V_MAP, NULL);
 		map_set(entry, "area", areas->items[a]);
 		items = val_new(&site->pool, V_LIST, NULL);
-		map_set(entry, "items", items);
+		map_set(entry, "products", items);
 		list_push(cat, entry);
 		msgs = map_get(areas->items[a], "messages");
 		for (li = 0; li < ps->len; li++) {
@@ -2933,11 +3052,10 @@ print_plan(struct site *site, const struct print_set *ps, struct jobs *js,
 			    sh->size->slug);
 		j = jobs_add(js, out, print_sheet, NULL, NULL, sh);
 		j->proc = 1;
-		j->out2 = xasprintf("%.*s.png", (int)strlen(out) - 4, out);
 		for (a = 0; a < cat->len; a++)
 			if (map_get(cat->items[a], "area") == sh->area)
-				S_item(site, map_get(cat->items[a], "items"),
-				    sh, out);
+				S_item(site, map_get(cat->items[a],
+				    "products"), sh, j);
 		free(out);
 	}
 }
@@ -2968,6 +3086,10 @@ S_sizes(struct site *site, struct val *items, const char *dir)
 
 	for (i = 0; items != NULL && i < items->len; i++) {
 		it = items->items[i];
+		if (map_get(it, "sizes") != NULL) {	/* a product */
+			S_sizes(site, map_get(it, "sizes"), dir);
+			continue;
+		}
 		if (map_str(it, "out") == NULL)
 			continue;
 		/* Made now (staging), or up to date (the output dir). */
@@ -2998,7 +3120,7 @@ print_sizes(struct site *site, const char *dir, const char *outdir)
 	size_t i;
 
 	for (i = 0; cat != NULL && i < cat->len; i++)
-		S_sizes(site, map_get(cat->items[i], "items"), dir);
+		S_sizes(site, map_get(cat->items[i], "products"), dir);
 	for (i = 0; orgs != NULL && i < orgs->len; i++)
 		S_sizes(site, map_get(orgs->items[i], "material"), dir);
 }

@@ -126,7 +126,8 @@ def unit_breaks(text):
         elif re.search(r"(^|\s)(kl\.|at|um)$", a) and TIME.match(b):
             bad.append("before a time: " + where)
         elif re.search(r"\d$", a) and re.match(r"[^\W\d_]", b) and \
-                b[0].islower() and not re.match(r"\S*(://|@)", b):
+                b[0].islower() and not re.match(r"\S*(://|@)", b) and \
+                not re.match(r"[\w-]+(\.[\w-]+)+", b):
             # (A capital or an address may begin the next paragraph.)
             bad.append("after a number: " + where)
         elif a.endswith("-") and re.search(r"(@|://|www\.)\S*$", a + b.split()[0]) \
