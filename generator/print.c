@@ -894,12 +894,31 @@ print_count(const struct print_set *ps)
 #define NUNIT	5		/* S_units' patterns */
 #define ZWSP	"\xE2\x80\x8B"	/* zero-width space: a break here */
 
-/* Is the word w (n bytes) an e-mail or web address? */
+/*
+ * Is the word w (n bytes) an e-mail or web address?  Also one written
+ * without its scheme, as print shows them: "example.dk/areas/aeldre".
+ */
 static int
 S_is_addr(const char *w, size_t n)
 {
-	return memchr(w, '@', n) != NULL || g_strstr_len(w, (gssize)n,
-	    "://") != NULL || (n > 4 && strncmp(w, "www.", 4) == 0);
+	/* Compiled once per process: a pattern, not state. */
+	static GRegex *host;
+	char *s;
+	int is;
+
+	if (memchr(w, '@', n) != NULL || g_strstr_len(w, (gssize)n,
+	    "://") != NULL || (n > 4 && strncmp(w, "www.", 4) == 0))
+		return 1;
+	if (memchr(w, '.', n) == NULL)
+		return 0;
+	if (host == NULL && (host = g_regex_new("^[a-z0-9-]+(\\.[a-z0-9-]+)*"
+	    "\\.[a-z]{2,}(/\\S*)?[.,;:!?)]*$", G_REGEX_CASELESS, 0,
+	    NULL)) == NULL)
+		abort();	/* a bad pattern: a bug, not input */
+	s = g_strndup(w, n);
+	is = g_regex_match(host, s, 0, NULL);
+	g_free(s);
+	return is;
 }
 
 /*
@@ -2155,9 +2174,11 @@ struct setting {
  * Scores v at the largest size that fits and, while a line is one short
  * word, at sizes down to four fifths of it.  Size counts; a lone word
  * costs a quarter of it; a hyphen in display text (one paragraph of at
- * most five lines: headlines, slogans) 28 %, so a setting without
- * hyphens wins when it reaches about 72 % of the size, and 15 % in
- * running text; an address broken over two lines 10 %.  Keeps the best
+ * most five lines: headlines, slogans) half, so a setting without
+ * hyphens wins unless the hyphen doubles the size ("I ALDER- / DOMMEN"
+ * reads badly from across a square), and 15 % in running text, where
+ * a setting without wins from 85 % of the size; an address broken over
+ * two lines 10 %.  Keeps the best
  * in *best and takes v; returns whether anything fitted.
  */
 static int
@@ -2180,9 +2201,7 @@ S_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 		S_set_at(pl, v, n, size, w);
 		S_flaws(pl, &fl);
 		score = size * (fl.lone ? 0.75 : 1) * (fl.addr ? 0.9 : 1) *
-		    (!fl.hyph ? 1 : n == 1 && fl.lines <= 5 ? 0.72 : 0.85);
-		if (getenv("RALLY_FITLOG"))
-			fprintf(stderr, "fit %.1f w %.0f/%.0f lone %d hyph %d addr %d lines %d score %.1f: %s\n", size, w, r[2], fl.lone, fl.hyph, fl.addr, fl.lines, score, v[0].text);
+		    (!fl.hyph ? 1 : n == 1 && fl.lines <= 5 ? 0.5 : 0.85);
 		if (score > best->score) {
 			if (!took && best->v != NULL)
 				S_paras_free(best->v, best->n);

@@ -197,6 +197,10 @@ case_ "print: malformed layout XML" "^layouts/print/t.xml:[0-9]+:[0-9]+: ${E}" \
     "$(LAY A6 '<rect x="0" y="0" w="1" h="1">')"
 case_ "print: text outside the safe zone" "^layouts/print/t.xml:3: ${E}text frame leaves the safe zone" \
     "$(LAY A6 '<text x="0" y="0" w="0.5" h="0.5" font="Inter" max="0.1">x</text>')"
+case_ "print: QR code's quiet zone outside the safe zone" "^layouts/print/t.xml:3: ${E}the QR code with its quiet zone leaves the safe zone" \
+    "$(LAY A6 '<qr x="0.7" y="0.7" w="0.28" h="0.28" data="x"/>')"
+case_ "print: unknown hashtag font" "^layouts/print/t.xml:3: ${E}unknown hashtag-font 'Comic Sans'" \
+    "$(LAY A6 '<text x="0.1" y="0.1" w="0.5" h="0.5" font="Inter" hashtag-font="Comic Sans" max="0.1">x</text>')"
 case_ "print: unknown frame" "^layouts/print/t.xml:3: ${E}unknown frame <circle>" \
     "$(LAY A6 '<circle x="0" y="0" w="1" h="1"/>')"
 case_ "print: bad colour" "^layouts/print/t.xml:3: ${E}fill '#zzz' is not a colour" \

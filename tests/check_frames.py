@@ -2,7 +2,7 @@
 """Every word of every print PDF inside a text frame of its layout, and
 no Danish word rally wrote on a sheet or page of another language.
 
-usage: check_frames.py OUT ROOT LANG
+usage: check_frames.py OUT ROOT LANG [--display-unhyphenated]
 
 OUT is a build of the campaign ROOT with rally's built-in print layouts
 (layouts/print/ of this repository); LANG its language.  Words are read
@@ -10,6 +10,7 @@ with pdftotext -bbox; frames from the layout's <text> elements, in
 fractions of the trim box.  Prints PASS/FAIL lines.
 """
 import glob
+import html
 import os
 import re
 import subprocess
@@ -21,7 +22,7 @@ import yaml
 import checks
 from checks import report
 
-OUT, ROOT, LANG = sys.argv[1], sys.argv[2], sys.argv[3]
+OUT, ROOT, LANG = sys.argv[1], sys.argv[2], sys.argv[3]  # [--display-unhyphenated]
 HERE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 MM = 72 / 25.4
 
@@ -41,10 +42,18 @@ def layouts():
                            float(f.get("y", 0)), float(f.get("w", 1)),
                            float(f.get("h", 1)))
                           for f in page.findall("text")])
+            HYPHEN_NO.append(set(f.get("id") for f in page.findall("text")
+                                 if f.get("hyphenate") == "no"))
+            DISPLAY.append(set(f.get("id") for f in page.findall("text")
+                               if float(f.get("max", 0.1)) >= 0.1 and
+                               not f.findall("p")))
+        NOHY[name] = HYPHEN_NO[-len(pages):]
+        DISP[name] = DISPLAY[-len(pages):]
         out[name] = (float(root.get("bleed", 3)) * MM, pages)
     return out
 
 
+HYPHEN_NO, DISPLAY, NOHY, DISP = [], [], {}, {}
 LAYOUTS = layouts()
 
 
@@ -111,6 +120,13 @@ report(not outside, "frames: every word of %d PDFs inside a text frame%s" %
 TIME = re.compile(r"\d{1,2}[:.]\d{2}")
 
 
+def is_addr(w):
+    """An e-mail or web address, also without its scheme."""
+    return "@" in w or "://" in w or w.startswith("www.") or re.match(
+        r"[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}(/\S*)?[.,;:!?)]*$", w,
+        re.I) is not None
+
+
 def unit_breaks(text):
     bad = []
     lines = [l.rstrip() for l in text.split("\n")]
@@ -130,8 +146,8 @@ def unit_breaks(text):
                 not re.match(r"[\w-]+(\.[\w-]+)+", b):
             # (A capital or an address may begin the next paragraph.)
             bad.append("after a number: " + where)
-        elif a.endswith("-") and re.search(r"(@|://|www\.)\S*$", a + b.split()[0]) \
-                and re.search(r"\S*(@|://)", (a.split() or [""])[-1] + b.split()[0]):
+        elif a.endswith("-") and is_addr((a.split() or [""])[-1] +
+                                         b.split()[0]):
             bad.append("at a hyphen in an address: " + where)
     return bad
 
@@ -144,6 +160,76 @@ for pdf in pdfs:
         broken.append("%s: %s" % (os.path.relpath(pdf, OUT), b))
 report(not broken, "units: no line of %d PDFs breaks inside a unit%s" %
        (len(pdfs), "".join("\n  " + b for b in broken[:12])))
+
+
+# Typesetting: from pdftotext -bbox-layout, each line in the frame that
+# holds its middle.  No line of one word of two letters or fewer in a
+# frame of more lines; no line ending in a hyphen in a frame that does
+# not hyphenate, unless the content writes that hyphen; with
+# --display-unhyphenated (content within reason, like the sample), no
+# hyphenated line in display type (headlines, slogans) at all.
+LINE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">|'
+                  r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                  r'yMax="([\d.]+)">(.*?)</line>', re.S)
+TEXT = " ".join(open(p, encoding="utf-8").read() for p in glob.glob(
+    os.path.join(ROOT, "content", "**", "*"), recursive=True)
+    if os.path.isfile(p)).lower()
+
+
+def lines_by_frame(pdf):
+    """[(page, frame id, [words])] in reading order."""
+    name = layout_of(pdf)
+    bleed, pages = LAYOUTS[name]
+    xml = subprocess.run(["pdftotext", "-bbox-layout", pdf, "-"], check=True,
+                         capture_output=True, text=True).stdout
+    out, page = [], -1
+    for m in LINE.finditer(xml):
+        if m.group(1):
+            page += 1
+            W = float(m.group(1)) - 2 * bleed
+            H = float(m.group(2)) - 2 * bleed
+            continue
+        cx = (float(m.group(3)) + float(m.group(5))) / 2 - bleed
+        cy = (float(m.group(4)) + float(m.group(6))) / 2 - bleed
+        words = [html.unescape(w) for w in
+                 re.findall(r"<word [^>]*>([^<]*)</word>", m.group(7))]
+        for fid, fx, fy, fw, fh in pages[min(page, len(pages) - 1)]:
+            if fx * W <= cx <= (fx + fw) * W and fy * H <= cy <= (fy + fh) * H:
+                out.append((min(page, len(pages) - 1), fid, words))
+                break
+    return name, out
+
+
+lone, hyph, disp = [], [], []
+for pdf in pdfs:
+    name, lines = lines_by_frame(pdf)
+    rel = os.path.relpath(pdf, OUT)
+    count = {}
+    for pg, fid, words in lines:
+        count[(pg, fid)] = count.get((pg, fid), 0) + 1
+    for i, (pg, fid, words) in enumerate(lines):
+        if count[(pg, fid)] > 1 and len(words) == 1 and \
+                sum(c.isalnum() for c in words[0]) <= 2:
+            lone.append("%s p%d %s: line '%s'" % (rel, pg + 1, fid, words[0]))
+        if not words or not words[-1].endswith(("-", "\u00ad", "\u2010")):
+            continue
+        nxt = lines[i + 1][2] if i + 1 < len(lines) and \
+            lines[i + 1][1] == fid and lines[i + 1][2] else [""]
+        joined = (words[-1].rstrip("-\u00ad\u2010") + "-" + nxt[0]).lower()
+        if fid in NOHY[name][pg] and joined.strip("-.,") not in TEXT:
+            hyph.append("%s p%d %s: '%s / %s'" % (rel, pg + 1, fid,
+                                                   words[-1], nxt[0]))
+        if fid in DISP[name][pg] and joined.strip("-.,") not in TEXT:
+            disp.append("%s p%d %s: '%s / %s'" % (rel, pg + 1, fid,
+                                                   words[-1], nxt[0]))
+report(not lone, "typesetting: no line of one short word in a frame of "
+       "more lines (%d PDFs)%s" % (len(pdfs), "".join("\n  " + x
+                                                      for x in lone[:12])))
+report(not hyph, "typesetting: no hyphen added in a frame that does not "
+       "hyphenate%s" % "".join("\n  " + x for x in hyph[:12]))
+if "--display-unhyphenated" in sys.argv:
+    report(not disp, "typesetting: no hyphenated headline or slogan%s" %
+           "".join("\n  " + x for x in disp[:12]))
 
 
 # No Danish word that rally wrote, on a site of another language.

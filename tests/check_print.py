@@ -120,14 +120,15 @@ for pdf in pdfs:
         wx0, wy0, wx1, wy1 = map(float, m.groups()[:4])
         if wx0 < x0 - 0.5 or wx1 > x1 + 0.5 or wy0 < PH - y1 - 0.5 or wy1 > PH - y0 + 0.5:
             bad_words.append("%s: '%s' at %.1f,%.1f-%.1f,%.1f" % (rel, m.group(5), wx0, wy0, wx1, wy1))
-    if not os.path.isfile(pdf[:-4] + ".png"):
+    # One preview per product: the PDF's name without its size.
+    if not os.path.isfile(re.sub(r"-[^-/]+\.pdf$", ".png", pdf)):
         no_png.append(rel)
 
 report(not bad_boxes, "print: MediaBox, BleedBox, TrimBox and page count of every PDF" + ("; " + "; ".join(bad_boxes[:3]) if bad_boxes else ""))
 report(not bad_fonts, "print: every font embedded (pdffonts)" + ("; " + ", ".join(bad_fonts[:3]) if bad_fonts else ""))
 report(not bad_words, "print: every word inside the TrimBox (pdftotext -bbox)" + ("; " + "; ".join(bad_words[:3]) if bad_words else ""))
 report(not bad_meta, "print: title, author, subject = area" + ("; " + ", ".join(bad_meta[:3]) if bad_meta else ""))
-report(not no_png, "print: a PNG preview for every PDF" + ("; " + ", ".join(no_png[:3]) if no_png else ""))
+report(not no_png, "print: a PNG preview for every product" + ("; " + ", ".join(no_png[:3]) if no_png else ""))
 
 # Images for screens: exact pixel sizes.
 def png_size(path):
@@ -139,7 +140,8 @@ def png_size(path):
 for lay, L in sorted(layouts.items()):
     if not L["png"] or L["per"] != "message":
         continue
-    files = sorted(glob.glob(os.path.join(OUT, "social", "*", lay + "-*.png")))
+    files = sorted(f for f in glob.glob(os.path.join(OUT, "social", "*", lay + "-*.png"))
+                   if not f.endswith(".thumb.png"))
     want_n = sum(1 for a in titles for _ in range(1))  # at least one per area
     sz = list(L["sizes"].values())[0]
     bad = [os.path.relpath(f, OUT) for f in files if png_size(f) != tuple(sz)]
@@ -170,9 +172,38 @@ if os.path.isfile(dl):
     linked = set(re.findall(r'href="[^"]*/(print/[^"]+\.pdf)"', page))
     want = set(os.path.relpath(p, OUT) for p in pdfs if "/orgs/" not in p)
     report(linked == want, "downloads page links all %d PDFs (%d linked)" % (len(want), len(linked)))
-    pngs = set(re.findall(r'src="[^"]*/(print/[^/"]+/[^"]+\.png)"', page))
-    report(len(pngs) == len(want), "downloads page shows a preview of each (%d)" % len(pngs))
+    products = set(re.sub(r"-[^-/]+\.pdf$", ".png", p) for p in want)
+    cards = re.findall(r'src="[^"]*/(print/[^/"]+/[^"]+\.png)"', page)
+    report(set(cards) == products and len(cards) == len(products),
+           "downloads page: one card, one preview, per product (%d "
+           "products, %d cards)" % (len(products), len(cards)))
     report(re.search(r"\(\d+(\.\d)? [kM]B\)", page) is not None, "downloads page gives file sizes")
+    # Light on first load: the page, its stylesheet and fonts, and the
+    # images not loaded lazily; every preview a few tens of kB.
+    imgs = re.findall(r"<img [^>]*>", page)
+    eager = [i for i in imgs if 'loading="lazy"' not in i]
+    first = len(page.encode())
+    for css in glob.glob(os.path.join(OUT, "assets", "css", "*.css")):
+        first += os.path.getsize(css)
+        for u in set(re.findall(r'url\("?([^")]+)"?\)', open(css).read())):
+            f = os.path.normpath(os.path.join(os.path.dirname(css), u))
+            if os.path.isfile(f):
+                first += os.path.getsize(f)
+    for i in eager:
+        m = re.search(r'src="[^"]*?/((?:print|social|assets|logo)/[^"]+)"', i)
+        if m:
+            first += os.path.getsize(os.path.join(OUT, m.group(1)))
+    report(first < 1.5e6, "downloads page: %.0f kB on first load (%d of %d "
+           "images eager), under 1.5 MB" % (first / 1024, len(eager), len(imgs)))
+    heavy = []
+    for i in imgs:
+        m = re.search(r'src="[^"]*?/((?:print|social)/[^"]+\.png)"', i)
+        if m and os.path.getsize(os.path.join(OUT, m.group(1))) > 80 * 1024:
+            heavy.append(m.group(1))
+    report(not heavy and all(re.search(r'width="\d+" height="\d+"', i)
+                             for i in imgs),
+           "downloads page: every preview under 80 kB, with its size "
+           "given%s" % ("; " + ", ".join(heavy[:3]) if heavy else ""))
 else:
     report(False, "downloads page exists")
 

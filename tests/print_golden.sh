@@ -12,7 +12,10 @@ rm -rf "$W"
 mkdir -p "$W"
 [ "$MODE" = regen ] && rm -rf "$G" && mkdir -p "$G"
 for spec in "aeldre/poster-1-a4 20" "skole/flyer-2-a6 40" \
-    "dagtilbud/placard-1-50x70 8" "flygtninge/banner-300x100 2"; do
+    "dagtilbud/placard-1-50x70 8" "flygtninge/banner-300x100 2" \
+    "flygtninge/banner-500x100 2" \
+    "orgs/laererkredsen-valby/skole-org-flyer-a6 40" \
+    "orgs/laererkredsen-valby/mobilisering-valby-org-poster-a4 20"; do
 	f=${spec% *}
 	r=${spec#* }
 	name=$(echo "$f" | tr '/' '-')
