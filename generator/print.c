@@ -903,7 +903,7 @@ S_is_addr(const char *w, size_t n)
 {
 	/* Compiled once per process: a pattern, not state. */
 	static GRegex *host;
-	char *s;
+	char *s, *p, *q;
 	int is;
 
 	if (memchr(w, '@', n) != NULL || g_strstr_len(w, (gssize)n,
@@ -915,7 +915,14 @@ S_is_addr(const char *w, size_t n)
 	    "\\.[a-z]{2,}(/\\S*)?[.,;:!?)]*$", G_REGEX_CASELESS, 0,
 	    NULL)) == NULL)
 		abort();	/* a bad pattern: a bug, not input */
+	/* Without the joiners and break points S_addr may have put in. */
 	s = g_strndup(w, n);
+	for (p = q = s; *p != '\0'; )
+		if (strncmp(p, WJ, 3) == 0 || strncmp(p, ZWSP, 3) == 0)
+			p += 3;
+		else
+			*q++ = *p++;
+	*q = '\0';
 	is = g_regex_match(host, s, 0, NULL);
 	g_free(s);
 	return is;
@@ -2297,7 +2304,9 @@ S_text(struct rctx *c, xmlNodePtr f)
 			goto out;
 		}
 		fitted = S_try(pl, v, n, lo, hi, r, &best);
-		if (hyph && (!fitted || best.pt < hi)) {
+		/* hyphenate="no" still takes a hyphen before a break
+		   anywhere, when nothing else fits. */
+		if ((hyph && (!fitted || best.pt < hi)) || !fitted) {
 			v = S_paras(c, f, &n, BRK_HYPHEN, drop, NULL);
 			fitted |= S_try(pl, v, n, lo, hi, r, &best);
 		}

@@ -37,15 +37,25 @@ mkdir "$I/camp"
 cp -r tests/fixture/content "$I/camp/"
 rm -f "$I/camp/content/site.yml.bak"
 sed -i '/^logo:/d' "$I/camp/content/site.yml"
+printf -- '---\nname: Foreldre og Pårørende for Velferd – Bergen\nareas: [eldre]\n---\n' \
+    > "$I/camp/content/orgs/fpv.md"
 if (cd "$I" && SOURCE_DATE_EPOCH=1489104000 ./rally build -q --root camp); then
 	pass "cli: the installed rally builds a campaign of content/ only"
 else
 	fail "cli: the installed rally builds a campaign of content/ only"
 fi
-check "cli: ... with the whole print set (35 PDFs)" \
-    test "$(find "$I/camp/out/print" -name '*.pdf' | wc -l)" -eq 35
+check "cli: ... with the whole print set (38 PDFs)" \
+    test "$(find "$I/camp/out/print" -name '*.pdf' | wc -l)" -eq 38
 check "cli: ... in Norwegian" sh -c \
     "pdftotext $I/camp/out/print/eldre/flyer-1-a5.pdf - | grep -q 'Bli med'"
+# No logo: its slot collapses, the name starts at the margin (6 % of
+# the A4's 595 pt, after 3 mm of bleed), not beside an empty slot.
+check "cli: ... a missing logo collapses its slot" sh -c \
+    "pdftotext -bbox -f 1 -l 1 $I/camp/out/print/eldre/poster-1-a4.pdf - |
+     grep -m1 '<word' | sed 's/.*xMin=\"\\([0-9]*\\).*/\\1/' |
+     awk '{ exit !(\$1 > 35 && \$1 < 55) }'"
+check "cli: ... initials of an organisation from its significant words" \
+    grep -q 'class="org-mark"[^>]*>FPV<' "$I/camp/out/orgs/index.html"
 check "cli: ... and rally flyer works there" sh -c \
     "cd $I && ./rally flyer --root camp --org klubben --area eldre -o f.pdf &&
      pdftotext f.pdf - | tr '\\n' ' ' | grep -q 'Helseklubben Bergen inviterer'"

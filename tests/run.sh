@@ -35,8 +35,7 @@ fi
 run python3 tests/check_site.py "$W/sample" .
 [ -n "$LIGHT" ] || run python3 tests/check_print.py "$W/sample" .
 [ -n "$LIGHT" ] || run sh tests/print_golden.sh check "$W/sample"
-[ -n "$LIGHT" ] || run python3 tests/check_frames.py "$W/sample" . da \
-    --display-unhyphenated
+[ -n "$LIGHT" ] || run python3 tests/check_frames.py "$W/sample" . da --strict
 [ -n "$LIGHT" ] || run python3 tests/raster.py "$W/sample"
 run sh tests/print_mini.sh
 [ -n "$LIGHT" ] || run sh tests/incremental.sh
@@ -52,7 +51,8 @@ SOURCE_DATE_EPOCH=1489104000 $RALLY build -q $ONLYF --root tests/fixture \
     --out "$W/fixture"
 run python3 tests/check_site.py "$W/fixture" tests/fixture
 [ -n "$LIGHT" ] || run python3 tests/check_print.py "$W/fixture" tests/fixture
-[ -n "$LIGHT" ] || run python3 tests/check_frames.py "$W/fixture" tests/fixture nb
+[ -n "$LIGHT" ] || run python3 tests/check_frames.py "$W/fixture" tests/fixture nb \
+    --strict
 [ -n "$LIGHT" ] || run python3 tests/raster.py "$W/fixture"
 # Under a sanitizer (REPLAY is set) one language is enough.
 [ -n "$REPLAY" ] && LIMIT_LANGS=nb && export LIMIT_LANGS
