@@ -2076,7 +2076,8 @@ S_nofit(struct rctx *c, xmlNodePtr f, PangoLayout *pl, double lo,
 
 /* What a designer would fix in a setting. */
 struct flaws {
-	int	lone;	/* lines of one short word, in a paragraph of more */
+	int	lone;	/* lines of one word of <= 3 letters, in a paragraph
+			   of more lines */
 	int	hyph;	/* lines ending at a hyphen rally added */
 	int	addr;	/* lines ending inside an address */
 	int	lines;
@@ -2114,7 +2115,7 @@ S_flaws(PangoLayout *pl, struct flaws *fl)
 			if (g_unichar_isalnum(ch))
 				letters++;
 		}
-		if (words == 1 && letters <= 2 && !(ln->is_paragraph_start &&
+		if (words == 1 && letters <= 3 && !(ln->is_paragraph_start &&
 		    (nx == NULL || nx->is_paragraph_start)))
 			fl->lone++;
 		/* Ends at a soft hyphen pango turned into a hyphen. */
