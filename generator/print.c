@@ -1904,10 +1904,16 @@ S_set_at(PangoLayout *pl, const struct para *v, size_t n, double pt,
 {
 	char *m = S_markup(v, n, FIT_REF,
 	    pango_layout_get_wrap(pl) == PANGO_WRAP_WORD_CHAR);
+	const char *was = g_object_get_data(G_OBJECT(pl), "rally-markup");
 
 	pango_layout_set_width(pl, (int)(w * FIT_REF / pt * PANGO_SCALE));
+	/* The size search changes only the width: parse the markup once. */
+	if (was != NULL && strcmp(was, m) == 0) {
+		g_free(m);
+		return;
+	}
 	pango_layout_set_markup(pl, m, -1);
-	g_free(m);
+	g_object_set_data_full(G_OBJECT(pl), "rally-markup", m, g_free);
 }
 
 /* Does the text fit the w x h box at size pt?  Ink included. */
@@ -2158,7 +2164,7 @@ S_balance(PangoLayout *pl, const struct para *v, size_t n, double pt,
 		return w;
 	lo = w / lines;
 	hi = w;
-	for (i = 0; i < 10; i++) {
+	for (i = 0; i < 7; i++) {	/* within 1 % of w */
 		mid = (lo + hi) / 2;
 		if (S_fits(pl, v, n, pt, mid, h) &&
 		    pango_layout_get_line_count(pl) == lines)
@@ -2191,7 +2197,7 @@ struct setting {
  */
 static int
 S_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
-    const double r[4], struct setting *best)
+    const double r[4], double most, struct setting *best)
 {
 	struct flaws fl;
 	double pt, size, w, score;
@@ -2203,7 +2209,10 @@ S_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 	}
 	for (step = 0; step <= 5; step++) {
 		size = pt * (1 - 0.04 * step);
-		if (size < lo)
+		/* The best score this size could have (most: 0.85 for a
+		   setting with hyphens, since one that uses none is a
+		   setting between words, already tried) cannot win. */
+		if (size < lo || size * most <= best->score)
 			break;
 		w = S_balance(pl, v, n, size, r[2], r[3]);
 		S_set_at(pl, v, n, size, w);
@@ -2304,17 +2313,18 @@ S_text(struct rctx *c, xmlNodePtr f)
 			c->failed = 1;
 			goto out;
 		}
-		fitted = S_try(pl, v, n, lo, hi, r, &best);
+		fitted = S_try(pl, v, n, lo, hi, r, 1, &best);
 		/* hyphenate="no" still takes a hyphen before a break
 		   anywhere, when nothing else fits. */
-		if ((hyph && (!fitted || best.pt < hi)) || !fitted) {
+		if ((hyph && (!fitted || best.score < hi * 0.85)) ||
+		    !fitted) {
 			v = S_paras(c, f, &n, BRK_HYPHEN, drop, NULL);
-			fitted |= S_try(pl, v, n, lo, hi, r, &best);
+			fitted |= S_try(pl, v, n, lo, hi, r, 0.85, &best);
 		}
 		if (fitted)
 			break;
 		v = S_paras(c, f, &n, BRK_ANY, drop, NULL);
-		if (S_try(pl, v, n, lo, hi, r, &best))
+		if (S_try(pl, v, n, lo, hi, r, 1, &best))
 			break;
 	}
 	if (best.v == NULL) {
