@@ -1499,6 +1499,7 @@ struct para {
 	double	 rel;	/* size relative to the frame's */
 	char	*color;	/* owned, or NULL */
 	char	*tagfont; /* hashtags' font (owned), or NULL */
+	double	 tagrel;  /* hashtags' size relative to the text's */
 };
 
 /* How a frame's text may break, from the most to the least careful. */
@@ -1640,6 +1641,9 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
 	q = &(*v)[(*n)++];
 	q->tagfont = S_attr(f, "hashtag-font");
+	q->tagrel = S_num(f, "hashtag-size", 1);
+	if (!(q->tagrel > 0.2 && q->tagrel <= 5))
+		q->tagrel = 1;
 	if (q->tagfont != NULL) {
 		any = S_tags(h);
 		g_free(h);
@@ -1853,7 +1857,9 @@ S_markup(const struct para *v, size_t n, double pt, int plain)
 		if (v[i].tagfont != NULL) {
 			/* Hashtags in their own face (see S_tags). */
 			char *on = g_markup_printf_escaped(
-			    "<span font_desc=\"%s\">", v[i].tagfont);
+			    "<span font_desc=\"%s\" size=\"%d\">",
+			    v[i].tagfont, (int)lround(pt * v[i].rel *
+			    v[i].tagrel * PANGO_SCALE));
 			char **parts = g_strsplit(esc, TAG_ON, -1), *j;
 
 			j = g_strjoinv(on, parts);
@@ -2182,6 +2188,7 @@ struct setting {
 	double		 pt;	/* 0: none yet */
 	double		 w;	/* balanced width */
 	double		 score;
+	int		 lone;	/* a setting tried had a lone short word */
 };
 
 /*
@@ -2192,8 +2199,8 @@ struct setting {
  * hyphens wins unless the hyphen doubles the size ("I ALDER- / DOMMEN"
  * reads badly from across a square), and 15 % in running text, where
  * a setting without wins from 85 % of the size; an address broken over
- * two lines 10 %.  Keeps the best
- * in *best and takes v; returns whether anything fitted.
+ * two lines 30 %.  Keeps the best in *best and takes v (frees it when
+ * it is not the best); returns whether anything fitted.
  */
 static int
 S_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
@@ -2217,7 +2224,8 @@ S_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 		w = S_balance(pl, v, n, size, r[2], r[3]);
 		S_set_at(pl, v, n, size, w);
 		S_flaws(pl, &fl);
-		score = size * (fl.lone ? 0.75 : 1) * (fl.addr ? 0.9 : 1) *
+		best->lone |= fl.lone;
+		score = size * (fl.lone ? 0.75 : 1) * (fl.addr ? 0.7 : 1) *
 		    (!fl.hyph ? 1 : n == 1 && fl.lines <= 5 ? 0.5 : 0.85);
 		if (score > best->score) {
 			if (!took && best->v != NULL)
@@ -2235,6 +2243,54 @@ S_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 	if (!took)
 		S_paras_free(v, n);
 	return 1;
+}
+
+/*
+ * A copy of v in which each word of three letters or fewer is joined
+ * to the word before it by a no-break space; NULL when there is none.
+ * v is not freed: S_try may own it.
+ */
+static struct para *
+S_glue(const struct para *v, size_t n)
+{
+	struct para *g = xcalloc(n, sizeof(*g));
+	GString *t;
+	const char *p, *w, *e;
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < n; i++) {
+		t = g_string_new(NULL);
+		for (p = v[i].text; *p != '\0'; p = e) {
+			for (w = p; *w == ' '; w++)
+				continue;
+			for (e = w; *e != '\0' && *e != ' ' && *e != '\n'; e++)
+				continue;
+			if (w > p && w > v[i].text && e > w &&
+			    g_utf8_strlen(w, e - w) <= 3 &&
+			    g_unichar_isalpha(g_utf8_get_char(w))) {
+				g_string_append_len(t, p, w - p - 1);
+				g_string_append(t, NBSP);
+				any = 1;
+			} else
+				g_string_append_len(t, p, w - p);
+			g_string_append_len(t, w, e - w);
+			if (*e == '\n')
+				g_string_append_c(t, *e++);
+		}
+		g[i].text = g_string_free(t, FALSE);
+		g[i].font = xstrdup(v[i].font);
+		g[i].rel = v[i].rel;
+		g[i].color = v[i].color != NULL ? xstrdup(v[i].color) : NULL;
+		g[i].tagfont = v[i].tagfont != NULL ? xstrdup(v[i].tagfont) :
+		    NULL;
+		g[i].tagrel = v[i].tagrel;
+	}
+	if (!any) {
+		S_paras_free(g, n);
+		return NULL;
+	}
+	return g;
 }
 
 /* Caps hi at the size of the frame named by no-larger-than=. */
@@ -2276,12 +2332,13 @@ S_text(struct rctx *c, xmlNodePtr f)
 {
 	const struct sheet *sh = c->sh;
 	double r[4], side = fmin(c->W, c->H), lo, hi, y, x;
-	struct setting best = { NULL, 0, 0, 0, 0 };
+	struct setting best = { NULL, 0, 0, 0, 0, 0 };
 	struct para *v;
 	size_t n = 0, i, total;
 	PangoLayout *pl;
 	double top, height, left, right, logw, k;
 	char *va, *hy, *al;
+	struct para *vg;
 	long drop, items;
 	int hyph, fitted, colours = 0;
 
@@ -2314,6 +2371,11 @@ S_text(struct rctx *c, xmlNodePtr f)
 			goto out;
 		}
 		fitted = S_try(pl, v, n, lo, hi, r, 1, &best);
+		/* "JA TIL / TRYGHED I / ALDERDOMMEN": a short word kept
+		   with the word before it, where it would stand alone. */
+		if (fitted && best.lone && best.v == v &&
+		    (vg = S_glue(v, n)) != NULL)
+			S_try(pl, vg, n, lo, hi, r, 1, &best);
 		/* hyphenate="no" still takes a hyphen before a break
 		   anywhere, when nothing else fits. */
 		if ((hyph && (!fitted || best.score < hi * 0.85)) ||
@@ -2781,6 +2843,29 @@ S_product(struct site *site, struct val *list, const struct sheet *sh,
 }
 
 /*
+ * The products of the sheet's kind (its layout) in an area's entry of
+ * the catalogue: the downloads page shows posters together, then
+ * flyers...  Made on first sight.
+ */
+static struct val *
+S_kind(struct site *site, struct val *entry, const struct sheet *sh)
+{
+	struct val *kinds = map_get(entry, "kinds"), *k;
+	size_t i;
+
+	for (i = 0; i < kinds->len; i++)
+		if (strcmp(map_str(kinds->items[i], "layout_name"),
+		    sh->lay->name) == 0)
+			return map_get(kinds->items[i], "products");
+	k = val_new(&site->pool, V_MAP, NULL);
+	map_set_str(&site->pool, k, "layout", sh->lay->title);
+	map_set_str(&site->pool, k, "layout_name", sh->lay->name);
+	map_set(k, "products", val_new(&site->pool, V_LIST, NULL));
+	list_push(kinds, k);
+	return map_get(k, "products");
+}
+
+/*
  * Adds the sheet written to out to its product in list; the first
  * sheet of a product also writes its preview (j->out2), both pages
  * side by side, named as out without its size.
@@ -3035,7 +3120,7 @@ print_plan(struct site *site, const struct print_set *ps, struct jobs *js,
 		entry = val_new(&site->pool, V_MAP, NULL);
 		map_set(entry, "area", areas->items[a]);
 		items = val_new(&site->pool, V_LIST, NULL);
-		map_set(entry, "products", items);
+		map_set(entry, "kinds", items);
 		list_push(cat, entry);
 		msgs = map_get(areas->items[a], "messages");
 		for (li = 0; li < ps->len; li++) {
@@ -3093,8 +3178,8 @@ print_plan(struct site *site, const struct print_set *ps, struct jobs *js,
 		j->proc = 1;
 		for (a = 0; a < cat->len; a++)
 			if (map_get(cat->items[a], "area") == sh->area)
-				S_item(site, map_get(cat->items[a],
-				    "products"), sh, j);
+				S_item(site, S_kind(site, cat->items[a], sh),
+				    sh, j);
 		free(out);
 	}
 }
@@ -3125,6 +3210,10 @@ S_sizes(struct site *site, struct val *items, const char *dir)
 
 	for (i = 0; items != NULL && i < items->len; i++) {
 		it = items->items[i];
+		if (map_get(it, "products") != NULL) {	/* a kind */
+			S_sizes(site, map_get(it, "products"), dir);
+			continue;
+		}
 		if (map_get(it, "sizes") != NULL) {	/* a product */
 			S_sizes(site, map_get(it, "sizes"), dir);
 			continue;
@@ -3159,7 +3248,7 @@ print_sizes(struct site *site, const char *dir, const char *outdir)
 	size_t i;
 
 	for (i = 0; cat != NULL && i < cat->len; i++)
-		S_sizes(site, map_get(cat->items[i], "products"), dir);
+		S_sizes(site, map_get(cat->items[i], "kinds"), dir);
 	for (i = 0; orgs != NULL && i < orgs->len; i++)
 		S_sizes(site, map_get(orgs->items[i], "material"), dir);
 }
