@@ -72,19 +72,28 @@ WORD = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">|'
                   r'yMax="([\d.]+)">([^<]*)</word>')
 
 
-def check_pdf(pdf):
-    """Returns the words outside every frame, as text."""
-    bleed, pages = LAYOUTS[layout_of(pdf)]
-    xml = subprocess.run(["pdftotext", "-bbox", pdf, "-"], check=True,
+def boxes(pdf, option, pattern):
+    """Yields (page index, trim width, trim height, bleed, match) for
+    each box that pdftotext OPTION prints and PATTERN (whose groups 1
+    and 2 match a page's size) finds."""
+    bleed = LAYOUTS[layout_of(pdf)][0]
+    xml = subprocess.run(["pdftotext", option, pdf, "-"], check=True,
                          capture_output=True, text=True).stdout
-    bad = []
-    page = -1
-    for m in WORD.finditer(xml):
+    page, W, H = -1, 0, 0
+    for m in pattern.finditer(xml):
         if m.group(1):
             page += 1
             W = float(m.group(1)) - 2 * bleed
             H = float(m.group(2)) - 2 * bleed
             continue
+        yield page, W, H, bleed, m
+
+
+def check_pdf(pdf):
+    """Returns the words outside every frame, as text."""
+    pages = LAYOUTS[layout_of(pdf)][1]
+    bad = []
+    for page, W, H, bleed, m in boxes(pdf, "-bbox", WORD):
         x0, y0, x1, y1 = (float(m.group(i)) - bleed for i in range(3, 7))
         word = m.group(7)
         # pdftotext boxes span the font's ascent and descent, not the
@@ -180,16 +189,9 @@ TEXT = " ".join(open(p, encoding="utf-8").read() for p in glob.glob(
 def lines_by_frame(pdf):
     """[(page, frame id, [words])] in reading order."""
     name = layout_of(pdf)
-    bleed, pages = LAYOUTS[name]
-    xml = subprocess.run(["pdftotext", "-bbox-layout", pdf, "-"], check=True,
-                         capture_output=True, text=True).stdout
-    out, page = [], -1
-    for m in LINE.finditer(xml):
-        if m.group(1):
-            page += 1
-            W = float(m.group(1)) - 2 * bleed
-            H = float(m.group(2)) - 2 * bleed
-            continue
+    pages = LAYOUTS[name][1]
+    out = []
+    for page, W, H, bleed, m in boxes(pdf, "-bbox-layout", LINE):
         cx = (float(m.group(3)) + float(m.group(5))) / 2 - bleed
         cy = (float(m.group(4)) + float(m.group(6))) / 2 - bleed
         words = [html.unescape(w) for w in
