@@ -54,6 +54,11 @@ check "cli: ... a missing logo collapses its slot" sh -c \
     "pdftotext -bbox -f 1 -l 1 $I/camp/out/print/eldre/poster-1-a4.pdf - |
      grep -m1 '<word' | sed 's/.*xMin=\"\\([0-9]*\\).*/\\1/' |
      awk '{ exit !(\$1 > 35 && \$1 < 55) }'"
+# No area icon: the area's name starts at the margin too.
+check "cli: ... a missing area icon collapses its slot" sh -c \
+    "pdftotext -bbox -f 1 -l 1 $I/camp/out/print/eldre/poster-1-a4.pdf - |
+     grep -m1 '>ELDREOMSORG<' | sed 's/.*xMin=\"\\([0-9]*\\).*/\\1/' |
+     awk '{ exit !(\$1 > 35 && \$1 < 55) }'"
 check "cli: ... initials of an organisation from its significant words" \
     grep -q 'class="org-mark"[^>]*>FPV<' "$I/camp/out/orgs/index.html"
 check "cli: ... and rally flyer works there" sh -c \
