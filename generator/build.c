@@ -91,8 +91,8 @@ build(const struct opts *o)
 		model_downloads(&site);
 	print_plan(&site, print ? ps : NULL, &js, o->marks);
 	if (print && print_count(ps) > 0) {
-		print_plan_kit(&site, &js);
-		print_plan_proofs(&site, &js);
+		print_plan_kit(&site, ps, &js);
+		print_plan_proofs(&site, ps, &js);
 	}
 	if (web)
 		plan_web(&site, ts, &js);
@@ -112,7 +112,6 @@ out:
 	buf_free(&snap);
 	keys_free();
 	jobs_free(&js);
-	print_plan_free();
 	print_free(ps);
 	tmpl_free(ts);
 	tmpl_forget_errors();
@@ -308,7 +307,6 @@ flyer(int argc, char *argv[])
 out:
 	buf_free(&b[0]);
 	buf_free(&b[1]);
-	print_plan_free();
 	print_free(ps);
 	tmpl_forget_errors();
 	site_free(&site);

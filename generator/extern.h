@@ -155,19 +155,21 @@ int		 web_ics(const struct job *, struct site *, struct buf *);
 int		 web_sitemap(const struct job *, struct site *, struct buf *);
 int		 web_robots(const struct job *, struct site *, struct buf *);
 
-/* print.c, pdf.c: print layouts and sheets. */
+/* print_*.c (see print.h), pdf.c: print layouts and sheets. */
 struct print_set;
+struct print_fonts;
 int		 print_fonts(struct site *);
 struct print_set	*print_load(struct site *);
 struct print_set	*print_load_only(struct site *, const char *);
 void		 print_free(struct print_set *);
-void		 print_set_free(struct print_set *);
+void		 print_fonts_free(struct print_fonts *);
 size_t		 print_count(const struct print_set *);
-void		 print_plan(struct site *, const struct print_set *,
-		    struct jobs *, int);
-void		 print_plan_free(void);
-void		 print_plan_kit(struct site *, struct jobs *);
-void		 print_plan_proofs(struct site *, struct jobs *);
+void		 print_plan(struct site *, struct print_set *, struct jobs *,
+		    int);
+void		 print_plan_kit(struct site *, struct print_set *,
+		    struct jobs *);
+void		 print_plan_proofs(struct site *, struct print_set *,
+		    struct jobs *);
 void		 print_sizes(struct site *, const char *, const char *);
 const char	*print_job_digest(const struct job *, struct site *);
 int		 print_sheet(const struct job *, struct site *, struct buf *);

@@ -909,6 +909,7 @@ site_free(struct site *site)
 		doc_free(site->docs[i]);
 	free(site->docs);
 	model_free();
+	print_fonts_free(site->fonts);
 	pool_free(&site->pool);
 	free(site->root);
 	free(site->rroot);

@@ -150,6 +150,7 @@ struct site {
 	char		 yml_hash[65];	/* SHA-256 of content/site.yml */
 	struct val	*labels;/* every word rally writes (lang.c) */
 	struct _GTimeZone *tz;	/* the site's time zone (owned) */
+	struct print_fonts *fonts;/* print's fonts, once loaded (owned) */
 	char		**names;/* file names values point at (owned) */
 	size_t		 nnames;
 };

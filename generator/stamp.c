@@ -2,7 +2,7 @@
  * stamp.c: a no-op rebuild without loading the campaign.
  *
  * Every file rally reads is under content/, layouts/ or assets/ (load.c
- * and print.c refuse references elsewhere).  After a successful full
+ * and print_lay.c refuse references elsewhere).  After a successful full
  * build, out/.rally-stamp records the tool, the options, the build
  * date and, for each of those files, its inode, size, modification and
  * change times (nanoseconds), as git's index does.  The next build

@@ -14,11 +14,10 @@
 static struct site S_site;
 static struct val *S_area, *S_org, *S_event;
 
-/* At exit: pango's and fontconfig's caches go, as in a build. */
+/* At exit: pango's and fontconfig's caches go with the site. */
 static void
 S_fini(void)
 {
-	print_free(NULL);
 	site_free(&S_site);
 }
 
@@ -55,7 +54,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		    NULL, len > 0 && (data[0] & 1), out);
 	buf_free(&out[0]);
 	buf_free(&out[1]);
-	print_set_free(ps);
+	print_free(ps);
 	tmpl_forget_errors();
 	return 0;
 }

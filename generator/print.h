@@ -1,0 +1,233 @@
+/*
+ * print.h: private to the print modules (print_*.c), which turn print
+ * layouts (layouts/print/NAME.xml) into print-ready PDFs and previews.
+ *
+ *   print_lay.c    sizes, fonts, reading and checking layouts
+ *   print_text.c   units, hyphenation, setting and fitting text frames
+ *   print_draw.c   drawing frames: colours, rectangles, QR, images, pages
+ *   print_sheet.c  one sheet as PDF and PNG, and rally flyer's sheet
+ *   print_plan.c   the catalogue: which sheets, their jobs and file sizes
+ *   print_kit.c    the logo kit and the organisations' proof sheets
+ *
+ * A layout places frames in units relative to the trim box: x and w are
+ * fractions of the trim width, y and h of its height, font sizes
+ * fractions of the shorter side.  So one layout serves every size of
+ * its family.  See README, "Print layouts".
+ */
+#ifndef PRINT_H
+#define PRINT_H
+
+#include <cairo.h>
+#include <hyphen.h>
+#include <pango/pangocairo.h>
+
+#define MM		(72.0 / 25.4)	/* points per millimetre */
+#define MARK_ZONE	(10.0 * MM)	/* room for crop marks past the bleed */
+#define PREVIEW_PX	340.0		/* preview height, portrait sheets */
+#define PREVIEW_GAP	8		/* pixels between its pages */
+#define SOCIAL_THUMB	320		/* social images' thumbnails, wide */
+#define FIT_STEPS	18		/* binary search steps on the size */
+#define FIT_REF		100.0		/* points: text is set at this size */
+#define NSCOPE		10		/* a sheet's bindings, and its head */
+#define OUTLINE_PT	900.0		/* larger type is drawn as outlines */
+
+enum per {
+	PER_MESSAGE,	/* one sheet per message of each area */
+	PER_AREA,	/* one sheet per area */
+	PER_ORG,	/* one per area of each organisation (co-branded) */
+	PER_ORG_EVENT,	/* one per event of each organisation */
+	PER_PAGE	/* one per web page: its Open Graph card */
+};
+
+struct lsize {
+	char	*name;	/* "A4", "50x70cm" */
+	char	*slug;	/* "a4", "50x70" */
+	double	 w, h;	/* trim, millimetres */
+};
+
+struct layout {
+	char		*name;	/* file name without .xml */
+	char		*path;	/* layouts/print/NAME.xml */
+	char		*title;	/* "Plakat" */
+	xmlDocPtr	 doc;
+	enum per	 per;
+	double		 bleed;	/* mm */
+	double		 safe;	/* mm from the trim edge kept free of text */
+	double		 dpi;	/* least effective resolution of images */
+	int		 marks;
+	int		 png;	/* format="png": pixels, no bleed, no PDF */
+	struct lsize	*sizes;
+	size_t		 nsizes;
+	xmlNodePtr	 pages[2];
+	int		 npages;
+};
+
+/* The layouts of a build, and the sheets planned from them. */
+struct print_set {
+	struct layout	*v;
+	size_t		 len;
+	HyphenDict	*hyph;
+	struct sheet	*sheets;/* every sheet of the plan (owned) */
+	size_t		 nsheets;
+	struct kit	*kits;	/* the logo kit's jobs' arguments (owned) */
+	size_t		 nkits;
+	struct proof	*proofs;/* the proof jobs' arguments (owned) */
+	size_t		 nproofs;
+};
+
+/*
+ * The fonts of a site (site->fonts): rally's own, as in-memory files,
+ * and the campaign's, which fontconfig's current configuration holds.
+ */
+struct print_fonts {
+	int		 ready;	/* fontconfig knows them */
+	PangoContext	*pctx;	/* every text frame's context (owned) */
+	int		 memfds[16];	/* rally's fonts (see S_builtin_font) */
+	int		 nmemfds;
+	char		*seen[64];	/* font descriptions looked up (owned) */
+	int		 known[64];	/* ... and whether a family matched */
+	size_t		 nseen;
+};
+
+/* An organisation's proof sheet: thumbnails of its sheets in ps. */
+struct proof {
+	const struct print_set	*ps;
+	struct val		*org;
+};
+
+/* The logo kit: the site's logo in each area's colour. */
+struct kit {
+	const char	*color;	/* "#rrggbb", or NULL for the logo as drawn */
+	int		 pdf;	/* 1: PDF; 0: SVG and PNG */
+};
+
+/* One sheet to render: the job's argument. */
+struct sheet {
+	const struct layout	*lay;
+	const struct lsize	*size;
+	struct val		*area;
+	struct val		*message;
+	int			 msgno;	/* 1-based; 0 for PER_AREA */
+	struct val		*org;	/* co-branded sheets (may be NULL) */
+	struct val		*event;	/* the event it announces (may be NULL) */
+	struct val		*page;	/* the web page of an OG card */
+	const struct print_set	*ps;
+	struct site		*site;
+	int			 marks;
+	const char		*trusted;	/* a file named on the command
+						   line: may lie outside root */
+};
+
+/* Drawing. */
+
+struct rctx {
+	cairo_t			*cr;
+	const struct sheet	*sh;
+	struct pool		*pool;
+	const struct scope	*sc;
+	double			 W, H;	/* trim, points */
+	double			 B;	/* bleed, points */
+	int			 preview;
+	int			 failed;
+	/* Sizes set on this page, by frame id, for no-larger-than=. */
+	char			*setid[16];
+	double			 setpt[16];
+	int			 nset;
+};
+
+/* Units: what a line must not split. */
+
+#define NBSP	"\xC2\xA0"		/* no-break space */
+#define WJ	"\xE2\x81\xA0"	/* word joiner: no break here */
+#define TAG_ON	"\xEE\x80\x80"	/* U+E000: a hashtag begins (see S_tags) */
+#define TAG_OFF	"\xEE\x80\x81"	/* U+E001: it ends */
+#define NUNIT	5		/* S_units' patterns */
+#define ZWSP	"\xE2\x80\x8B"	/* zero-width space: a break here */
+
+/* One paragraph of a text frame, before sizing. */
+struct para {
+	char	*text;	/* hyphenated, transformed (owned) */
+	char	*font;	/* owned */
+	double	 rel;	/* size relative to the frame's */
+	char	*color;	/* owned, or NULL */
+	char	*tagfont; /* hashtags' font (owned), or NULL */
+	double	 tagrel;  /* hashtags' size relative to the text's */
+};
+
+/* How a frame's text may break, from the most to the least careful. */
+enum brk {
+	BRK_WORDS,	/* between words only */
+	BRK_HYPHEN,	/* also at libhyphen's points */
+	BRK_ANY		/* also anywhere in a long word: the last resort */
+};
+
+/* A setting of a frame: its paragraphs, size and width. */
+struct setting {
+	struct para	*v;	/* owned */
+	size_t		 n;
+	double		 pt;	/* 0: none yet */
+	double		 w;	/* balanced width */
+	double		 score;
+	int		 lone;	/* a setting tried had a lone short word */
+};
+
+/* print_lay.c: sizes and layouts. */
+int		 lay_size(const char *spec, struct lsize *s);
+char		*lay_attr(xmlNodePtr n, const char *name);
+double		 lay_num(xmlNodePtr n, const char *name, double def);
+int		 lay_is(xmlNodePtr n, const char *name);
+void		 lay_err(const struct layout *l, xmlNodePtr n,
+		    const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+/*
+ * print_words.c: each returns a new string, to free with g_free().
+ * units: addresses, times, dates and "postcode town" joined so no line
+ * breaks inside them; hyphenate: soft hyphens at libhyphen's points
+ * (ps's dictionary; three letters each side); break_any: a last-resort
+ * break in words of ten letters or more; upper: capitals, as the
+ * language writes them; tags: hashtags between TAG_ON and TAG_OFF.
+ */
+char		*words_units(const char *text);
+char		*words_hyphenate(const struct print_set *ps, const char *text);
+char		*words_break_any(const char *text);
+char		*words_upper(const char *text);
+char		*words_tags(const char *text);
+
+/*
+ * print_fit.c: settings of paragraphs v[0..n) in a pango layout set up
+ * for the frame (its width, alignment, wrap).
+ */
+void		 fit_free(struct para *v, size_t n);
+void		 fit_set_at(PangoLayout *pl, const struct para *v, size_t n,
+		    double pt, double w);
+void		 fit_extent(PangoLayout *pl, double *top, double *height,
+		    double *left, double *right, double *logw);
+int		 fit_try(PangoLayout *pl, struct para *v, size_t n, double lo,
+		    double hi, const double r[4], double most,
+		    struct setting *best);
+struct para	*fit_glue(const struct para *v, size_t n);
+
+/* print_text.c: a text frame, set at the size and breaks that fit best. */
+void		 text_frame(struct rctx *c, xmlNodePtr f);
+
+/* print_draw.c: frames on a page. */
+char		*draw_attr(struct rctx *c, xmlNodePtr f, const char *name);
+int		 draw_paint(struct rctx *c, xmlNodePtr f, const char *attr,
+		    const char *def);
+void		 draw_box(struct rctx *c, xmlNodePtr f, int bleed,
+		    double r[4]);
+int		 draw_cond(struct rctx *c, xmlNodePtr f);
+void		 draw_page(struct rctx *c, xmlNodePtr page);
+void		 draw_marks(struct rctx *c);
+
+/* print_sheet.c: output. */
+cairo_status_t	 sheet_write(void *b, const unsigned char *data,
+		    unsigned int len);
+void		 sheet_png(cairo_surface_t *s, struct buf *b);
+void		 sheet_scope(const struct sheet *sh, struct site *site,
+		    struct scope sc[NSCOPE], struct pool *pool);
+void		 sheet_preview_size(const struct sheet *sh, double *w,
+		    double *h);
+
+#endif

@@ -1,0 +1,374 @@
+/*
+ * print_fit.c: the setting of a text frame that fits best: the largest
+ * size at which its paragraphs fit the box, scored for what a designer
+ * would fix (a lone short word, a hyphenated headline, a broken
+ * address), balanced, and with short words kept with the word before.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <hyphen.h>
+#include <librsvg/rsvg.h>
+#include <pango/pangocairo.h>
+#include <png.h>
+#include <qrencode.h>
+
+#include "rally.h"
+#include "extern.h"
+#include "builtin.h"
+#include "print.h"
+
+void
+fit_free(struct para *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].text);
+		free(v[i].font);
+		free(v[i].color);
+		free(v[i].tagfont);
+	}
+	free(v);
+}
+
+
+
+
+/*
+ * Pango markup for the paragraphs at size pt; values are escaped.
+ * plain: no hyphen where a line breaks inside a word (wrap="char",
+ * addresses).
+ */
+static char *
+S_markup(const struct para *v, size_t n, double pt, int plain)
+{
+	GString *m = g_string_new(NULL);
+	char *esc;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		esc = g_markup_escape_text(v[i].text, -1);
+		g_string_append_printf(m, "<span font_desc=\"%s\" size=\"%d\"%s",
+		    v[i].font, (int)lround(pt * v[i].rel * PANGO_SCALE),
+		    plain ? " insert_hyphens=\"false\"" : "");
+		if (v[i].color != NULL && *v[i].color == '#')
+			g_string_append_printf(m, " foreground=\"%s\"",
+			    v[i].color);
+		g_string_append_c(m, '>');
+		if (v[i].tagfont != NULL) {
+			/* Hashtags in their own face (see words_tags). */
+			char *on = g_markup_printf_escaped(
+			    "<span font_desc=\"%s\" size=\"%d\">",
+			    v[i].tagfont, (int)lround(pt * v[i].rel *
+			    v[i].tagrel * PANGO_SCALE));
+			char **parts = g_strsplit(esc, TAG_ON, -1), *j;
+
+			j = g_strjoinv(on, parts);
+			g_strfreev(parts);
+			parts = g_strsplit(j, TAG_OFF, -1);
+			g_free(j);
+			j = g_strjoinv("</span>", parts);
+			g_strfreev(parts);
+			g_free(on);
+			g_free(esc);
+			esc = j;
+		}
+		g_string_append_printf(m, "%s</span>%s", esc,
+		    i + 1 < n ? "\n" : "");
+		g_free(esc);
+	}
+	return g_string_free(m, FALSE);
+}
+
+/* The text's vertical extent, ink and line boxes together: top, height. */
+void
+fit_extent(PangoLayout *pl, double *top, double *height, double *left,
+    double *right, double *logw)
+{
+	PangoRectangle ink, log;
+	double t, b;
+
+	pango_layout_get_extents(pl, &ink, &log);
+	t = fmin(ink.y, log.y) / PANGO_SCALE;
+	b = fmax(ink.y + ink.height, log.y + log.height) / PANGO_SCALE;
+	*top = t;
+	*height = b - t;
+	*left = (double)ink.x / PANGO_SCALE;
+	*right = (double)(ink.x + ink.width) / PANGO_SCALE;
+	*logw = (double)log.width / PANGO_SCALE;
+}
+
+/*
+ * Text is always set at FIT_REF points and scaled into place: with
+ * hinting off and unrounded glyph positions, a layout at size pt in
+ * width w is the layout at FIT_REF in width w * FIT_REF / pt, scaled
+ * by pt / FIT_REF.  So the size search asks fontconfig, FreeType and
+ * HarfBuzz for one size per font instead of one per step.
+ */
+void
+fit_set_at(PangoLayout *pl, const struct para *v, size_t n, double pt,
+    double w)
+{
+	char *m = S_markup(v, n, FIT_REF,
+	    pango_layout_get_wrap(pl) == PANGO_WRAP_WORD_CHAR);
+	const char *was = g_object_get_data(G_OBJECT(pl), "rally-markup");
+
+	pango_layout_set_width(pl, (int)(w * FIT_REF / pt * PANGO_SCALE));
+	/* The size search changes only the width: parse the markup once. */
+	if (was != NULL && strcmp(was, m) == 0) {
+		g_free(m);
+		return;
+	}
+	pango_layout_set_markup(pl, m, -1);
+	g_object_set_data_full(G_OBJECT(pl), "rally-markup", m, g_free);
+}
+
+/* Does the text fit the w x h box at size pt?  Ink included. */
+static int
+S_fits(PangoLayout *pl, const struct para *v, size_t n, double pt,
+    double w, double h)
+{
+	double tol = 0.5, top, height, left, right, logw, k = pt / FIT_REF;
+
+	fit_set_at(pl, v, n, pt, w);
+	fit_extent(pl, &top, &height, &left, &right, &logw);
+	return logw * k <= w + tol && height * k <= h + tol &&
+	    left * k >= -tol && right * k <= w + tol;
+}
+
+/* The largest size in [lo, hi] at which the text fits, or 0. */
+static double
+S_fit(PangoLayout *pl, const struct para *v, size_t n, double lo, double hi,
+    double w, double h)
+{
+	int i;
+
+	if (S_fits(pl, v, n, hi, w, h))
+		return hi;
+	if (!S_fits(pl, v, n, lo, w, h))
+		return 0;
+	for (i = 0; i < FIT_STEPS && hi - lo > fmax(0.05, hi * 0.004); i++) {
+		double mid = (lo + hi) / 2;
+
+		if (S_fits(pl, v, n, mid, w, h))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+
+/* What a designer would fix in a setting. */
+struct flaws {
+	int	lone;	/* lines of one word of <= 3 letters, in a paragraph
+			   of more lines */
+	int	hyph;	/* lines ending at a hyphen rally added */
+	int	addr;	/* lines ending inside an address */
+	int	lines;
+};
+
+static void
+S_flaws(PangoLayout *pl, struct flaws *fl)
+{
+	const char *text = pango_layout_get_text(pl), *p, *e;
+	GSList *l;
+	PangoLayoutLine *ln, *nx;
+	long letters, words;
+	int inword;
+
+	fl->lone = fl->hyph = fl->addr = 0;
+	fl->lines = pango_layout_get_line_count(pl);
+	for (l = pango_layout_get_lines_readonly(pl); l != NULL; l = l->next) {
+		ln = l->data;
+		nx = l->next != NULL ? l->next->data : NULL;
+		p = text + ln->start_index;
+		e = p + ln->length;
+		letters = words = 0;
+		inword = 0;
+		for (; p < e; p = g_utf8_next_char(p)) {
+			gunichar ch = g_utf8_get_char(p);
+
+			/* A no-break space joins: "omsorg –" is one. */
+			if (g_unichar_isspace(ch) && ch != 0xA0) {
+				inword = 0;
+				continue;
+			}
+			if (!inword)
+				words++;
+			inword = 1;
+			if (g_unichar_isalnum(ch))
+				letters++;
+		}
+		if (words == 1 && letters <= 3 && !(ln->is_paragraph_start &&
+		    (nx == NULL || nx->is_paragraph_start)))
+			fl->lone++;
+		/* Ends at a soft hyphen pango turned into a hyphen. */
+		for (p = text + ln->start_index + ln->length; p > text +
+		    ln->start_index; ) {
+			const char *q = g_utf8_prev_char(p);
+
+			/* S_addr's zero-width space: inside an address. */
+			if (g_utf8_get_char(q) == 0x200B) {
+				fl->addr += l->next != NULL;
+				break;
+			}
+			if (!g_unichar_isspace(g_utf8_get_char(q))) {
+				if (g_utf8_get_char(q) == 0xAD)
+					fl->hyph++;
+				break;
+			}
+			p = q;
+		}
+	}
+}
+
+/*
+ * The narrowest width, at most w, at which the text keeps its number
+ * of lines: lines as even as the breaks allow (CSS's text-wrap:
+ * balance), for a single paragraph of two to five lines.
+ */
+static double
+S_balance(PangoLayout *pl, const struct para *v, size_t n, double pt,
+    double w, double h)
+{
+	double lo, hi, mid;
+	int lines, i;
+
+	if (n != 1)
+		return w;
+	fit_set_at(pl, v, n, pt, w);
+	lines = pango_layout_get_line_count(pl);
+	if (lines < 2 || lines > 5)
+		return w;
+	lo = w / lines;
+	hi = w;
+	for (i = 0; i < 7; i++) {	/* within 1 % of w */
+		mid = (lo + hi) / 2;
+		if (S_fits(pl, v, n, pt, mid, h) &&
+		    pango_layout_get_line_count(pl) == lines)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+
+/*
+ * Scores v at the largest size that fits and, while a line is one short
+ * word, at sizes down to four fifths of it.  Size counts; a lone word
+ * costs a quarter of it; a hyphen in display text (one paragraph of at
+ * most five lines: headlines, slogans) half, so a setting without
+ * hyphens wins unless the hyphen doubles the size ("I ALDER- / DOMMEN"
+ * reads badly from across a square), and 15 % in running text, where
+ * a setting without wins from 85 % of the size; an address broken over
+ * two lines 30 %.  Keeps the best in *best and takes v (frees it when
+ * it is not the best); returns whether anything fitted.
+ */
+int
+fit_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
+    const double r[4], double most, struct setting *best)
+{
+	struct flaws fl;
+	double pt, size, w, score;
+	int step, took = 0;
+
+	if ((pt = S_fit(pl, v, n, lo, hi, r[2], r[3])) <= 0) {
+		fit_free(v, n);
+		return 0;
+	}
+	for (step = 0; step <= 5; step++) {
+		size = pt * (1 - 0.04 * step);
+		/* The best score this size could have (most: 0.85 for a
+		   setting with hyphens, since one that uses none is a
+		   setting between words, already tried) cannot win. */
+		if (size < lo || size * most <= best->score)
+			break;
+		w = S_balance(pl, v, n, size, r[2], r[3]);
+		fit_set_at(pl, v, n, size, w);
+		S_flaws(pl, &fl);
+		best->lone |= fl.lone;
+		score = size * (fl.lone ? 0.75 : 1) * (fl.addr ? 0.7 : 1) *
+		    (!fl.hyph ? 1 : n == 1 && fl.lines <= 5 ? 0.5 : 0.85);
+		if (score > best->score) {
+			if (!took && best->v != NULL)
+				fit_free(best->v, best->n);
+			best->v = v;
+			best->n = n;
+			best->pt = size;
+			best->w = w;
+			best->score = score;
+			took = 1;
+		}
+		if (!fl.lone)
+			break;
+	}
+	if (!took)
+		fit_free(v, n);
+	return 1;
+}
+
+/*
+ * A copy of v in which each word of three letters or fewer is joined
+ * to the word before it by a no-break space; NULL when there is none.
+ * v is not freed: fit_try may own it.
+ */
+struct para *
+fit_glue(const struct para *v, size_t n)
+{
+	struct para *g = xcalloc(n, sizeof(*g));
+	GString *t;
+	const char *p, *w, *e;
+	size_t i;
+	int any = 0;
+
+	for (i = 0; i < n; i++) {
+		t = g_string_new(NULL);
+		for (p = v[i].text; *p != '\0'; p = e) {
+			for (w = p; *w == ' '; w++)
+				continue;
+			for (e = w; *e != '\0' && *e != ' ' && *e != '\n'; e++)
+				continue;
+			if (w > p && w > v[i].text && e > w &&
+			    g_utf8_strlen(w, e - w) <= 3 &&
+			    g_unichar_isalpha(g_utf8_get_char(w))) {
+				g_string_append_len(t, p, w - p - 1);
+				g_string_append(t, NBSP);
+				any = 1;
+			} else
+				g_string_append_len(t, p, w - p);
+			g_string_append_len(t, w, e - w);
+			if (*e == '\n')
+				g_string_append_c(t, *e++);
+		}
+		g[i].text = g_string_free(t, FALSE);
+		g[i].font = xstrdup(v[i].font);
+		g[i].rel = v[i].rel;
+		g[i].color = v[i].color != NULL ? xstrdup(v[i].color) : NULL;
+		g[i].tagfont = v[i].tagfont != NULL ? xstrdup(v[i].tagfont) :
+		    NULL;
+		g[i].tagrel = v[i].tagrel;
+	}
+	if (!any) {
+		fit_free(g, n);
+		return NULL;
+	}
+	return g;
+}

@@ -1,0 +1,396 @@
+/*
+ * print_sheet.c: one sheet: its bindings, the PDF, its PNG preview and
+ * thumbnails; and rally flyer's one sheet outside a build.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <hyphen.h>
+#include <librsvg/rsvg.h>
+#include <pango/pangocairo.h>
+#include <png.h>
+#include <qrencode.h>
+
+#include "rally.h"
+#include "extern.h"
+#include "builtin.h"
+#include "print.h"
+
+cairo_status_t
+sheet_write(void *arg, const unsigned char *data, unsigned int len)
+{
+	buf_put(arg, (const char *)data, len);
+	return CAIRO_STATUS_SUCCESS;
+}
+
+static void
+S_png_write(png_structp png, png_bytep data, size_t len)
+{
+	buf_put(png_get_io_ptr(png), (const char *)data, len);
+}
+
+static void
+S_png_flush(png_structp png)
+{
+	(void)png;
+}
+
+/*
+ * Writes an RGB24 or ARGB32 cairo surface as PNG into b.  cairo's own
+ * writer compresses hard; previews and social images do not need it,
+ * and at level 3 they take a quarter of the time.
+ */
+void
+sheet_png(cairo_surface_t *s, struct buf *b)
+{
+	int w = cairo_image_surface_get_width(s);
+	int h = cairo_image_surface_get_height(s);
+	int stride = cairo_image_surface_get_stride(s), x, y;
+	int alpha = cairo_image_surface_get_format(s) == CAIRO_FORMAT_ARGB32;
+	const unsigned char *src;
+	png_structp png;
+	png_infop info;
+	unsigned char *row;
+
+	cairo_surface_flush(s);
+	src = cairo_image_surface_get_data(s);
+	png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	info = png_create_info_struct(png);
+	if (png == NULL || info == NULL || setjmp(png_jmpbuf(png))) {
+		fputs("rally: libpng failed\n", stderr);
+		abort();
+	}
+	png_set_write_fn(png, b, S_png_write, S_png_flush);
+	png_set_compression_level(png, 3);
+	png_set_filter(png, 0, PNG_FILTER_SUB);	/* one cheap filter */
+	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
+	    alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
+	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+	    PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(png, info);
+	row = xmalloc((size_t)w * 4);
+	for (y = 0; y < h; y++) {
+		const uint32_t *p = (const uint32_t *)(src + (size_t)y * stride);
+		unsigned char *o = row;
+
+		for (x = 0; x < w; x++) {
+			uint32_t v = p[x];
+			unsigned a = alpha ? v >> 24 : 255;
+			unsigned r = (v >> 16) & 255, g = (v >> 8) & 255;
+			unsigned bl = v & 255;
+
+			/* cairo premultiplies alpha; PNG does not. */
+			if (alpha && a != 0 && a != 255) {
+				r = r * 255 / a;
+				g = g * 255 / a;
+				bl = bl * 255 / a;
+			}
+			*o++ = (unsigned char)r;
+			*o++ = (unsigned char)g;
+			*o++ = (unsigned char)bl;
+			if (alpha)
+				*o++ = (unsigned char)a;
+		}
+		png_write_row(png, row);
+	}
+	png_write_end(png, info);
+	png_destroy_write_struct(&png, &info);
+	free(row);
+}
+
+/*
+ * The area's messages other than the sheet's: a flyer's back says what
+ * its front does not.
+ */
+static struct val *
+S_others(const struct sheet *sh, struct pool *pool)
+{
+	const struct val *all = sh->area != NULL ? map_get(sh->area,
+	    "messages") : NULL;
+	struct val *l = val_new(pool, V_LIST, NULL);
+	size_t i;
+
+	for (i = 0; all != NULL && all->type == V_LIST && i < all->len; i++)
+		if (all->items[i] != sh->message)
+			list_push(l, all->items[i]);
+	return l;
+}
+
+void
+sheet_scope(const struct sheet *sh, struct site *site,
+    struct scope sc[NSCOPE], struct pool *pool)
+{
+	struct val *sz = val_new(pool, V_MAP, NULL);
+	int i = 0;
+
+	map_set_str(pool, sz, "name", sh->size->name);
+	/* A 5:1 banner is composed otherwise than a 3:1 one. */
+	if (sh->size->w >= 4 * sh->size->h)
+		map_set_str(pool, sz, "wide", "wide");
+	sc[i].name = "site";
+	sc[i].v = site->v;
+	sc[i].up = NULL;
+	i++;
+	/* Absent values are bound as null, so layouts can test them. */
+#define S_BIND(n, val) do { sc[i].name = (n); sc[i].v = (val) != NULL ? \
+	(val) : val_new(pool, V_NULL, NULL); sc[i].up = &sc[i - 1]; i++; \
+	} while (0)
+	S_BIND("area", sh->area);
+	S_BIND("message", sh->message);
+	S_BIND("size", sz);
+	S_BIND("org", sh->org);
+	S_BIND("event", sh->event);
+	S_BIND("page", sh->page);
+	S_BIND("layout", val_str(pool, sh->lay->title, NULL));
+	S_BIND("others", S_others(sh, pool));
+#undef S_BIND
+	/* The innermost binding is the scope's head. */
+	sc[NSCOPE - 1] = sc[i - 1];
+}
+
+/* A small copy of an image for screens, SOCIAL_THUMB wide, as PNG. */
+static void
+S_thumb_png(cairo_surface_t *big, struct buf *b)
+{
+	int w = cairo_image_surface_get_width(big);
+	int h = cairo_image_surface_get_height(big);
+	double k = (double)SOCIAL_THUMB / w;
+	cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+	    SOCIAL_THUMB, (int)lround(h * k));
+	cairo_t *cr = cairo_create(s);
+
+	cairo_scale(cr, k, k);
+	cairo_set_source_surface(cr, big, 0, 0);
+	cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+	cairo_paint(cr);
+	cairo_destroy(cr);
+	sheet_png(s, b);
+	cairo_surface_destroy(s);
+}
+
+/*
+ * A product's preview, in pixels: its pages side by side, PREVIEW_PX
+ * high (portrait) or each PREVIEW_PX * 1.5 wide (landscape), small
+ * enough for a page of many cards.
+ */
+void
+sheet_preview_size(const struct sheet *sh, double *w, double *h)
+{
+	double W = sh->size->w, H = sh->size->h;
+	double k = W >= H ? PREVIEW_PX * 1.5 / W : PREVIEW_PX / H;
+	int n = sh->lay->npages;
+
+	*h = lround(H * k);
+	*w = n * lround(W * k) + (n - 1) * PREVIEW_GAP;
+}
+
+/*
+ * Renders a sheet: out[0] gets the print-ready PDF, out[1] a PNG
+ * preview of the front.  Returns 1, or 0 after reporting.
+ */
+int
+print_sheet(const struct job *j, struct site *site, struct buf *out)
+{
+	const struct sheet *sh = j->arg;
+	const struct layout *l = sh->lay;
+	struct pool pool = { NULL };
+	struct scope sc[NSCOPE];
+	struct rctx c;
+	cairo_surface_t *s;
+	double mz = sh->marks ? MARK_ZONE : 0, pw, ph, trim[4], bleed[4];
+	double scale;
+	char *title, date[32];
+	struct tm tm;
+	int i;
+
+	memset(&c, 0, sizeof(c));
+	c.sh = sh;
+	c.pool = &pool;
+	sheet_scope(sh, site, sc, &pool);
+	c.sc = &sc[NSCOPE - 1];
+	c.W = l->png ? sh->size->w : sh->size->w * MM;
+	c.H = l->png ? sh->size->h : sh->size->h * MM;
+	c.B = l->bleed * MM;
+	pw = c.W + 2 * (c.B + mz);
+	ph = c.H + 2 * (c.B + mz);
+	if (l->png) {
+		/* An image for screens, exactly W x H pixels. */
+		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
+		    (int)sh->size->w, (int)sh->size->h);
+		c.cr = cairo_create(s);
+		c.preview = 1;
+		cairo_set_source_rgb(c.cr, 1, 1, 1);
+		cairo_paint(c.cr);
+		draw_page(&c, l->pages[0]);
+		cairo_destroy(c.cr);
+		if (!c.failed)
+			sheet_png(s, &out[0]);
+		if (!c.failed && j->out2 != NULL)
+			S_thumb_png(s, &out[1]);
+		cairo_surface_destroy(s);
+		pool_free(&pool);
+		return !c.failed;
+	}
+
+	s = cairo_pdf_surface_create_for_stream(sheet_write, &out[0], pw, ph);
+	title = xasprintf("%s: %s (%s)", l->title, map_str(sh->message,
+	    "headline") ? map_str(sh->message, "headline") :
+	    map_str(sh->area, "headline"), sh->size->name);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+	free(title);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT,
+	    map_str(sh->area, "title"));
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR,
+	    sh->org != NULL ? map_str(sh->org, "name") :
+	    map_str(site->v, "title"));
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
+	    "rally " RALLY_VERSION);
+	gmtime_r(&site->now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
+	    date);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
+	c.cr = cairo_create(s);
+	for (i = 0; i < l->npages && !c.failed; i++) {
+		cairo_save(c.cr);
+		cairo_translate(c.cr, mz + c.B, mz + c.B);
+		draw_page(&c, l->pages[i]);
+		if (sh->marks)
+			draw_marks(&c);
+		cairo_restore(c.cr);
+		cairo_show_page(c.cr);
+	}
+	cairo_destroy(c.cr);
+	cairo_surface_finish(s);
+	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS && !c.failed) {
+		struct pos p = { l->path, 0, 0 };
+
+		diag_err(&p, "cairo: %s", cairo_status_to_string(
+		    cairo_surface_status(s)));
+		c.failed = 1;
+	}
+	cairo_surface_destroy(s);
+	if (c.failed) {
+		pool_free(&pool);
+		return 0;
+	}
+	/* PDF boxes, bottom-up in points. */
+	trim[0] = mz + c.B;
+	trim[1] = mz + c.B;
+	trim[2] = mz + c.B + c.W;
+	trim[3] = mz + c.B + c.H;
+	bleed[0] = mz;
+	bleed[1] = mz;
+	bleed[2] = pw - mz;
+	bleed[3] = ph - mz;
+	if (!pdf_set_boxes(&out[0], trim, bleed, j->out)) {
+		pool_free(&pool);
+		return 0;
+	}
+
+	/* The preview: the front's trim box (rally flyer needs none). */
+	if (j->out2 == NULL) {
+		pool_free(&pool);
+		return 1;
+	}
+	sheet_preview_size(sh, &pw, &ph);
+	scale = lround(ph) / c.H;
+	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(pw),
+	    (int)lround(ph));
+	c.cr = cairo_create(s);
+	c.preview = 1;
+	cairo_set_source_rgb(c.cr, 0.85, 0.85, 0.85);	/* between pages */
+	cairo_paint(c.cr);
+	for (i = 0; i < l->npages && !c.failed; i++) {
+		cairo_save(c.cr);
+		cairo_translate(c.cr, i * (c.W * scale + PREVIEW_GAP), 0);
+		cairo_scale(c.cr, scale, scale);
+		cairo_rectangle(c.cr, 0, 0, c.W, c.H);
+		cairo_clip_preserve(c.cr);	/* the bleed stays out */
+		cairo_set_source_rgb(c.cr, 1, 1, 1);
+		cairo_fill(c.cr);
+		draw_page(&c, l->pages[i]);
+		cairo_restore(c.cr);
+	}
+	cairo_destroy(c.cr);
+	sheet_png(s, &out[1]);
+	cairo_surface_destroy(s);
+	pool_free(&pool);
+	return !c.failed;
+}
+
+/*
+ * One sheet outside a build (rally flyer): layout name for org, area,
+ * message (1-based) and event, at size.  out[0] gets the PDF, out[1]
+ * the preview.  trusted names a logo file given on the command line.
+ * Returns 0 on success, 1 for a content error, 2 for a bad argument
+ * (reported).
+ */
+int
+print_one(struct site *site, const struct print_set *ps, const char *name,
+    struct val *org, struct val *area, int msgno, struct val *event,
+    const char *size, const char *trusted, int marks, struct buf out[2])
+{
+	const struct layout *l = NULL;
+	struct lsize sz;
+	struct sheet sh;
+	struct job j;
+	struct val *msgs = map_get(area, "messages");
+	size_t i;
+	int ok;
+
+	for (i = 0; ps != NULL && i < ps->len; i++)
+		if (strcmp(ps->v[i].name, name) == 0)
+			l = &ps->v[i];
+	if (l == NULL) {
+		fprintf(stderr, "rally: no print layout '%s' "
+		    "(layouts/print/%s.xml)\n", name, name);
+		return 2;
+	}
+	if (!lay_size(size, &sz)) {
+		fprintf(stderr, "rally: bad size '%s': use A0 to A6 or WxH "
+		    "in mm or cm, such as 50x70cm\n", size);
+		return 2;
+	}
+	if (msgno < 1 || (size_t)msgno > msgs->len) {
+		fprintf(stderr, "rally: area '%s' has messages 1 to %zu, not "
+		    "%d\n", map_str(area, "slug"), msgs->len, msgno);
+		free(sz.name);
+		free(sz.slug);
+		return 2;
+	}
+	memset(&sh, 0, sizeof(sh));
+	sh.lay = l;
+	sh.size = &sz;
+	sh.area = area;
+	sh.message = msgs->items[msgno - 1];
+	sh.msgno = msgno;
+	sh.org = org;
+	sh.event = event;
+	sh.ps = ps;
+	sh.site = site;
+	sh.marks = marks || l->marks;
+	sh.trusted = trusted;
+	memset(&j, 0, sizeof(j));
+	j.out = (char *)"flyer.pdf";
+	j.arg = &sh;
+	ok = print_sheet(&j, site, out);
+	free(sz.name);
+	free(sz.slug);
+	return ok ? 0 : 1;
+}

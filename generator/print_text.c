@@ -1,0 +1,509 @@
+/*
+ * print_text.c: a text frame: its paragraphs from the layout and the
+ * content, set as print_fit.c finds best, drawn, or reported at the
+ * content when nothing fits.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <hyphen.h>
+#include <librsvg/rsvg.h>
+#include <pango/pangocairo.h>
+#include <png.h>
+#include <qrencode.h>
+
+#include "rally.h"
+#include "extern.h"
+#include "builtin.h"
+#include "print.h"
+
+
+/* The content value a frame's text is mostly made of (see S_blame). */
+struct blame {
+	const struct val	*v;
+	char			*key;	/* its key: "headline" (owned) */
+	size_t			 total;	/* characters of the whole frame */
+};
+
+
+static void
+S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
+    struct para **v, size_t *n, enum brk brk)
+{
+	char *tr = lay_attr(f, "transform"), *font, *up, *h, *any, *units;
+	struct para *q;
+
+	font = p != NULL ? lay_attr(p, "font") : NULL;
+	if (font == NULL)
+		font = lay_attr(f, "font");
+	if (font == NULL)
+		font = xstrdup("Sans");
+	up = tr != NULL && strcmp(tr, "upper") == 0 ? words_upper(text) :
+	    g_strdup(text);
+	units = words_units(up);
+	g_free(up);
+	up = units;
+	h = brk >= BRK_HYPHEN ? words_hyphenate(c->sh->ps, up) : g_strdup(up);
+	if (brk == BRK_ANY) {
+		any = words_break_any(h);
+		g_free(h);
+		h = any;
+	}
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	q = &(*v)[(*n)++];
+	q->tagfont = lay_attr(f, "hashtag-font");
+	q->tagrel = lay_num(f, "hashtag-size", 1);
+	if (!(q->tagrel > 0.2 && q->tagrel <= 5))
+		q->tagrel = 1;
+	if (q->tagfont != NULL) {
+		any = words_tags(h);
+		g_free(h);
+		h = any;
+	}
+	q->text = xstrdup(h);
+	q->font = font;
+	q->rel = p != NULL ? lay_num(p, "size", 1) : 1;
+	if (!(q->rel > 0 && q->rel < 10))
+		q->rel = 1;
+	q->color = p != NULL ? draw_attr(c, p, "color") : NULL;
+	g_free(up);
+	g_free(h);
+	free(tr);
+}
+
+/*
+ * Which content value is to blame when raw does not fit: each {expr}
+ * of it evaluated alone; the longest text written in content/ wins.
+ */
+static void
+S_blame(struct rctx *c, xmlNodePtr n, const char *raw,
+    const struct scope *sc, struct blame *bl)
+{
+	const char *p = raw, *o, *e;
+	const struct val *v;
+	char *expr, *dot;
+	int failed = 0;
+
+	while ((o = strchr(p, '{')) != NULL && (e = strchr(o, '}')) != NULL) {
+		expr = g_strstrip(xstrndup(o + 1, (size_t)(e - o - 1)));
+		p = e + 1;
+		v = tmpl_eval(expr, n, c->sh->lay->path, sc, c->pool, &failed);
+		if (v != NULL && v->type == V_STR && v->pos.file != NULL &&
+		    strncmp(v->pos.file, "content/", 8) == 0 &&
+		    (bl->v == NULL || g_utf8_strlen(v->s, -1) >
+		    g_utf8_strlen(bl->v->s, -1))) {
+			bl->v = v;
+			free(bl->key);
+			/* "message.headline" -> "headline"; "site.slogans.0"
+			   -> "slogans.0". */
+			expr[strcspn(expr, " |")] = '\0';
+			dot = strrchr(expr, '.');
+			if (dot != NULL && g_ascii_isdigit(dot[1]) &&
+			    dot != strchr(expr, '.'))
+				dot = memrchr(expr, '.', (size_t)(dot - expr));
+			bl->key = xstrdup(dot != NULL ? dot + 1 : expr);
+		}
+		free(expr);
+	}
+}
+
+/* Text content: a format string when it has braces, else literal. */
+static void
+S_text_of(struct rctx *c, xmlNodePtr n, const char *raw,
+    const struct scope *sc, struct buf *b, struct blame *bl)
+{
+	b->len = 0;
+	buf_puts(b, "");
+	if (strchr(raw, '{') == NULL) {
+		buf_puts(b, raw);
+		return;
+	}
+	val_text(tmpl_eval(raw, n, c->sh->lay->path, sc, c->pool,
+	    &c->failed), b);
+	if (bl != NULL) {
+		S_blame(c, n, raw, sc, bl);
+		bl->total += (size_t)g_utf8_strlen(b->data, -1);
+	}
+}
+
+/*
+ * The paragraphs of a text frame: its text, or its <p> children, each
+ * list (each=) cut by drop items but never below one.  With bl, also
+ * finds the value to blame.
+ */
+static struct para *
+S_paras(struct rctx *c, xmlNodePtr f, size_t *n, enum brk brk, long drop,
+    struct blame *bl)
+{
+	struct para *v = NULL;
+	xmlNodePtr k;
+	xmlChar *t;
+	char *raw, *each, *in, *var, *lim;
+	const struct val *list;
+	struct scope loop;
+	struct buf b = { NULL, 0, 0 };
+	long limit;
+	size_t i;
+	int haspara = 0;
+
+	*n = 0;
+	for (k = f->children; k != NULL; k = k->next)
+		if (lay_is(k, "p"))
+			haspara = 1;
+	if (!haspara) {
+		t = xmlNodeGetContent(f);
+		raw = g_strstrip(g_strdup((const char *)t));
+		xmlFree(t);
+		S_text_of(c, f, raw, c->sc, &b, bl);
+		g_free(raw);
+		S_para_add(c, f, NULL, b.data, &v, n, brk);
+		buf_free(&b);
+		return v;
+	}
+	for (k = f->children; k != NULL; k = k->next) {
+		if (!lay_is(k, "p") || !draw_cond(c, k))
+			continue;
+		t = xmlNodeGetContent(k);
+		raw = g_strstrip(g_strdup((const char *)t));
+		xmlFree(t);
+		each = lay_attr(k, "each");
+		if (each == NULL) {
+			S_text_of(c, k, raw, c->sc, &b, bl);
+			S_para_add(c, f, k, b.data, &v, n, brk);
+		} else if ((in = strstr(each, " in ")) != NULL) {
+			var = g_strstrip(g_strndup(each, (gsize)(in - each)));
+			list = tmpl_eval(in + 4, k, c->sh->lay->path, c->sc,
+			    c->pool, &c->failed);
+			lim = lay_attr(k, "limit");
+			limit = lim != NULL ? strtol(lim, NULL, 10) : 1000;
+			free(lim);
+			if (list != NULL && list->type == V_LIST &&
+			    (long)list->len < limit)
+				limit = (long)list->len;
+			limit = limit - drop < 1 ? 1 : limit - drop;
+			for (i = 0; list != NULL && list->type == V_LIST &&
+			    i < list->len && (long)i < limit; i++) {
+				loop.name = var;
+				loop.v = list->items[i];
+				loop.up = c->sc;
+				S_text_of(c, k, raw, &loop, &b, bl);
+				S_para_add(c, f, k, b.data, &v, n, brk);
+			}
+			g_free(var);
+		} else {
+			lay_err(c->sh->lay, k, "each needs 'name in list'");
+			c->failed = 1;
+		}
+		free(each);
+		g_free(raw);
+	}
+	buf_free(&b);
+	return v;
+}
+
+/* The most items any list of the frame shows (0: it has none). */
+static long
+S_list_items(struct rctx *c, xmlNodePtr f)
+{
+	const struct val *list;
+	xmlNodePtr k;
+	char *each, *in, *lim;
+	long most = 0, limit;
+
+	for (k = f->children; k != NULL; k = k->next) {
+		if (!lay_is(k, "p") || !draw_cond(c, k) ||
+		    (each = lay_attr(k, "each")) == NULL)
+			continue;
+		if ((in = strstr(each, " in ")) != NULL &&
+		    (list = tmpl_eval(in + 4, k, c->sh->lay->path, c->sc,
+		    c->pool, &c->failed)) != NULL && list->type == V_LIST) {
+			lim = lay_attr(k, "limit");
+			limit = lim != NULL ? strtol(lim, NULL, 10) : 1000;
+			free(lim);
+			if ((long)list->len < limit)
+				limit = (long)list->len;
+			if (limit > most)
+				most = limit;
+		}
+		free(each);
+	}
+	return most;
+}
+
+
+
+/*
+ * The site's one pango context (print_lay.c): making one per text
+ * frame costs a fontconfig match each time.  Print renders in
+ * single-threaded worker processes (and rally flyer).
+ */
+static PangoContext *
+S_context(const struct print_fonts *f, cairo_t *cr)
+{
+	pango_cairo_update_context(cr, f->pctx);
+	return f->pctx;
+}
+
+static PangoLayout *
+S_pango(struct rctx *c, xmlNodePtr f, double w)
+{
+	PangoContext *ctx = S_context(c->sh->site->fonts, c->cr);
+	PangoLayout *pl;
+	char *al = lay_attr(f, "align"), *wr = lay_attr(f, "wrap");
+	double lh = lay_num(f, "line-height", 0);
+
+	pl = pango_layout_new(ctx);
+	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
+	/*
+	 * wrap="char" lets addresses and URLs break where they must, and
+	 * with no hyphen added: in an address it reads as part of it.
+	 */
+	pango_layout_set_wrap(pl, wr != NULL && strcmp(wr, "char") == 0 ?
+	    PANGO_WRAP_WORD_CHAR : PANGO_WRAP_WORD);	/* see S_markup */
+	free(wr);
+	if (lh > 0 && isfinite(lh)) {
+		/*
+		 * line-height is a multiple of the font size, as in CSS;
+		 * pango's factor multiplies the font's own line height,
+		 * which differs from font to font (Inter's is 1.6 em).
+		 */
+		char *font = lay_attr(f, "font");
+		PangoFontDescription *fd = pango_font_description_from_string(
+		    font != NULL ? font : "Sans");
+		PangoLayout *one = pango_layout_new(ctx);
+		PangoRectangle lr;
+
+		/* One line's height, measured as the frame's are. */
+		pango_font_description_set_size(fd, (int)(FIT_REF *
+		    PANGO_SCALE));
+		pango_layout_set_font_description(one, fd);
+		pango_layout_set_text(one, "Hg", -1);
+		pango_layout_get_extents(one, NULL, &lr);
+		pango_layout_set_line_spacing(pl, (float)(lr.height > 0 ?
+		    lh * FIT_REF * PANGO_SCALE / lr.height : lh));
+		g_object_unref(one);
+		pango_font_description_free(fd);
+		free(font);
+	}
+	if (al != NULL && strcmp(al, "center") == 0)
+		pango_layout_set_alignment(pl, PANGO_ALIGN_CENTER);
+	else if (al != NULL && strcmp(al, "right") == 0)
+		pango_layout_set_alignment(pl, PANGO_ALIGN_RIGHT);
+	free(al);
+	return pl;
+}
+
+/*
+ * Reports text that does not fit even at its smallest size at the
+ * content it comes from, with about how long it may be; else at the
+ * layout.
+ */
+static void
+S_nofit(struct rctx *c, xmlNodePtr f, PangoLayout *pl, double lo,
+    const double r[4])
+{
+	const struct sheet *sh = c->sh;
+	struct blame bl = { NULL, NULL, 0 };
+	struct para *v;
+	size_t n;
+	double top, height, left, right, logw, k = lo / FIT_REF, ratio;
+	long len, cut;
+	char *id = lay_attr(f, "id"), *where;
+	const char *unit = sh->lay->png ? "px" : "pt";
+
+	v = S_paras(c, f, &n, BRK_ANY, 1000, &bl);
+	fit_set_at(pl, v, n, lo, r[2]);
+	fit_extent(pl, &top, &height, &left, &right, &logw);
+	fit_free(v, n);
+	where = xasprintf("layout %s, frame '%s', size %s%s%s", sh->lay->name,
+	    id != NULL ? id : "?", sh->size->name, sh->org != NULL ?
+	    ", organisation " : "", sh->org != NULL ? map_str(sh->org,
+	    "slug") : "");
+	if (bl.v == NULL) {
+		lay_err(sh->lay, f, "text does not fit at the minimum size "
+		    "(%.1f %s): %s, area %s, message %d", lo, unit, where,
+		    sh->area != NULL ? map_str(sh->area, "slug") : "-",
+		    sh->msgno);
+	} else {
+		ratio = fmin(1, fmin(r[3] / fmax(height * k, 1), r[2] /
+		    fmax(logw * k, 1)));
+		len = g_utf8_strlen(bl.v->s, -1);
+		cut = (long)((double)bl.total * (1 - ratio)) + 1;
+		if (len - cut >= len / 4 || (size_t)len >= bl.total)
+			diag_err(&bl.v->pos, "%s does not fit the %s %s even "
+			    "at its smallest size (%.0f %s): shorten it to "
+			    "about %ld character%s (%s)", bl.key,
+			    sh->lay->title, sh->size->name, lo, unit,
+			    (len - cut) * 9 / 10 > 1 ? (len - cut) * 9 / 10 : 1,
+			    (len - cut) * 9 / 10 > 1 ? "s" : "", where);
+		else
+			diag_err(&bl.v->pos, "%s and the texts set with it "
+			    "do not fit the %s %s even at its smallest size "
+			    "(%.0f %s): shorten them by about %ld characters "
+			    "(%s)", bl.key, sh->lay->title, sh->size->name,
+			    lo, unit, cut * 11 / 10, where);
+	}
+	free(bl.key);
+	free(id);
+	free(where);
+}
+
+
+/* Caps hi at the size of the frame named by no-larger-than=. */
+static double
+S_cap(struct rctx *c, xmlNodePtr f, double hi)
+{
+	char *ref = lay_attr(f, "no-larger-than");
+	int i;
+
+	for (i = 0; ref != NULL && i < c->nset; i++)
+		if (strcmp(c->setid[i], ref) == 0 && c->setpt[i] < hi)
+			hi = c->setpt[i];
+	free(ref);
+	return hi;
+}
+
+static void
+S_remember(struct rctx *c, xmlNodePtr f, double pt)
+{
+	char *id = lay_attr(f, "id");
+
+	if (id == NULL || c->nset == (int)(sizeof(c->setid) /
+	    sizeof(c->setid[0]))) {
+		free(id);
+		return;
+	}
+	c->setid[c->nset] = id;
+	c->setpt[c->nset++] = pt;
+}
+
+/*
+ * Sets a text frame.  Among the settings that fit between min and max,
+ * breaking between words or also at libhyphen's points, the best scored
+ * (fit_try), balanced; when none fits, breaking anywhere in a long word;
+ * when even that does not fit, lists show fewer items.
+ */
+void
+text_frame(struct rctx *c, xmlNodePtr f)
+{
+	const struct sheet *sh = c->sh;
+	double r[4], side = fmin(c->W, c->H), lo, hi, y, x;
+	struct setting best = { NULL, 0, 0, 0, 0, 0 };
+	struct para *v;
+	size_t n = 0, i, total;
+	PangoLayout *pl;
+	double top, height, left, right, logw, k;
+	char *va, *hy, *al;
+	struct para *vg;
+	long drop, items;
+	int hyph, fitted, colours = 0;
+
+	draw_box(c, f, 0, r);
+	hi = lay_num(f, "max", 0.1) * side;
+	lo = lay_num(f, "min", lay_num(f, "max", 0.1) / 4) * side;
+	hi = S_cap(c, f, hi);
+	if (hi < lo)
+		lo = hi;
+	hy = lay_attr(f, "hyphenate");
+	hyph = hy == NULL || strcmp(hy, "no") != 0;
+	free(hy);
+	pl = S_pango(c, f, r[2]);
+	items = S_list_items(c, f);
+	for (drop = 0; drop == 0 || drop < items; drop++) {
+		v = S_paras(c, f, &n, BRK_WORDS, drop, NULL);
+		if (n == 0) {
+			fit_free(v, n);
+			goto out;
+		}
+		for (i = 0, total = 0; i < n; i++)
+			total += strlen(v[i].text);
+		if (total > LIMIT_TEXT) {
+			lay_err(sh->lay, f, "%zu bytes of text is more than a "
+			    "print frame takes (limit %d): layout %s, area %s",
+			    total, LIMIT_TEXT, sh->lay->name, sh->area != NULL
+			    ? map_str(sh->area, "slug") : "-");
+			fit_free(v, n);
+			c->failed = 1;
+			goto out;
+		}
+		fitted = fit_try(pl, v, n, lo, hi, r, 1, &best);
+		/* "JA TIL / TRYGHED I / ALDERDOMMEN": a short word kept
+		   with the word before it, where it would stand alone. */
+		if (fitted && best.lone && best.v == v &&
+		    (vg = fit_glue(v, n)) != NULL)
+			fit_try(pl, vg, n, lo, hi, r, 1, &best);
+		/* hyphenate="no" still takes a hyphen before a break
+		   anywhere, when nothing else fits. */
+		if ((hyph && (!fitted || best.score < hi * 0.85)) ||
+		    !fitted) {
+			v = S_paras(c, f, &n, BRK_HYPHEN, drop, NULL);
+			fitted |= fit_try(pl, v, n, lo, hi, r, 0.85, &best);
+		}
+		if (fitted)
+			break;
+		v = S_paras(c, f, &n, BRK_ANY, drop, NULL);
+		if (fit_try(pl, v, n, lo, hi, r, 1, &best))
+			break;
+	}
+	if (best.v == NULL) {
+		S_nofit(c, f, pl, lo, r);
+		c->failed = 1;
+		goto out;
+	}
+	S_remember(c, f, best.pt);
+	fit_set_at(pl, best.v, best.n, best.pt, best.w);
+	fit_extent(pl, &top, &height, &left, &right, &logw);
+	k = best.pt / FIT_REF;
+	va = lay_attr(f, "valign");
+	y = r[1] - top * k;
+	if (va != NULL && strcmp(va, "middle") == 0)
+		y += (r[3] - height * k) / 2;
+	else if (va != NULL && strcmp(va, "bottom") == 0)
+		y += r[3] - height * k;
+	free(va);
+	/* A balanced setting is narrower: aligned in the frame. */
+	al = lay_attr(f, "align");
+	x = r[0];
+	if (al != NULL && strcmp(al, "center") == 0)
+		x += (r[2] - best.w) / 2;
+	else if (al != NULL && strcmp(al, "right") == 0)
+		x += r[2] - best.w;
+	free(al);
+	for (i = 0; i < best.n; i++)
+		colours |= best.v[i].color != NULL;
+	if (draw_paint(c, f, "color", "#000000")) {
+		cairo_translate(c->cr, x, y);
+		cairo_scale(c->cr, k, k);
+		cairo_move_to(c->cr, 0, 0);
+		/*
+		 * Type above OUTLINE_PT goes as outlines: poppler's
+		 * rasteriser draws no glyph that large, a RIP may choke
+		 * the same way, and sign shops ask for outlines anyway.
+		 */
+		if (best.pt > OUTLINE_PT && !colours && !c->preview) {
+			pango_cairo_layout_path(c->cr, pl);
+			cairo_fill(c->cr);
+		} else
+			pango_cairo_show_layout(c->cr, pl);
+	}
+out:
+	g_object_unref(pl);
+	if (best.v != NULL)
+		fit_free(best.v, best.n);
+}
+

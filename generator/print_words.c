@@ -1,0 +1,349 @@
+/*
+ * print_words.c: what a line of print must not split, and where it may:
+ * addresses, times and dates kept whole, libhyphen's points, a long
+ * word's last-resort breaks, capitals, hashtags.
+ */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <fontconfig/fontconfig.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <hyphen.h>
+#include <librsvg/rsvg.h>
+#include <pango/pangocairo.h>
+#include <png.h>
+#include <qrencode.h>
+
+#include "rally.h"
+#include "extern.h"
+#include "builtin.h"
+#include "print.h"
+
+
+
+/*
+ * Is the word w (n bytes) an e-mail or web address?  Also one written
+ * without its scheme, as print shows them: "example.dk/areas/aeldre".
+ */
+static int
+S_is_addr(const char *w, size_t n)
+{
+	/* Compiled once per process: a pattern, not state. */
+	static GRegex *host;
+	char *s, *p, *q;
+	int is;
+
+	if (memchr(w, '@', n) != NULL || g_strstr_len(w, (gssize)n,
+	    "://") != NULL || (n > 4 && strncmp(w, "www.", 4) == 0))
+		return 1;
+	if (memchr(w, '.', n) == NULL)
+		return 0;
+	if (host == NULL && (host = g_regex_new("^[a-z0-9-]+(\\.[a-z0-9-]+)*"
+	    "\\.[a-z]{2,}(/\\S*)?[.,;:!?)]*$", G_REGEX_CASELESS, 0,
+	    NULL)) == NULL)
+		abort();	/* a bad pattern: a bug, not input */
+	/* Without the joiners and break points S_addr may have put in. */
+	s = g_strndup(w, n);
+	for (p = q = s; *p != '\0'; )
+		if (strncmp(p, WJ, 3) == 0 || strncmp(p, ZWSP, 3) == 0)
+			p += 3;
+		else
+			*q++ = *p++;
+	*q = '\0';
+	is = g_regex_match(host, s, 0, NULL);
+	g_free(s);
+	return is;
+}
+
+/*
+ * An address breaks only after '/', '.' or '@' (not after its scheme's
+ * "//"), and never at its own hyphens: pango would break after those
+ * and a reader could not tell the hyphen was part of it.
+ */
+static void
+S_addr(GString *out, const char *w, size_t n)
+{
+	const char *scheme = g_strstr_len(w, (gssize)n, "://");
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		g_string_append_c(out, w[i]);
+		if (w[i] == '-' || (scheme != NULL && w + i == scheme + 2))
+			g_string_append(out, WJ);
+		else if ((w[i] == '/' || w[i] == '.' || w[i] == '@') &&
+		    i + 1 < n && (scheme == NULL || w + i > scheme + 2))
+			g_string_append(out, ZWSP);
+	}
+}
+
+/*
+ * Keeps units whole: a time range ("19:00–21:30"), a number and what
+ * it counts ("kl. 19.00", "2200 København", "3 mia. kr."), a phone
+ * number's groups ("+45 70 30 00 00"), and addresses (S_addr).
+ * Returns a new string (g_free).
+ */
+char *
+words_units(const char *text)
+{
+	/* Compiled once per process: patterns, not state. */
+	static GRegex *re[NUNIT];
+	static const char *const pat[NUNIT] = {
+		/* a time range: the dash joins */
+		"(\\d{1,2}[:.]\\d{2})\\s*([–—-])\\s*(?=\\d{1,2}[:.]\\d{2})",
+		/* "kl. 19", "at 19": a short word before a time */
+		"\\b(\\w{1,3}\\.?) (?=\\d{1,2}[:.]\\d{2})",
+		/* a number and what it counts, a postcode and its town,
+		   a phone number's groups */
+		"(?<=\\d) (?=\\p{L}|\\d|%|€|\\$)",
+		/* "+45 70": a country code and the number */
+		"(?<=\\+\\d{2}) ",
+		/* "omsorg – ikke": a spaced dash ends its line, never
+		   begins one */
+		" (?=[–—](\\s|$))",
+	};
+	static const char *const rep[NUNIT] = { "\\1" WJ "\\2" WJ,
+	    "\\1" NBSP, NBSP, NBSP, NBSP };
+	GString *out = g_string_new(NULL);
+	const char *p = text, *w;
+	char *t, *u;
+	int i;
+
+	for (i = 0; i < NUNIT; i++)
+		/* No G_REGEX_OPTIMIZE: PCRE's JIT code is opaque to
+		   valgrind, and the texts are short. */
+		if (re[i] == NULL && (re[i] = g_regex_new(pat[i], 0, 0,
+		    NULL)) == NULL)
+			abort();	/* a bad pattern: a bug, not input */
+	/* Addresses first, word by word. */
+	while (*p != '\0') {
+		if (g_ascii_isspace(*p)) {
+			g_string_append_c(out, *p++);
+			continue;
+		}
+		for (w = p; *p != '\0' && !g_ascii_isspace(*p); p++)
+			continue;
+		if (S_is_addr(w, (size_t)(p - w)))
+			S_addr(out, w, (size_t)(p - w));
+		else
+			g_string_append_len(out, w, p - w);
+	}
+	t = g_string_free(out, FALSE);
+	for (i = 0; i < NUNIT; i++) {
+		if (re[i] == NULL)
+			continue;
+		u = g_regex_replace(re[i], t, -1, 0, rep[i], 0, NULL);
+		if (u != NULL) {
+			g_free(t);
+			t = u;
+		}
+	}
+	return t;
+}
+
+/* Hyphenation: U+00AD at libhyphen's points; the author's win. */
+
+static int
+S_letter(gunichar c)
+{
+	return g_unichar_isalpha(c);
+}
+
+/*
+ * Returns text with soft hyphens inserted in words of eight letters or
+ * more (owned, g_free).  A word that already has one is left alone.
+ */
+char *
+words_hyphenate(const struct print_set *ps, const char *text)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = text, *w, *e;
+	char *word, *low, *lat, *hy;
+	char **rep = NULL;
+	int *pos = NULL, *cut = NULL;
+	long nchars, k;
+	gsize latlen;
+
+	if (ps->hyph == NULL)
+		return g_strdup(text);
+	while (*p != '\0') {
+		/* An address or a hashtag is never hyphenated. */
+		if ((p == text || g_ascii_isspace(p[-1])) &&
+		    (*p == '#' || S_is_addr(p, strcspn(p, " \t\n")))) {
+			e = p + strcspn(p, " \t\n");
+			g_string_append_len(out, p, e - p);
+			p = e;
+			continue;
+		}
+		if (!S_letter(g_utf8_get_char(p))) {
+			e = g_utf8_next_char(p);
+			g_string_append_len(out, p, e - p);
+			p = e;
+			continue;
+		}
+		for (w = p; *p != '\0' && (S_letter(g_utf8_get_char(p)) ||
+		    g_utf8_get_char(p) == 0xAD); p = g_utf8_next_char(p))
+			continue;
+		word = g_strndup(w, (gsize)(p - w));
+		nchars = g_utf8_strlen(word, -1);
+		if (nchars < 8 || strstr(word, "\xC2\xAD") != NULL) {
+			g_string_append(out, word);
+			g_free(word);
+			continue;
+		}
+		low = g_utf8_strdown(word, -1);
+		/* Patterns in UTF-8 (en) or Latin-1 (da, nb, sv, de). */
+		if (ps->hyph->utf8) {
+			lat = g_strdup(low);
+			latlen = strlen(low);
+		} else
+			lat = g_convert(low, -1, "ISO-8859-1", "UTF-8", NULL,
+			    &latlen, NULL);
+		if (lat == NULL || (!ps->hyph->utf8 && (long)latlen != nchars)) {
+			g_string_append(out, word);
+			g_free(lat);
+			g_free(low);
+			g_free(word);
+			continue;
+		}
+		hy = xcalloc((size_t)latlen + 5, 1);
+		rep = NULL;
+		pos = cut = NULL;
+		hnj_hyphen_hyphenate2(ps->hyph, lat, (int)latlen, hy, NULL,
+		    &rep, &pos, &cut);
+		e = word;
+		for (k = 0; k < nchars; k++) {
+			const char *nx = g_utf8_next_char(e);
+
+			g_string_append_len(out, e, nx - e);
+			/* Three letters at least on each side. */
+			if ((hy[k] & 1) && k >= 2 && k < nchars - 3)
+				g_string_append(out, "\xC2\xAD");
+			e = nx;
+		}
+		if (rep != NULL) {
+			for (k = 0; k < (long)latlen; k++)
+				free(rep[k]);
+			free(rep);
+		}
+		free(pos);
+		free(cut);
+		free(hy);
+		g_free(lat);
+		g_free(low);
+		g_free(word);
+	}
+	return g_string_free(out, FALSE);
+}
+
+
+/*
+ * A word of ten letters or more may break anywhere (three letters at
+ * least each side): with a soft hyphen, or, in an address, with a
+ * zero-width space, where a hyphen would read as part of it.
+ */
+char *
+words_break_any(const char *text)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = text, *w, *q;
+	long n, k;
+	int addr;
+
+	while (*p != '\0') {
+		if (g_unichar_isspace(g_utf8_get_char(p))) {
+			q = g_utf8_next_char(p);
+			g_string_append_len(out, p, q - p);
+			p = q;
+			continue;
+		}
+		for (w = p; *p != '\0' && !g_unichar_isspace(
+		    g_utf8_get_char(p)); p = g_utf8_next_char(p))
+			continue;
+		addr = S_is_addr(w, (size_t)(p - w));
+		n = g_utf8_strlen(w, p - w);
+		for (q = w, k = 0; q < p; k++) {
+			const char *nx = g_utf8_next_char(q);
+
+			g_string_append_len(out, q, nx - q);
+			if (n >= 10 && k >= 2 && k < n - 3 &&
+			    (addr || (g_unichar_isalpha(g_utf8_get_char(q)) &&
+			    g_unichar_isalpha(g_utf8_get_char(nx)))))
+				g_string_append(out, addr ? "\xE2\x80\x8B" :
+				    "\xC2\xAD");
+			q = nx;
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * transform="upper", but a hashtag stays as the campaign writes it
+ * (#JaTilTryghed): its capitals are how it is read.  g_free.
+ */
+char *
+words_upper(const char *text)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = text, *w;
+	char *u;
+
+	while (*p != '\0') {
+		for (w = p; *p != '\0' && *p != '#'; p++)
+			continue;
+		u = g_utf8_strup(w, p - w);
+		g_string_append(out, u);
+		g_free(u);
+		for (w = p; *p != '\0' && !g_unichar_isspace(
+		    g_utf8_get_char(p)); p = g_utf8_next_char(p))
+			continue;
+		g_string_append_len(out, w, p - w);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * Marks each hashtag (#JaTilTryghed) with TAG_ON and TAG_OFF, for
+ * S_markup to set in the frame's hashtag-font: a display face with
+ * capitals only would print it #JATILTRYGHED.  Any U+E000/U+E001 of
+ * the content itself is dropped.  g_free.
+ */
+char *
+words_tags(const char *text)
+{
+	GString *out = g_string_new(NULL);
+	const char *p = text, *nx;
+	int in = 0;
+
+	for (; *p != '\0'; p = nx) {
+		gunichar ch = g_utf8_get_char(p);
+
+		nx = g_utf8_next_char(p);
+		if (ch == 0xE000 || ch == 0xE001)
+			continue;
+		if (in && g_unichar_isspace(ch)) {
+			g_string_append(out, TAG_OFF);
+			in = 0;
+		} else if (!in && ch == '#' && (p == text ||
+		    g_unichar_isspace(g_utf8_get_char(g_utf8_prev_char(p))))) {
+			g_string_append(out, TAG_ON);
+			in = 1;
+		}
+		g_string_append_len(out, p, nx - p);
+	}
+	if (in)
+		g_string_append(out, TAG_OFF);
+	return g_string_free(out, FALSE);
+}
