@@ -30,6 +30,7 @@ site_init(struct site *site, const char *root, int drafts)
 		fprintf(stderr, "rally: %s: %s\n", root, strerror(errno));
 		return 0;
 	}
+	site->nerr0 = diag_count();
 	site->root = xstrdup(root);
 	site->rroot = xstrdup(real);
 	site->drafts = drafts;

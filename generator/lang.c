@@ -67,8 +67,6 @@ S_merge(struct site *site, struct val *dst, const struct val *src)
 		}
 		map_set(dst, src->keys[i], v);
 	}
-	if (!ok)
-		site->nerr++;
 	return ok;
 }
 
@@ -114,8 +112,6 @@ S_file(struct site *site, const char *lang, int own)
 		diag_err(&p, "a labels file is a map of words");
 		v = NULL;
 	}
-	if (v == NULL)
-		site->nerr++;
 	/* Positions point at the name: keep it as long as the values. */
 	site->names = xrealloc(site->names, (site->nnames + 1) *
 	    sizeof(*site->names));
@@ -169,7 +165,6 @@ lang_load(struct site *site)
 		if (v->type != V_MAP) {
 			diag_err(&v->pos, "'labels' must be a map of words, "
 			    "such as {events: Aktiviteter}");
-			site->nerr++;
 		} else
 			S_merge(site, labels, v);
 	}
@@ -184,7 +179,6 @@ lang_load(struct site *site)
 	if (v != NULL && v->type != V_STR) {
 		diag_err(&v->pos, "'timezone' must be a zone name such as "
 		    "Europe/Oslo");
-		site->nerr++;
 	}
 	site->tz = g_time_zone_new_identifier(tz != NULL ? tz : "UTC");
 	if (site->tz == NULL) {
@@ -193,13 +187,12 @@ lang_load(struct site *site)
 
 		diag_err(&p, "unknown time zone '%s': use a name from the "
 		    "tz database, such as Europe/Copenhagen", tz);
-		site->nerr++;
 		site->tz = g_time_zone_new_utc();
 	}
 	map_set_str(&site->pool, site->v, "timezone",
 	    g_time_zone_get_identifier(site->tz));
 	date_from_time(site->now, site->tz, &site->today);
-	return site->nerr == 0;
+	return diag_count() == site->nerr0;
 }
 
 /* The word for key in the site's language (never NULL). */

@@ -53,14 +53,12 @@ load_str(struct site *site, const struct val *map, const char *key,
 		if (required) {
 			p = S_mappos(map, file);
 			diag_err(&p, "missing required key '%s'", key);
-			site->nerr++;
 		}
 		return NULL;
 	}
 	if (v->type != V_STR) {
 		diag_err(&v->pos, "'%s' must be text, not a %s", key,
 		    vtype_name(v->type));
-		site->nerr++;
 		return NULL;
 	}
 	return v->s;
@@ -92,7 +90,6 @@ load_text(struct site *site, const struct val *map, const char *key,
 		diag_err(&map_get(map, key)->pos, "%s is %ld characters, "
 		    "more than the %zu the layouts take: shorten it", key,
 		    n, max);
-		site->nerr++;
 		return NULL;
 	}
 	for (p = s; *p != '\0'; ) {
@@ -108,7 +105,6 @@ load_text(struct site *site, const struct val *map, const char *key,
 			    "takes: add a soft hyphen (\"\\u00AD\") or a hyphen "
 			    "where it may break", key, wl, (int)(
 			    g_utf8_offset_to_pointer(w, 16) - w), w, LIM_WORD);
-			site->nerr++;
 			return NULL;
 		}
 	}
@@ -125,7 +121,6 @@ S_bool(struct site *site, const struct val *map, const char *key)
 		return 0;
 	if (v->type != V_BOOL) {
 		diag_err(&v->pos, "'%s' must be true or false", key);
-		site->nerr++;
 		return 0;
 	}
 	return (int)v->n;
@@ -148,14 +143,12 @@ S_strlist(struct site *site, struct val *map, const char *key)
 	if (v->type != V_LIST) {
 		diag_err(&v->pos, "'%s' must be a list, not a %s", key,
 		    vtype_name(v->type));
-		site->nerr++;
 		return NULL;
 	}
 	for (i = 0; i < v->len; i++)
 		if (v->items[i]->type != V_STR) {
 			diag_err(&v->items[i]->pos, "'%s' must list text, "
 			    "not a %s", key, vtype_name(v->items[i]->type));
-			site->nerr++;
 			return NULL;
 		}
 	return v;
@@ -186,7 +179,6 @@ S_color(struct site *site, const struct val *map, const char *key,
 bad:
 	diag_err(&map_get(map, key)->pos, "'%s' must be a colour written "
 	    "#rrggbb, not '%s'", key, s);
-	site->nerr++;
 	return 0;
 }
 
@@ -205,13 +197,11 @@ S_asset(struct site *site, struct val *map, const char *key,
 	if (strncmp(s, "assets/", 7) != 0 || !path_is_safe(s)) {
 		diag_err(&v->pos, "'%s' must be a path under assets/, "
 		    "such as assets/logos/x.svg, not '%s'", key, s);
-		site->nerr++;
 		return;
 	}
 	if ((full = path_in_root(site, s)) == NULL) {
 		diag_err(&v->pos, "'%s': %s does not exist inside the "
 		    "campaign", key, s);
-		site->nerr++;
 		return;
 	}
 	free(full);
@@ -233,7 +223,6 @@ S_weburl(struct site *site, const struct val *map, const char *key,
 	    strncmp(s, "http://", 7) != 0) {
 		diag_err(&map_get(map, key)->pos, "'%s' must be a web "
 		    "address starting with https:// or http://", key);
-		site->nerr++;
 	}
 }
 
@@ -259,7 +248,6 @@ S_list(struct site *site, const char *rel, size_t *n, int required)
 			p.file = rel;
 			diag_err(&p, "cannot read directory: %s",
 			    strerror(errno));
-			site->nerr++;
 		}
 		free(dir);
 		return NULL;
@@ -311,7 +299,6 @@ struct parsed {
 	struct doc	*d;	/* NULL if it could not be read */
 	struct pool	 pool;
 	struct buf	 diag;
-	int		 nerr;
 };
 
 static void
@@ -344,15 +331,14 @@ S_parse(const struct site *site, struct parsed *t)
 	d->body_line = fm.body_line;
 	hash_hex(b.data, b.len, d->hash);
 	d->holder = xmlNewDoc(BAD_CAST "1.0");
-	if (!md_render(fm.body, fm.bodylen, d->holder, d->path,
-	    fm.body_line - 1, site->raw_html, site->base_path))
-		t->nerr++;
+	/* Its errors are counted and captured like the others. */
+	(void)md_render(fm.body, fm.bodylen, d->holder, d->path,
+	    fm.body_line - 1, site->raw_html, site->base_path);
 	buf_free(&b);
 	t->d = d;
 	diag_capture(NULL);
 	return;
 bad:
-	t->nerr++;
 	buf_free(&b);
 	doc_free(d);
 	diag_capture(NULL);
@@ -386,7 +372,6 @@ S_finish(struct site *site, struct parsed *t)
 	if (t->diag.len > 0)
 		fwrite(t->diag.data, 1, t->diag.len, stderr);
 	buf_free(&t->diag);
-	site->nerr += t->nerr;
 	S_splice(&site->pool, &t->pool);
 	if (d == NULL)
 		return NULL;
@@ -398,7 +383,6 @@ S_finish(struct site *site, struct parsed *t)
 	if (slug != NULL && !slug_valid(slug)) {
 		diag_err(&map_get(meta, "slug")->pos, "slug '%s' must be "
 		    "lower-case letters, digits and dashes", slug);
-		site->nerr++;
 		slug = NULL;
 	}
 	if (slug == NULL && !slug_valid(stem) && t->k != K_HOME) {
@@ -406,7 +390,6 @@ S_finish(struct site *site, struct parsed *t)
 		diag_err(&p, "file name '%s' is not a valid slug: use "
 		    "lower-case letters, digits and dashes, or set 'slug'",
 		    t->name);
-		site->nerr++;
 	}
 	d->slug = xstrdup(slug != NULL ? slug : stem);
 	free(stem);
@@ -417,7 +400,6 @@ S_finish(struct site *site, struct parsed *t)
 		if (!slug_valid(s)) {
 			diag_err(&map_get(meta, "layout")->pos, "layout "
 			    "'%s' is not a template name", s);
-			site->nerr++;
 		} else
 			d->layout = xstrdup(s);
 	}
@@ -505,7 +487,6 @@ S_dated(struct site *site, struct doc *d)
 	if (s != NULL && !date_parse(s, &d->date)) {
 		diag_err(&map_get(d->v, "date")->pos, "bad date '%s': "
 		    "write YYYY-MM-DD, a day that exists", s);
-		site->nerr++;
 	}
 }
 
@@ -527,21 +508,18 @@ S_area(struct site *site, struct doc *d)
 
 		diag_err(&p, "'messages' must be a list of one or more "
 		    "{headline, text}");
-		site->nerr++;
 		return;
 	}
 	if (msgs->len > LIM_MESSAGES) {
 		diag_err(&msgs->items[LIM_MESSAGES]->pos, "an area has at "
 		    "most %d messages: make another area, or leave some out",
 		    LIM_MESSAGES);
-		site->nerr++;
 	}
 	for (i = 0; i < msgs->len; i++) {
 		m = msgs->items[i];
 		if (m->type != V_MAP) {
 			diag_err(&m->pos, "a message must be a map with "
 			    "'headline' and 'text'");
-			site->nerr++;
 			continue;
 		}
 		load_text(site, m, "headline", 1, d->path, LIM_HEADLINE);
@@ -562,17 +540,14 @@ S_event(struct site *site, struct doc *d)
 	    (t0 = time_parse(s)) < 0) {
 		diag_err(&map_get(d->v, "time")->pos, "bad time '%s': "
 		    "write HH:MM, 24-hour", s);
-		site->nerr++;
 	}
 	if ((s = load_str(site, d->v, "end", 0, d->path)) != NULL) {
 		if ((t1 = time_parse(s)) < 0) {
 			diag_err(&map_get(d->v, "end")->pos, "bad end time "
 			    "'%s': write HH:MM, 24-hour", s);
-			site->nerr++;
 		} else if (t0 >= 0 && t1 <= t0) {
 			diag_err(&map_get(d->v, "end")->pos, "event ends "
 			    "(%s) before it begins", s);
-			site->nerr++;
 		}
 	}
 	load_text(site, d->v, "place", 0, d->path, LIM_PLACE);
@@ -647,7 +622,6 @@ S_site_yml(struct site *site)
 
 	if ((full = path_in_root(site, file)) == NULL) {
 		diag_err(&p, "missing: every campaign needs content/site.yml");
-		site->nerr++;
 		site->v = val_new(&site->pool, V_MAP, &p);
 		return;
 	}
@@ -655,7 +629,6 @@ S_site_yml(struct site *site)
 		hash_hex(b.data, b.len, site->yml_hash);
 	if (b.data == NULL ||
 	    !yaml_read(&site->pool, file, b.data, b.len, 0, &site->v)) {
-		site->nerr++;
 		site->v = val_new(&site->pool, V_MAP, &p);
 		free(full);
 		buf_free(&b);
@@ -666,7 +639,6 @@ S_site_yml(struct site *site)
 	v = site->v;
 	if (v->type != V_MAP) {
 		diag_err(&v->pos, "site.yml must be a map of keys");
-		site->nerr++;
 		site->v = val_new(&site->pool, V_MAP, &p);
 		return;
 	}
@@ -686,7 +658,6 @@ S_site_yml(struct site *site)
 				diag_err(&mdv->items[i]->pos, "a slogan is at "
 				    "most %d characters: shorten it",
 				    LIM_SLOGAN);
-				site->nerr++;
 			}
 	}
 	s = load_text(site, v, "base_url", 1, file, LIM_URL);
@@ -694,7 +665,6 @@ S_site_yml(struct site *site)
 	    strncmp(s, "http://", 7) != 0) {
 		diag_err(&map_get(v, "base_url")->pos, "base_url must "
 		    "start with https:// or http://");
-		site->nerr++;
 		s = NULL;
 	}
 	site->base_url = xstrdup(s != NULL ? s : "http://localhost");
@@ -711,7 +681,6 @@ S_site_yml(struct site *site)
 	if (s != NULL && (strlen(s) < 2 || strlen(s) > 12)) {
 		diag_err(&map_get(v, "language")->pos, "language must be a "
 		    "code such as da, nb or en");
-		site->nerr++;
 		s = NULL;
 	}
 	site->lang = xstrdup(s != NULL ? s : "da");
@@ -725,14 +694,12 @@ S_site_yml(struct site *site)
 			diag_err(&map_get(v, "feed_entries")->pos,
 			    "feed_entries must be a number from 1 to 100000, "
 			    "not '%s'", s);
-			site->nerr++;
 		} else
 			site->feed_entries = (size_t)n;
 	}
 	if ((mdv = map_get(v, "markdown")) != NULL) {
 		if (mdv->type != V_MAP) {
 			diag_err(&mdv->pos, "'markdown' must be a map");
-			site->nerr++;
 		} else
 			site->raw_html = S_bool(site, mdv, "raw_html");
 	}
@@ -757,14 +724,12 @@ S_site_yml(struct site *site)
 		if (mdv->type != V_LIST) {
 			diag_err(&mdv->pos, "'social' must be a list of "
 			    "{name, url} or a map of name: url");
-			site->nerr++;
 		} else
 			for (i = 0; i < mdv->len; i++) {
 				if (mdv->items[i]->type != V_MAP) {
 					diag_err(&mdv->items[i]->pos, "a "
 					    "social link must be a map with "
 					    "'name' and 'url'");
-					site->nerr++;
 					continue;
 				}
 				load_str(site, mdv->items[i], "name", 1, file);
@@ -774,7 +739,6 @@ S_site_yml(struct site *site)
 	if ((mdv = map_get(v, "contact")) != NULL && mdv->type != V_MAP &&
 	    mdv->type != V_STR) {
 		diag_err(&mdv->pos, "'contact' must be a map or text");
-		site->nerr++;
 	} else if (mdv != NULL && mdv->type == V_MAP) {
 		load_text(site, mdv, "email", 0, file, LIM_CONTACT);
 		load_text(site, mdv, "phone", 0, file, LIM_CONTACT);
@@ -803,7 +767,6 @@ S_slugs(struct site *site)
 					diag_err(&p, "page name '%s' is "
 					    "taken by the site's own %s/",
 					    a->slug, a->slug);
-					site->nerr++;
 				}
 		if (a->kind == K_HOME)
 			continue;
@@ -811,7 +774,6 @@ S_slugs(struct site *site)
 		if ((b = g_hash_table_lookup(seen, key)) != NULL) {
 			diag_err(&p, "slug '%s' is already used by %s",
 			    a->slug, b->path);
-			site->nerr++;
 		} else
 			g_hash_table_insert(seen, g_strdup(key), a);
 	}
@@ -852,7 +814,6 @@ load_site(struct site *site)
 	if (stat(rel, &st) == -1 || !S_ISDIR(st.st_mode)) {
 		diag_err(&p, "no content/ directory in %s", site->root);
 		free(rel);
-		site->nerr++;
 		return 0;
 	}
 	free(rel);
@@ -880,9 +841,9 @@ load_site(struct site *site)
 	S_dir(site, "content/orgs", K_ORG);
 	S_slugs(site);
 	S_drafts(site);
-	if (site->nerr == 0)
+	if (diag_count() == site->nerr0)
 		model_link(site);
-	return site->nerr == 0;
+	return diag_count() == site->nerr0;
 }
 
 void

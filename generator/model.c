@@ -189,7 +189,6 @@ S_ref(struct site *site, struct doc *d, const char *key, enum kind k,
 	if ((to = S_find(site, k, v->s)) == NULL) {
 		diag_err(&v->pos, "unknown %s '%s': no content/%s/%s.md",
 		    what, v->s, k == K_AREA ? "areas" : "orgs", v->s);
-		site->nerr++;
 		return NULL;
 	}
 	k2 = xasprintf("%s_slug", key);
@@ -309,7 +308,6 @@ S_tags(struct site *site, struct val *tagsv)
 				diag_err(&tags->items[j]->pos, "tag '%s' "
 				    "has no letters or digits",
 				    tags->items[j]->s);
-				site->nerr++;
 				free(slug);
 				continue;
 			}
@@ -448,7 +446,6 @@ S_nav(struct site *site)
 		if (nav->type != V_LIST) {
 			diag_err(&nav->pos, "'nav' must be a list of "
 			    "{title, url}");
-			site->nerr++;
 			return;
 		}
 		for (i = 0; i < nav->len; i++) {
@@ -456,7 +453,6 @@ S_nav(struct site *site)
 			if (it->type != V_MAP) {
 				diag_err(&it->pos, "a nav item must be a "
 				    "map with 'title' and 'url'");
-				site->nerr++;
 				continue;
 			}
 			load_str(site, it, "title", 1, "content/site.yml");
@@ -464,7 +460,6 @@ S_nav(struct site *site)
 			if (u != NULL && !url_is_safe(u)) {
 				diag_err(&map_get(it, "url")->pos, "unsafe "
 				    "URL '%s'", u);
-				site->nerr++;
 			} else if (u != NULL && u[0] == '/')
 				S_set(site, it, "url", xasprintf("%s%s",
 				    site->base_path, u));
@@ -616,7 +611,6 @@ model_link(struct site *site)
 				diag_err(&as->items[j]->pos, "unknown area "
 				    "'%s': no content/areas/%s.md",
 				    as->items[j]->s, as->items[j]->s);
-				site->nerr++;
 				continue;
 			}
 			list_push(l, to->v);

@@ -146,7 +146,8 @@ struct site {
 	int		 drafts;    /* --drafts */
 	time_t		 now;	/* SOURCE_DATE_EPOCH or the clock */
 	struct date	 today;	/* now, in the site's time zone */
-	int		 nerr;	/* errors reported so far */
+	int		 nerr0;	/* diag_count() at site_init: errors since
+				   are this build's */
 	char		 yml_hash[65];	/* SHA-256 of content/site.yml */
 	struct val	*labels;/* every word rally writes (lang.c) */
 	struct _GTimeZone *tz;	/* the site's time zone (owned) */

@@ -20,6 +20,13 @@
 #include "extern.h"
 #include "builtin.h"
 
+/*
+ * Diagnostics are the process's, as a compiler's are: the one place
+ * with state outside the build's context (struct site).  Every error
+ * counts, from any thread (a build compares diag_count() with what it
+ * was at site_init); a thread may capture its messages to print them
+ * in file order; the print workers share one table of lines printed.
+ */
 static int S_nerr_total;
 static __thread struct buf *S_capture;
 static uint64_t *S_once;	/* see diag_once() */
