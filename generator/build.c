@@ -2,7 +2,6 @@
  * build.c: one whole build: load, plan, run.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,118 +119,22 @@ out:
 	return rc;
 }
 
-static int
-S_flyer_usage(const char *msg)
-{
-	if (msg != NULL)
-		fprintf(stderr, "rally flyer: %s\n", msg);
-	fputs("usage: rally flyer --area SLUG (--org SLUG | --name NAME) "
-	    "[--event SLUG]\n"
-	    "                   [--message N] [--size A5] [--layout NAME] "
-	    "[--root DIR]\n"
-	    "                   [--logo FILE] [--contact TEXT] [--url URL] "
-	    "[--title TEXT]\n"
-	    "                   [--date YYYY-MM-DD] [--time HH:MM] "
-	    "[--place TEXT] [--marks]\n"
-	    "                   -o FILE.pdf\n", stderr);
-	return 2;
-}
-
 /*
- * rally flyer: one co-branded flyer, without building the site.
- * Returns the exit status: 0, 1 (content) or 2 (arguments).
+ * rally flyer: one co-branded flyer, without building the site, from
+ * options main.c has checked.  Returns 0, 1 (content) or 2 (arguments).
  */
 int
-flyer(int argc, char *argv[])
+build_flyer(const struct flyer_opts *fo)
 {
-	static const struct option lo[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "org", required_argument, NULL, 'g' },
-		{ "area", required_argument, NULL, 'a' },
-		{ "event", required_argument, NULL, 'e' },
-		{ "message", required_argument, NULL, 'n' },
-		{ "size", required_argument, NULL, 's' },
-		{ "layout", required_argument, NULL, 'l' },
-		{ "name", required_argument, NULL, 'N' },
-		{ "logo", required_argument, NULL, 'L' },
-		{ "contact", required_argument, NULL, 'C' },
-		{ "url", required_argument, NULL, 'U' },
-		{ "title", required_argument, NULL, 'T' },
-		{ "date", required_argument, NULL, 'D' },
-		{ "time", required_argument, NULL, 't' },
-		{ "place", required_argument, NULL, 'P' },
-		{ "marks", no_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 }
-	};
-	const char *root = ".", *orgs = NULL, *areas = NULL, *evs = NULL;
-	const char *size = "A5", *layout = "org-flyer", *name = NULL;
-	const char *logo = NULL, *contact = NULL, *url = NULL, *title = NULL;
-	const char *date = NULL, *tim = NULL, *place = NULL, *out = NULL;
+	const char *logo = fo->logo, *date = fo->date;
 	struct site site;
 	struct print_set *ps = NULL;
 	struct buf b[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
 	struct val *org = NULL, *area, *event = NULL;
-	char *end, *rlogo = NULL, real[PATH_MAX];
-	long msg = 1;
+	char *rlogo = NULL, real[PATH_MAX];
 	size_t n;
-	int c, rc = 1, marks = 0;
+	int rc = 1;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
-		switch (c) {
-		case 'r': root = optarg; break;
-		case 'g': orgs = optarg; break;
-		case 'a': areas = optarg; break;
-		case 'e': evs = optarg; break;
-		case 's': size = optarg; break;
-		case 'l': layout = optarg; break;
-		case 'N': name = optarg; break;
-		case 'L': logo = optarg; break;
-		case 'C': contact = optarg; break;
-		case 'U': url = optarg; break;
-		case 'T': title = optarg; break;
-		case 'D': date = optarg; break;
-		case 't': tim = optarg; break;
-		case 'P': place = optarg; break;
-		case 'm': marks = 1; break;
-		case 'o': out = optarg; break;
-		case 'n':
-			msg = strtol(optarg, &end, 10);
-			if (*end != '\0' || msg < 1 || msg > 1000)
-				return S_flyer_usage("--message takes a "
-				    "number from 1");
-			break;
-		default:
-			return S_flyer_usage(NULL);
-		}
-	}
-	if (optind != argc)
-		return S_flyer_usage("unexpected argument");
-	if (out == NULL)
-		return S_flyer_usage("-o FILE.pdf is required");
-	if (areas == NULL)
-		return S_flyer_usage("--area is required");
-	if (orgs == NULL && name == NULL)
-		return S_flyer_usage("--org SLUG, or --name for an "
-		    "organisation not in content/orgs/");
-	if (evs != NULL && date != NULL)
-		return S_flyer_usage("--event or --date, not both");
-	if ((tim != NULL || place != NULL) && date == NULL)
-		return S_flyer_usage("--time and --place need --date");
-	if (date != NULL) {
-		struct date d;
-
-		if (!date_parse(date, &d))
-			return S_flyer_usage("bad --date: write YYYY-MM-DD, "
-			    "a day that exists");
-		if (tim != NULL && time_parse(tim) < 0)
-			return S_flyer_usage("bad --time: write HH:MM, "
-			    "24-hour");
-	}
-	if (url != NULL && strncmp(url, "https://", 8) != 0 &&
-	    strncmp(url, "http://", 7) != 0)
-		return S_flyer_usage("--url must start with https:// or "
-		    "http://");
 	if (logo != NULL) {
 		n = strlen(logo);
 		if (realpath(logo, real) == NULL || access(real, R_OK) != 0) {
@@ -242,34 +145,36 @@ flyer(int argc, char *argv[])
 		if (n < 5 || (strcasecmp(logo + n - 4, ".svg") != 0 &&
 		    strcasecmp(logo + n - 4, ".png") != 0 &&
 		    strcasecmp(logo + n - 4, ".jpg") != 0 &&
-		    strcasecmp(logo + n - 5, ".jpeg") != 0))
-			return S_flyer_usage("--logo must be an SVG, PNG or "
-			    "JPEG file");
+		    strcasecmp(logo + n - 5, ".jpeg") != 0)) {
+			fprintf(stderr, "rally flyer: --logo must be an SVG, "
+			    "PNG or JPEG file\n");
+			return 2;
+		}
 		rlogo = xstrdup(real);
 	}
-	if (!site_init(&site, root, 0)) {
+	if (!site_init(&site, fo->root, 0)) {
 		free(rlogo);
 		return 2;
 	}
-	if (!load_site(&site) || (ps = print_load_only(&site, layout)) ==
+	if (!load_site(&site) || (ps = print_load_only(&site, fo->layout)) ==
 	    NULL)
 		goto out;
 	rc = 2;
-	if ((area = model_find(&site, K_AREA, areas)) == NULL) {
+	if ((area = model_find(&site, K_AREA, fo->area)) == NULL) {
 		fprintf(stderr, "rally flyer: unknown area '%s': no "
-		    "content/areas/%s.md\n", areas, areas);
+		    "content/areas/%s.md\n", fo->area, fo->area);
 		goto out;
 	}
-	if (orgs != NULL &&
-	    (org = model_find(&site, K_ORG, orgs)) == NULL) {
+	if (fo->org != NULL &&
+	    (org = model_find(&site, K_ORG, fo->org)) == NULL) {
 		fprintf(stderr, "rally flyer: unknown organisation '%s': no "
-		    "content/orgs/%s.md\n", orgs, orgs);
+		    "content/orgs/%s.md\n", fo->org, fo->org);
 		goto out;
 	}
-	if (evs != NULL &&
-	    (event = model_find(&site, K_EVENT, evs)) == NULL) {
+	if (fo->event != NULL &&
+	    (event = model_find(&site, K_EVENT, fo->event)) == NULL) {
 		fprintf(stderr, "rally flyer: unknown event '%s': no "
-		    "content/events/%s.md\n", evs, evs);
+		    "content/events/%s.md\n", fo->event, fo->event);
 		goto out;
 	}
 	if (org == NULL) {
@@ -280,28 +185,28 @@ flyer(int argc, char *argv[])
 		map_set(org, "events", val_new(&site.pool, V_LIST, NULL));
 		map_set(org, "upcoming_events", val_new(&site.pool, V_LIST,
 		    NULL));
-		map_set_str(&site.pool, org, "qr_url", url != NULL ? url :
-		    map_str(area, "abs_url"));
+		map_set_str(&site.pool, org, "qr_url", fo->url != NULL ?
+		    fo->url : map_str(area, "abs_url"));
 	}
-	if (name != NULL)
-		map_set_str(&site.pool, org, "name", name);
+	if (fo->name != NULL)
+		map_set_str(&site.pool, org, "name", fo->name);
 	if (rlogo != NULL)
 		map_set_str(&site.pool, org, "logo", rlogo);
-	if (contact != NULL)
-		map_set_str(&site.pool, org, "contact", contact);
-	if (url != NULL) {
-		map_set_str(&site.pool, org, "website", url);
-		map_set_str(&site.pool, org, "qr_url", url);
+	if (fo->contact != NULL)
+		map_set_str(&site.pool, org, "contact", fo->contact);
+	if (fo->url != NULL) {
+		map_set_str(&site.pool, org, "website", fo->url);
+		map_set_str(&site.pool, org, "qr_url", fo->url);
 	}
 	if (date != NULL)
-		event = model_event(&site, title != NULL ? title :
-		    map_str(area, "headline"), date, tim, place);
+		event = model_event(&site, fo->title != NULL ? fo->title :
+		    map_str(area, "headline"), date, fo->time, fo->place);
 	else if (event == NULL)
 		event = map_get(org, "next_event");
-	rc = print_one(&site, ps, layout, org, area, (int)msg, event, size,
-	    rlogo, marks, b);
-	if (rc == 0 && !file_write_atomic(out, b[0].data, b[0].len)) {
-		fprintf(stderr, "rally flyer: cannot write %s: %s\n", out,
+	rc = print_one(&site, ps, fo->layout, org, area, (int)fo->message,
+	    event, fo->size, rlogo, fo->marks, b);
+	if (rc == 0 && !file_write_atomic(fo->out, b[0].data, b[0].len)) {
+		fprintf(stderr, "rally flyer: cannot write %s: %s\n", fo->out,
 		    strerror(errno));
 		rc = 1;
 	}

@@ -200,7 +200,7 @@ void		 keys_free(void);
 
 /* build.c: the whole build, as main and tests call it. */
 int		 build(const struct opts *);
-int		 flyer(int, char *[]);
+int		 build_flyer(const struct flyer_opts *);
 int		 site_init(struct site *, const char *, int);
 
 /* stamp.c */

@@ -126,6 +126,109 @@ S_build(int argc, char *argv[])
 	return rc;
 }
 
+static int
+S_flyer_usage(const char *msg)
+{
+	if (msg != NULL)
+		fprintf(stderr, "rally flyer: %s\n", msg);
+	fputs("usage: rally flyer --area SLUG (--org SLUG | --name NAME) "
+	    "[--event SLUG]\n"
+	    "                   [--message N] [--size A5] [--layout NAME] "
+	    "[--root DIR]\n"
+	    "                   [--logo FILE] [--contact TEXT] [--url URL] "
+	    "[--title TEXT]\n"
+	    "                   [--date YYYY-MM-DD] [--time HH:MM] "
+	    "[--place TEXT] [--marks]\n"
+	    "                   -o FILE.pdf\n", stderr);
+	return 2;
+}
+
+static int
+S_flyer(int argc, char *argv[])
+{
+	static const struct option lo[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "org", required_argument, NULL, 'g' },
+		{ "area", required_argument, NULL, 'a' },
+		{ "event", required_argument, NULL, 'e' },
+		{ "message", required_argument, NULL, 'n' },
+		{ "size", required_argument, NULL, 's' },
+		{ "layout", required_argument, NULL, 'l' },
+		{ "name", required_argument, NULL, 'N' },
+		{ "logo", required_argument, NULL, 'L' },
+		{ "contact", required_argument, NULL, 'C' },
+		{ "url", required_argument, NULL, 'U' },
+		{ "title", required_argument, NULL, 'T' },
+		{ "date", required_argument, NULL, 'D' },
+		{ "time", required_argument, NULL, 't' },
+		{ "place", required_argument, NULL, 'P' },
+		{ "marks", no_argument, NULL, 'm' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct flyer_opts o;
+	struct date d;
+	char *end;
+	int c;
+
+	memset(&o, 0, sizeof(o));
+	o.root = ".";
+	o.size = "A5";
+	o.layout = "org-flyer";
+	o.message = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'r': o.root = optarg; break;
+		case 'g': o.org = optarg; break;
+		case 'a': o.area = optarg; break;
+		case 'e': o.event = optarg; break;
+		case 's': o.size = optarg; break;
+		case 'l': o.layout = optarg; break;
+		case 'N': o.name = optarg; break;
+		case 'L': o.logo = optarg; break;
+		case 'C': o.contact = optarg; break;
+		case 'U': o.url = optarg; break;
+		case 'T': o.title = optarg; break;
+		case 'D': o.date = optarg; break;
+		case 't': o.time = optarg; break;
+		case 'P': o.place = optarg; break;
+		case 'm': o.marks = 1; break;
+		case 'o': o.out = optarg; break;
+		case 'n':
+			o.message = strtol(optarg, &end, 10);
+			if (*end != '\0' || o.message < 1 || o.message > 1000)
+				return S_flyer_usage("--message takes a "
+				    "number from 1");
+			break;
+		default:
+			return S_flyer_usage(NULL);
+		}
+	}
+	if (optind != argc)
+		return S_flyer_usage("unexpected argument");
+	if (o.out == NULL)
+		return S_flyer_usage("-o FILE.pdf is required");
+	if (o.area == NULL)
+		return S_flyer_usage("--area is required");
+	if (o.org == NULL && o.name == NULL)
+		return S_flyer_usage("--org SLUG, or --name for an "
+		    "organisation not in content/orgs/");
+	if (o.event != NULL && o.date != NULL)
+		return S_flyer_usage("--event or --date, not both");
+	if ((o.time != NULL || o.place != NULL) && o.date == NULL)
+		return S_flyer_usage("--time and --place need --date");
+	if (o.date != NULL && !date_parse(o.date, &d))
+		return S_flyer_usage("bad --date: write YYYY-MM-DD, a day "
+		    "that exists");
+	if (o.time != NULL && time_parse(o.time) < 0)
+		return S_flyer_usage("bad --time: write HH:MM, 24-hour");
+	if (o.url != NULL && strncmp(o.url, "https://", 8) != 0 &&
+	    strncmp(o.url, "http://", 7) != 0)
+		return S_flyer_usage("--url must start with https:// or "
+		    "http://");
+	return build_flyer(&o);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -147,7 +250,7 @@ main(int argc, char *argv[])
 	if (strcmp(argv[1], "build") == 0)
 		rc = S_build(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "flyer") == 0)
-		rc = flyer(argc - 1, argv + 1);
+		rc = S_flyer(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "rally: unknown command '%s'\n", argv[1]);
 		rc = S_usage_err(NULL);

@@ -195,4 +195,25 @@ struct opts {
 	double		 start;	/* run_clock() when rally started */
 };
 
+/* rally flyer's options (NULL: not given), as main.c checked them. */
+struct flyer_opts {
+	const char	*root;
+	const char	*org;	/* an organisation's slug, or ... */
+	const char	*name;	/* ... one not in content/orgs/ */
+	const char	*area;
+	const char	*event;	/* an event's slug, or ... */
+	const char	*date;	/* ... one given: YYYY-MM-DD, */
+	const char	*time;	/* HH:MM, */
+	const char	*place;
+	const char	*title;
+	long		 message;	/* 1-based */
+	const char	*size;
+	const char	*layout;
+	const char	*logo;	/* a file, anywhere */
+	const char	*contact;
+	const char	*url;
+	int		 marks;
+	const char	*out;
+};
+
 #endif
