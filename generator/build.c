@@ -59,6 +59,7 @@ build(const struct opts *o)
 	struct print_set *ps = NULL;
 	struct jobs js = { NULL, 0, 0 };
 	struct buf snap = { NULL, 0, 0 };
+	struct keys *keys = NULL;
 	int rc = 1, web, print;
 	char keyopts[64];
 	long fresh;
@@ -98,8 +99,8 @@ build(const struct opts *o)
 		plan_web(&site, ts, &js);
 	if (!plan_check(&js))
 		goto out;
-	keys_init(&site, keyopts);
-	keys_jobs(&site, &js);
+	keys = keys_init(&site, keyopts);
+	keys_jobs(keys, &js);
 	if (!run_jobs(&site, &js, o))
 		goto out;
 	if (!stamp_save(o->out, &snap, o->only == NULL))
@@ -110,7 +111,7 @@ out:
 		fprintf(stderr, "rally: build failed; %s is unchanged\n",
 		    o->out);
 	buf_free(&snap);
-	keys_free();
+	keys_free(keys);
 	jobs_free(&js);
 	print_free(ps);
 	tmpl_free(ts);

@@ -61,6 +61,7 @@ int		 slug_valid(const char *);
 char		*slugify(const char *);
 int		 url_is_safe(const char *);
 int		 strcmp_ptr(const void *, const void *);
+void		 sha256_hex(const char *data, size_t len, char out[65]);
 const struct builtin	*builtin_get(const char *);
 char		**dir_names(const struct site *, const char *, size_t *);
 void		 dir_walk(const struct site *, const char *, int,
@@ -122,11 +123,11 @@ const char	*load_str(struct site *, const struct val *, const char *,
 const char	*load_text(struct site *, const struct val *, const char *,
 		    int, const char *, size_t);
 void		 model_link(struct site *);
-void		 model_free(void);
 const char	*model_kind_name(enum kind);
 void		 site_sections(struct site *);
 void		 model_downloads(struct site *);
 struct val	*model_find(struct site *, enum kind, const char *);
+const char	*model_hash(struct site *site, const struct val *page);
 struct val	*model_event(struct site *, const char *, const char *,
 		    const char *, const char *);
 void		 doc_free(struct doc *);
@@ -171,7 +172,6 @@ void		 print_plan_kit(struct site *, struct print_set *,
 void		 print_plan_proofs(struct site *, struct print_set *,
 		    struct jobs *);
 void		 print_sizes(struct site *, const char *, const char *);
-const char	*print_job_digest(const struct job *, struct site *);
 int		 print_sheet(const struct job *, struct site *, struct buf *);
 int		 print_one(struct site *, const struct print_set *,
 		    const char *, struct val *, struct val *, int,
@@ -183,6 +183,8 @@ int		 pdf_set_boxes(struct buf *, const double[4], const double[4],
 /* plan.c, run.c: jobs. */
 struct job	*jobs_add(struct jobs *, const char *, job_fn, struct doc *,
 		    char *, void *);
+void		 job_in(struct job *j, enum input_type t, enum kind k,
+		    const char *hash);
 void		 jobs_free(struct jobs *);
 void		 plan_web(struct site *, struct tmpl_set *, struct jobs *);
 int		 plan_check(struct jobs *);
@@ -191,12 +193,11 @@ double		 run_clock(void);
 void		 run_tidy(const char *);
 
 /* keys.c: what every job depends on. */
-void		 hash_hex(const char *, size_t, char[65]);
-void		 keys_init(struct site *, const char *);
-void		 keys_jobs(struct site *, struct jobs *);
-const char	*keys_kind(enum kind);
-const char	*keys_doc(const struct site *, const struct val *);
-void		 keys_free(void);
+struct keys;
+struct keys	*keys_init(struct site *site, const char *opts);
+void		 keys_job(const struct keys *k, struct job *j);
+void		 keys_jobs(struct keys *k, struct jobs *js);
+void		 keys_free(struct keys *k);
 
 /* build.c: the whole build, as main and tests call it. */
 int		 build(const struct opts *);

@@ -2,15 +2,14 @@
  * keys.c: the inputs of every job, as one SHA-256 key, so that a
  * rebuild skips every job whose inputs are unchanged (see run.c).
  *
- * A key covers what the job's output can depend on: the tool and its
- * options, site.yml and the build date (which events are "next"), the
- * web templates or the print layouts, fonts and assets, the job's own
- * source, and for pages that list others, a digest of every file of
- * the kinds they list.  Keys err on the side of rebuilding.
+ * Planning lists what each job's output is made from (job_in(): the
+ * site's settings, its own path, rally's layouts or the print layouts
+ * and assets, content files by their hash, every file of a kind, the
+ * keys of the jobs before it); a key hashes that list, in order, and
+ * nothing else.  Keys err on the side of rebuilding.
  */
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +20,15 @@
 #include "extern.h"
 #include "builtin.h"
 
-/* Writes the SHA-256 of data as 64 hex digits and a NUL into out. */
-void
-hash_hex(const char *data, size_t len, char out[65])
-{
-	gchar *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-	    (const guchar *)data, len);
-
-	memcpy(out, h, 64);
-	out[64] = '\0';
-	g_free(h);
-}
+/* The digests a build's keys share, computed once (keys_init). */
+struct keys {
+	char	site[65];	/* tool, options, site.yml, today */
+	char	web[65];	/* layouts/web and the built-in layouts */
+	char	print[65];	/* layouts/print, assets (fonts, logos) */
+	char	kind[K_INDEX + 1][65];	/* every file of a kind */
+	char	all[65];	/* every content file */
+	char	phase0[65];	/* the keys of every phase-0 job */
+};
 
 /* Adds a regular file to the checksum arg: its path and its bytes. */
 static int
@@ -65,200 +62,122 @@ S_done(GChecksum *c, char out[65])
 	g_checksum_free(c);
 }
 
-/* The digests a build shares between its keys. */
-struct keys {
-	char	global[65];	/* tool, options, site.yml, today */
-	char	web[65];	/* layouts/web and the built-in layouts */
-	char	print[65];	/* layouts/print, assets (fonts, logos) */
-	char	kind[K_INDEX + 1][65];	/* every file of a kind */
-	char	all[65];	/* every content file */
-	GHashTable *docs;	/* a page's values -> its source hash */
-};
-
-static struct keys S_k;
-
-static const char *
-S_kind_digest(enum kind k)
-{
-	return S_k.kind[k];
-}
-
-/* The digest of every file of kind k (after keys_init). */
-const char *
-keys_kind(enum kind k)
-{
-	return S_k.kind[k];
-}
-
-/* The source hash of the page whose values are v, or "". */
-const char *
-keys_doc(const struct site *site, const struct val *v)
-{
-	const char *h;
-
-	(void)site;
-	if (v == NULL || S_k.docs == NULL ||
-	    (h = g_hash_table_lookup(S_k.docs, v)) == NULL)
-		return "";
-	return h;
-}
-
 void
-keys_free(void)
+keys_free(struct keys *k)
 {
-	if (S_k.docs != NULL)
-		g_hash_table_destroy(S_k.docs);
-	S_k.docs = NULL;
+	free(k);
 }
 
 /*
- * Computes the shared digests once the site is loaded and planned.
- * opts: the options that change output.
+ * Computes the digests that keys share, once the site is loaded.
+ * opts: the options that change output.  Returns them, to free with
+ * keys_free().
  */
-void
+struct keys *
 keys_init(struct site *site, const char *opts)
 {
+	struct keys *k = xcalloc(1, sizeof(*k));
 	GChecksum *c;
 	size_t i;
-	int k;
+	int kind;
 
-	/* Print sheets ask for the hash of their page, area, org, event. */
-	keys_free();
-	S_k.docs = g_hash_table_new(g_direct_hash, g_direct_equal);
-	for (i = 0; i < site->ndocs; i++)
-		g_hash_table_insert(S_k.docs, site->docs[i]->v,
-		    site->docs[i]->hash);
 	c = g_checksum_new(G_CHECKSUM_SHA256);
 	g_checksum_update(c, (const guchar *)"rally " RALLY_VERSION, -1);
 	g_checksum_update(c, (const guchar *)opts, -1);
 	g_checksum_update(c, (const guchar *)site->yml_hash, 64);
 	g_checksum_update(c, (const guchar *)&site->today,
 	    sizeof(site->today));
-	S_done(c, S_k.global);
+	S_done(c, k->site);
 
 	/* rally's own layouts, words and fonts count for web and print. */
 	c = g_checksum_new(G_CHECKSUM_SHA256);
 	S_tree(c, site, "layouts/web");
 	S_tree(c, site, "layouts/labels");
 	g_checksum_update(c, (const guchar *)builtins_digest, -1);
-	S_done(c, S_k.web);
+	S_done(c, k->web);
 
 	c = g_checksum_new(G_CHECKSUM_SHA256);
 	S_tree(c, site, "layouts/print");
 	S_tree(c, site, "layouts/labels");
 	S_tree(c, site, "assets");
 	g_checksum_update(c, (const guchar *)builtins_digest, -1);
-	S_done(c, S_k.print);
+	S_done(c, k->print);
 
-	for (k = 0; k <= K_INDEX; k++) {
+	for (kind = 0; kind <= K_INDEX; kind++) {
 		c = g_checksum_new(G_CHECKSUM_SHA256);
 		for (i = 0; i < site->ndocs; i++)
-			if ((int)site->docs[i]->kind == k) {
+			if ((int)site->docs[i]->kind == kind) {
 				g_checksum_update(c, (const guchar *)
 				    site->docs[i]->path, -1);
 				g_checksum_update(c, (const guchar *)
 				    site->docs[i]->hash, 64);
 			}
-		S_done(c, S_k.kind[k]);
+		S_done(c, k->kind[kind]);
 	}
 	c = g_checksum_new(G_CHECKSUM_SHA256);
-	for (k = 0; k <= K_INDEX; k++)
-		g_checksum_update(c, (const guchar *)S_k.kind[k], 64);
-	S_done(c, S_k.all);
-}
-
-/* The kinds a page lists, as a string of kind numbers. */
-static const char *
-S_lists(const struct doc *d)
-{
-	switch (d->kind) {
-	case K_HOME: return "\2\3\4\5";
-	case K_PAGE: return "";
-	case K_AREA: return "\3\4\5";
-	case K_EVENT: return "\2\5";
-	case K_PRESS: return "\2";
-	case K_ORG: return "\2\3";
-	case K_INDEX:
-		if (strcmp(d->slug, "areas") == 0)
-			return "\2";
-		if (strcmp(d->slug, "orgs") == 0)
-			return "\5";
-		if (strcmp(d->slug, "404") == 0)
-			return "";
-		return NULL;	/* events, press, tags, downloads: all */
-	}
-	return NULL;
+	for (kind = 0; kind <= K_INDEX; kind++)
+		g_checksum_update(c, (const guchar *)k->kind[kind], 64);
+	S_done(c, k->all);
+	return k;
 }
 
 /*
- * Sets the key of every job: what it renders from, hashed.  Jobs of
- * phase 1 (pages that list the print material and its file sizes)
- * also cover the keys of every phase-0 job.
+ * Adds input in of j to c.  A file's hash counts as its 64 digits, or
+ * 64 NULs for a page made by rally (no file); NULL, no file, as nothing.
+ */
+static void
+S_input(GChecksum *c, const struct keys *k, const struct job *j,
+    const struct input *in)
+{
+	const char *s = "";
+
+	switch (in->type) {
+	case IN_SITE: s = k->site; break;
+	case IN_OUT: s = j->out; break;
+	case IN_PHASE0: s = k->phase0; break;
+	case IN_WEB: s = k->web; break;
+	case IN_PRINT: s = k->print; break;
+	case IN_KIND: s = k->kind[in->kind]; break;
+	case IN_ALL: s = k->all; break;
+	case IN_HASH:
+		if (in->hash != NULL)
+			g_checksum_update(c, (const guchar *)in->hash, 64);
+		return;
+	}
+	g_checksum_update(c, (const guchar *)s, (gssize)strlen(s));
+}
+
+/* The key of j: its inputs, in the order planning listed them. */
+void
+keys_job(const struct keys *k, struct job *j)
+{
+	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+	int i;
+
+	for (i = 0; i < j->nin; i++)
+		S_input(c, k, j, &j->in[i]);
+	S_done(c, j->key);
+}
+
+/*
+ * Sets the key of every job.  Phase-0 jobs first: jobs of phase 1
+ * (pages that list the print material and its file sizes) may list
+ * their keys as an input (IN_PHASE0).
  */
 void
-keys_jobs(struct site *site, struct jobs *js)
+keys_jobs(struct keys *k, struct jobs *js)
 {
-	GChecksum *c, *p0;
-	char phase0[65];
-	const char *l;
+	GChecksum *p0 = g_checksum_new(G_CHECKSUM_SHA256);
 	size_t i;
 
-	/* Phase 0 first: phase-1 keys include them. */
-	p0 = g_checksum_new(G_CHECKSUM_SHA256);
-	for (int phase = 0; phase < 2; phase++) {
-		if (phase == 1)
-			S_done(p0, phase0);
-		for (i = 0; i < js->len; i++) {
-			struct job *j = &js->v[i];
-
-			if (j->phase != phase)
-				continue;
-			c = g_checksum_new(G_CHECKSUM_SHA256);
-			g_checksum_update(c, (const guchar *)S_k.global, 64);
-			g_checksum_update(c, (const guchar *)j->out, -1);
-			if (phase == 1)
-				g_checksum_update(c, (const guchar *)phase0,
-				    64);
-			if (j->src != NULL) {
-				/* A copied asset: the file alone. */
-				g_checksum_update(c, (const guchar *)S_k.print,
-				    64);
-			} else if (j->fn == web_page && j->doc != NULL) {
-				g_checksum_update(c, (const guchar *)S_k.web,
-				    64);
-				g_checksum_update(c, (const guchar *)
-				    j->doc->hash, 64);
-				if ((l = S_lists(j->doc)) == NULL)
-					g_checksum_update(c, (const guchar *)
-					    S_k.all, 64);
-				else
-					for (; *l != '\0'; l++)
-						g_checksum_update(c, (const guchar *)
-						    S_kind_digest((enum kind)*l),
-						    64);
-			} else if (j->fn == web_ics && j->doc != NULL) {
-				g_checksum_update(c, (const guchar *)
-				    j->doc->hash, 64);
-				g_checksum_update(c, (const guchar *)
-				    S_k.kind[K_AREA], 64);
-			} else if (j->fn == web_page || j->fn == web_atom ||
-			    j->fn == web_ics || j->fn == web_sitemap ||
-			    j->fn == web_robots || j->fn == web_builtin) {
-				g_checksum_update(c, (const guchar *)S_k.web,
-				    64);
-				g_checksum_update(c, (const guchar *)S_k.all,
-				    64);
-			} else {
-				/* Print: its layouts, assets and content. */
-				g_checksum_update(c, (const guchar *)S_k.print,
-				    64);
-				g_checksum_update(c, (const guchar *)
-				    print_job_digest(j, site), -1);
-			}
-			S_done(c, j->key);
-			if (phase == 0)
-				g_checksum_update(p0, (const guchar *)j->key,
-				    64);
+	for (i = 0; i < js->len; i++)
+		if (js->v[i].phase == 0) {
+			keys_job(k, &js->v[i]);
+			g_checksum_update(p0, (const guchar *)js->v[i].key,
+			    64);
 		}
-	}
+	S_done(p0, k->phase0);
+	for (i = 0; i < js->len; i++)
+		if (js->v[i].phase != 0)
+			keys_job(k, &js->v[i]);
 }

@@ -329,7 +329,7 @@ S_parse(const struct site *site, struct parsed *t)
 		d->v->pos.col = 1;
 	}
 	d->body_line = fm.body_line;
-	hash_hex(b.data, b.len, d->hash);
+	sha256_hex(b.data, b.len, d->hash);
 	d->holder = xmlNewDoc(BAD_CAST "1.0");
 	/* Its errors are counted and captured like the others. */
 	(void)md_render(fm.body, fm.bodylen, d->holder, d->path,
@@ -626,7 +626,7 @@ S_site_yml(struct site *site)
 		return;
 	}
 	if (file_read(full, &b, &p))
-		hash_hex(b.data, b.len, site->yml_hash);
+		sha256_hex(b.data, b.len, site->yml_hash);
 	if (b.data == NULL ||
 	    !yaml_read(&site->pool, file, b.data, b.len, 0, &site->v)) {
 		site->v = val_new(&site->pool, V_MAP, &p);
@@ -869,7 +869,10 @@ site_free(struct site *site)
 	for (i = 0; i < site->ndocs; i++)
 		doc_free(site->docs[i]);
 	free(site->docs);
-	model_free();
+	if (site->index != NULL)
+		g_hash_table_destroy(site->index);
+	if (site->by_val != NULL)
+		g_hash_table_destroy(site->by_val);
 	print_fonts_free(site->fonts);
 	pool_free(&site->pool);
 	free(site->root);

@@ -139,40 +139,51 @@ S_date_fields(struct site *site, struct doc *d)
 }
 
 /* kind + slug -> doc, built on first use: lookups stay O(1). */
-static GHashTable *S_index_tab;
-static size_t S_index_n;
-
 static struct doc *
 S_find(struct site *site, enum kind k, const char *slug)
 {
 	char key[256];
 	size_t i;
 
-	if (S_index_tab == NULL || S_index_n != site->ndocs) {
-		if (S_index_tab != NULL)
-			g_hash_table_destroy(S_index_tab);
-		S_index_tab = g_hash_table_new_full(g_str_hash, g_str_equal,
+	if (site->index == NULL || site->nindexed != site->ndocs) {
+		if (site->index != NULL)
+			g_hash_table_destroy(site->index);
+		site->index = g_hash_table_new_full(g_str_hash, g_str_equal,
 		    g_free, NULL);
 		for (i = 0; i < site->ndocs; i++) {
 			snprintf(key, sizeof(key), "%d/%s",
 			    (int)site->docs[i]->kind, site->docs[i]->slug);
-			if (!g_hash_table_contains(S_index_tab, key))
-				g_hash_table_insert(S_index_tab, g_strdup(key),
+			if (!g_hash_table_contains(site->index, key))
+				g_hash_table_insert(site->index, g_strdup(key),
 				    site->docs[i]);
 		}
-		S_index_n = site->ndocs;
+		site->nindexed = site->ndocs;
 	}
 	snprintf(key, sizeof(key), "%d/%s", (int)k, slug);
-	return g_hash_table_lookup(S_index_tab, key);
+	return g_hash_table_lookup(site->index, key);
 }
 
-void
-model_free(void)
+/*
+ * The SHA-256 of the file a page's values come from (owned by its
+ * doc), or NULL for NULL or values of no file (an index page).
+ */
+const char *
+model_hash(struct site *site, const struct val *page)
 {
-	if (S_index_tab != NULL)
-		g_hash_table_destroy(S_index_tab);
-	S_index_tab = NULL;
-	S_index_n = 0;
+	const char *h;
+	size_t i;
+
+	if (page == NULL)
+		return NULL;
+	if (site->by_val == NULL) {
+		site->by_val = g_hash_table_new(g_direct_hash,
+		    g_direct_equal);
+		for (i = 0; i < site->ndocs; i++)
+			g_hash_table_insert(site->by_val, site->docs[i]->v,
+			    site->docs[i]->hash);
+	}
+	h = g_hash_table_lookup(site->by_val, page);
+	return h != NULL && *h != '\0' ? h : NULL;
 }
 
 /* Replaces a slug reference by the referenced page's map. */

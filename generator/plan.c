@@ -14,7 +14,11 @@
 #include "builtin.h"
 
 
-/* Adds a job; out is copied, src is taken (owned by the job). */
+/*
+ * Adds a job; out is copied, src is taken (owned by the job).  Its
+ * inputs begin with the site's settings and its own path; the caller
+ * lists the rest with job_in().
+ */
 struct job *
 jobs_add(struct jobs *js, const char *out, job_fn fn, struct doc *d,
     char *src, void *arg)
@@ -32,7 +36,50 @@ jobs_add(struct jobs *js, const char *out, job_fn fn, struct doc *d,
 	j->doc = d;
 	j->src = src;
 	j->arg = arg;
+	job_in(j, IN_SITE, 0, NULL);
+	job_in(j, IN_OUT, 0, NULL);
 	return j;
+}
+
+/*
+ * Lists an input of j: of type t, for IN_KIND the kind k, for IN_HASH
+ * a file's SHA-256 (not copied: it must outlive the job; NULL stands
+ * for no file).
+ */
+void
+job_in(struct job *j, enum input_type t, enum kind k, const char *hash)
+{
+	if (j->nin == JOB_INPUTS) {
+		fprintf(stderr, "rally: %s: more than %d inputs\n", j->out,
+		    JOB_INPUTS);
+		abort();
+	}
+	j->in[j->nin].type = t;
+	j->in[j->nin].kind = k;
+	j->in[j->nin++].hash = hash;
+}
+
+/* The kinds a page lists, as a string of kind numbers; NULL: all. */
+static const char *
+S_lists(const struct doc *d)
+{
+	switch (d->kind) {
+	case K_HOME: return "\2\3\4\5";
+	case K_PAGE: return "";
+	case K_AREA: return "\3\4\5";
+	case K_EVENT: return "\2\5";
+	case K_PRESS: return "\2";
+	case K_ORG: return "\2\3";
+	case K_INDEX:
+		if (strcmp(d->slug, "areas") == 0)
+			return "\2";
+		if (strcmp(d->slug, "orgs") == 0)
+			return "\5";
+		if (strcmp(d->slug, "404") == 0)
+			return "";
+		return NULL;	/* events, press, tags, downloads: all */
+	}
+	return NULL;
 }
 
 void
@@ -61,8 +108,17 @@ S_asset(void *arg, const char *rel, const char *full, const struct stat *st)
 		diag_warn(&p, "skipped: a link to outside the campaign, or "
 		    "unreadable");
 	else if (S_ISREG(st->st_mode))
-		jobs_add(arg, rel, web_copy, NULL, xstrdup(rel), NULL);
+		job_in(jobs_add(arg, rel, web_copy, NULL, xstrdup(rel), NULL),
+		    IN_PRINT, 0, NULL);
 	return 1;
+}
+
+/* A file made from the whole site: feeds, sitemap, built-in assets. */
+static void
+S_site_wide(struct job *j)
+{
+	job_in(j, IN_WEB, 0, NULL);
+	job_in(j, IN_ALL, 0, NULL);
 }
 
 /* The default stylesheet, for campaigns that bring none. */
@@ -79,7 +135,8 @@ S_builtin_assets(struct site *site, struct jobs *js)
 			free(full);
 			continue;
 		}
-		jobs_add(js, b->name, web_builtin, NULL, NULL, (void *)b);
+		S_site_wide(jobs_add(js, b->name, web_builtin, NULL, NULL,
+		    (void *)b));
 	}
 }
 
@@ -90,7 +147,11 @@ S_cmpjob(const void *a, const void *b)
 	    ((const struct job *)b)->out);
 }
 
-/* Refuses two jobs writing one file, and any path leaving the out dir. */
+/*
+ * Refuses two jobs writing one file, any path leaving the out dir, and
+ * a job that lists no input besides the site and its path: its file
+ * would never be made again.
+ */
 int
 plan_check(struct jobs *js)
 {
@@ -108,6 +169,11 @@ plan_check(struct jobs *js)
 			    "output directory", js->v[i].out);
 			ok = 0;
 		}
+		if (js->v[i].nin <= 2) {
+			diag_err(&p, "%s: rally planned it from no input "
+			    "(a bug in rally)", js->v[i].out);
+			ok = 0;
+		}
 		if (i > 0 && strcmp(js->v[i].out, js->v[i - 1].out) == 0) {
 			diag_err(&p, "two files would be written to %s",
 			    js->v[i].out);
@@ -122,6 +188,8 @@ void
 plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 {
 	struct doc *d;
+	struct job *j;
+	const char *l;
 	char *out;
 	size_t i;
 
@@ -129,18 +197,30 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 		d = site->docs[i];
 		if (d->out == NULL)
 			continue;
-		jobs_add(js, d->out, web_page, d, NULL, ts)->phase =
-		    d->phase;
+		/* A page: the web layouts, its file, what it lists. */
+		j = jobs_add(js, d->out, web_page, d, NULL, ts);
+		if ((j->phase = d->phase) == 1)
+			job_in(j, IN_PHASE0, 0, NULL);
+		job_in(j, IN_WEB, 0, NULL);
+		job_in(j, IN_HASH, 0, d->hash);
+		if ((l = S_lists(d)) == NULL)
+			job_in(j, IN_ALL, 0, NULL);
+		for (; l != NULL && *l != '\0'; l++)
+			job_in(j, IN_KIND, (enum kind)*l, NULL);
 		if (d->kind == K_EVENT) {
+			/* An event's calendar file names its area. */
 			out = xasprintf("events/%s.ics", d->slug);
-			jobs_add(js, out, web_ics, d, NULL, NULL);
+			j = jobs_add(js, out, web_ics, d, NULL, NULL);
+			job_in(j, IN_HASH, 0, d->hash);
+			job_in(j, IN_KIND, K_AREA, NULL);
 			free(out);
 		}
 	}
-	jobs_add(js, "feed.atom", web_atom, NULL, NULL, NULL);
-	jobs_add(js, "events.ics", web_ics, NULL, NULL, NULL);
-	jobs_add(js, "sitemap.xml", web_sitemap, NULL, NULL, NULL);
-	jobs_add(js, "robots.txt", web_robots, NULL, NULL, NULL);
+	S_site_wide(jobs_add(js, "feed.atom", web_atom, NULL, NULL, NULL));
+	S_site_wide(jobs_add(js, "events.ics", web_ics, NULL, NULL, NULL));
+	S_site_wide(jobs_add(js, "sitemap.xml", web_sitemap, NULL, NULL,
+	    NULL));
+	S_site_wide(jobs_add(js, "robots.txt", web_robots, NULL, NULL, NULL));
 	dir_walk(site, "assets", TREE_DEPTH, S_asset, js);
 	S_builtin_assets(site, js);
 }

@@ -31,6 +31,23 @@
 #include "builtin.h"
 #include "print.h"
 
+/*
+ * A job of the kit or the proofs, in a worker process: made from the
+ * print layouts and assets, the areas, organisations and events.
+ */
+static struct job *
+S_job(struct jobs *js, const char *out, job_fn fn, void *arg)
+{
+	struct job *j = jobs_add(js, out, fn, NULL, NULL, arg);
+
+	j->proc = 1;
+	job_in(j, IN_PRINT, 0, NULL);
+	job_in(j, IN_KIND, K_AREA, NULL);
+	job_in(j, IN_KIND, K_ORG, NULL);
+	job_in(j, IN_KIND, K_EVENT, NULL);
+	return j;
+}
+
 /* The logo kit: the site's logo in each area's colour. */
 
 static int
@@ -102,8 +119,8 @@ S_svg_ids(struct buf *b)
 }
 
 /* out[0]: SVG and out[1]: PNG, or out[0]: PDF. */
-int
-print_kit(const struct job *j, struct site *site, struct buf *out)
+static int
+S_kit(const struct job *j, struct site *site, struct buf *out)
 {
 	const struct kit *k = j->arg;
 	cairo_surface_t *s;
@@ -155,15 +172,13 @@ S_kit_job(struct site *site, struct print_set *ps, struct jobs *js,
 	ps->kits[ps->nkits].color = color;
 	ps->kits[ps->nkits].pdf = 0;
 	out = xasprintf("logo/%s.svg", slug);
-	j = jobs_add(js, out, print_kit, NULL, NULL, &ps->kits[ps->nkits++]);
+	j = S_job(js, out, S_kit, &ps->kits[ps->nkits++]);
 	j->out2 = xasprintf("logo/%s.png", slug);
-	j->proc = 1;
 	free(out);
 	ps->kits[ps->nkits].color = color;
 	ps->kits[ps->nkits].pdf = 1;
 	out = xasprintf("logo/%s.pdf", slug);
-	j = jobs_add(js, out, print_kit, NULL, NULL, &ps->kits[ps->nkits++]);
-	j->proc = 1;
+	j = S_job(js, out, S_kit, &ps->kits[ps->nkits++]);
 	free(out);
 	map_set_str(&site->pool, it, "title", title);
 	if (color != NULL)
@@ -319,8 +334,8 @@ S_proof_draw(cairo_t *cr, struct site *site, const struct proof *pr)
 }
 
 /* out[0]: the proof as a PDF page, out[1]: as a PNG. */
-int
-print_proof(const struct job *j, struct site *site, struct buf *out)
+static int
+S_proof(const struct job *j, struct site *site, struct buf *out)
 {
 	const struct proof *pr = j->arg;
 	cairo_surface_t *s;
@@ -373,10 +388,9 @@ print_plan_proofs(struct site *site, struct print_set *ps, struct jobs *js)
 		pr = &ps->proofs[ps->nproofs++];
 		pr->ps = ps;
 		pr->org = orgs->items[o];
-		j = jobs_add(js, out, print_proof, NULL, NULL, pr);
+		j = S_job(js, out, S_proof, pr);
 		j->out2 = xasprintf("print/orgs/%s/proof.png",
 		    map_str(orgs->items[o], "slug"));
-		j->proc = 1;
 		map_set(orgs->items[o], "proof_pdf", val_strn(&site->pool,
 		    xasprintf("%s/%s", site->base_path, out), NULL));
 		map_set(orgs->items[o], "proof_png", val_strn(&site->pool,

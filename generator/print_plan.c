@@ -35,6 +35,28 @@
 
 
 /*
+ * A sheet's job, in a worker process: made from the print layouts and
+ * assets, its area, organisation, event or page, and every event
+ * (flyers list the next ones); co-branded sheets list their areas.
+ */
+static struct job *
+S_job(struct site *site, struct jobs *js, const char *out, struct sheet *sh)
+{
+	struct job *j = jobs_add(js, out, print_sheet, NULL, NULL, sh);
+
+	j->proc = 1;
+	job_in(j, IN_PRINT, 0, NULL);
+	job_in(j, IN_HASH, 0, model_hash(site, sh->area));
+	job_in(j, IN_HASH, 0, model_hash(site, sh->org));
+	job_in(j, IN_HASH, 0, model_hash(site, sh->event));
+	job_in(j, IN_HASH, 0, model_hash(site, sh->page));
+	job_in(j, IN_KIND, K_EVENT, NULL);
+	if (sh->org != NULL)
+		job_in(j, IN_KIND, K_AREA, NULL);
+	return j;
+}
+
+/*
  * The product a sheet belongs to in list: its layout, for one message
  * (or the area) of one area, or one event, of one organisation.  One
  * card on the downloads page, its sizes as links; made on first sight,
@@ -201,8 +223,7 @@ S_org_job(struct site *site, struct jobs *js, struct sheet *sh)
 	out = xasprintf("print/orgs/%s/%s-%s-%s.pdf", map_str(sh->org,
 	    "slug"), map_str(sh->lay->per == PER_ORG ? sh->area : sh->event,
 	    "slug"), sh->lay->name, sh->size->slug);
-	j = jobs_add(js, out, print_sheet, NULL, NULL, sh);
-	j->proc = 1;
+	j = S_job(site, js, out, sh);
 	if ((mat = map_get(sh->org, "material")) == NULL) {
 		size_t i;
 
@@ -261,7 +282,6 @@ S_og_path(const char *out)
 static void
 S_page_job(struct site *site, struct jobs *js, struct sheet *sh)
 {
-	struct job *j;
 	char *out = NULL;
 	size_t i;
 
@@ -270,8 +290,7 @@ S_page_job(struct site *site, struct jobs *js, struct sheet *sh)
 			out = S_og_path(site->docs[i]->out);
 	if (out == NULL)
 		return;
-	j = jobs_add(js, out, print_sheet, NULL, NULL, sh);
-	j->proc = 1;
+	S_job(site, js, out, sh);
 	map_set(sh->page, "og_image", val_strn(&site->pool, xasprintf("%s/%s",
 	    site->base_url, out), NULL));
 	free(out);
@@ -289,8 +308,7 @@ S_social_job(struct site *site, struct jobs *js, struct sheet *sh,
 
 	out = xasprintf("social/%s/%s-%d-%s.png", map_str(sh->area, "slug"),
 	    sh->lay->name, sh->msgno, sh->size->slug);
-	j = jobs_add(js, out, print_sheet, NULL, NULL, sh);
-	j->proc = 1;
+	j = S_job(site, js, out, sh);
 	for (a = 0; a < cat->len; a++) {
 		if (map_get(cat->items[a], "area") != sh->area)
 			continue;
@@ -408,8 +426,7 @@ print_plan(struct site *site, struct print_set *ps, struct jobs *js,
 			out = xasprintf("print/%s/%s-%s.pdf",
 			    map_str(sh->area, "slug"), sh->lay->name,
 			    sh->size->slug);
-		j = jobs_add(js, out, print_sheet, NULL, NULL, sh);
-		j->proc = 1;
+		j = S_job(site, js, out, sh);
 		for (a = 0; a < cat->len; a++)
 			if (map_get(cat->items[a], "area") == sh->area)
 				S_item(site, S_kind(site, cat->items[a], sh),
@@ -474,27 +491,4 @@ print_sizes(struct site *site, const char *dir, const char *outdir)
 		S_sizes(site, map_get(cat->items[i], "kinds"), dir);
 	for (i = 0; orgs != NULL && i < orgs->len; i++)
 		S_sizes(site, map_get(orgs->items[i], "material"), dir);
-}
-
-/*
- * What a print job renders from, besides layouts and assets (keys.c):
- * its area, organisation, event or page, and every event (flyers list
- * the next ones).  Valid until the next call.
- */
-const char *
-print_job_digest(const struct job *j, struct site *site)
-{
-	static char out[6 * 65];
-	const struct sheet *sh = j->arg;
-
-	if (j->fn == print_sheet)
-		snprintf(out, sizeof(out), "%s%s%s%s%s%s",
-		    keys_doc(site, sh->area), keys_doc(site, sh->org),
-		    keys_doc(site, sh->event), keys_doc(site, sh->page),
-		    keys_kind(K_EVENT), sh->org != NULL ? keys_kind(K_AREA) :
-		    "");
-	else	/* the logo kit, proof sheets */
-		snprintf(out, sizeof(out), "%s%s%s", keys_kind(K_AREA),
-		    keys_kind(K_ORG), keys_kind(K_EVENT));
-	return out;
 }

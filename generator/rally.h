@@ -152,9 +152,36 @@ struct site {
 	struct val	*labels;/* every word rally writes (lang.c) */
 	struct _GTimeZone *tz;	/* the site's time zone (owned) */
 	struct print_fonts *fonts;/* print's fonts, once loaded (owned) */
+	struct _GHashTable *index;/* "kind/slug" -> doc (model.c; owned) */
+	size_t		 nindexed;/* docs in index */
+	struct _GHashTable *by_val;/* a page's values -> its hash (owned) */
 	char		**names;/* file names values point at (owned) */
 	size_t		 nnames;
 };
+
+/*
+ * What a job's output is made from.  Planning lists them (job_in());
+ * keys.c hashes the list, in order, and nothing else.
+ */
+enum input_type {
+	IN_SITE,	/* rally's version, the options, site.yml, today */
+	IN_OUT,		/* the job's own output path */
+	IN_PHASE0,	/* the keys of every phase-0 job (phase 1 only) */
+	IN_WEB,		/* layouts/web, layouts/labels, rally's own */
+	IN_PRINT,	/* layouts/print, layouts/labels, assets/, rally's own */
+	IN_KIND,	/* every content file of one kind */
+	IN_ALL,		/* every content file */
+	IN_HASH		/* one file: its SHA-256, 64 digits in a char[65]
+			   (64 NULs: a page rally made; NULL: none) */
+};
+
+struct input {
+	enum input_type	 type;
+	enum kind	 kind;	/* IN_KIND */
+	const char	*hash;	/* IN_HASH (not owned) */
+};
+
+#define JOB_INPUTS	10	/* most inputs a job lists */
 
 struct job;
 typedef int (*job_fn)(const struct job *, struct site *, struct buf *);
@@ -168,7 +195,9 @@ struct job {
 	char		*out2;	/* second output, or NULL (owned) */
 	int		 phase;	/* 1: runs after every phase-0 job */
 	int		 proc;	/* runs in a worker process, not a thread */
-	char		 key[65];	/* SHA-256 of every input; "" = always */
+	struct input	 in[JOB_INPUTS];	/* what it is made from */
+	int		 nin;
+	char		 key[65];	/* SHA-256 of in[]; "" = always */
 	int		 skip;	/* up to date: not rendered this time */
 	double		 secs;	/* time it took, for --verbose */
 	job_fn		 fn;	/* renders the file(s) into buffers */

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib.h>
+
 #include "rally.h"
 #include "extern.h"
 #include "builtin.h"
@@ -706,4 +708,16 @@ builtin_get(const char *name)
 		if (strcmp(b->name, name) == 0)
 			return b;
 	return NULL;
+}
+
+/* Writes the SHA-256 of data as 64 hex digits and a NUL into out. */
+void
+sha256_hex(const char *data, size_t len, char out[65])
+{
+	gchar *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+	    (const guchar *)data, len);
+
+	memcpy(out, h, 64);
+	out[64] = '\0';
+	g_free(h);
 }

@@ -171,6 +171,7 @@ lang_site(struct site *site, const char *lang, const char *tz)
 	char real[4096];
 
 	memset(site, 0, sizeof(*site));
+	site->nerr0 = diag_count();
 	site->root = xstrdup("tests/fixture");
 	site->rroot = xstrdup(realpath("tests/fixture", real));
 	site->v = val_new(&site->pool, V_MAP, NULL);
