@@ -115,7 +115,6 @@ out:
 	jobs_free(&js);
 	print_free(ps);
 	tmpl_free(ts);
-	tmpl_forget_errors();
 	site_free(&site);
 	return rc;
 }
@@ -215,7 +214,6 @@ out:
 	buf_free(&b[0]);
 	buf_free(&b[1]);
 	print_free(ps);
-	tmpl_forget_errors();
 	site_free(&site);
 	free(rlogo);
 	return rc;

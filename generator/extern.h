@@ -141,7 +141,6 @@ void		 tmpl_free(struct tmpl_set *);
 int		 tmpl_has(const struct tmpl_set *, const char *);
 xmlDocPtr	 tmpl_apply(const struct tmpl_set *, const char *,
 		    const struct scope *, struct pool *);
-void		 tmpl_forget_errors(void);
 const struct val	*tmpl_eval(const char *, xmlNodePtr, const char *,
 		    const struct scope *, struct pool *, int *);
 

@@ -35,6 +35,23 @@
 
 
 /*
+ * Compiles pattern into *slot once per process, from any thread: a
+ * constant, not state.
+ */
+static GRegex *
+S_regex(GRegex **slot, const char *pattern, GRegexCompileFlags flags)
+{
+	GRegex *re;
+
+	if (g_once_init_enter(slot)) {
+		if ((re = g_regex_new(pattern, flags, 0, NULL)) == NULL)
+			abort();	/* a bad pattern: a bug, not input */
+		g_once_init_leave(slot, re);
+	}
+	return *slot;
+}
+
+/*
  * Is the word w (n bytes) an e-mail or web address?  Also one written
  * without its scheme, as print shows them: "example.dk/areas/aeldre".
  */
@@ -51,10 +68,8 @@ S_is_addr(const char *w, size_t n)
 		return 1;
 	if (memchr(w, '.', n) == NULL)
 		return 0;
-	if (host == NULL && (host = g_regex_new("^[a-z0-9-]+(\\.[a-z0-9-]+)*"
-	    "\\.[a-z]{2,}(/\\S*)?[.,;:!?)]*$", G_REGEX_CASELESS, 0,
-	    NULL)) == NULL)
-		abort();	/* a bad pattern: a bug, not input */
+	S_regex(&host, "^[a-z0-9-]+(\\.[a-z0-9-]+)*\\.[a-z]{2,}(/\\S*)?"
+	    "[.,;:!?)]*$", G_REGEX_CASELESS);
 	/* Without the joiners and break points S_addr may have put in. */
 	s = g_strndup(w, n);
 	for (p = q = s; *p != '\0'; )
@@ -124,9 +139,7 @@ words_units(const char *text)
 	for (i = 0; i < NUNIT; i++)
 		/* No G_REGEX_OPTIMIZE: PCRE's JIT code is opaque to
 		   valgrind, and the texts are short. */
-		if (re[i] == NULL && (re[i] = g_regex_new(pat[i], 0, 0,
-		    NULL)) == NULL)
-			abort();	/* a bad pattern: a bug, not input */
+		S_regex(&re[i], pat[i], 0);
 	/* Addresses first, word by word. */
 	while (*p != '\0') {
 		if (g_ascii_isspace(*p)) {

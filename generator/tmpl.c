@@ -31,6 +31,8 @@
 
 #include <libxml/parser.h>
 
+#include <glib.h>
+
 #include "rally.h"
 #include "extern.h"
 #include "builtin.h"
@@ -43,9 +45,16 @@ struct tfile {
 	xmlDocPtr	 doc;
 };
 
+/* Template errors reported, so each is reported once per build. */
+struct seen {
+	pthread_mutex_t	 mx;
+	GHashTable	*keys;	/* "file:line:message" (owned) */
+};
+
 struct tmpl_set {
 	struct tfile	*v;
 	size_t		 len;
+	struct seen	*seen;	/* owned; pages render in threads */
 };
 
 struct fill {
@@ -64,20 +73,17 @@ struct tctx {
 	int			 failed;
 };
 
-static pthread_mutex_t S_seen_mx = PTHREAD_MUTEX_INITIALIZER;
-static char **S_seen;
-static size_t S_nseen;
-
 /*
- * Reports a template error once, however many pages hit it.
+ * Reports a template error, once however many pages hit it (print
+ * layouts, evaluated without a set: once per process, see diag_once).
  */
 static void
 S_err(struct tctx *c, const char *file, xmlNodePtr n, const char *fmt, ...)
 {
 	struct pos p = { file, n != NULL ? (int)xmlGetLineNo(n) : 0, 0 };
+	struct seen *seen = c->ts != NULL ? c->ts->seen : NULL;
 	char *msg, *key;
 	va_list ap;
-	size_t i;
 	int dup = 0;
 
 	c->failed = 1;
@@ -85,37 +91,20 @@ S_err(struct tctx *c, const char *file, xmlNodePtr n, const char *fmt, ...)
 	if (vasprintf(&msg, fmt, ap) == -1)
 		abort();
 	va_end(ap);
-	key = xasprintf("%s:%d:%s", file, p.line, msg);
-	pthread_mutex_lock(&S_seen_mx);
-	for (i = 0; i < S_nseen; i++)
-		if (strcmp(S_seen[i], key) == 0)
-			dup = 1;
-	if (!dup) {
-		S_seen = xrealloc(S_seen, (S_nseen + 1) * sizeof(*S_seen));
-		S_seen[S_nseen++] = key;
-		key = NULL;
+	if (seen != NULL) {
+		key = xasprintf("%s:%d:%s", file, p.line, msg);
+		pthread_mutex_lock(&seen->mx);
+		if (!(dup = g_hash_table_contains(seen->keys, key)))
+			g_hash_table_add(seen->keys, key);
+		else
+			free(key);
+		pthread_mutex_unlock(&seen->mx);
 	}
-	pthread_mutex_unlock(&S_seen_mx);
 	if (p.line <= 0)
 		p.line = 0;
 	if (!dup)
 		diag_err(&p, "%s", msg);
-	free(key);
 	free(msg);
-}
-
-void
-tmpl_forget_errors(void)
-{
-	size_t i;
-
-	pthread_mutex_lock(&S_seen_mx);
-	for (i = 0; i < S_nseen; i++)
-		free(S_seen[i]);
-	free(S_seen);
-	S_seen = NULL;
-	S_nseen = 0;
-	pthread_mutex_unlock(&S_seen_mx);
 }
 
 /* The file being parsed, and the last message (libxml2 repeats). */
@@ -243,6 +232,7 @@ struct tmpl_set *
 tmpl_load(struct site *site, const char *dir)
 {
 	struct tmpl_set *ts = xcalloc(1, sizeof(*ts));
+
 	struct pos p = { dir, 0, 0 };
 	struct dirent *de;
 	char *full, *shown;
@@ -250,6 +240,10 @@ tmpl_load(struct site *site, const char *dir)
 	size_t n;
 	int bad = 0;
 
+	ts->seen = xcalloc(1, sizeof(*ts->seen));
+	pthread_mutex_init(&ts->seen->mx, NULL);
+	ts->seen->keys = g_hash_table_new_full(g_str_hash, g_str_equal, free,
+	    NULL);
 	/* A campaign without layouts of its own gets rally's defaults. */
 	full = xasprintf("%s/%s", site->root, dir);
 	d = opendir(full);
@@ -301,6 +295,9 @@ tmpl_free(struct tmpl_set *ts)
 			xmlFreeDoc(ts->v[i].doc);
 	}
 	free(ts->v);
+	g_hash_table_destroy(ts->seen->keys);
+	pthread_mutex_destroy(&ts->seen->mx);
+	free(ts->seen);
 	free(ts);
 }
 

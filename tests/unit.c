@@ -489,7 +489,6 @@ test_templates(void)
 	CHECK(S_apply(ts, "nonexistent", &sp) == NULL);
 	S_quiet(0);
 	tmpl_free(ts);
-	tmpl_forget_errors();
 
 	/* A malformed template is an error at its line. */
 	S_tmpl_file("broken", "<html>\n<p>\n</html>\n");
