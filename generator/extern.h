@@ -170,7 +170,7 @@ void		 print_plan_kit(struct site *, struct print_set *,
 		    struct jobs *);
 void		 print_plan_proofs(struct site *, struct print_set *,
 		    struct jobs *);
-void		 print_sizes(struct site *, const char *, const char *);
+void		 print_sizes(struct site *site, const struct jobs *js);
 int		 print_sheet(const struct job *, struct site *, struct buf *);
 int		 print_one(struct site *, const struct print_set *,
 		    const char *, struct val *, struct val *, int,

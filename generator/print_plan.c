@@ -436,59 +436,55 @@ print_plan(struct site *site, struct print_set *ps, struct jobs *js,
 }
 
 
-static const char *S_outdir;
-
-/* "1.2 MB" on every item of list, from the files under dir. */
+/* "1.2 MB" on every item of list whose file is in sizes. */
 static void
-S_sizes(struct site *site, struct val *items, const char *dir)
+S_sizes(struct site *site, struct val *items, GHashTable *sizes)
 {
-	struct stat st;
+	const long long *n;
 	struct val *it;
 	size_t i;
-	char *path;
-	int found;
 
 	for (i = 0; items != NULL && i < items->len; i++) {
 		it = items->items[i];
 		if (map_get(it, "products") != NULL) {	/* a kind */
-			S_sizes(site, map_get(it, "products"), dir);
+			S_sizes(site, map_get(it, "products"), sizes);
 			continue;
 		}
 		if (map_get(it, "sizes") != NULL) {	/* a product */
-			S_sizes(site, map_get(it, "sizes"), dir);
+			S_sizes(site, map_get(it, "sizes"), sizes);
 			continue;
 		}
-		if (map_str(it, "out") == NULL)
+		if (map_str(it, "out") == NULL || (n = g_hash_table_lookup(
+		    sizes, map_str(it, "out"))) == NULL || *n < 0)
 			continue;
-		/* Made now (staging), or up to date (the output dir). */
-		path = xasprintf("%s/%s", dir, map_str(it, "out"));
-		found = stat(path, &st) == 0;
-		if (!found && S_outdir != NULL) {
-			free(path);
-			path = xasprintf("%s/%s", S_outdir,
-			    map_str(it, "out"));
-			found = stat(path, &st) == 0;
-		}
-		if (found)
-			map_set(it, "filesize", val_strn(&site->pool,
-			    st.st_size >= 1024 * 1024 ? xasprintf("%.1f MB",
-			    st.st_size / 1048576.0) : xasprintf("%lld kB",
-			    (long long)(st.st_size + 1023) / 1024), NULL));
-		free(path);
+		map_set(it, "filesize", val_strn(&site->pool,
+		    *n >= 1024 * 1024 ? xasprintf("%.1f MB", *n / 1048576.0) :
+		    xasprintf("%lld kB", (*n + 1023) / 1024), NULL));
 	}
 }
 
-/* File sizes for the pages that list material, once files exist. */
+/*
+ * File sizes for the pages that list material: from the sizes the
+ * runner measured of the files phase 0 made or kept (job->bytes).
+ */
 void
-print_sizes(struct site *site, const char *dir, const char *outdir)
+print_sizes(struct site *site, const struct jobs *js)
 {
-	S_outdir = outdir;
 	struct val *cat = map_get(site->v, "print");
 	struct val *orgs = map_get(site->v, "orgs");
+	GHashTable *sizes = g_hash_table_new(g_str_hash, g_str_equal);
 	size_t i;
 
+	for (i = 0; i < js->len; i++) {
+		g_hash_table_insert(sizes, js->v[i].out,
+		    (void *)&js->v[i].bytes[0]);
+		if (js->v[i].out2 != NULL)
+			g_hash_table_insert(sizes, js->v[i].out2,
+			    (void *)&js->v[i].bytes[1]);
+	}
 	for (i = 0; cat != NULL && i < cat->len; i++)
-		S_sizes(site, map_get(cat->items[i], "kinds"), dir);
+		S_sizes(site, map_get(cat->items[i], "kinds"), sizes);
 	for (i = 0; orgs != NULL && i < orgs->len; i++)
-		S_sizes(site, map_get(orgs->items[i], "material"), dir);
+		S_sizes(site, map_get(orgs->items[i], "material"), sizes);
+	g_hash_table_destroy(sizes);
 }

@@ -200,6 +200,8 @@ struct job {
 	char		 key[65];	/* SHA-256 of in[]; "" = always */
 	int		 skip;	/* up to date: not rendered this time */
 	double		 secs;	/* time it took, for --verbose */
+	long long	 bytes[2];/* sizes of out, out2 once made (run.c);
+				   -1: not there */
 	job_fn		 fn;	/* renders the file(s) into buffers */
 	struct doc	*doc;	/* the page, for web jobs (not owned) */
 	char		*src;	/* source file, for copies (owned) */

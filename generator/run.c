@@ -373,6 +373,33 @@ S_slowest(struct jobs *js)
 	free(v);
 }
 
+/*
+ * The sizes of the files phase-0 jobs made (in staging) or kept (in
+ * outdir), into their bytes[].
+ */
+static void
+S_measure(struct jobs *js, const char *staging, const char *outdir)
+{
+	struct stat st;
+	const char *rel;
+	char *path;
+	size_t k;
+	int i;
+
+	for (k = 0; k < js->len; k++)
+		for (i = 0; i < 2; i++) {
+			js->v[k].bytes[i] = -1;
+			if (js->v[k].phase != 0 || (rel = i ? js->v[k].out2 :
+			    js->v[k].out) == NULL)
+				continue;
+			path = xasprintf("%s/%s", js->v[k].skip ? outdir :
+			    staging, rel);
+			if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+				js->v[k].bytes[i] = (long long)st.st_size;
+			free(path);
+		}
+}
+
 /* Removes what a killed build left in outdir. */
 void
 run_tidy(const char *outdir)
@@ -443,7 +470,8 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		S_phase(&c, n, 0);
 	if (!c.failed) {
 		/* Pages listing the material learn its file sizes. */
-		print_sizes(site, staging, o->out);
+		S_measure(js, staging, o->out);
+		print_sizes(site, js);
 		S_phase(&c, n, 1);
 	}
 	if (c.tty)
