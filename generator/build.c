@@ -81,7 +81,7 @@ build(const struct opts *o)
 		rc = 0;
 		goto out;
 	}
-	if (!load_site(&site))
+	if (!load_site(&site) || !model_link(&site))
 		goto out;
 	if (print && (ps = print_load(&site)) == NULL)
 		goto out;
@@ -156,8 +156,8 @@ build_flyer(const struct flyer_opts *fo)
 		free(rlogo);
 		return 2;
 	}
-	if (!load_site(&site) || (ps = print_load_only(&site, fo->layout)) ==
-	    NULL)
+	if (!load_site(&site) || !model_link(&site) ||
+	    (ps = print_load_only(&site, fo->layout)) == NULL)
 		goto out;
 	rc = 2;
 	if ((area = model_find(&site, K_AREA, fo->area)) == NULL) {

@@ -122,7 +122,7 @@ const char	*load_str(struct site *, const struct val *, const char *,
 		    int, const char *);
 const char	*load_text(struct site *, const struct val *, const char *,
 		    int, const char *, size_t);
-void		 model_link(struct site *);
+int		 model_link(struct site *);
 const char	*model_kind_name(enum kind);
 void		 site_sections(struct site *);
 void		 model_downloads(struct site *);

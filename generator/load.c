@@ -745,6 +745,27 @@ S_site_yml(struct site *site)
 		load_text(site, mdv, "address", 0, file, LIM_CONTACT);
 	} else if (mdv != NULL)
 		load_text(site, v, "contact", 0, file, LIM_CONTACT);
+	if ((mdv = map_get(v, "nav")) != NULL) {
+		size_t i;
+
+		if (mdv->type != V_LIST)
+			diag_err(&mdv->pos, "'nav' must be a list of "
+			    "{title, url}");
+		for (i = 0; mdv->type == V_LIST && i < mdv->len; i++) {
+			const struct val *it = mdv->items[i];
+
+			if (it->type != V_MAP) {
+				diag_err(&it->pos, "a nav item must be a "
+				    "map with 'title' and 'url'");
+				continue;
+			}
+			load_str(site, it, "title", 1, file);
+			s = load_str(site, it, "url", 1, file);
+			if (s != NULL && !url_is_safe(s))
+				diag_err(&map_get(it, "url")->pos, "unsafe "
+				    "URL '%s'", s);
+		}
+	}
 }
 
 /* Checks page slugs against each other and against the site's sections. */
@@ -841,8 +862,6 @@ load_site(struct site *site)
 	S_dir(site, "content/orgs", K_ORG);
 	S_slugs(site);
 	S_drafts(site);
-	if (diag_count() == site->nerr0)
-		model_link(site);
 	return diag_count() == site->nerr0;
 }
 

@@ -444,6 +444,7 @@ S_weeks(struct site *site, struct doc **ev, size_t n)
 	return weeks;
 }
 
+/* The menu: site.yml's (checked by the loader), or the sections. */
 static void
 S_nav(struct site *site)
 {
@@ -454,27 +455,11 @@ S_nav(struct site *site)
 	const char *u;
 
 	if (nav != NULL) {
-		if (nav->type != V_LIST) {
-			diag_err(&nav->pos, "'nav' must be a list of "
-			    "{title, url}");
-			return;
-		}
-		for (i = 0; i < nav->len; i++) {
-			it = nav->items[i];
-			if (it->type != V_MAP) {
-				diag_err(&it->pos, "a nav item must be a "
-				    "map with 'title' and 'url'");
-				continue;
-			}
-			load_str(site, it, "title", 1, "content/site.yml");
-			u = load_str(site, it, "url", 1, "content/site.yml");
-			if (u != NULL && !url_is_safe(u)) {
-				diag_err(&map_get(it, "url")->pos, "unsafe "
-				    "URL '%s'", u);
-			} else if (u != NULL && u[0] == '/')
-				S_set(site, it, "url", xasprintf("%s%s",
-				    site->base_path, u));
-		}
+		for (i = 0; i < nav->len; i++)
+			if ((u = map_str(nav->items[i], "url")) != NULL &&
+			    u[0] == '/')
+				S_set(site, nav->items[i], "url", xasprintf(
+				    "%s%s", site->base_path, u));
 		return;
 	}
 	def = S_list(site);
@@ -501,12 +486,13 @@ S_first(struct site *site, struct val *l, size_t n)
 }
 
 /*
- * Builds the linked model once every file has loaded without error.
- * Reports broken references.
+ * Builds the linked model once every file has loaded without error
+ * (load_site).  Returns 1, or 0 after reporting broken references.
  */
-void
+int
 model_link(struct site *site)
 {
+	int e0 = diag_count();
 	struct doc **areas, **events, **press, **orgs, *d, *to;
 	size_t na, ne, np, no, i, j, ndocs;
 	struct val *sv = site->v, *l, *up, *past;
@@ -660,6 +646,7 @@ model_link(struct site *site)
 	free(events);
 	free(press);
 	free(orgs);
+	return diag_count() == e0;
 }
 
 /* The site's own sections: index pages and the 404 page. */

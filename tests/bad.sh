@@ -110,6 +110,11 @@ case_ "bad time" "^content/events/allmote.md:4:7: ${E}bad time '25:00'" \
     "sed -i 's/time: \"18:00\"/time: \"25:00\"/' content/events/allmote.md"
 case_ "ends before it begins" "^content/events/allmote.md:5:6: ${E}event ends" \
     "sed -i 's/end: \"20:00\"/end: \"17:00\"/' content/events/allmote.md"
+N=$(($(wc -l < tests/fixture/content/site.yml) + 1))
+case_ "nav not a list" "^content/site.yml:$N:6: ${E}'nav' must be a list" \
+    "printf 'nav: Hjem\n' >> content/site.yml"
+case_ "nav: unsafe URL" "^content/site.yml:$((N + 2)):10: ${E}unsafe URL 'javascript:x'" \
+    "printf 'nav:\n  - title: Hjem\n    url: \"javascript:x\"\n' >> content/site.yml"
 case_ "unknown area" "^content/events/allmote.md:8:7: ${E}unknown area 'skole'" \
     "sed -i 's/area: eldre/area: skole/' content/events/allmote.md"
 case_ "unknown organisation" "^content/events/allmote.md:9:6: ${E}unknown organisation" \

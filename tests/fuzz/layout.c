@@ -29,7 +29,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_quiet();
-	if (!site_init(&S_site, fuzz_site(), 0) || !load_site(&S_site))
+	if (!site_init(&S_site, fuzz_site(), 0) || !load_site(&S_site) ||
+	    !model_link(&S_site))
 		abort();
 	areas = map_get(S_site.v, "areas");
 	if (areas == NULL || areas->len == 0 ||

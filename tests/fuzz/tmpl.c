@@ -19,7 +19,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	fuzz_quiet();
-	if (!site_init(&S_site, fuzz_site(), 0) || !load_site(&S_site))
+	if (!site_init(&S_site, fuzz_site(), 0) || !load_site(&S_site) ||
+	    !model_link(&S_site))
 		abort();
 	return 0;
 }
