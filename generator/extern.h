@@ -26,6 +26,7 @@ struct tmpl_set;
 struct stat;
 struct builtin;
 struct _GTimeZone;
+struct _GHashTable;
 
 /* util.c: memory (abort on exhaustion), buffers, diagnostics, paths. */
 void		*xmalloc(size_t);
@@ -190,6 +191,15 @@ int		 plan_check(struct jobs *);
 int		 run_jobs(struct site *, struct jobs *, const struct opts *);
 double		 run_clock(void);
 void		 run_tidy(const char *);
+
+/* manifest.c: the last build's files and their keys. */
+struct _GHashTable	*manifest_read(const char *outdir);
+int		 manifest_fresh(struct _GHashTable *old, const char *outdir,
+		    const char *rel, const char *key);
+void		 manifest_add(struct buf *man, const struct job *j);
+void		 manifest_stale(const char *outdir, struct jobs *js,
+		    struct _GHashTable *old, struct buf *man, int keep);
+int		 manifest_write(const char *outdir, const struct buf *man);
 
 /* keys.c: what every job depends on. */
 struct keys;

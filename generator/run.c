@@ -28,7 +28,6 @@
 #define S_SHARED	(64 * 1024)	/* bytes shared with print workers */
 
 #define STAGING  ".rally-tmp"
-#define MANIFEST ".rally-manifest"
 
 struct pool_ctx {
 	struct site	*site;
@@ -210,87 +209,6 @@ S_phase(struct pool_ctx *c, int n, int phase)
 
 
 
-/* The last build's manifest: "key path" lines, path -> key. */
-static GHashTable *
-S_manifest(const char *outdir)
-{
-	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal,
-	    g_free, g_free);
-	struct buf b = { NULL, 0, 0 };
-	char *man = xasprintf("%s/%s", outdir, MANIFEST), *line, *save = NULL;
-	struct stat st;
-
-	if (stat(man, &st) == 0 && file_read(man, &b, NULL))
-		for (line = strtok_r(b.data, "\n", &save); line != NULL;
-		    line = strtok_r(NULL, "\n", &save)) {
-			if (strlen(line) < 66 || line[64] != ' ' ||
-			    !path_is_safe(line + 65))
-				continue;
-			g_hash_table_replace(h, g_strdup(line + 65),
-			    g_strndup(line, 64));
-		}
-	free(man);
-	buf_free(&b);
-	return h;
-}
-
-/* Is out/rel there, made from the same inputs? */
-static int
-S_fresh(GHashTable *old, const char *outdir, const char *rel,
-    const char *key)
-{
-	const char *k = g_hash_table_lookup(old, rel);
-	struct stat st;
-	char *path;
-	int ok;
-
-	if (k == NULL || key[0] == '\0' || strcmp(k, key) != 0)
-		return 0;
-	path = xasprintf("%s/%s", outdir, rel);
-	ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
-	free(path);
-	return ok;
-}
-
-/*
- * Removes files of the last build that this one no longer makes (with
- * --only, keeps them in the manifest instead).  Also removes them from
- * old, so that what is left in old is exactly the stale set.
- */
-static void
-S_stale(const char *outdir, struct jobs *js, GHashTable *old,
-    struct buf *man_out, int keep)
-{
-	GHashTableIter it;
-	gpointer rel, key;
-	char *path, *slash;
-	size_t i;
-
-	for (i = 0; i < js->len; i++) {
-		g_hash_table_remove(old, js->v[i].out);
-		if (js->v[i].out2 != NULL)
-			g_hash_table_remove(old, js->v[i].out2);
-	}
-	g_hash_table_iter_init(&it, old);
-	while (g_hash_table_iter_next(&it, &rel, &key)) {
-		if (keep) {
-			buf_printf(man_out, "%s %s\n", (char *)key,
-			    (char *)rel);
-			continue;
-		}
-		path = xasprintf("%s/%s", outdir, (char *)rel);
-		unlink(path);
-		/* Empty directories go too; rmdir fails on the rest. */
-		while ((slash = strrchr(path, '/')) != NULL &&
-		    (size_t)(slash - path) > strlen(outdir)) {
-			*slash = '\0';
-			if (rmdir(path) == -1)
-				break;
-		}
-		free(path);
-	}
-}
-
 /*
  * Moves the tree from (the staging directory) into to: an entry that
  * to lacks moves whole, in one rename (so a cold build is a dozen
@@ -421,7 +339,7 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	struct pool_ctx c;
 	struct buf man = { NULL, 0, 0 };
 	GHashTable *old;
-	char *staging, *to;
+	char *staging;
 	double t0 = o->start;
 	int n = o->jobs;
 	size_t k, todo = 0;
@@ -438,12 +356,13 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		return 0;
 	}
 	/* A job is skipped when its files are there, from the same inputs. */
-	old = S_manifest(o->out);
+	old = manifest_read(o->out);
 	for (k = 0; k < js->len; k++) {
 		struct job *j = &js->v[k];
 
-		j->skip = S_fresh(old, o->out, j->out, j->key) &&
-		    (j->out2 == NULL || S_fresh(old, o->out, j->out2, j->key));
+		j->skip = manifest_fresh(old, o->out, j->out, j->key) &&
+		    (j->out2 == NULL || manifest_fresh(old, o->out, j->out2,
+		    j->key));
 		todo += !j->skip;
 	}
 	staging = xasprintf("%s/%s", o->out, STAGING);
@@ -488,23 +407,12 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	/* Every file is whole: move the new ones into place. */
 	if (!S_merge(staging, o->out))
 		c.failed = 1;
-	for (k = 0; k < js->len; k++) {
-		struct job *j = &js->v[k];
-
-		buf_printf(&man, "%s %s\n", j->key[0] ? j->key :
-		    "0000000000000000000000000000000000000000000000000000000000000000",
-		    j->out);
-		if (j->out2 != NULL)
-			buf_printf(&man, "%s %s\n", j->key[0] ? j->key :
-			    "0000000000000000000000000000000000000000000000000000000000000000",
-			    j->out2);
-	}
-	S_stale(o->out, js, old, &man, o->only != NULL);
+	for (k = 0; k < js->len; k++)
+		manifest_add(&man, &js->v[k]);
+	manifest_stale(o->out, js, old, &man, o->only != NULL);
 	g_hash_table_destroy(old);
-	to = xasprintf("%s/%s", o->out, MANIFEST);
-	if (!file_write_atomic(to, man.data ? man.data : "", man.len))
+	if (!manifest_write(o->out, &man))
 		c.failed = 1;
-	free(to);
 	buf_free(&man);
 	rmtree(staging);
 	free(staging);

@@ -1,0 +1,133 @@
+/*
+ * manifest.c: out/.rally-manifest, one line "key path" per file of the
+ * last build, so that a rebuild knows which files are there from the
+ * same inputs (keys.c) and which it no longer makes.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "rally.h"
+#include "extern.h"
+
+#define MANIFEST ".rally-manifest"
+
+/*
+ * The last build's manifest in outdir: path -> key, a table to free
+ * with g_hash_table_destroy() (empty when there is none).  Lines that
+ * are not "key path", or whose path would leave outdir, are ignored.
+ */
+GHashTable *
+manifest_read(const char *outdir)
+{
+	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, g_free);
+	struct buf b = { NULL, 0, 0 };
+	char *man = xasprintf("%s/%s", outdir, MANIFEST), *line, *save = NULL;
+	struct stat st;
+
+	if (stat(man, &st) == 0 && file_read(man, &b, NULL))
+		for (line = strtok_r(b.data, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			if (strlen(line) < 66 || line[64] != ' ' ||
+			    !path_is_safe(line + 65))
+				continue;
+			g_hash_table_replace(h, g_strdup(line + 65),
+			    g_strndup(line, 64));
+		}
+	free(man);
+	buf_free(&b);
+	return h;
+}
+
+/* Is out/rel there, made from the same inputs? */
+int
+manifest_fresh(GHashTable *old, const char *outdir, const char *rel,
+    const char *key)
+{
+	const char *k = g_hash_table_lookup(old, rel);
+	struct stat st;
+	char *path;
+	int ok;
+
+	if (k == NULL || key[0] == '\0' || strcmp(k, key) != 0)
+		return 0;
+	path = xasprintf("%s/%s", outdir, rel);
+	ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+	return ok;
+}
+
+/*
+ * Removes files of the last build that this one no longer makes (with
+ * --only, keeps them in the manifest instead).  Also removes them from
+ * old, so that what is left in old is exactly the stale set.
+ */
+void
+manifest_stale(const char *outdir, struct jobs *js, GHashTable *old,
+    struct buf *man_out, int keep)
+{
+	GHashTableIter it;
+	gpointer rel, key;
+	char *path, *slash;
+	size_t i;
+
+	for (i = 0; i < js->len; i++) {
+		g_hash_table_remove(old, js->v[i].out);
+		if (js->v[i].out2 != NULL)
+			g_hash_table_remove(old, js->v[i].out2);
+	}
+	g_hash_table_iter_init(&it, old);
+	while (g_hash_table_iter_next(&it, &rel, &key)) {
+		if (keep) {
+			buf_printf(man_out, "%s %s\n", (char *)key,
+			    (char *)rel);
+			continue;
+		}
+		path = xasprintf("%s/%s", outdir, (char *)rel);
+		unlink(path);
+		/* Empty directories go too; rmdir fails on the rest. */
+		while ((slash = strrchr(path, '/')) != NULL &&
+		    (size_t)(slash - path) > strlen(outdir)) {
+			*slash = '\0';
+			if (rmdir(path) == -1)
+				break;
+		}
+		free(path);
+	}
+}
+
+/* Appends j's files to the manifest man. */
+void
+manifest_add(struct buf *man, const struct job *j)
+{
+	static const char none[] =
+	    "0000000000000000000000000000000000000000000000000000000000000000";
+
+	buf_printf(man, "%s %s\n", j->key[0] ? j->key : none, j->out);
+	if (j->out2 != NULL)
+		buf_printf(man, "%s %s\n", j->key[0] ? j->key : none,
+		    j->out2);
+}
+
+/* Writes man as outdir's manifest, atomically; returns 1, or 0. */
+int
+manifest_write(const char *outdir, const struct buf *man)
+{
+	char *to = xasprintf("%s/%s", outdir, MANIFEST);
+	int ok = file_write_atomic(to, man->data ? man->data : "", man->len);
+
+	if (!ok) {
+		struct pos p = { to, 0, 0 };
+
+		diag_err(&p, "cannot write: %s", strerror(errno));
+	}
+	free(to);
+	return ok;
+}
