@@ -1,6 +1,8 @@
 /*
  * unit.c: unit tests of front matter, templates, Markdown, dates, slugs
- * and paths.  Prints "N passed, N failed" and exits non-zero on failure.
+ * and paths; of the incremental core (job keys, the manifest, the stamp,
+ * plan checks); of text fitting; and of two builds in one process.
+ * Prints "N passed, N failed" and exits non-zero on failure.
  */
 #include <sys/stat.h>
 
@@ -15,6 +17,7 @@
 
 #include "rally.h"
 #include "extern.h"
+#include "print.h"
 #include "builtin.h"
 
 static int S_pass, S_fail;
@@ -501,6 +504,363 @@ test_templates(void)
 	rmtree(S_root);
 }
 
+/* The fixture campaign, loaded and linked, for the tests below. */
+static void
+S_fixture(struct site *site)
+{
+	S_quiet(1);
+	if (!site_init(site, "tests/fixture", 0) || !load_site(site) ||
+	    !model_link(site)) {
+		S_quiet(0);
+		fprintf(stderr, "unit: the fixture does not load\n");
+		exit(2);
+	}
+	S_quiet(0);
+}
+
+/* A new kind of output: nothing in rally knows it. */
+static int
+S_newkind(const struct job *j, struct site *site, struct buf *b)
+{
+	(void)j;
+	(void)site;
+	buf_puts(b, "x");
+	return 1;
+}
+
+/* The key of a one-job plan: j's inputs, as keys.c hashes them. */
+static void
+S_key(struct site *site, const char *opts, struct job *j, char out[65])
+{
+	struct keys *k = keys_init(site, opts);
+
+	keys_job(k, j);
+	memcpy(out, j->key, 65);
+	keys_free(k);
+}
+
+static void
+test_keys(void)
+{
+	struct site site;
+	struct jobs js = { NULL, 0, 0 };
+	struct job *j;
+	char k0[65], k[65], h1[65], h2[65], saved;
+	struct doc *area = NULL, *event = NULL;
+	size_t i;
+
+	S_fixture(&site);
+	for (i = 0; i < site.ndocs; i++) {
+		if (site.docs[i]->kind == K_AREA && area == NULL)
+			area = site.docs[i];
+		if (site.docs[i]->kind == K_EVENT && event == NULL)
+			event = site.docs[i];
+	}
+	CHECK(area != NULL && event != NULL);
+	if (area == NULL || event == NULL)
+		goto out;
+	memset(h1, 'a', 64);
+	h1[64] = '\0';
+	memcpy(h2, h1, 65);
+	h2[63] = 'b';
+	/* A job kind of its own, listing a file, the events, the layouts. */
+	j = jobs_add(&js, "new/kind.txt", S_newkind, NULL, NULL, NULL);
+	job_in(j, IN_HASH, 0, h1);
+	job_in(j, IN_KIND, K_EVENT, NULL);
+	job_in(j, IN_WEB, 0, NULL);
+	S_key(&site, "o=1", j, k0);
+	CHECK(strlen(k0) == 64);
+	S_key(&site, "o=1", j, k);
+	CHECK(strcmp(k, k0) == 0);	/* the same inputs, the same key */
+	/* Each input changes the key ... */
+	j->in[2].hash = h2;
+	S_key(&site, "o=1", j, k);
+	CHECK(strcmp(k, k0) != 0);
+	j->in[2].hash = h1;
+	saved = event->hash[0];
+	event->hash[0] = saved == 'f' ? 'e' : 'f';
+	S_key(&site, "o=1", j, k);
+	CHECK(strcmp(k, k0) != 0);
+	event->hash[0] = saved;
+	S_key(&site, "o=2", j, k);	/* the options, in IN_SITE */
+	CHECK(strcmp(k, k0) != 0);
+	free(j->out);
+	j->out = xstrdup("new/other.txt");	/* its path, IN_OUT */
+	S_key(&site, "o=1", j, k);
+	CHECK(strcmp(k, k0) != 0);
+	free(j->out);
+	j->out = xstrdup("new/kind.txt");
+	/* ... and what it does not list does not. */
+	saved = area->hash[0];
+	area->hash[0] = saved == 'f' ? 'e' : 'f';
+	S_key(&site, "o=1", j, k);
+	CHECK(strcmp(k, k0) == 0);
+	area->hash[0] = saved;
+	/* A phase-1 job covers the keys of phase 0. */
+	j = jobs_add(&js, "new/list.html", S_newkind, NULL, NULL, NULL);
+	j->phase = 1;
+	job_in(j, IN_PHASE0, 0, NULL);
+	{
+		struct keys *ks = keys_init(&site, "o=1");
+
+		keys_jobs(ks, &js);
+		memcpy(k, js.v[1].key, 65);
+		js.v[0].in[2].hash = h2;
+		keys_jobs(ks, &js);
+		CHECK(strcmp(js.v[1].key, k) != 0);
+		keys_free(ks);
+	}
+	/* Plan checks: planned jobs pass, ... */
+	CHECK(plan_check(&js));
+	/* ... one listing no input, a path out, two writers do not. */
+	S_quiet(1);
+	jobs_add(&js, "bare.txt", S_newkind, NULL, NULL, NULL);
+	CHECK(!plan_check(&js));
+	jobs_free(&js);
+	job_in(jobs_add(&js, "../x.txt", S_newkind, NULL, NULL, NULL),
+	    IN_ALL, 0, NULL);
+	CHECK(!plan_check(&js));
+	jobs_free(&js);
+	job_in(jobs_add(&js, "a.txt", S_newkind, NULL, NULL, NULL), IN_ALL, 0,
+	    NULL);
+	job_in(jobs_add(&js, "a.txt", S_newkind, NULL, NULL, NULL), IN_WEB, 0,
+	    NULL);
+	CHECK(!plan_check(&js));
+	S_quiet(0);
+out:
+	jobs_free(&js);
+	site_free(&site);
+}
+
+static void
+test_manifest(void)
+{
+	char dir[] = "tests/work/unit-manifest-XXXXXX";
+	struct jobs js = { NULL, 0, 0 };
+	struct buf man = { NULL, 0, 0 };
+	GHashTable *old;
+	char path[PATH_MAX], *k1 = "1111111111111111111111111111111111111111111111111111111111111111";
+	struct stat st;
+
+	mkdirs("tests/work");
+	if (mkdtemp(dir) == NULL)
+		return;
+	/* Nothing there yet: an empty manifest, nothing fresh. */
+	old = manifest_read(dir);
+	CHECK(g_hash_table_size(old) == 0);
+	CHECK(!manifest_fresh(old, dir, "a.html", k1));
+	g_hash_table_destroy(old);
+	jobs_add(&js, "a.html", S_newkind, NULL, NULL, NULL);
+	jobs_add(&js, "b/c.pdf", S_newkind, NULL, NULL, NULL)->out2 =
+	    xstrdup("b/c.png");
+	memcpy(js.v[0].key, k1, 65);
+	memcpy(js.v[1].key, k1, 65);
+	js.v[1].key[0] = '2';
+	manifest_add(&man, &js.v[0]);
+	manifest_add(&man, &js.v[1]);
+	buf_puts(&man, "garbage\n");
+	buf_puts(&man, "3333333333333333333333333333333333333333333333333333333333333333 ../outside\n");
+	CHECK(manifest_write(dir, &man));
+	buf_free(&man);
+	snprintf(path, sizeof(path), "%s/a.html", dir);
+	S_write(path, "a");
+	old = manifest_read(dir);
+	CHECK(g_hash_table_size(old) == 3);	/* garbage and ../ ignored */
+	CHECK(manifest_fresh(old, dir, "a.html", k1));
+	CHECK(!manifest_fresh(old, dir, "a.html", js.v[1].key));
+	CHECK(!manifest_fresh(old, dir, "a.html", ""));	/* always made */
+	CHECK(!manifest_fresh(old, dir, "b/c.pdf", js.v[1].key));/* no file */
+	/* A file this build no longer makes goes; --only keeps it. */
+	js.len = 1;
+	snprintf(path, sizeof(path), "%s/b", dir);
+	mkdirs(path);
+	snprintf(path, sizeof(path), "%s/b/c.png", dir);
+	S_write(path, "png");
+	manifest_stale(dir, &js, old, &man, 1);
+	CHECK(stat(path, &st) == 0 && strstr(man.data, " b/c.png\n") != NULL);
+	g_hash_table_destroy(old);
+	buf_free(&man);
+	old = manifest_read(dir);
+	manifest_stale(dir, &js, old, &man, 0);
+	CHECK(stat(path, &st) == -1);
+	snprintf(path, sizeof(path), "%s/b", dir);
+	CHECK(stat(path, &st) == -1);	/* its empty directory too */
+	snprintf(path, sizeof(path), "%s/a.html", dir);
+	CHECK(stat(path, &st) == 0);
+	g_hash_table_destroy(old);
+	buf_free(&man);
+	js.len = 2;
+	jobs_free(&js);
+	rmtree(dir);
+}
+
+static void
+test_stamp(void)
+{
+	char root[] = "tests/work/unit-stamp-XXXXXX", cmd[512];
+	char out[PATH_MAX + 8], path[PATH_MAX + 32];
+	struct buf a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	struct site site;
+
+	if (mkdtemp(root) == NULL)
+		return;
+	snprintf(cmd, sizeof(cmd), "cp -r tests/fixture/content %s/", root);
+	if (system(cmd) != 0)
+		return;
+	snprintf(out, sizeof(out), "%s/out", root);
+	mkdirs(out);
+	CHECK(site_init(&site, root, 0));
+	stamp_take(&site, "o=1", &a);
+	CHECK(stamp_fresh(out, &a) == -1);	/* never built */
+	CHECK(stamp_save(out, &a, 1));
+	snprintf(path, sizeof(path), "%s/.rally-manifest", out);
+	S_write(path, "");
+	CHECK(stamp_fresh(out, &a) == 0);	/* built, no files */
+	snprintf(path, sizeof(path), "%s/.rally-manifest", out);
+	S_write(path, "1111111111111111111111111111111111111111111111111111111111111111 x.html\n");
+	CHECK(stamp_fresh(out, &a) == -1);	/* a file is missing */
+	snprintf(path, sizeof(path), "%s/x.html", out);
+	S_write(path, "x");
+	CHECK(stamp_fresh(out, &a) == 1);
+	/* Another option, a touched file, a new one: look closer. */
+	stamp_take(&site, "o=2", &b);
+	CHECK(stamp_fresh(out, &b) == -1);
+	buf_free(&b);
+	snprintf(path, sizeof(path), "%s/content/index.md", root);
+	{
+		struct timespec ts[2] = { { 1, 0 }, { 1, 0 } };
+
+		utimensat(AT_FDCWD, path, ts, 0);
+	}
+	stamp_take(&site, "o=1", &b);
+	CHECK(stamp_fresh(out, &b) == -1);
+	buf_free(&b);
+	snprintf(path, sizeof(path), "%s/content/new.md", root);
+	S_write(path, "---\ntitle: x\n---\n");
+	stamp_take(&site, "o=1", &b);
+	CHECK(b.len > a.len && stamp_fresh(out, &b) == -1);
+	buf_free(&b);
+	/* --only builds forget the stamp. */
+	CHECK(stamp_save(out, &a, 0));
+	CHECK(stamp_fresh(out, &a) == -1);
+	buf_free(&a);
+	site_free(&site);
+	rmtree(root);
+}
+
+/* Sets v[0] as a text frame's one paragraph. */
+static struct para *
+S_para(const char *text, const char *font)
+{
+	struct para *v = xcalloc(1, sizeof(*v));
+
+	v->text = xstrdup(text);
+	v->font = xstrdup(font);
+	v->rel = 1;
+	return v;
+}
+
+/* Does the setting fit the box r at its size and width? */
+static int
+S_inside(PangoLayout *pl, const struct setting *s, const double r[4])
+{
+	double top, height, left, right, logw, k = s->pt / FIT_REF;
+
+	fit_set_at(pl, s->v, s->n, s->pt, s->w);
+	fit_extent(pl, &top, &height, &left, &right, &logw);
+	return s->w <= r[2] + 0.01 && logw * k <= r[2] + 0.5 &&
+	    height * k <= r[3] + 0.5 && left * k >= -0.5;
+}
+
+static void
+test_fitting(void)
+{
+	struct site site;
+	struct setting best = { NULL, 0, 0, 0, 0, 0 };
+	struct setting wide = { NULL, 0, 0, 0, 0, 0 };
+	struct setting none = { NULL, 0, 0, 0, 0, 0 };
+	const double box[4] = { 0, 0, 300, 200 }, big[4] = { 0, 0, 600, 400 };
+	const double tiny[4] = { 0, 0, 20, 10 };
+	const char *head = "JA TIL TRYGHED I ALDERDOMMEN";
+	struct para *g;
+	PangoLayout *pl;
+	char *u;
+
+	S_fixture(&site);
+	CHECK(print_fonts(&site));
+	pl = pango_layout_new(site.fonts->pctx);
+	pango_layout_set_wrap(pl, PANGO_WRAP_WORD);
+	/* The best setting fits its box, between min and max ... */
+	CHECK(fit_try(pl, S_para(head, "Bebas Neue Bold"), 1, 10, 200, box,
+	    1, &best));
+	CHECK(best.v != NULL && best.pt >= 10 && best.pt <= 200);
+	CHECK(best.v != NULL && S_inside(pl, &best, box));
+	/* ... balanced: narrower than the box, the lines as even ... */
+	CHECK(best.w < box[2]);
+	/* ... scored as its size when nothing is wrong with it. */
+	CHECK(best.score > 0 && best.score <= best.pt);
+	/* A larger box: a larger size. */
+	CHECK(fit_try(pl, S_para(head, "Bebas Neue Bold"), 1, 10, 400, big,
+	    1, &wide));
+	CHECK(wide.pt > best.pt && S_inside(pl, &wide, big));
+	/* Too little room even at the smallest size: nothing. */
+	CHECK(!fit_try(pl, S_para(head, "Bebas Neue Bold"), 1, 10, 200,
+	    tiny, 1, &none));
+	CHECK(none.v == NULL);
+	/* Short words kept with the word before them, never the first. */
+	g = fit_glue(best.v, best.n);
+	CHECK(g != NULL && strcmp(g[0].text,
+	    "JA\xC2\xA0TIL TRYGHED\xC2\xA0I ALDERDOMMEN") == 0);
+	if (g != NULL)
+		fit_free(g, 1);
+	/* What a line must not split: a time range, a postcode and town. */
+	u = words_units("kl. 19.00-21.00 i 2500 Valby");
+	CHECK(strstr(u, "19.00\xE2\x81\xA0-\xE2\x81\xA0" "21.00") != NULL);
+	CHECK(strstr(u, "kl.\xC2\xA0" "19") != NULL);
+	CHECK(strstr(u, "2500\xC2\xA0Valby") != NULL);
+	g_free(u);
+	/* An address breaks after / . @ only, never at its hyphen. */
+	u = words_units("se example.dk/orgs/klubben-amager");
+	CHECK(strstr(u, "example.\xE2\x80\x8B" "dk/\xE2\x80\x8B") != NULL);
+	CHECK(strstr(u, "klubben-\xE2\x81\xA0" "amager") != NULL);
+	g_free(u);
+	u = words_units("en sti-lang");	/* not an address: untouched */
+	CHECK(strcmp(u, "en sti-lang") == 0);
+	g_free(u);
+	fit_free(best.v, best.n);
+	fit_free(wide.v, wide.n);
+	g_object_unref(pl);
+	site_free(&site);
+}
+
+/* Two builds in one process: the same files, byte for byte. */
+static void
+test_build_twice(void)
+{
+	struct opts o;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	o.root = "tests/fixture";
+	o.quiet = 1;
+	o.jobs = 2;
+	o.start = run_clock();
+	/* Under valgrind (LIGHT), the website alone. */
+	o.only = getenv("LIGHT") != NULL ? "web" : NULL;
+	setenv("SOURCE_DATE_EPOCH", "1489104000", 1);
+	rmtree("tests/work/unit-twice-1");
+	rmtree("tests/work/unit-twice-2");
+	o.out = "tests/work/unit-twice-1";
+	CHECK(build(&o) == 0);
+	o.out = "tests/work/unit-twice-2";
+	CHECK(build(&o) == 0);
+	rc = system("diff -r tests/work/unit-twice-1 tests/work/unit-twice-2 "
+	    ">/dev/null");
+	CHECK(rc == 0);
+	rmtree("tests/work/unit-twice-1");
+	rmtree("tests/work/unit-twice-2");
+}
+
 int
 main(void)
 {
@@ -512,6 +872,11 @@ main(void)
 	test_slugs_paths();
 	test_markdown();
 	test_templates();
+	test_keys();
+	test_manifest();
+	test_stamp();
+	test_fitting();
+	test_build_twice();
 	xmlCleanupParser();
 	printf("unit: %d passed, %d failed\n", S_pass, S_fail);
 	return S_fail != 0;
