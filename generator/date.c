@@ -10,19 +10,12 @@
 #include "rally.h"
 #include "extern.h"
 
-static int
-S_leap(int y)
+/* d as a GDate (valid: date_parse and date_from_time made it). */
+static void
+S_gdate(const struct date *d, GDate *g)
 {
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-int
-date_days_in_month(int y, int m)
-{
-	static const int dm[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30,
-	    31, 30, 31 };
-
-	return m == 2 && S_leap(y) ? 29 : dm[m - 1];
+	g_date_clear(g, 1);
+	g_date_set_dmy(g, (GDateDay)d->d, (GDateMonth)d->m, (GDateYear)d->y);
 }
 
 /* Parses exactly YYYY-MM-DD into *d.  Returns 1 if it is a real date. */
@@ -40,10 +33,8 @@ date_parse(const char *s, struct date *d)
 	    (s[3] - '0');
 	d->m = (s[5] - '0') * 10 + (s[6] - '0');
 	d->d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (d->y < 1900 || d->y > 2200 || d->m < 1 || d->m > 12 ||
-	    d->d < 1 || d->d > date_days_in_month(d->y, d->m))
-		return 0;
-	return 1;
+	return d->y >= 1900 && d->y <= 2200 && g_date_valid_dmy(
+	    (GDateDay)d->d, (GDateMonth)d->m, (GDateYear)d->y);
 }
 
 /* Parses HH:MM (24-hour) into minutes after midnight, or -1. */
@@ -63,18 +54,17 @@ time_parse(const char *s)
 	return h * 60 + m;
 }
 
-/* Days since 1970-01-01 (Howard Hinnant's algorithm). */
-long
-date_days(const struct date *d)
+/* Adds n days (n >= 0) to *d. */
+void
+date_add_days(struct date *d, int n)
 {
-	int y = d->m <= 2 ? d->y - 1 : d->y;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153u * (unsigned)(d->m + (d->m > 2 ? -3 : 9)) + 2) /
-	    5 + (unsigned)d->d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	GDate g;
 
-	return era * 146097 + (long)doe - 719468;
+	S_gdate(d, &g);
+	g_date_add_days(&g, (guint)n);
+	d->y = g_date_get_year(&g);
+	d->m = g_date_get_month(&g);
+	d->d = g_date_get_day(&g);
 }
 
 int
@@ -93,38 +83,29 @@ date_cmp(const struct date *a, const struct date *b)
 int
 date_weekday(const struct date *d)
 {
-	long n = date_days(d);
+	GDate g;
 
-	return (int)(((n % 7) + 7 + 3) % 7);	/* 1970-01-01: Thursday */
+	S_gdate(d, &g);
+	return (int)g_date_get_weekday(&g) - 1;
 }
 
-/* ISO 8601 week number; *wy gets the week's year. */
+/*
+ * ISO 8601 week number; *wy gets the week's year: the year of its
+ * Thursday (30 December 2019 is in week 1 of 2020).
+ */
 int
 date_isoweek(const struct date *d, int *wy)
 {
-	struct date jan4;
-	long day = date_days(d), start;
-	int y = d->y;
+	GDate g;
+	int w;
 
-	for (int k = 0; k < 2; k++) {
-		jan4.y = y + 1;
-		jan4.m = 1;
-		jan4.d = 4;
-		start = date_days(&jan4) - date_weekday(&jan4);
-		if (day >= start) {
-			*wy = y + 1;
-			return (int)((day - start) / 7) + 1;
-		}
-		jan4.y = y;
-		start = date_days(&jan4) - date_weekday(&jan4);
-		if (day >= start) {
-			*wy = y;
-			return (int)((day - start) / 7) + 1;
-		}
-		y--;
-	}
-	*wy = y;
-	return 1;
+	S_gdate(d, &g);
+	w = (int)g_date_get_iso8601_week_of_year(&g);
+	/* The Thursday of the week: Monday + 3. */
+	g_date_subtract_days(&g, g_date_get_weekday(&g) - G_DATE_MONDAY);
+	g_date_add_days(&g, 3);
+	*wy = g_date_get_year(&g);
+	return w;
 }
 
 /* The date of t in time zone tz (a GTimeZone). */

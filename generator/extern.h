@@ -96,8 +96,7 @@ int		 fm_read(struct pool *, const char *, const char *, size_t,
 /* date.c */
 int		 date_parse(const char *, struct date *);
 int		 time_parse(const char *);
-int		 date_days_in_month(int, int);
-long		 date_days(const struct date *);
+void		 date_add_days(struct date *, int);
 int		 date_cmp(const struct date *, const struct date *);
 int		 date_weekday(const struct date *);
 int		 date_isoweek(const struct date *, int *);

@@ -311,13 +311,7 @@ S_vevent(struct site *site, const struct val *e, struct buf *out)
 	} else {
 		date_parse(iso, &d);
 		next = d;
-		if (++next.d > date_days_in_month(next.y, next.m)) {
-			next.d = 1;
-			if (++next.m > 12) {
-				next.m = 1;
-				next.y++;
-			}
-		}
+		date_add_days(&next, 1);	/* DTEND is exclusive */
 		buf_printf(out, "DTSTART;VALUE=DATE:%s\r\n", ymd);
 		buf_printf(out, "DTEND;VALUE=DATE:%04d%02d%02d\r\n", next.y,
 		    next.m, next.d);
