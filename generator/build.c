@@ -68,6 +68,7 @@ build(const struct opts *o)
 	print = o->only == NULL || strcmp(o->only, "print") == 0;
 	if (!site_init(&site, o->root, o->drafts))
 		return 2;
+	site.jobs = o->jobs;
 	/* Options that change what is written are part of every key. */
 	snprintf(keyopts, sizeof(keyopts), "drafts=%d marks=%d", o->drafts,
 	    o->marks);

@@ -431,25 +431,34 @@ S_parse_worker(void *arg)
 }
 
 /*
- * Parses the files of v, on as many threads as there are cores when
- * there are enough files to pay for them.
+ * Parses the files of v on site->jobs threads (-j; 0: as many as there
+ * are cores), when there are enough files to pay for them.  Plain
+ * threads, joined here, rather than a GThreadPool: glib keeps a pool's
+ * idle threads alive, and print forks its workers (run.c) only while
+ * no other thread exists.
  */
 static void
 S_parse_all(const struct site *site, struct parsed *v, size_t n)
 {
 	struct parse_ctx c = { site, v, n, 0 };
-	pthread_t th[16];
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	long want = site->jobs > 0 ? site->jobs :
+	    sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t *th;
 	int nt = 0, i;
 
-	if (n >= 64 && cores > 1)
-		for (nt = 0; nt < (cores > 16 ? 16 : (int)cores); nt++)
+	if (want > 64)
+		want = 64;
+	th = xcalloc(want > 0 ? (size_t)want : 1, sizeof(*th));
+	/* This thread is one of them. */
+	if (n >= 64 && want > 1)
+		for (nt = 0; nt < want - 1; nt++)
 			if (pthread_create(&th[nt], NULL, S_parse_worker,
 			    &c) != 0)
 				break;
-	S_parse_worker(&c);	/* this thread helps, or does it all */
+	S_parse_worker(&c);
 	for (i = 0; i < nt; i++)
 		pthread_join(th[i], NULL);
+	free(th);
 }
 
 /* Reads, parses and adds the Markdown files names of directory sub. */

@@ -144,6 +144,7 @@ struct site {
 	size_t		 feed_entries; /* newest press releases in feed.atom */
 	int		 raw_html;  /* site.yml: markdown.raw_html */
 	int		 drafts;    /* --drafts */
+	int		 jobs;	    /* -j: threads and workers; 0: cores */
 	time_t		 now;	/* SOURCE_DATE_EPOCH or the clock */
 	struct date	 today;	/* now, in the site's time zone */
 	int		 nerr0;	/* diag_count() at site_init: errors since
