@@ -226,44 +226,28 @@ S_weburl(struct site *site, const struct val *map, const char *key,
 	}
 }
 
-static int
-S_cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The sorted .md names of a directory; missing directory: none. */
 static char **
 S_list(struct site *site, const char *rel, size_t *n, int required)
 {
-	char *dir = xasprintf("%s/%s", site->root, rel), **v = NULL;
-	struct dirent *de;
-	struct pos p = { NULL, 0, 0 };
-	size_t len;
-	DIR *d;
+	struct pos p = { rel, 0, 0 };
+	char **v;
+	size_t i, k, len;
 
-	*n = 0;
-	if ((d = opendir(dir)) == NULL) {
-		if (required || errno != ENOENT) {
-			p.file = rel;
+	if ((v = dir_names(site, rel, n)) == NULL) {
+		if (required || errno != ENOENT)
 			diag_err(&p, "cannot read directory: %s",
 			    strerror(errno));
-		}
-		free(dir);
 		return NULL;
 	}
-	while ((de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || len < 4 ||
-		    strcmp(de->d_name + len - 3, ".md") != 0)
-			continue;
-		v = xrealloc(v, (*n + 1) * sizeof(*v));
-		v[(*n)++] = xstrdup(de->d_name);
+	for (i = k = 0; i < *n; i++) {
+		len = strlen(v[i]);
+		if (len < 4 || strcmp(v[i] + len - 3, ".md") != 0)
+			free(v[i]);
+		else
+			v[k++] = v[i];
 	}
-	closedir(d);
-	free(dir);
-	if (*n > 1)
-		qsort(v, *n, sizeof(*v), S_cmpstr);
+	*n = k;
 	return v;
 }
 

@@ -180,13 +180,12 @@ print_fonts(struct site *site)
 {
 	FcConfig *cfg;
 	const struct builtin *b;
-	char *dir, *rel, *file;
+	char *rel, *file, **names;
 	struct pos p = { "assets/fonts", 0, 0 };
-	struct dirent *de;
 	FcFontSet *set;
 	cairo_font_options_t *fo;
-	DIR *d;
 	struct print_fonts *f;
+	size_t nn, i;
 	int n, bad = 0;
 
 	if (site->fonts == NULL)
@@ -199,25 +198,21 @@ print_fonts(struct site *site)
 	 * and rally writes nothing outside the output directory.
 	 */
 	cfg = FcConfigCreate();
-	if ((dir = path_in_root(site, "assets/fonts")) != NULL &&
-	    (d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL) {
-			if (!S_font_file(de->d_name))
-				continue;
-			rel = xasprintf("assets/fonts/%s", de->d_name);
-			if ((file = path_in_root(site, rel)) != NULL &&
-			    !FcConfigAppFontAddFile(cfg,
-			    (const FcChar8 *)file)) {
-				p.file = rel;
-				diag_err(&p, "not a usable font file");
-				bad = 1;
-			}
-			free(file);
-			free(rel);
+	names = dir_names(site, "assets/fonts", &nn);
+	for (i = 0; i < nn; free(names[i++])) {
+		if (!S_font_file(names[i]))
+			continue;
+		rel = xasprintf("assets/fonts/%s", names[i]);
+		if ((file = path_in_root(site, rel)) != NULL &&
+		    !FcConfigAppFontAddFile(cfg, (const FcChar8 *)file)) {
+			p.file = rel;
+			diag_err(&p, "not a usable font file");
+			bad = 1;
 		}
-		closedir(d);
+		free(file);
+		free(rel);
 	}
-	free(dir);
+	free(names);
 	for (b = builtins; b->name != NULL && !bad; b++) {
 		if (strncmp(b->name, "assets/fonts/", 13) != 0 ||
 		    !S_font_file(b->name + 13))
@@ -747,20 +742,17 @@ struct print_set *
 print_load_only(struct site *site, const char *only)
 {
 	struct print_set *ps = xcalloc(1, sizeof(*ps));
-	char *dir = xasprintf("%s/layouts/print", site->root);
 	const struct builtin *b;
-	struct dirent *de;
-	char **names = NULL;
-	size_t n = 0, i;
-	DIR *d;
+	char **names = NULL, **own;
+	size_t n = 0, nown, i;
 	int ok = 1;
 
-	if ((d = opendir(dir)) != NULL) {
-		while ((de = readdir(d)) != NULL)
-			S_layout_name(de->d_name, only, &names, &n);
-		closedir(d);
+	own = dir_names(site, "layouts/print", &nown);
+	for (i = 0; i < nown; i++) {
+		S_layout_name(own[i], only, &names, &n);
+		free(own[i]);
 	}
-	free(dir);
+	free(own);
 	for (b = builtins; b->name != NULL; b++)
 		if (strncmp(b->name, "layouts/print/", 14) == 0)
 			S_layout_name(b->name + 14, only, &names, &n);

@@ -232,12 +232,9 @@ struct tmpl_set *
 tmpl_load(struct site *site, const char *dir)
 {
 	struct tmpl_set *ts = xcalloc(1, sizeof(*ts));
-
 	struct pos p = { dir, 0, 0 };
-	struct dirent *de;
-	char *full, *shown;
-	DIR *d;
-	size_t n;
+	char *full, *shown, **names;
+	size_t n, nn, i;
 	int bad = 0;
 
 	ts->seen = xcalloc(1, sizeof(*ts->seen));
@@ -245,15 +242,12 @@ tmpl_load(struct site *site, const char *dir)
 	ts->seen->keys = g_hash_table_new_full(g_str_hash, g_str_equal, free,
 	    NULL);
 	/* A campaign without layouts of its own gets rally's defaults. */
-	full = xasprintf("%s/%s", site->root, dir);
-	d = opendir(full);
-	free(full);
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		n = strlen(de->d_name);
-		if (de->d_name[0] == '.' || n < 6 ||
-		    strcmp(de->d_name + n - 5, ".html") != 0)
+	names = dir_names(site, dir, &nn);
+	for (i = 0; i < nn; free(names[i++])) {
+		n = strlen(names[i]);
+		if (n < 6 || strcmp(names[i] + n - 5, ".html") != 0)
 			continue;
-		shown = xasprintf("%s/%s", dir, de->d_name);
+		shown = xasprintf("%s/%s", dir, names[i]);
 		if ((full = path_in_root(site, shown)) == NULL) {
 			p.file = shown;
 			diag_err(&p, "layout is a link to outside the "
@@ -263,7 +257,7 @@ tmpl_load(struct site *site, const char *dir)
 			continue;
 		}
 		ts->v = xrealloc(ts->v, (ts->len + 1) * sizeof(*ts->v));
-		ts->v[ts->len].name = xstrndup(de->d_name, n - 5);
+		ts->v[ts->len].name = xstrndup(names[i], n - 5);
 		ts->v[ts->len].path = shown;
 		ts->v[ts->len].doc = xml_read_file(full, shown);
 		if (ts->v[ts->len].doc == NULL)
@@ -271,8 +265,7 @@ tmpl_load(struct site *site, const char *dir)
 		ts->len++;
 		free(full);
 	}
-	if (d != NULL)
-		closedir(d);
+	free(names);
 	S_builtins(ts, dir, &bad);
 	if (bad) {
 		tmpl_free(ts);

@@ -638,8 +638,9 @@ strcmp_ptr(const void *a, const void *b)
 
 /*
  * The names in directory rel of the site's root, sorted, without hidden
- * ones.  Returns an array (free each name and the array) and sets *n;
- * NULL with *n = 0 if the directory cannot be read.
+ * ones: every directory rally reads is listed here.  Returns an array
+ * (free each name and the array) and sets *n; NULL with *n = 0 and
+ * errno set if the directory cannot be read.
  */
 char **
 dir_names(const struct site *site, const char *rel, size_t *n)
@@ -648,11 +649,16 @@ dir_names(const struct site *site, const char *rel, size_t *n)
 	struct dirent *de;
 	DIR *d;
 
+	int e;
+
 	*n = 0;
 	d = opendir(full);
+	e = errno;
 	free(full);
-	if (d == NULL)
+	if (d == NULL) {
+		errno = e;
 		return NULL;
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
