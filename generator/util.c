@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -427,35 +428,27 @@ file_write_atomic(const char *path, const char *data, size_t len)
 	return ok;
 }
 
-/* Removes a directory tree; does not follow symbolic links. */
+static int
+S_rm(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (type == FTW_DP ? rmdir(path) : unlink(path)) == -1 ? 1 : 0;
+}
+
+/*
+ * Removes a tree (or a file), children first; links are removed, never
+ * followed (FTW_PHYS), and it stays on one file system (FTW_MOUNT).
+ * Returns 1 when all of it is gone (or was never there).
+ */
 int
 rmtree(const char *path)
 {
-	struct dirent *de;
 	struct stat st;
-	DIR *d;
-	char *sub;
-	int rc = 1;
 
 	if (lstat(path, &st) == -1)
 		return errno == ENOENT;
-	if (!S_ISDIR(st.st_mode))
-		return unlink(path) == 0;
-	if ((d = opendir(path)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		sub = xasprintf("%s/%s", path, de->d_name);
-		if (!rmtree(sub))
-			rc = 0;
-		free(sub);
-	}
-	closedir(d);
-	if (rmdir(path) == -1)
-		rc = 0;
-	return rc;
+	return nftw(path, S_rm, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) == 0;
 }
 
 /*
