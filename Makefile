@@ -11,10 +11,10 @@ CFLAGS    = -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic \
 PKGCFLAGS = `pkg-config --cflags $(PKGS)`
 PKGLIBS   = `pkg-config --libs $(PKGS)` -lhyphen -lpthread -lm
 
-SRCS = generator/util.c generator/val.c generator/fm.c generator/date.c \
-       generator/md.c generator/load.c generator/model.c generator/tmpl.c \
-       generator/web.c generator/plan.c generator/run.c generator/build.c \
-       generator/print_lay.c generator/print_words.c \
+SRCS = generator/util.c generator/site.c generator/val.c generator/fm.c \
+       generator/date.c generator/md.c generator/load.c generator/model.c \
+       generator/tmpl.c generator/web.c generator/plan.c generator/run.c \
+       generator/build.c generator/print_lay.c generator/print_words.c \
        generator/print_text.c generator/print_fit.c generator/print_draw.c \
        generator/print_sheet.c generator/print_plan.c \
        generator/print_kit.c generator/pdf.c generator/keys.c \

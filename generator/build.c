@@ -12,44 +12,6 @@
 #include "rally.h"
 #include "extern.h"
 
-/*
- * Prepares site for root: the clock (SOURCE_DATE_EPOCH wins) and the
- * resolved root.  Returns 1, or 0 if root cannot be used.
- */
-int
-site_init(struct site *site, const char *root, int drafts)
-{
-	char real[PATH_MAX];
-	const char *sde = getenv("SOURCE_DATE_EPOCH");
-	char *end;
-	long long t;
-
-	memset(site, 0, sizeof(*site));
-	if (realpath(root, real) == NULL) {
-		fprintf(stderr, "rally: %s: %s\n", root, strerror(errno));
-		return 0;
-	}
-	site->nerr0 = diag_count();
-	site->root = xstrdup(root);
-	site->rroot = xstrdup(real);
-	site->drafts = drafts;
-	site->now = time(NULL);
-	if (sde != NULL && *sde != '\0') {
-		errno = 0;
-		t = strtoll(sde, &end, 10);
-		if (*end != '\0' || errno != 0 || t < 0) {
-			fprintf(stderr, "rally: SOURCE_DATE_EPOCH is not a "
-			    "number of seconds: %s\n", sde);
-			free(site->root);
-			free(site->rroot);
-			return 0;
-		}
-		site->now = (time_t)t;
-	}
-	/* Today in the site's time zone comes with site.yml (lang.c). */
-	return 1;
-}
-
 /* Builds the campaign; returns 0 (success), 1 (content) or 2 (usage). */
 int
 build(const struct opts *o)
@@ -113,7 +75,7 @@ out:
 		    o->out);
 	buf_free(&snap);
 	keys_free(keys);
-	jobs_free(&js);
+	plan_free(&js);
 	print_free(ps);
 	tmpl_free(ts);
 	site_free(&site);

@@ -39,7 +39,7 @@ date_parse(const char *s, struct date *d)
 
 /* Parses HH:MM (24-hour) into minutes after midnight, or -1. */
 int
-time_parse(const char *s)
+date_parse_time(const char *s)
 {
 	int h, m;
 

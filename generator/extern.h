@@ -88,14 +88,14 @@ void		 val_text(const struct val *, struct buf *);
 const char	*vtype_name(enum vtype);
 
 /* fm.c: YAML and front matter. */
-int		 yaml_read(struct pool *, const char *, const char *, size_t,
+int		 fm_yaml(struct pool *, const char *, const char *, size_t,
 		    int, struct val **);
 int		 fm_read(struct pool *, const char *, const char *, size_t,
 		    struct fm *);
 
 /* date.c */
 int		 date_parse(const char *, struct date *);
-int		 time_parse(const char *);
+int		 date_parse_time(const char *);
 void		 date_add_days(struct date *, int);
 int		 date_cmp(const struct date *, const struct date *);
 int		 date_weekday(const struct date *);
@@ -124,18 +124,16 @@ const char	*load_text(struct site *, const struct val *, const char *,
 		    int, const char *, size_t);
 int		 model_link(struct site *);
 const char	*model_kind_name(enum kind);
-void		 site_sections(struct site *);
+void		 model_sections(struct site *);
 void		 model_downloads(struct site *);
 struct val	*model_find(struct site *, enum kind, const char *);
 const char	*model_hash(struct site *site, const struct val *page);
 struct val	*model_event(struct site *, const char *, const char *,
 		    const char *, const char *);
-void		 doc_free(struct doc *);
-void		 site_free(struct site *);
 
 /* tmpl.c: templates. */
-xmlDocPtr	 xml_read_mem(const char *, size_t, const char *);
-xmlDocPtr	 xml_read_file(const char *, const char *);
+xmlDocPtr	 tmpl_read_mem(const char *, size_t, const char *);
+xmlDocPtr	 tmpl_read_file(const char *, const char *);
 struct tmpl_set	*tmpl_load(struct site *, const char *);
 void		 tmpl_free(struct tmpl_set *);
 int		 tmpl_has(const struct tmpl_set *, const char *);
@@ -180,11 +178,11 @@ int		 pdf_set_boxes(struct buf *, const double[4], const double[4],
 		    const char *);
 
 /* plan.c, run.c: jobs. */
-struct job	*jobs_add(struct jobs *, const char *, job_fn, struct doc *,
+struct job	*plan_add(struct jobs *, const char *, job_fn, struct doc *,
 		    char *, void *);
-void		 job_in(struct job *j, enum input_type t, enum kind k,
+void		 plan_in(struct job *j, enum input_type t, enum kind k,
 		    const char *hash);
-void		 jobs_free(struct jobs *);
+void		 plan_free(struct jobs *);
 void		 plan_web(struct site *, struct tmpl_set *, struct jobs *);
 int		 plan_check(struct jobs *);
 int		 run_jobs(struct site *, struct jobs *, const struct opts *);
@@ -207,10 +205,14 @@ void		 keys_job(const struct keys *k, struct job *j);
 void		 keys_jobs(struct keys *k, struct jobs *js);
 void		 keys_free(struct keys *k);
 
+/* site.c: the build's context. */
+int		 site_init(struct site *site, const char *root, int drafts);
+void		 site_doc_free(struct doc *d);
+void		 site_free(struct site *site);
+
 /* build.c: the whole build, as main and tests call it. */
 int		 build(const struct opts *);
 int		 build_flyer(const struct flyer_opts *);
-int		 site_init(struct site *, const char *, int);
 
 /* stamp.c */
 void	 stamp_take(const struct site *, const char *, struct buf *);

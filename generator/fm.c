@@ -208,7 +208,7 @@ S_node(struct yctx *c, yaml_event_t *ev, int depth, size_t *size)
  * of lines in file before text.  Returns 1, or 0 after diagnosing.
  */
 int
-yaml_read(struct pool *pool, const char *file, const char *text,
+fm_yaml(struct pool *pool, const char *file, const char *text,
     size_t len, int line_off, struct val **out)
 {
 	struct yctx c;
@@ -321,7 +321,7 @@ fm_read(struct pool *pool, const char *file, const char *text, size_t len,
 		diag_err(&p, "front matter is not closed by a '---' line");
 		return 0;
 	}
-	if (!yaml_read(pool, file, yaml, (size_t)(s - yaml), 1, &fm->meta))
+	if (!fm_yaml(pool, file, yaml, (size_t)(s - yaml), 1, &fm->meta))
 		return 0;
 	if (fm->meta->type != V_MAP) {
 		p.line = fm->meta->pos.line ? fm->meta->pos.line : 2;

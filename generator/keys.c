@@ -2,7 +2,7 @@
  * keys.c: the inputs of every job, as one SHA-256 key, so that a
  * rebuild skips every job whose inputs are unchanged (see run.c).
  *
- * Planning lists what each job's output is made from (job_in(): the
+ * Planning lists what each job's output is made from (plan_in(): the
  * site's settings, its own path, rally's layouts or the print layouts
  * and assets, content files by their hash, every file of a kind, the
  * keys of the jobs before it); a key hashes that list, in order, and

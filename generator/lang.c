@@ -92,7 +92,7 @@ S_file(struct site *site, const char *lang, int own)
 		shown = xstrdup(rel);
 		p.file = shown;
 		p.line = p.col = 0;
-		if (!file_read(full, &buf, &p) || !yaml_read(&site->pool,
+		if (!file_read(full, &buf, &p) || !fm_yaml(&site->pool,
 		    shown, buf.data, buf.len, 0, &v))
 			v = NULL;
 		free(full);
@@ -102,7 +102,7 @@ S_file(struct site *site, const char *lang, int own)
 			return NULL;
 		}
 		shown = xasprintf("(built in) %s", rel);
-		if (!yaml_read(&site->pool, shown, (const char *)b->data,
+		if (!fm_yaml(&site->pool, shown, (const char *)b->data,
 		    b->len, 0, &v))
 			v = NULL;
 	}

@@ -324,7 +324,7 @@ S_parse(const struct site *site, struct parsed *t)
 	return;
 bad:
 	buf_free(&b);
-	doc_free(d);
+	site_doc_free(d);
 	diag_capture(NULL);
 }
 
@@ -530,12 +530,12 @@ S_event(struct site *site, struct doc *d)
 	load_text(site, d->v, "title", 1, d->path, LIM_EVENT_TITLE);
 	S_dated(site, d);
 	if ((s = load_str(site, d->v, "time", 0, d->path)) != NULL &&
-	    (t0 = time_parse(s)) < 0) {
+	    (t0 = date_parse_time(s)) < 0) {
 		diag_err(&map_get(d->v, "time")->pos, "bad time '%s': "
 		    "write HH:MM, 24-hour", s);
 	}
 	if ((s = load_str(site, d->v, "end", 0, d->path)) != NULL) {
-		if ((t1 = time_parse(s)) < 0) {
+		if ((t1 = date_parse_time(s)) < 0) {
 			diag_err(&map_get(d->v, "end")->pos, "bad end time "
 			    "'%s': write HH:MM, 24-hour", s);
 		} else if (t0 >= 0 && t1 <= t0) {
@@ -621,7 +621,7 @@ S_site_yml(struct site *site)
 	if (file_read(full, &b, &p))
 		sha256_hex(b.data, b.len, site->yml_hash);
 	if (b.data == NULL ||
-	    !yaml_read(&site->pool, file, b.data, b.len, 0, &site->v)) {
+	    !fm_yaml(&site->pool, file, b.data, b.len, 0, &site->v)) {
 		site->v = val_new(&site->pool, V_MAP, &p);
 		free(full);
 		buf_free(&b);
@@ -802,7 +802,7 @@ S_drafts(struct site *site)
 
 	for (i = 0; i < site->ndocs; i++) {
 		if (site->docs[i]->draft && !site->drafts) {
-			doc_free(site->docs[i]);
+			site_doc_free(site->docs[i]);
 			continue;
 		}
 		site->docs[n++] = site->docs[i];
@@ -856,45 +856,4 @@ load_site(struct site *site)
 	S_slugs(site);
 	S_drafts(site);
 	return diag_count() == site->nerr0;
-}
-
-void
-doc_free(struct doc *d)
-{
-	if (d == NULL)
-		return;
-	free(d->path);
-	free(d->slug);
-	free(d->url);
-	free(d->out);
-	free(d->layout);
-	if (d->holder != NULL)
-		xmlFreeDoc(d->holder);
-	free(d);
-}
-
-void
-site_free(struct site *site)
-{
-	size_t i;
-
-	for (i = 0; i < site->ndocs; i++)
-		doc_free(site->docs[i]);
-	free(site->docs);
-	if (site->index != NULL)
-		g_hash_table_destroy(site->index);
-	if (site->by_val != NULL)
-		g_hash_table_destroy(site->by_val);
-	print_fonts_free(site->fonts);
-	pool_free(&site->pool);
-	free(site->root);
-	free(site->rroot);
-	free(site->lang);
-	for (i = 0; i < site->nnames; i++)
-		free(site->names[i]);
-	free(site->names);
-	if (site->tz != NULL)
-		g_time_zone_unref(site->tz);
-	free(site->base_url);
-	free(site->base_path);
 }

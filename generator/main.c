@@ -220,7 +220,7 @@ S_flyer(int argc, char *argv[])
 	if (o.date != NULL && !date_parse(o.date, &d))
 		return S_flyer_usage("bad --date: write YYYY-MM-DD, a day "
 		    "that exists");
-	if (o.time != NULL && time_parse(o.time) < 0)
+	if (o.time != NULL && date_parse_time(o.time) < 0)
 		return S_flyer_usage("bad --time: write HH:MM, 24-hour");
 	if (o.url != NULL && strncmp(o.url, "https://", 8) != 0 &&
 	    strncmp(o.url, "http://", 7) != 0)

@@ -549,7 +549,7 @@ model_link(struct site *site)
 			    "%s.ics", site->base_path, d->slug));
 	}
 
-	site_sections(site);
+	model_sections(site);
 	map_set(sv, "areas", S_collect(site, K_AREA, S_by_order, &areas, &na));
 	map_set(sv, "events", S_collect(site, K_EVENT, S_by_date, &events,
 	    &ne));
@@ -651,7 +651,7 @@ model_link(struct site *site)
 
 /* The site's own sections: index pages and the 404 page. */
 void
-site_sections(struct site *site)
+model_sections(struct site *site)
 {
 	struct doc *d;
 
@@ -718,7 +718,7 @@ model_event(struct site *site, const char *title, const char *date,
 
 	memset(&d, 0, sizeof(d));
 	if (!date_parse(date, &d.date) || (time != NULL &&
-	    time_parse(time) < 0))
+	    date_parse_time(time) < 0))
 		return NULL;
 	v = d.v = val_new(&site->pool, V_MAP, NULL);
 	map_set_str(&site->pool, v, "title", title);

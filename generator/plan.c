@@ -17,10 +17,10 @@
 /*
  * Adds a job; out is copied, src is taken (owned by the job).  Its
  * inputs begin with the site's settings and its own path; the caller
- * lists the rest with job_in().
+ * lists the rest with plan_in().
  */
 struct job *
-jobs_add(struct jobs *js, const char *out, job_fn fn, struct doc *d,
+plan_add(struct jobs *js, const char *out, job_fn fn, struct doc *d,
     char *src, void *arg)
 {
 	struct job *j;
@@ -36,8 +36,8 @@ jobs_add(struct jobs *js, const char *out, job_fn fn, struct doc *d,
 	j->doc = d;
 	j->src = src;
 	j->arg = arg;
-	job_in(j, IN_SITE, 0, NULL);
-	job_in(j, IN_OUT, 0, NULL);
+	plan_in(j, IN_SITE, 0, NULL);
+	plan_in(j, IN_OUT, 0, NULL);
 	return j;
 }
 
@@ -47,7 +47,7 @@ jobs_add(struct jobs *js, const char *out, job_fn fn, struct doc *d,
  * for no file).
  */
 void
-job_in(struct job *j, enum input_type t, enum kind k, const char *hash)
+plan_in(struct job *j, enum input_type t, enum kind k, const char *hash)
 {
 	if (j->nin == JOB_INPUTS) {
 		fprintf(stderr, "rally: %s: more than %d inputs\n", j->out,
@@ -83,7 +83,7 @@ S_lists(const struct doc *d)
 }
 
 void
-jobs_free(struct jobs *js)
+plan_free(struct jobs *js)
 {
 	size_t i;
 
@@ -108,7 +108,7 @@ S_asset(void *arg, const char *rel, const char *full, const struct stat *st)
 		diag_warn(&p, "skipped: a link to outside the campaign, or "
 		    "unreadable");
 	else if (S_ISREG(st->st_mode))
-		job_in(jobs_add(arg, rel, web_copy, NULL, xstrdup(rel), NULL),
+		plan_in(plan_add(arg, rel, web_copy, NULL, xstrdup(rel), NULL),
 		    IN_PRINT, 0, NULL);
 	return 1;
 }
@@ -117,8 +117,8 @@ S_asset(void *arg, const char *rel, const char *full, const struct stat *st)
 static void
 S_site_wide(struct job *j)
 {
-	job_in(j, IN_WEB, 0, NULL);
-	job_in(j, IN_ALL, 0, NULL);
+	plan_in(j, IN_WEB, 0, NULL);
+	plan_in(j, IN_ALL, 0, NULL);
 }
 
 /* The default stylesheet, for campaigns that bring none. */
@@ -135,7 +135,7 @@ S_builtin_assets(struct site *site, struct jobs *js)
 			free(full);
 			continue;
 		}
-		S_site_wide(jobs_add(js, b->name, web_builtin, NULL, NULL,
+		S_site_wide(plan_add(js, b->name, web_builtin, NULL, NULL,
 		    (void *)b));
 	}
 }
@@ -198,29 +198,29 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 		if (d->out == NULL)
 			continue;
 		/* A page: the web layouts, its file, what it lists. */
-		j = jobs_add(js, d->out, web_page, d, NULL, ts);
+		j = plan_add(js, d->out, web_page, d, NULL, ts);
 		if ((j->phase = d->phase) == 1)
-			job_in(j, IN_PHASE0, 0, NULL);
-		job_in(j, IN_WEB, 0, NULL);
-		job_in(j, IN_HASH, 0, d->hash);
+			plan_in(j, IN_PHASE0, 0, NULL);
+		plan_in(j, IN_WEB, 0, NULL);
+		plan_in(j, IN_HASH, 0, d->hash);
 		if ((l = S_lists(d)) == NULL)
-			job_in(j, IN_ALL, 0, NULL);
+			plan_in(j, IN_ALL, 0, NULL);
 		for (; l != NULL && *l != '\0'; l++)
-			job_in(j, IN_KIND, (enum kind)*l, NULL);
+			plan_in(j, IN_KIND, (enum kind)*l, NULL);
 		if (d->kind == K_EVENT) {
 			/* An event's calendar file names its area. */
 			out = xasprintf("events/%s.ics", d->slug);
-			j = jobs_add(js, out, web_ics, d, NULL, NULL);
-			job_in(j, IN_HASH, 0, d->hash);
-			job_in(j, IN_KIND, K_AREA, NULL);
+			j = plan_add(js, out, web_ics, d, NULL, NULL);
+			plan_in(j, IN_HASH, 0, d->hash);
+			plan_in(j, IN_KIND, K_AREA, NULL);
 			free(out);
 		}
 	}
-	S_site_wide(jobs_add(js, "feed.atom", web_atom, NULL, NULL, NULL));
-	S_site_wide(jobs_add(js, "events.ics", web_ics, NULL, NULL, NULL));
-	S_site_wide(jobs_add(js, "sitemap.xml", web_sitemap, NULL, NULL,
+	S_site_wide(plan_add(js, "feed.atom", web_atom, NULL, NULL, NULL));
+	S_site_wide(plan_add(js, "events.ics", web_ics, NULL, NULL, NULL));
+	S_site_wide(plan_add(js, "sitemap.xml", web_sitemap, NULL, NULL,
 	    NULL));
-	S_site_wide(jobs_add(js, "robots.txt", web_robots, NULL, NULL, NULL));
+	S_site_wide(plan_add(js, "robots.txt", web_robots, NULL, NULL, NULL));
 	dir_walk(site, "assets", TREE_DEPTH, S_asset, js);
 	S_builtin_assets(site, js);
 }

@@ -84,7 +84,7 @@ struct print_fonts {
 	PangoContext	*pctx;	/* every text frame's context (owned) */
 	int		 memfds[16];	/* rally's fonts (see S_builtin_font) */
 	int		 nmemfds;
-	char		*seen[64];	/* font descriptions looked up (owned) */
+	char		*seen[64];	/* font descriptions seen (owned) */
 	int		 known[64];	/* ... and whether a family matched */
 	size_t		 nseen;
 };

@@ -38,13 +38,13 @@
 static struct job *
 S_job(struct jobs *js, const char *out, job_fn fn, void *arg)
 {
-	struct job *j = jobs_add(js, out, fn, NULL, NULL, arg);
+	struct job *j = plan_add(js, out, fn, NULL, NULL, arg);
 
 	j->proc = 1;
-	job_in(j, IN_PRINT, 0, NULL);
-	job_in(j, IN_KIND, K_AREA, NULL);
-	job_in(j, IN_KIND, K_ORG, NULL);
-	job_in(j, IN_KIND, K_EVENT, NULL);
+	plan_in(j, IN_PRINT, 0, NULL);
+	plan_in(j, IN_KIND, K_AREA, NULL);
+	plan_in(j, IN_KIND, K_ORG, NULL);
+	plan_in(j, IN_KIND, K_EVENT, NULL);
 	return j;
 }
 
@@ -146,7 +146,8 @@ S_kit(const struct job *j, struct site *site, struct buf *out)
 		cairo_surface_destroy(s);
 		return ok;
 	}
-	s = cairo_svg_surface_create_for_stream(sheet_write, &out[0], 1000, 1000);
+	s = cairo_svg_surface_create_for_stream(sheet_write, &out[0], 1000,
+	    1000);
 	cr = cairo_create(s);
 	ok = S_kit_draw(site, k, cr, 1000, j->out);
 	cairo_destroy(cr);
@@ -210,7 +211,8 @@ print_plan_kit(struct site *site, struct print_set *ps, struct jobs *js)
 	map_set(site->v, "logo_kit", kit);
 	ps->kits = xcalloc(2 * (n + 1), sizeof(*ps->kits));
 	ps->nkits = 0;
-	S_kit_job(site, ps, js, kit, "alliance", map_str(site->v, "title"), NULL);
+	S_kit_job(site, ps, js, kit, "alliance", map_str(site->v, "title"),
+	    NULL);
 	for (a = 0; a < n; a++)
 		S_kit_job(site, ps, js, kit, map_str(areas->items[a], "slug"),
 		    map_str(areas->items[a], "title"),

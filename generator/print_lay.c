@@ -456,7 +456,8 @@ S_check_frame(struct site *site, struct layout *l, xmlNodePtr f)
 		ok = 0;
 	}
 	free(font);
-	if ((font = lay_attr(f, "hashtag-font")) != NULL && !S_font_known(site->fonts, font)) {
+	if ((font = lay_attr(f, "hashtag-font")) != NULL &&
+	    !S_font_known(site->fonts, font)) {
 		lay_err(l, f, "unknown hashtag-font '%s': neither rally's nor "
 		    "in assets/fonts/", font);
 		ok = 0;
@@ -653,7 +654,7 @@ S_layout_doc(struct site *site, struct layout *l, int *ok)
 		full = xasprintf("(built in) %s", l->path);
 		free(l->path);
 		l->path = full;
-		return xml_read_mem((const char *)b->data, b->len, full);
+		return tmpl_read_mem((const char *)b->data, b->len, full);
 	}
 	free(full);
 	if ((full = path_in_root(site, l->path)) == NULL) {
@@ -661,7 +662,7 @@ S_layout_doc(struct site *site, struct layout *l, int *ok)
 		*ok = 0;
 		return NULL;
 	}
-	doc = xml_read_file(full, l->path);
+	doc = tmpl_read_file(full, l->path);
 	free(full);
 	return doc;
 }

@@ -42,17 +42,17 @@
 static struct job *
 S_job(struct site *site, struct jobs *js, const char *out, struct sheet *sh)
 {
-	struct job *j = jobs_add(js, out, print_sheet, NULL, NULL, sh);
+	struct job *j = plan_add(js, out, print_sheet, NULL, NULL, sh);
 
 	j->proc = 1;
-	job_in(j, IN_PRINT, 0, NULL);
-	job_in(j, IN_HASH, 0, model_hash(site, sh->area));
-	job_in(j, IN_HASH, 0, model_hash(site, sh->org));
-	job_in(j, IN_HASH, 0, model_hash(site, sh->event));
-	job_in(j, IN_HASH, 0, model_hash(site, sh->page));
-	job_in(j, IN_KIND, K_EVENT, NULL);
+	plan_in(j, IN_PRINT, 0, NULL);
+	plan_in(j, IN_HASH, 0, model_hash(site, sh->area));
+	plan_in(j, IN_HASH, 0, model_hash(site, sh->org));
+	plan_in(j, IN_HASH, 0, model_hash(site, sh->event));
+	plan_in(j, IN_HASH, 0, model_hash(site, sh->page));
+	plan_in(j, IN_KIND, K_EVENT, NULL);
 	if (sh->org != NULL)
-		job_in(j, IN_KIND, K_AREA, NULL);
+		plan_in(j, IN_KIND, K_AREA, NULL);
 	return j;
 }
 

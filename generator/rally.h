@@ -161,7 +161,7 @@ struct site {
 };
 
 /*
- * What a job's output is made from.  Planning lists them (job_in());
+ * What a job's output is made from.  Planning lists them (plan_in());
  * keys.c hashes the list, in order, and nothing else.
  */
 enum input_type {
@@ -169,7 +169,7 @@ enum input_type {
 	IN_OUT,		/* the job's own output path */
 	IN_PHASE0,	/* the keys of every phase-0 job (phase 1 only) */
 	IN_WEB,		/* layouts/web, layouts/labels, rally's own */
-	IN_PRINT,	/* layouts/print, layouts/labels, assets/, rally's own */
+	IN_PRINT,	/* layouts/print and labels, assets/, rally's own */
 	IN_KIND,	/* every content file of one kind */
 	IN_ALL,		/* every content file */
 	IN_HASH		/* one file: its SHA-256, 64 digits in a char[65]

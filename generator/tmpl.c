@@ -147,7 +147,7 @@ S_xml_error(void *arg, xmlErrorPtr e)
  * owned by the caller (xmlFreeDoc).
  */
 xmlDocPtr
-xml_read_mem(const char *text, size_t len, const char *shown)
+tmpl_read_mem(const char *text, size_t len, const char *shown)
 {
 	xmlParserCtxtPtr ctx;
 	xmlDocPtr doc;
@@ -178,9 +178,9 @@ xml_read_mem(const char *text, size_t len, const char *shown)
 	return doc;
 }
 
-/* As xml_read_mem, for the file full. */
+/* As tmpl_read_mem, for the file full. */
 xmlDocPtr
-xml_read_file(const char *full, const char *shown)
+tmpl_read_file(const char *full, const char *shown)
 {
 	struct buf b = { NULL, 0, 0 };
 	struct pos p = { shown, 0, 0 };
@@ -188,7 +188,7 @@ xml_read_file(const char *full, const char *shown)
 
 	if (!file_read(full, &b, &p))
 		return NULL;
-	doc = xml_read_mem(b.data, b.len, shown);
+	doc = tmpl_read_mem(b.data, b.len, shown);
 	buf_free(&b);
 	return doc;
 }
@@ -216,7 +216,7 @@ S_builtins(struct tmpl_set *ts, const char *dir, int *bad)
 		ts->v = xrealloc(ts->v, (ts->len + 1) * sizeof(*ts->v));
 		ts->v[ts->len].name = xstrndup(name, n - 5);
 		ts->v[ts->len].path = xasprintf("(built in) %s", b->name);
-		ts->v[ts->len].doc = xml_read_mem((const char *)b->data,
+		ts->v[ts->len].doc = tmpl_read_mem((const char *)b->data,
 		    b->len, ts->v[ts->len].path);
 		if (ts->v[ts->len].doc == NULL)
 			*bad = 1;
@@ -259,7 +259,7 @@ tmpl_load(struct site *site, const char *dir)
 		ts->v = xrealloc(ts->v, (ts->len + 1) * sizeof(*ts->v));
 		ts->v[ts->len].name = xstrndup(names[i], n - 5);
 		ts->v[ts->len].path = shown;
-		ts->v[ts->len].doc = xml_read_file(full, shown);
+		ts->v[ts->len].doc = tmpl_read_file(full, shown);
 		if (ts->v[ts->len].doc == NULL)
 			bad = 1;
 		ts->len++;
