@@ -1,5 +1,13 @@
 /*
- * rally: prototypes of every module, by stage.
+ * rally: prototypes of every module, by stage, with who owns what.
+ *
+ * Ownership, unless a comment says otherwise: arguments are borrowed
+ * for the call; a returned char * or array is the caller's, to free()
+ * (g_free() where it says so); a struct val belongs to the pool it was
+ * made in and goes with pool_free(); a const char * that is returned
+ * points into its owner (a value, a page, the site) and lives as long.
+ * Functions return 1 on success and 0 after reporting (diag_err), or
+ * NULL for "none" where that is not an error.
  */
 #ifndef EXTERN_H
 #define EXTERN_H
@@ -29,165 +37,211 @@ struct _GTimeZone;
 struct _GHashTable;
 
 /* util.c: memory (abort on exhaustion), buffers, diagnostics, paths. */
-void		*xmalloc(size_t);
-void		*xcalloc(size_t, size_t);
-void		*xrealloc(void *, size_t);
-char		*xstrdup(const char *);
-char		*xstrndup(const char *, size_t);
-char		*xasprintf(const char *, ...)
+void		*xmalloc(size_t n);
+void		*xcalloc(size_t n, size_t sz);
+void		*xrealloc(void *p, size_t n);
+char		*xstrdup(const char *s);
+char		*xstrndup(const char *s, size_t n);
+char		*xasprintf(const char *fmt, ...)
 		    __attribute__((format(printf, 1, 2)));
-void		 buf_grow(struct buf *, size_t);
-void		 buf_put(struct buf *, const char *, size_t);
-void		 buf_puts(struct buf *, const char *);
-void		 buf_putc(struct buf *, char);
-void		 buf_printf(struct buf *, const char *, ...)
+/* A struct buf owns its data; buf_free() releases it (and can reuse). */
+void		 buf_grow(struct buf *b, size_t extra);
+void		 buf_put(struct buf *b, const char *s, size_t n);
+void		 buf_puts(struct buf *b, const char *s);
+void		 buf_putc(struct buf *b, char c);
+void		 buf_printf(struct buf *b, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
-void		 buf_free(struct buf *);
-void		 diag_err(const struct pos *, const char *, ...)
+void		 buf_free(struct buf *b);
+/* "file:line:col: error: ..." on stderr (or the capture); counted. */
+void		 diag_err(const struct pos *p, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
-void		 diag_warn(const struct pos *, const char *, ...)
+void		 diag_warn(const struct pos *p, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
+/* Errors reported so far by the process (see struct site, nerr0). */
 int		 diag_count(void);
-void		 diag_capture(struct buf *);
-void		 diag_once(uint64_t *, size_t);
-int		 file_read(const char *, struct buf *, const struct pos *);
-int		 file_write_atomic(const char *, const char *, size_t);
-double		 colour_contrast(const char *);
-int		 file_write_new(const char *, const char *, size_t);
-int		 mkdirs(const char *);
-int		 rmtree(const char *);
-int		 path_is_safe(const char *);
-char		*path_in_root(const struct site *, const char *);
-int		 slug_valid(const char *);
-char		*slugify(const char *);
-int		 url_is_safe(const char *);
-int		 strcmp_ptr(const void *, const void *);
+/* This thread's diagnostics into b (borrowed until NULL is passed). */
+void		 diag_capture(struct buf *b);
+/* Leave out lines any process sharing t (n slots, not owned) printed. */
+void		 diag_once(uint64_t *t, size_t n);
+/* Reads path into out (the caller's, buf_free); why: where to report. */
+int		 file_read(const char *path, struct buf *out,
+		    const struct pos *why);
+int		 file_write_atomic(const char *path, const char *data,
+		    size_t len);
+int		 file_write_new(const char *path, const char *data,
+		    size_t len);
+double		 colour_contrast(const char *hex);
+int		 mkdirs(const char *path);
+int		 rmtree(const char *path);
+int		 path_is_safe(const char *p);
+/* rel resolved inside the root (caller frees), or NULL if it leaves. */
+char		*path_in_root(const struct site *site, const char *rel);
+int		 slug_valid(const char *s);
+char		*slugify(const char *s);
+int		 url_is_safe(const char *u);
+int		 strcmp_ptr(const void *a, const void *b);
 void		 sha256_hex(const char *data, size_t len, char out[65]);
-const struct builtin	*builtin_get(const char *);
-char		**dir_names(const struct site *, const char *, size_t *);
-void		 dir_walk(const struct site *, const char *, int,
-		    int (*)(void *, const char *, const char *,
-		    const struct stat *), void *);
+/* Compiled into rally (not owned; static data), or NULL. */
+const struct builtin	*builtin_get(const char *name);
+/* Sorted visible names (caller frees each and the array), or NULL. */
+char		**dir_names(const struct site *site, const char *rel,
+		    size_t *n);
+/* Calls fn for every entry below rel, sorted, depth levels deep. */
+void		 dir_walk(const struct site *site, const char *rel, int depth,
+		    int (*fn)(void *arg, const char *rel, const char *full,
+		    const struct stat *st), void *arg);
 
-/* val.c: template values, owned by a pool. */
-struct val	*val_new(struct pool *, enum vtype, const struct pos *);
-struct val	*val_str(struct pool *, const char *, const struct pos *);
-struct val	*val_strn(struct pool *, char *, const struct pos *);
-struct val	*val_num(struct pool *, long);
-struct val	*val_bool(struct pool *, int);
-void		 pool_free(struct pool *);
-void		 pool_release(struct pool *, struct val *);
-void		 list_push(struct val *, struct val *);
-void		 map_set(struct val *, const char *, struct val *);
-void		 map_set_str(struct pool *, struct val *, const char *,
-		    const char *);
-struct val	*map_get(const struct val *, const char *);
-const char	*map_str(const struct val *, const char *);
-int		 val_truthy(const struct val *);
-void		 val_text(const struct val *, struct buf *);
-const char	*vtype_name(enum vtype);
+/*
+ * val.c: template values, owned by a pool: val_, pool_, list_ and map_
+ * name the value types, not the file.  Values made in a pool go with
+ * pool_free() (or pool_release() back to a mark), never one by one.
+ */
+struct val	*val_new(struct pool *pool, enum vtype t, const struct pos *p);
+struct val	*val_str(struct pool *pool, const char *s,
+		    const struct pos *p);	/* copies s */
+struct val	*val_strn(struct pool *pool, char *owned,
+		    const struct pos *p);	/* takes owned */
+struct val	*val_num(struct pool *pool, long n);
+struct val	*val_bool(struct pool *pool, int b);
+void		 pool_free(struct pool *pool);
+void		 pool_release(struct pool *pool, struct val *mark);
+void		 list_push(struct val *list, struct val *item);
+void		 map_set(struct val *map, const char *key, struct val *item);
+void		 map_set_str(struct pool *pool, struct val *map,
+		    const char *key, const char *s);
+struct val	*map_get(const struct val *map, const char *key);
+const char	*map_str(const struct val *map, const char *key);
+int		 val_truthy(const struct val *v);
+void		 val_text(const struct val *v, struct buf *b);
+const char	*vtype_name(enum vtype t);	/* static text */
 
-/* fm.c: YAML and front matter. */
-int		 fm_yaml(struct pool *, const char *, const char *, size_t,
-		    int, struct val **);
-int		 fm_read(struct pool *, const char *, const char *, size_t,
-		    struct fm *);
+/* fm.c: YAML and front matter; *out and fm->meta are made in pool. */
+int		 fm_yaml(struct pool *pool, const char *file, const char *text,
+		    size_t len, int line_off, struct val **out);
+int		 fm_read(struct pool *pool, const char *file, const char *text,
+		    size_t len, struct fm *fm);	/* fm->body points in text */
 
-/* date.c */
-int		 date_parse(const char *, struct date *);
-int		 date_parse_time(const char *);
-void		 date_add_days(struct date *, int);
-int		 date_cmp(const struct date *, const struct date *);
-int		 date_weekday(const struct date *);
-int		 date_isoweek(const struct date *, int *);
-void		 date_from_time(time_t, struct _GTimeZone *, struct date *);
+/* date.c: calendar dates (through GDate) and times of day. */
+int		 date_parse(const char *s, struct date *d);
+int		 date_parse_time(const char *s);	/* minutes, or -1 */
+void		 date_add_days(struct date *d, int n);
+int		 date_cmp(const struct date *a, const struct date *b);
+int		 date_weekday(const struct date *d);	/* 0: Monday */
+int		 date_isoweek(const struct date *d, int *wy);
+void		 date_from_time(time_t t, struct _GTimeZone *tz,
+		    struct date *d);
 
-/* lang.c: labels, dates in words, the time zone. */
-int		 lang_load(struct site *);
-const char	*lang_label(const struct site *, const char *);
-void		 lang_date_long(const struct site *, const struct date *,
-		    struct buf *);
-void		 lang_month_short(const struct site *, const struct date *,
-		    struct buf *);
-void		 lang_weekday(const struct site *, const struct date *,
-		    struct buf *);
+/* lang.c: labels, dates in words, the time zone (owned by site). */
+int		 lang_load(struct site *site);
+const char	*lang_label(const struct site *site, const char *key);
+void		 lang_date_long(const struct site *site, const struct date *d,
+		    struct buf *b);
+void		 lang_month_short(const struct site *site,
+		    const struct date *d, struct buf *b);
+void		 lang_weekday(const struct site *site, const struct date *d,
+		    struct buf *b);
 
-/* md.c: Markdown to nodes. */
-int		 md_render(const char *, size_t, xmlDocPtr, const char *, int,
-		    int, const char *);
+/* md.c: Markdown into a new root of holder (which owns the nodes). */
+int		 md_render(const char *text, size_t len, xmlDocPtr holder,
+		    const char *file, int line_off, int raw_html,
+		    const char *base_path);
 
-/* load.c, model.c: content to site model. */
-int		 load_site(struct site *);
-const char	*load_str(struct site *, const struct val *, const char *,
-		    int, const char *);
-const char	*load_text(struct site *, const struct val *, const char *,
-		    int, const char *, size_t);
-int		 model_link(struct site *);
-const char	*model_kind_name(enum kind);
-void		 model_sections(struct site *);
-void		 model_downloads(struct site *);
-struct val	*model_find(struct site *, enum kind, const char *);
+/*
+ * load.c, model.c: content to site model.  Load checks every file and
+ * fills site->docs; model_link links them, once loading succeeded.
+ * Returned values and strings belong to the site (its pool, its docs).
+ */
+int		 load_site(struct site *site);
+const char	*load_str(struct site *site, const struct val *map,
+		    const char *key, int required, const char *file);
+const char	*load_text(struct site *site, const struct val *map,
+		    const char *key, int required, const char *file,
+		    size_t max);
+int		 model_link(struct site *site);
+const char	*model_kind_name(enum kind k);	/* static text */
+void		 model_sections(struct site *site);
+void		 model_downloads(struct site *site);
+struct val	*model_find(struct site *site, enum kind k, const char *slug);
 const char	*model_hash(struct site *site, const struct val *page);
-struct val	*model_event(struct site *, const char *, const char *,
-		    const char *, const char *);
+struct val	*model_event(struct site *site, const char *title,
+		    const char *date, const char *time, const char *place);
 
-/* tmpl.c: templates. */
-xmlDocPtr	 tmpl_read_mem(const char *, size_t, const char *);
-xmlDocPtr	 tmpl_read_file(const char *, const char *);
-struct tmpl_set	*tmpl_load(struct site *, const char *);
-void		 tmpl_free(struct tmpl_set *);
-int		 tmpl_has(const struct tmpl_set *, const char *);
-xmlDocPtr	 tmpl_apply(const struct tmpl_set *, const char *,
-		    const struct scope *, struct pool *);
-const struct val	*tmpl_eval(const char *, xmlNodePtr, const char *,
-		    const struct scope *, struct pool *, int *);
+/* tmpl.c: templates; documents returned are the caller's (xmlFreeDoc). */
+xmlDocPtr	 tmpl_read_mem(const char *text, size_t len,
+		    const char *shown);
+xmlDocPtr	 tmpl_read_file(const char *full, const char *shown);
+struct tmpl_set	*tmpl_load(struct site *site, const char *dir);
+void		 tmpl_free(struct tmpl_set *ts);
+int		 tmpl_has(const struct tmpl_set *ts, const char *name);
+xmlDocPtr	 tmpl_apply(const struct tmpl_set *ts, const char *name,
+		    const struct scope *sc, struct pool *pool);
+/* A value in pool, or of the model; never to free. */
+const struct val	*tmpl_eval(const char *text, xmlNodePtr n,
+		    const char *file, const struct scope *sc,
+		    struct pool *pool, int *failed);
 
-/* web.c: renderers of the website. */
-const char	*web_layout(const struct doc *);
-void		 web_serialize(xmlDocPtr, struct buf *);
-int		 web_page(const struct job *, struct site *, struct buf *);
-int		 web_copy(const struct job *, struct site *, struct buf *);
-int		 web_builtin(const struct job *, struct site *, struct buf *);
-int		 web_atom(const struct job *, struct site *, struct buf *);
-int		 web_ics(const struct job *, struct site *, struct buf *);
-int		 web_sitemap(const struct job *, struct site *, struct buf *);
-int		 web_robots(const struct job *, struct site *, struct buf *);
+/* web.c: renderers of the website: job functions fill out[0]. */
+const char	*web_layout(const struct doc *d);
+void		 web_serialize(xmlDocPtr doc, struct buf *out);
+int		 web_page(const struct job *j, struct site *site,
+		    struct buf *out);
+int		 web_copy(const struct job *j, struct site *site,
+		    struct buf *out);
+int		 web_builtin(const struct job *j, struct site *site,
+		    struct buf *out);
+int		 web_atom(const struct job *j, struct site *site,
+		    struct buf *out);
+int		 web_ics(const struct job *j, struct site *site,
+		    struct buf *out);
+int		 web_sitemap(const struct job *j, struct site *site,
+		    struct buf *out);
+int		 web_robots(const struct job *j, struct site *site,
+		    struct buf *out);
 
-/* print_*.c (see print.h), pdf.c: print layouts and sheets. */
+/*
+ * print_*.c (see print.h), pdf.c: print layouts and sheets.  A print
+ * set (print_load, print_free) owns its layouts and the plan's sheets;
+ * the fonts belong to the site (print_fonts, freed by site_free).
+ */
 struct print_set;
 struct print_fonts;
-int		 print_fonts(struct site *);
-struct print_set	*print_load(struct site *);
-struct print_set	*print_load_only(struct site *, const char *);
-void		 print_free(struct print_set *);
-void		 print_fonts_free(struct print_fonts *);
-size_t		 print_count(const struct print_set *);
-void		 print_plan(struct site *, struct print_set *, struct jobs *,
-		    int);
-void		 print_plan_kit(struct site *, struct print_set *,
-		    struct jobs *);
-void		 print_plan_proofs(struct site *, struct print_set *,
-		    struct jobs *);
+int		 print_fonts(struct site *site);
+void		 print_fonts_free(struct print_fonts *f);
+struct print_set	*print_load(struct site *site);
+struct print_set	*print_load_only(struct site *site, const char *only);
+void		 print_free(struct print_set *ps);
+size_t		 print_count(const struct print_set *ps);
+void		 print_plan(struct site *site, struct print_set *ps,
+		    struct jobs *js, int marks);
+void		 print_plan_kit(struct site *site, struct print_set *ps,
+		    struct jobs *js);
+void		 print_plan_proofs(struct site *site, struct print_set *ps,
+		    struct jobs *js);
 void		 print_sizes(struct site *site, const struct jobs *js);
-int		 print_sheet(const struct job *, struct site *, struct buf *);
-int		 print_one(struct site *, const struct print_set *,
-		    const char *, struct val *, struct val *, int,
-		    struct val *, const char *, const char *, int,
-		    struct buf[2]);
-int		 pdf_set_boxes(struct buf *, const double[4], const double[4],
-		    const char *);
+int		 print_sheet(const struct job *j, struct site *site,
+		    struct buf *out);
+/* out[0] the PDF, out[1] the preview: the caller's (buf_free). */
+int		 print_one(struct site *site, const struct print_set *ps,
+		    const char *name, struct val *org, struct val *area,
+		    int msgno, struct val *event, const char *size,
+		    const char *trusted, int marks, struct buf out[2]);
+/* Rewrites the PDF in b in place. */
+int		 pdf_set_boxes(struct buf *b, const double trim[4],
+		    const double bleed[4], const char *shown);
 
-/* plan.c, run.c: jobs. */
-struct job	*plan_add(struct jobs *, const char *, job_fn, struct doc *,
-		    char *, void *);
+/* plan.c, run.c: jobs.  A struct jobs owns its jobs (plan_free). */
+struct job	*plan_add(struct jobs *js, const char *out, job_fn fn,
+		    struct doc *d, char *src, void *arg);
 void		 plan_in(struct job *j, enum input_type t, enum kind k,
 		    const char *hash);
-void		 plan_free(struct jobs *);
-void		 plan_web(struct site *, struct tmpl_set *, struct jobs *);
-int		 plan_check(struct jobs *);
-int		 run_jobs(struct site *, struct jobs *, const struct opts *);
+void		 plan_free(struct jobs *js);
+void		 plan_web(struct site *site, struct tmpl_set *ts,
+		    struct jobs *js);
+int		 plan_check(struct jobs *js);
+int		 run_jobs(struct site *site, struct jobs *js,
+		    const struct opts *o);
 double		 run_clock(void);
-void		 run_tidy(const char *);
+void		 run_tidy(const char *outdir);
 
 /* manifest.c: the last build's files and their keys. */
 struct _GHashTable	*manifest_read(const char *outdir);
@@ -198,25 +252,27 @@ void		 manifest_stale(const char *outdir, struct jobs *js,
 		    struct _GHashTable *old, struct buf *man, int keep);
 int		 manifest_write(const char *outdir, const struct buf *man);
 
-/* keys.c: what every job depends on. */
+/* keys.c: what every job depends on (keys_init's, keys_free). */
 struct keys;
 struct keys	*keys_init(struct site *site, const char *opts);
 void		 keys_job(const struct keys *k, struct job *j);
 void		 keys_jobs(struct keys *k, struct jobs *js);
 void		 keys_free(struct keys *k);
 
-/* site.c: the build's context. */
+/* stamp.c: the no-op check; the snapshot is the caller's (buf_free). */
+void		 stamp_take(const struct site *site, const char *opts,
+		    struct buf *b);
+long		 stamp_fresh(const char *outdir, const struct buf *snap);
+int		 stamp_save(const char *outdir, const struct buf *snap,
+		    int full);
+
+/* site.c: the build's context: site_init, then one site_free. */
 int		 site_init(struct site *site, const char *root, int drafts);
 void		 site_doc_free(struct doc *d);
 void		 site_free(struct site *site);
 
-/* build.c: the whole build, as main and tests call it. */
-int		 build(const struct opts *);
-int		 build_flyer(const struct flyer_opts *);
-
-/* stamp.c */
-void	 stamp_take(const struct site *, const char *, struct buf *);
-long	 stamp_fresh(const char *, const struct buf *);
-int	 stamp_save(const char *, const struct buf *, int);
+/* build.c: the whole build, as main and tests call it (exit status). */
+int		 build(const struct opts *o);
+int		 build_flyer(const struct flyer_opts *fo);
 
 #endif

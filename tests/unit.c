@@ -127,7 +127,7 @@ test_yaml_positions(void)
 	struct val *v;
 	const char *doc = "title: x\nlist:\n  - one\n  - two\n";
 
-	CHECK(yaml_read(&pool, "s.yml", doc, strlen(doc), 0, &v));
+	CHECK(fm_yaml(&pool, "s.yml", doc, strlen(doc), 0, &v));
 	v = map_get(v, "list");
 	CHECK(v != NULL && v->len == 2);
 	CHECK(v->items[1]->pos.line == 4 && v->items[1]->pos.col == 5);
@@ -161,10 +161,10 @@ test_dates(void)
 	date_parse("2019-12-30", &d);
 	CHECK(date_isoweek(&d, &wy) == 1 && wy == 2020);
 	buf_free(&b);
-	CHECK(time_parse("09:30") == 570);
-	CHECK(time_parse("24:00") == -1);
-	CHECK(time_parse("9:30") == -1);
-	CHECK(time_parse("12:60") == -1);
+	CHECK(date_parse_time("09:30") == 570);
+	CHECK(date_parse_time("24:00") == -1);
+	CHECK(date_parse_time("9:30") == -1);
+	CHECK(date_parse_time("12:60") == -1);
 }
 
 /* A site of language lang (and site.yml's labels: labels, if any). */
@@ -231,7 +231,7 @@ test_lang(void)
 		struct val *v = NULL;
 		size_t i, missing = 0;
 
-		CHECK(b != NULL && yaml_read(&pool, rel, (const char *)b->data,
+		CHECK(b != NULL && fm_yaml(&pool, rel, (const char *)b->data,
 		    b->len, 0, &v) && v->type == V_MAP);
 		for (i = 0; v != NULL && i < l->len; i++)
 			if (map_get(v, l->keys[i]) == NULL &&
@@ -564,10 +564,10 @@ test_keys(void)
 	memcpy(h2, h1, 65);
 	h2[63] = 'b';
 	/* A job kind of its own, listing a file, the events, the layouts. */
-	j = jobs_add(&js, "new/kind.txt", S_newkind, NULL, NULL, NULL);
-	job_in(j, IN_HASH, 0, h1);
-	job_in(j, IN_KIND, K_EVENT, NULL);
-	job_in(j, IN_WEB, 0, NULL);
+	j = plan_add(&js, "new/kind.txt", S_newkind, NULL, NULL, NULL);
+	plan_in(j, IN_HASH, 0, h1);
+	plan_in(j, IN_KIND, K_EVENT, NULL);
+	plan_in(j, IN_WEB, 0, NULL);
 	S_key(&site, "o=1", j, k0);
 	CHECK(strlen(k0) == 64);
 	S_key(&site, "o=1", j, k);
@@ -597,9 +597,9 @@ test_keys(void)
 	CHECK(strcmp(k, k0) == 0);
 	area->hash[0] = saved;
 	/* A phase-1 job covers the keys of phase 0. */
-	j = jobs_add(&js, "new/list.html", S_newkind, NULL, NULL, NULL);
+	j = plan_add(&js, "new/list.html", S_newkind, NULL, NULL, NULL);
 	j->phase = 1;
-	job_in(j, IN_PHASE0, 0, NULL);
+	plan_in(j, IN_PHASE0, 0, NULL);
 	{
 		struct keys *ks = keys_init(&site, "o=1");
 
@@ -614,21 +614,21 @@ test_keys(void)
 	CHECK(plan_check(&js));
 	/* ... one listing no input, a path out, two writers do not. */
 	S_quiet(1);
-	jobs_add(&js, "bare.txt", S_newkind, NULL, NULL, NULL);
+	plan_add(&js, "bare.txt", S_newkind, NULL, NULL, NULL);
 	CHECK(!plan_check(&js));
-	jobs_free(&js);
-	job_in(jobs_add(&js, "../x.txt", S_newkind, NULL, NULL, NULL),
+	plan_free(&js);
+	plan_in(plan_add(&js, "../x.txt", S_newkind, NULL, NULL, NULL),
 	    IN_ALL, 0, NULL);
 	CHECK(!plan_check(&js));
-	jobs_free(&js);
-	job_in(jobs_add(&js, "a.txt", S_newkind, NULL, NULL, NULL), IN_ALL, 0,
+	plan_free(&js);
+	plan_in(plan_add(&js, "a.txt", S_newkind, NULL, NULL, NULL), IN_ALL, 0,
 	    NULL);
-	job_in(jobs_add(&js, "a.txt", S_newkind, NULL, NULL, NULL), IN_WEB, 0,
+	plan_in(plan_add(&js, "a.txt", S_newkind, NULL, NULL, NULL), IN_WEB, 0,
 	    NULL);
 	CHECK(!plan_check(&js));
 	S_quiet(0);
 out:
-	jobs_free(&js);
+	plan_free(&js);
 	site_free(&site);
 }
 
@@ -639,9 +639,11 @@ test_manifest(void)
 	struct jobs js = { NULL, 0, 0 };
 	struct buf man = { NULL, 0, 0 };
 	GHashTable *old;
-	char path[PATH_MAX], *k1 = "1111111111111111111111111111111111111111111111111111111111111111";
+	char path[PATH_MAX], k1[65];
 	struct stat st;
 
+	memset(k1, '1', 64);
+	k1[64] = '\0';
 	mkdirs("tests/work");
 	if (mkdtemp(dir) == NULL)
 		return;
@@ -650,8 +652,8 @@ test_manifest(void)
 	CHECK(g_hash_table_size(old) == 0);
 	CHECK(!manifest_fresh(old, dir, "a.html", k1));
 	g_hash_table_destroy(old);
-	jobs_add(&js, "a.html", S_newkind, NULL, NULL, NULL);
-	jobs_add(&js, "b/c.pdf", S_newkind, NULL, NULL, NULL)->out2 =
+	plan_add(&js, "a.html", S_newkind, NULL, NULL, NULL);
+	plan_add(&js, "b/c.pdf", S_newkind, NULL, NULL, NULL)->out2 =
 	    xstrdup("b/c.png");
 	memcpy(js.v[0].key, k1, 65);
 	memcpy(js.v[1].key, k1, 65);
@@ -659,7 +661,7 @@ test_manifest(void)
 	manifest_add(&man, &js.v[0]);
 	manifest_add(&man, &js.v[1]);
 	buf_puts(&man, "garbage\n");
-	buf_puts(&man, "3333333333333333333333333333333333333333333333333333333333333333 ../outside\n");
+	buf_printf(&man, "%.64d ../outside\n", 3);
 	CHECK(manifest_write(dir, &man));
 	buf_free(&man);
 	snprintf(path, sizeof(path), "%s/a.html", dir);
@@ -690,7 +692,7 @@ test_manifest(void)
 	g_hash_table_destroy(old);
 	buf_free(&man);
 	js.len = 2;
-	jobs_free(&js);
+	plan_free(&js);
 	rmtree(dir);
 }
 
@@ -717,7 +719,12 @@ test_stamp(void)
 	S_write(path, "");
 	CHECK(stamp_fresh(out, &a) == 0);	/* built, no files */
 	snprintf(path, sizeof(path), "%s/.rally-manifest", out);
-	S_write(path, "1111111111111111111111111111111111111111111111111111111111111111 x.html\n");
+	{
+		char line[80];
+
+		snprintf(line, sizeof(line), "%.64d x.html\n", 1);
+		S_write(path, line);
+	}
 	CHECK(stamp_fresh(out, &a) == -1);	/* a file is missing */
 	snprintf(path, sizeof(path), "%s/x.html", out);
 	S_write(path, "x");

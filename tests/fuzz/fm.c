@@ -1,6 +1,6 @@
 /*
  * Fuzz target: the front matter reader (fm_read) and the YAML reader
- * of site.yml (yaml_read), on any bytes.
+ * of site.yml (fm_yaml), on any bytes.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	memset(&fm, 0, sizeof(fm));
 	fm_read(&pool, "content/fuzz.md", text, len, &fm);
 	pool_free(&pool);
-	yaml_read(&pool, "content/site.yml", text, len, 0, &v);
+	fm_yaml(&pool, "content/site.yml", text, len, 0, &v);
 	pool_free(&pool);
 	free(text);
 	return 0;
