@@ -2,28 +2,17 @@
  * print_draw.c: drawing a page's frames: colours, boxes, rectangles, QR codes,
  * SVG and raster images, logos, crop marks.
  */
-#include <sys/mman.h>
-#include <sys/stat.h>
 
-#include <dirent.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <cairo.h>
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
-#include <fontconfig/fontconfig.h>
 #include <gdk-pixbuf/gdk-pixbuf.h>
-#include <hyphen.h>
 #include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
-#include <png.h>
 #include <qrencode.h>
 
 #include "rally.h"

@@ -4,29 +4,13 @@
  * would fix (a lone short word, a hyphenated headline, a broken
  * address), balanced, and with short words kept with the word before.
  */
-#include <sys/mman.h>
-#include <sys/stat.h>
 
-#include <dirent.h>
 #include <math.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include <cairo.h>
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
-#include <fontconfig/fontconfig.h>
-#include <gdk-pixbuf/gdk-pixbuf.h>
-#include <hyphen.h>
-#include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
-#include <png.h>
-#include <qrencode.h>
 
 #include "rally.h"
 #include "extern.h"
@@ -46,9 +30,6 @@ fit_free(struct para *v, size_t n)
 	}
 	free(v);
 }
-
-
-
 
 /*
  * Pango markup for the paragraphs at size pt; values are escaped.
@@ -174,7 +155,6 @@ S_fit(PangoLayout *pl, const struct para *v, size_t n, double lo, double hi,
 	return lo;
 }
 
-
 /* What a designer would fix in a setting. */
 struct flaws {
 	int	lone;	/* lines of one word of <= 3 letters, in a paragraph
@@ -269,7 +249,6 @@ S_balance(PangoLayout *pl, const struct para *v, size_t n, double pt,
 	}
 	return hi;
 }
-
 
 /*
  * Scores v at the largest size that fits and, while a line is one short

@@ -2,29 +2,18 @@
  * print_kit.c: the logo kit (the site's logo in each area's colour) and the
  * organisations' proof sheets.
  */
-#include <sys/mman.h>
-#include <sys/stat.h>
 
-#include <dirent.h>
 #include <math.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <cairo.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
-#include <fontconfig/fontconfig.h>
-#include <gdk-pixbuf/gdk-pixbuf.h>
-#include <hyphen.h>
 #include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
 #include <png.h>
-#include <qrencode.h>
 
 #include "rally.h"
 #include "extern.h"

@@ -4,10 +4,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
-#include <dirent.h>
 #include <math.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,14 +13,9 @@
 #include <unistd.h>
 
 #include <cairo.h>
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <fontconfig/fontconfig.h>
-#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <hyphen.h>
-#include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
-#include <png.h>
 #include <qrencode.h>
 
 #include "rally.h"
@@ -101,7 +94,6 @@ lay_size(const char *spec, struct lsize *s)
  * through fontconfig and nothing else, so every machine renders alike.
  * A campaign's file wins over rally's file of the same name.
  */
-
 
 static int
 S_font_file(const char *name)
@@ -795,7 +787,6 @@ print_load_only(struct site *site, const char *only)
 		S_dict(site, ps);
 	return ps;
 }
-
 
 /* Frees ps: its layouts, dictionary and plan (NULL is fine). */
 void

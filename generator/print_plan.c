@@ -2,29 +2,14 @@
  * print_plan.c: the print catalogue: which sheets a campaign gets, their jobs,
  * the downloads list and its file sizes, and what each job depends on.
  */
-#include <sys/mman.h>
-#include <sys/stat.h>
 
-#include <dirent.h>
 #include <math.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include <cairo.h>
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
-#include <fontconfig/fontconfig.h>
-#include <gdk-pixbuf/gdk-pixbuf.h>
-#include <hyphen.h>
-#include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
 #include <png.h>
-#include <qrencode.h>
 
 #include "rally.h"
 #include "extern.h"
@@ -32,7 +17,6 @@
 #include "print.h"
 
 /* Planning. */
-
 
 /*
  * A sheet's job, in a worker process: made from the print layouts and
@@ -434,7 +418,6 @@ print_plan(struct site *site, struct print_set *ps, struct jobs *js,
 		free(out);
 	}
 }
-
 
 /* "1.2 MB" on every item of list whose file is in sizes. */
 static void

@@ -3,35 +3,18 @@
  * content, set as print_fit.c finds best, drawn, or reported at the
  * content when nothing fits.
  */
-#include <sys/mman.h>
-#include <sys/stat.h>
 
-#include <dirent.h>
 #include <math.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include <cairo.h>
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
-#include <fontconfig/fontconfig.h>
-#include <gdk-pixbuf/gdk-pixbuf.h>
-#include <hyphen.h>
-#include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
-#include <png.h>
-#include <qrencode.h>
 
 #include "rally.h"
 #include "extern.h"
 #include "builtin.h"
 #include "print.h"
-
 
 /* The content value a frame's text is mostly made of (see S_blame). */
 struct blame {
@@ -39,7 +22,6 @@ struct blame {
 	char			*key;	/* its key: "headline" (owned) */
 	size_t			 total;	/* characters of the whole frame */
 };
-
 
 static void
 S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
@@ -245,8 +227,6 @@ S_list_items(struct rctx *c, xmlNodePtr f)
 	return most;
 }
 
-
-
 /*
  * The site's one pango context (print_lay.c): making one per text
  * frame costs a fontconfig match each time.  Print renders in
@@ -362,7 +342,6 @@ S_nofit(struct rctx *c, xmlNodePtr f, PangoLayout *pl, double lo,
 	free(id);
 	free(where);
 }
-
 
 /* Caps hi at the size of the frame named by no-larger-than=. */
 static double

@@ -3,36 +3,18 @@
  * addresses, times and dates kept whole, libhyphen's points, a long
  * word's last-resort breaks, capitals, hashtags.
  */
-#include <sys/mman.h>
-#include <sys/stat.h>
 
-#include <dirent.h>
-#include <math.h>
-#include <stdarg.h>
-#include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include <cairo.h>
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
-#include <fontconfig/fontconfig.h>
-#include <gdk-pixbuf/gdk-pixbuf.h>
 #include <hyphen.h>
-#include <librsvg/rsvg.h>
 #include <pango/pangocairo.h>
-#include <png.h>
-#include <qrencode.h>
 
 #include "rally.h"
 #include "extern.h"
 #include "builtin.h"
 #include "print.h"
-
-
 
 /*
  * Compiles pattern into *slot once per process, from any thread: a
@@ -260,7 +242,6 @@ words_hyphenate(const struct print_set *ps, const char *text)
 	}
 	return g_string_free(out, FALSE);
 }
-
 
 /*
  * A word of ten letters or more may break anywhere (three letters at
