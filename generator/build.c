@@ -17,11 +17,7 @@ int
 build(const struct opts *o)
 {
 	struct site site;
-	struct tmpl_set *ts = NULL;
-	struct print_set *ps = NULL;
-	struct jobs js = { NULL, 0, 0 };
 	struct buf snap = { NULL, 0, 0 };
-	struct keys *keys = NULL;
 	int rc = 1, web, print;
 	char keyopts[64];
 	long fresh;
@@ -30,7 +26,7 @@ build(const struct opts *o)
 	print = o->only == NULL || strcmp(o->only, "print") == 0;
 	if (!site_init(&site, o->root, o->drafts))
 		return 2;
-	site.jobs = o->jobs;
+	site.workers = o->jobs;
 	/* Options that change what is written are part of every key. */
 	snprintf(keyopts, sizeof(keyopts), "drafts=%d marks=%d", o->drafts,
 	    o->marks);
@@ -46,25 +42,25 @@ build(const struct opts *o)
 	}
 	if (!load_site(&site) || !model_link(&site))
 		goto out;
-	if (print && (ps = print_load(&site)) == NULL)
+	if (print && (site.print = print_load(&site)) == NULL)
 		goto out;
-	if (web && (ts = tmpl_load(&site, "layouts/web")) == NULL)
+	if (web && (site.tmpl = tmpl_load(&site, "layouts/web")) == NULL)
 		goto out;
 	/* The catalogue first: the downloads page lists it. */
-	if (web && print && print_count(ps) > 0)
+	if (web && print && print_count(site.print) > 0)
 		model_downloads(&site);
-	print_plan(&site, print ? ps : NULL, &js, o->marks);
-	if (print && print_count(ps) > 0) {
-		print_plan_kit(&site, ps, &js);
-		print_plan_proofs(&site, ps, &js);
+	print_plan(&site, site.print, &site.jobs, o->marks);
+	if (print_count(site.print) > 0) {
+		print_plan_kit(&site, site.print, &site.jobs);
+		print_plan_proofs(&site, site.print, &site.jobs);
 	}
 	if (web)
-		plan_web(&site, ts, &js);
-	if (!plan_check(&js))
+		plan_web(&site, site.tmpl, &site.jobs);
+	if (!plan_check(&site.jobs))
 		goto out;
-	keys = keys_init(&site, keyopts);
-	keys_jobs(keys, &js);
-	if (!run_jobs(&site, &js, o))
+	site.keys = keys_init(&site, keyopts);
+	keys_jobs(site.keys, &site.jobs);
+	if (!run_jobs(&site, &site.jobs, o))
 		goto out;
 	if (!stamp_save(o->out, &snap, o->only == NULL))
 		goto out;
@@ -74,10 +70,6 @@ out:
 		fprintf(stderr, "rally: build failed; %s is unchanged\n",
 		    o->out);
 	buf_free(&snap);
-	keys_free(keys);
-	plan_free(&js);
-	print_free(ps);
-	tmpl_free(ts);
 	site_free(&site);
 	return rc;
 }
@@ -91,7 +83,6 @@ build_flyer(const struct flyer_opts *fo)
 {
 	const char *logo = fo->logo, *date = fo->date;
 	struct site site;
-	struct print_set *ps = NULL;
 	struct buf b[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
 	struct val *org = NULL, *area, *event = NULL;
 	char *rlogo = NULL, real[PATH_MAX];
@@ -120,7 +111,7 @@ build_flyer(const struct flyer_opts *fo)
 		return 2;
 	}
 	if (!load_site(&site) || !model_link(&site) ||
-	    (ps = print_load_only(&site, fo->layout)) == NULL)
+	    (site.print = print_load_only(&site, fo->layout)) == NULL)
 		goto out;
 	rc = 2;
 	if ((area = model_find(&site, K_AREA, fo->area)) == NULL) {
@@ -166,7 +157,7 @@ build_flyer(const struct flyer_opts *fo)
 		    map_str(area, "headline"), date, fo->time, fo->place);
 	else if (event == NULL)
 		event = map_get(org, "next_event");
-	rc = print_one(&site, ps, fo->layout, org, area, (int)fo->message,
+	rc = print_one(&site, site.print, fo->layout, org, area, (int)fo->message,
 	    event, fo->size, rlogo, fo->marks, b);
 	if (rc == 0 && !file_write_atomic(fo->out, b[0].data, b[0].len)) {
 		fprintf(stderr, "rally flyer: cannot write %s: %s\n", fo->out,
@@ -176,7 +167,6 @@ build_flyer(const struct flyer_opts *fo)
 out:
 	buf_free(&b[0]);
 	buf_free(&b[1]);
-	print_free(ps);
 	site_free(&site);
 	free(rlogo);
 	return rc;

@@ -415,7 +415,7 @@ S_parse_worker(void *arg)
 }
 
 /*
- * Parses the files of v on site->jobs threads (-j; 0: as many as there
+ * Parses the files of v on site->workers threads (-j; 0: as many as there
  * are cores), when there are enough files to pay for them.  Plain
  * threads, joined here, rather than a GThreadPool: glib keeps a pool's
  * idle threads alive, and print forks its workers (run.c) only while
@@ -425,7 +425,7 @@ static void
 S_parse_all(const struct site *site, struct parsed *v, size_t n)
 {
 	struct parse_ctx c = { site, v, n, 0 };
-	long want = site->jobs > 0 ? site->jobs :
+	long want = site->workers > 0 ? site->workers :
 	    sysconf(_SC_NPROCESSORS_ONLN);
 	pthread_t *th;
 	int nt = 0, i;

@@ -130,35 +130,6 @@ struct doc {
 	int		 body_line; /* line of the body's first line in path */
 };
 
-/* The whole campaign in memory. */
-struct site {
-	char		*root;	/* --root, as given (owned) */
-	char		*rroot;	/* realpath of root (owned) */
-	struct pool	 pool;	/* every value of the model */
-	struct val	*v;	/* the map templates see as "site" */
-	struct doc	**docs;	/* every page to render (owned) */
-	size_t		 ndocs;
-	char		*lang;	/* "da", "nb", "en" ... (owned) */
-	char		*base_url; /* without trailing slash (owned) */
-	char		*base_path;/* path part of base_url, "" or "/x" (owned) */
-	size_t		 feed_entries; /* newest press releases in feed.atom */
-	int		 raw_html;  /* site.yml: markdown.raw_html */
-	int		 drafts;    /* --drafts */
-	int		 jobs;	    /* -j: threads and workers; 0: cores */
-	time_t		 now;	/* SOURCE_DATE_EPOCH or the clock */
-	struct date	 today;	/* now, in the site's time zone */
-	int		 nerr0;	/* diag_count() at site_init: errors since
-				   are this build's */
-	char		 yml_hash[65];	/* SHA-256 of content/site.yml */
-	struct val	*labels;/* every word rally writes (lang.c) */
-	struct _GTimeZone *tz;	/* the site's time zone (owned) */
-	struct print_fonts *fonts;/* print's fonts, once loaded (owned) */
-	struct _GHashTable *index;/* "kind/slug" -> doc (model.c; owned) */
-	size_t		 nindexed;/* docs in index */
-	struct _GHashTable *by_val;/* a page's values -> its hash (owned) */
-	char		**names;/* file names values point at (owned) */
-	size_t		 nnames;
-};
 
 /*
  * What a job's output is made from.  Planning lists them (plan_in());
@@ -185,6 +156,7 @@ struct input {
 #define JOB_INPUTS	10	/* most inputs a job lists */
 
 struct job;
+struct site;
 typedef int (*job_fn)(const struct job *, struct site *, struct buf *);
 
 /*
@@ -213,6 +185,43 @@ struct jobs {
 	struct job	*v;
 	size_t		 len;
 	size_t		 cap;
+};
+
+/*
+ * The whole campaign in memory, and the build's context: everything a
+ * build allocates hangs from here and goes with site_free().
+ */
+struct site {
+	char		*root;	/* --root, as given (owned) */
+	char		*rroot;	/* realpath of root (owned) */
+	struct pool	 pool;	/* every value of the model */
+	struct val	*v;	/* the map templates see as "site" */
+	struct doc	**docs;	/* every page to render (owned) */
+	size_t		 ndocs;
+	char		*lang;	/* "da", "nb", "en" ... (owned) */
+	char		*base_url; /* without trailing slash (owned) */
+	char		*base_path;/* path part of base_url, "" or "/x" (owned) */
+	size_t		 feed_entries; /* newest press releases in feed.atom */
+	int		 raw_html;  /* site.yml: markdown.raw_html */
+	int		 drafts;    /* --drafts */
+	int		 workers;   /* -j: threads and workers; 0: cores */
+	time_t		 now;	/* SOURCE_DATE_EPOCH or the clock */
+	struct date	 today;	/* now, in the site's time zone */
+	int		 nerr0;	/* diag_count() at site_init: errors since
+				   are this build's */
+	char		 yml_hash[65];	/* SHA-256 of content/site.yml */
+	struct val	*labels;/* every word rally writes (lang.c) */
+	struct _GTimeZone *tz;	/* the site's time zone (owned) */
+	struct print_fonts *fonts;/* print's fonts, once loaded (owned) */
+	struct _GHashTable *index;/* "kind/slug" -> doc (model.c; owned) */
+	size_t		 nindexed;/* docs in index */
+	struct _GHashTable *by_val;/* a page's values -> its hash (owned) */
+	char		**names;/* file names values point at (owned) */
+	struct tmpl_set	*tmpl;	/* the web layouts (owned) */
+	struct print_set *print;/* the print layouts and plan (owned) */
+	struct jobs	 jobs;	/* every output file (owned) */
+	struct keys	*keys;	/* their inputs' digests (owned) */
+	size_t		 nnames;
 };
 
 struct opts {

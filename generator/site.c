@@ -76,6 +76,10 @@ site_free(struct site *site)
 {
 	size_t i;
 
+	keys_free(site->keys);
+	plan_free(&site->jobs);
+	print_free(site->print);
+	tmpl_free(site->tmpl);
 	for (i = 0; i < site->ndocs; i++)
 		site_doc_free(site->docs[i]);
 	free(site->docs);
