@@ -2,12 +2,17 @@
  * print.h: private to the print modules (print_*.c), which turn print
  * layouts (layouts/print/NAME.xml) into print-ready PDFs and previews.
  *
- *   print_lay.c    sizes, fonts, reading and checking layouts
- *   print_text.c   units, hyphenation, setting and fitting text frames
- *   print_draw.c   drawing frames: colours, rectangles, QR, images, pages
- *   print_sheet.c  one sheet as PDF and PNG, and rally flyer's sheet
- *   print_plan.c   the catalogue: which sheets, their jobs and file sizes
- *   print_kit.c    the logo kit and the organisations' proof sheets
+ *   print_lay.c    lay_    sizes, fonts, reading and checking layouts
+ *   print_words.c  words_  units that must not break, hyphenation
+ *   print_text.c   text_   a text frame: paragraphs, drawn or reported
+ *   print_fit.c    fit_    the setting that fits best
+ *   print_draw.c   draw_   frames: colours, rectangles, QR, images, pages
+ *   print_sheet.c  sheet_  one sheet as PDF and PNG; rally flyer's sheet
+ *   print_plan.c           the catalogue: sheets, their jobs, file sizes
+ *   print_kit.c            the logo kit, the organisations' proofs
+ *
+ * Each file's own exports carry its prefix; print_ names the API the
+ * rest of rally calls (extern.h).
  *
  * A layout places frames in units relative to the trim box: x and w are
  * fractions of the trim width, y and h of its height, font sizes
