@@ -29,6 +29,7 @@ static const char S_help[] =
 "commands:\n"
 "  build        build the site and the print material\n"
 "  flyer        one co-branded flyer, without building the site\n"
+"(rally build --help, rally flyer --help: each command's options)\n"
 "\n"
 "options:\n"
 "  --root DIR   directory holding content/, layouts/, assets/ (default .)\n"
@@ -44,6 +45,42 @@ static const char S_help[] =
 "Exit status: 0 success, 1 content error, 2 usage error.\n"
 "Errors are printed as path:line:col: error: message.\n"
 "SOURCE_DATE_EPOCH sets the build date, for reproducible output.\n";
+
+/* rally build --help, rally flyer --help: the command's own page. */
+static const char S_build_help[] =
+"usage: rally build [--root DIR] [--out DIR] [-j N] [--only web|print]\n"
+"                   [--marks] [--drafts] [--quiet | --verbose]\n"
+"\n"
+"Builds the website and the print material of the campaign in DIR.\n"
+"\n"
+"  --root DIR   directory holding content/, layouts/, assets/ (default .)\n"
+"  --out DIR    output directory (default ROOT/out)\n"
+"  -j N         render with N threads and workers (default: cores)\n"
+"  --only KIND  build only the web site (web) or the print material\n"
+"  --marks      crop marks on every print sheet\n"
+"  --drafts     include pages marked draft: true\n"
+"  -q, --quiet  print errors only\n"
+"  -v, --verbose  also the five slowest files and the time per PDF\n";
+
+static const char S_flyer_help[] =
+"usage: rally flyer --area SLUG (--org SLUG | --name NAME) [--event SLUG]\n"
+"                   [--message N] [--size SIZE] [--layout NAME] [--root DIR]\n"
+"                   [--logo FILE] [--contact TEXT] [--url URL] [--title TEXT]\n"
+"                   [--date YYYY-MM-DD] [--time HH:MM] [--place TEXT]\n"
+"                   [--marks] -o FILE.pdf\n"
+"\n"
+"One co-branded flyer, without building the site.\n"
+"\n"
+"  --area SLUG     the welfare area (content/areas/SLUG.md)\n"
+"  --org SLUG      an organisation in content/orgs/, or\n"
+"  --name NAME     one that is not, with --logo, --contact and --url\n"
+"  --event SLUG    the meeting it announces (default: the organisation's\n"
+"                  next), or one given with --date, --time, --place, --title\n"
+"  --message N     the area's message to use (default 1)\n"
+"  --size SIZE     one of the layout's sizes (default: its first, A5)\n"
+"  --layout NAME   a print layout of one organisation (default org-flyer)\n"
+"  --marks         crop marks\n"
+"  -o FILE.pdf     where to write it\n";
 
 static int
 S_usage_err(const char *msg)
@@ -66,6 +103,7 @@ S_build(int argc, char *argv[])
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "only", required_argument, NULL, 'O' },
 		{ "marks", no_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct opts o;
@@ -77,8 +115,11 @@ S_build(int argc, char *argv[])
 	o.start = run_clock();
 	o.root = ".";
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:qv", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "j:qvh", lo, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			fputs(S_build_help, stdout);
+			return 0;
 		case 'r':
 			o.root = optarg;
 			break;
@@ -131,15 +172,9 @@ S_flyer_usage(const char *msg)
 {
 	if (msg != NULL)
 		fprintf(stderr, "rally flyer: %s\n", msg);
-	fputs("usage: rally flyer --area SLUG (--org SLUG | --name NAME) "
-	    "[--event SLUG]\n"
-	    "                   [--message N] [--size A5] [--layout NAME] "
-	    "[--root DIR]\n"
-	    "                   [--logo FILE] [--contact TEXT] [--url URL] "
-	    "[--title TEXT]\n"
-	    "                   [--date YYYY-MM-DD] [--time HH:MM] "
-	    "[--place TEXT] [--marks]\n"
-	    "                   -o FILE.pdf\n", stderr);
+	/* The usage lines of the help, up to its blank line. */
+	fprintf(stderr, "%.*s", (int)(strstr(S_flyer_help, "\n\n") -
+	    S_flyer_help + 1), S_flyer_help);
 	return 2;
 }
 
@@ -163,6 +198,7 @@ S_flyer(int argc, char *argv[])
 		{ "time", required_argument, NULL, 't' },
 		{ "place", required_argument, NULL, 'P' },
 		{ "marks", no_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct flyer_opts o;
@@ -172,12 +208,14 @@ S_flyer(int argc, char *argv[])
 
 	memset(&o, 0, sizeof(o));
 	o.root = ".";
-	o.size = "A5";
 	o.layout = "org-flyer";
 	o.message = 1;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			fputs(S_flyer_help, stdout);
+			return 0;
 		case 'r': o.root = optarg; break;
 		case 'g': o.org = optarg; break;
 		case 'a': o.area = optarg; break;
@@ -213,6 +251,9 @@ S_flyer(int argc, char *argv[])
 	if (o.org == NULL && o.name == NULL)
 		return S_flyer_usage("--org SLUG, or --name for an "
 		    "organisation not in content/orgs/");
+	if (o.org != NULL && o.name != NULL)
+		return S_flyer_usage("--org or --name, not both: --name is "
+		    "for an organisation not in content/orgs/");
 	if (o.event != NULL && o.date != NULL)
 		return S_flyer_usage("--event or --date, not both");
 	if ((o.time != NULL || o.place != NULL) && o.date == NULL)

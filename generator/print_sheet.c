@@ -324,7 +324,7 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 
 /*
  * One sheet outside a build (rally flyer): layout name for org, area,
- * message (1-based) and event, at size.  out[0] gets the PDF, out[1]
+ * message (1-based) and event, at size (NULL: the layout's first).  out[0] gets the PDF, out[1]
  * the preview.  trusted names a logo file given on the command line.
  * Returns 0 on success, 1 for a content error, 2 for a bad argument
  * (reported).
@@ -350,9 +350,25 @@ print_one(struct site *site, const struct print_set *ps, const char *name,
 		    "(layouts/print/%s.xml)\n", name, name);
 		return 2;
 	}
-	if (!lay_size(size, &sz)) {
+	if (size == NULL && l->nsizes > 0)	/* the layout's first */
+		size = l->sizes[0].name;
+	if (size == NULL || !lay_size(size, &sz)) {
 		fprintf(stderr, "rally: bad size '%s': use A0 to A6 or WxH "
 		    "in mm or cm, such as 50x70cm\n", size);
+		return 2;
+	}
+	/* The sizes its designer set it for, and no other. */
+	for (i = 0; i < l->nsizes; i++)
+		if (strcmp(l->sizes[i].slug, sz.slug) == 0)
+			break;
+	if (i == l->nsizes) {
+		fprintf(stderr, "rally: layout %s comes in ", l->name);
+		for (i = 0; i < l->nsizes; i++)
+			fprintf(stderr, "%s%s", i > 0 ? ", " : "",
+			    l->sizes[i].name);
+		fprintf(stderr, ", not %s\n", sz.name);
+		free(sz.name);
+		free(sz.slug);
 		return 2;
 	}
 	if (msgno < 1 || (size_t)msgno > msgs->len) {

@@ -248,7 +248,7 @@ struct flyer_opts {
 	const char	*place;
 	const char	*title;
 	long		 message;	/* 1-based */
-	const char	*size;
+	const char	*size;	/* NULL: the layout's first */
 	const char	*layout;
 	const char	*logo;	/* a file, anywhere */
 	const char	*contact;

@@ -51,6 +51,24 @@ bad "has messages 1 to" --org sosu-klubben-amager --area aeldre --message 9 -o "
 bad "unknown event 'never'" --org sosu-klubben-amager --area aeldre --event never -o "$W/x.pdf"
 bad "-o FILE.pdf is required" --org sosu-klubben-amager --area aeldre
 bad "--url must start with" --name X --area aeldre --url javascript:x -o "$W/x.pdf"
+bad "layout org-flyer comes in A5, A6, not A4" --org sosu-klubben-amager --area aeldre --size A4 -o "$W/x.pdf"
+bad "--org or --name, not both" --org sosu-klubben-amager --name X --area aeldre -o "$W/x.pdf"
+# Help on each command, on stdout, and every option of it in the man page.
+for cmd in build flyer; do
+	if $RALLY $cmd --help > "$W/help" 2> "$W/err" &&
+	    grep -q "^usage: rally $cmd" "$W/help" && [ ! -s "$W/err" ]; then
+		pass "$cmd --help: its usage, exit 0"
+	else
+		fail "$cmd --help: $(head -c 200 "$W/err")"
+	fi
+	missing=
+	for o in $(grep -o -- '--[a-z]*' "$W/help" | sort -u); do
+		grep -q "Fl -${o#--}\\b" generator/rally.1 ||
+		    missing="$missing $o"
+	done
+	check "$cmd: every option of --help is in the man page${missing:+ (not:$missing)}" \
+	    test -z "$missing"
+done
 
 # The logo kit: one logo, in each area's colour, as SVG, PNG and PDF.
 [ -d "$OUT/logo" ] || exit 0	# a web-only build (LIGHT)

@@ -1,8 +1,9 @@
 /*
  * Fuzz target: the print layout reader, and one sheet drawn from what
  * it accepts.  The input is layouts/print/fz.xml of a scratch copy of
- * tests/fixture with rally's fonts and logos; it is drawn at A6 for
- * the fixture's first area and its organisation, as rally flyer does.
+ * tests/fixture with rally's fonts and logos; it is drawn at its first
+ * size for the fixture's first area and its organisation, as rally
+ * flyer does.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -51,7 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	fuzz_write(S_site.root, "layouts/print/fz.xml", data, len);
 	ps = print_load_only(&S_site, "fz");
 	if (ps != NULL && print_count(ps) > 0)
-		print_one(&S_site, ps, "fz", S_org, S_area, 1, S_event, "A6",
+		print_one(&S_site, ps, "fz", S_org, S_area, 1, S_event, NULL,
 		    NULL, len > 0 && (data[0] & 1), out);
 	buf_free(&out[0]);
 	buf_free(&out[1]);
