@@ -14,7 +14,8 @@ PKGLIBS   = `pkg-config --libs $(PKGS)` -lhyphen -lpthread -lm
 SRCS = generator/util.c generator/site.c generator/val.c generator/fm.c \
        generator/date.c generator/md.c generator/load.c generator/model.c \
        generator/tmpl.c generator/web.c generator/plan.c generator/run.c \
-       generator/build.c generator/print_lay.c generator/print_words.c \
+       generator/build.c generator/new.c generator/print_lay.c \
+       generator/print_words.c \
        generator/print_text.c generator/print_fit.c generator/print_draw.c \
        generator/print_sheet.c generator/print_plan.c \
        generator/print_kit.c generator/pdf.c generator/keys.c \
@@ -43,7 +44,12 @@ BUILTIN = layouts/web/base.html layouts/web/home.html layouts/web/page.html \
        assets/css/site.css \
        assets/fonts/BebasNeue-Bold.otf assets/fonts/Inter-Regular.otf \
        assets/fonts/Inter-Bold.otf assets/fonts/Inter-Italic.otf \
-       assets/fonts/LICENSE-BebasNeue.txt assets/fonts/LICENSE-Inter.txt
+       assets/fonts/LICENSE-BebasNeue.txt assets/fonts/LICENSE-Inter.txt \
+       scaffold/site.yml scaffold/index.md scaffold/about.md \
+       scaffold/area.md scaffold/event.md scaffold/press.md scaffold/org.md \
+       scaffold/logo.svg scaffold/org-logo.svg scaffold/words/da.yml \
+       scaffold/words/nb.yml scaffold/words/nn.yml scaffold/words/sv.yml \
+       scaffold/words/de.yml scaffold/words/en.yml
 
 all: deps generator/rally site
 

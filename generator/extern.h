@@ -271,6 +271,9 @@ int		 site_init(struct site *site, const char *root, int drafts);
 void		 site_doc_free(struct doc *d);
 void		 site_free(struct site *site);
 
+/* new.c: rally new: a starter campaign in dir (exit status). */
+int		 new_campaign(const char *dir, const char *lang);
+
 /* build.c: the whole build, as main and tests call it (exit status). */
 int		 build(const struct opts *o);
 int		 build_flyer(const struct flyer_opts *fo);

@@ -15,11 +15,10 @@
 
 static const char S_usage[] =
 "usage: rally build [--root DIR] [--out DIR] [-j N] [--only web|print]\n"
-"                   [--marks] [--drafts] [--quiet]\n"
-"       rally flyer --area SLUG (--org SLUG | --name NAME) [--event SLUG]\n"
-"                   [--message N] [--size A5] [--logo FILE] [--contact TEXT]\n"
-"                   [--url URL] [--date YYYY-MM-DD] [--time HH:MM]\n"
-"                   [--place TEXT] -o FILE.pdf\n"
+"                   [--marks] [--drafts] [--quiet | --verbose]\n"
+"       rally flyer --area SLUG (--org SLUG | --name NAME) [options]\n"
+"                   -o FILE.pdf\n"
+"       rally new DIR [--lang da|nb|nn|sv|de|en]\n"
 "       rally --help | --version\n";
 
 static const char S_help[] =
@@ -29,9 +28,11 @@ static const char S_help[] =
 "commands:\n"
 "  build        build the site and the print material\n"
 "  flyer        one co-branded flyer, without building the site\n"
-"(rally build --help, rally flyer --help: each command's options)\n"
+"  new          a new campaign to start from, in DIR\n"
+"(rally build --help, rally flyer --help, rally new --help: each\n"
+"command's options)\n"
 "\n"
-"options:\n"
+"options of build:\n"
 "  --root DIR   directory holding content/, layouts/, assets/ (default .)\n"
 "  --out DIR    output directory (default ROOT/out)\n"
 "  -j N         render with N threads (default: number of cores)\n"
@@ -81,6 +82,15 @@ static const char S_flyer_help[] =
 "  --layout NAME   a print layout of one organisation (default org-flyer)\n"
 "  --marks         crop marks\n"
 "  -o FILE.pdf     where to write it\n";
+
+static const char S_new_help[] =
+"usage: rally new DIR [--lang da|nb|nn|sv|de|en]\n"
+"\n"
+"A new campaign in DIR (which must be new or empty) that builds the\n"
+"site and the whole print set at once: a commented content/site.yml,\n"
+"a home and an about page, an area with two messages, an event, a\n"
+"press release and an organisation with a logo, in the language given\n"
+"(default: the one of $LANG, else English).\n";
 
 static int
 S_usage_err(const char *msg)
@@ -270,6 +280,60 @@ S_flyer(int argc, char *argv[])
 	return build_flyer(&o);
 }
 
+/* The language of $LANG ("nb_NO.UTF-8"), if rally has a scaffold in it. */
+static const char *
+S_env_lang(void)
+{
+	static const char *const langs[] = { "da", "nb", "nn", "sv", "de",
+	    "en" };
+	const char *l = getenv("LANG");
+	size_t i;
+
+	if (l != NULL && strncmp(l, "no", 2) == 0 && (l[2] == '_' ||
+	    l[2] == '\0'))
+		return "nb";
+	for (i = 0; l != NULL && i < sizeof(langs) / sizeof(langs[0]); i++)
+		if (strncmp(l, langs[i], 2) == 0 && (l[2] == '_' ||
+		    l[2] == '.' || l[2] == '\0'))
+			return langs[i];
+	return "en";
+}
+
+static int
+S_new(int argc, char *argv[])
+{
+	static const struct option lo[] = {
+		{ "lang", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *lang = NULL;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(S_new_help, stdout);
+			return 0;
+		case 'l':
+			lang = optarg;
+			break;
+		default:
+			fputs(S_new_help, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1 || *argv[optind] == '\0') {
+		fprintf(stderr, "rally new: %s\n", optind == argc ?
+		    "which directory?" : "one directory");
+		fputs(S_new_help, stderr);
+		return 2;
+	}
+	return new_campaign(argv[optind], lang != NULL ? lang :
+	    S_env_lang());
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -292,6 +356,8 @@ main(int argc, char *argv[])
 		rc = S_build(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "flyer") == 0)
 		rc = S_flyer(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "new") == 0)
+		rc = S_new(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "rally: unknown command '%s'\n", argv[1]);
 		rc = S_usage_err(NULL);

@@ -60,6 +60,7 @@ run python3 tests/check_site.py "$W/fixture" tests/fixture
 run sh tests/golden.sh
 run sh tests/bad.sh
 run sh tests/cli.sh
+run sh tests/new.sh
 run python3 tests/xss.py
 run sh tests/fuzz/replay.sh
 [ -n "$LIGHT" ] || run sh tests/browser.sh "$W/sample"

@@ -1,0 +1,58 @@
+#!/bin/sh
+# rally new: in each language a starter campaign that builds the site and
+# the whole print set with no warning, every word of it in its language,
+# every frame's text inside its frame; and clear refusals.
+. tests/lib.sh
+W=tests/work/new
+rm -rf "$W"
+mkdir -p "$W"
+RALLY_ABS=$(cd "$(dirname "$RALLY")" && pwd)/$(basename "$RALLY")
+LANGS=${LIMIT_LANGS:-da nb nn sv de en}
+for l in $LANGS; do
+	d="$W/$l"
+	if ! SOURCE_DATE_EPOCH=1489104000 $RALLY new "$d" --lang $l > "$W/$l.out"; then
+		fail "new $l: rally new"
+		continue
+	fi
+	check "new $l: a commented site.yml in $l" sh -c \
+	    "grep -q '^language: $l\$' $d/content/site.yml &&
+	     test \$(grep -c '^#' $d/content/site.yml) -ge 10"
+	# Built from inside, as a user does; -q is not given: no warnings.
+	ONLY=
+	[ -n "$LIGHT" ] && ONLY="--only web"
+	if (cd "$d" && SOURCE_DATE_EPOCH=1489104000 "$RALLY_ABS" build $ONLY \
+	    > ../$l.stdout 2> ../$l.stderr) &&
+	    ! grep -v '^rally: built' "$W/$l.stderr" | grep -q .; then
+		pass "new $l: builds with no warning"
+	else
+		fail "new $l: build: $(head -c 300 "$W/$l.stderr")"
+		continue
+	fi
+	check "new $l: a home page with the next event and an about page" sh -c \
+	    "grep -q 'href=\"/events/' $d/out/index.html &&
+	     test \$(find $d/out -name index.html | wc -l) -ge 12"
+	python3 tests/check_site.py "$d/out" "$d" > "$W/$l.site" 2>&1
+	check "new $l: the site's links, pages and feeds ($(grep -c '^PASS' "$W/$l.site") checks)" \
+	    sh -c "! grep -q '^FAIL' $W/$l.site && grep -q '^PASS' $W/$l.site"
+	[ -n "$LIGHT" ] && continue
+	check "new $l: the whole print set (23 PDFs, logo kit, proof)" sh -c \
+	    "test \$(find $d/out/print -name '*.pdf' | wc -l) -eq 23 &&
+	     test -f $d/out/logo/alliance.svg &&
+	     test \$(find $d/out/print/orgs -name proof.pdf | wc -l) -eq 1"
+	python3 tests/check_frames.py "$d/out" "$d" $l --strict > "$W/$l.frames" 2>&1
+	check "new $l: every word inside its frame, in $l ($(grep -c '^PASS' "$W/$l.frames") checks)" \
+	    sh -c "! grep -q '^FAIL' $W/$l.frames && grep -q '^PASS' $W/$l.frames"
+done
+# Refusals: a directory with files in it, a language without a scaffold.
+mkdir -p "$W/full"
+echo x > "$W/full/keep.txt"
+check "new: refuses a directory that is not empty (exit 2)" sh -c \
+    "$RALLY new $W/full --lang da 2> $W/err; test \$? -eq 2 &&
+     grep -q 'not empty' $W/err && test \$(ls $W/full | wc -l) -eq 1"
+check "new: refuses a language it has no campaign in (exit 2)" sh -c \
+    "$RALLY new $W/fi --lang fi 2> $W/err; test \$? -eq 2 &&
+     grep -q 'da, nb, nn, sv, de or en' $W/err && test ! -e $W/fi"
+check "new: --help" sh -c "$RALLY new --help | grep -q '^usage: rally new'"
+check "new: the language of \$LANG by default" sh -c \
+    "LANG=nb_NO.UTF-8 $RALLY new $W/env > /dev/null &&
+     grep -q '^language: nb\$' $W/env/content/site.yml"
