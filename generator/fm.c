@@ -25,6 +25,8 @@ struct yctx {
 	size_t		 nanchors;
 	size_t		 total;		/* expanded nodes so far */
 	int		 failed;
+	const char	*text;		/* the YAML, for hints */
+	size_t		 len;
 };
 
 static void
@@ -44,11 +46,40 @@ S_parse_error(struct yctx *c)
 		return;
 	c->failed = 1;
 	S_pos(c, &c->p.problem_mark, &p);
+	/* A tab where YAML wants spaces: libyaml says "cannot start any
+	   token" or less; say what to do. */
+	if (c->p.problem_mark.index < c->len &&
+	    memchr(c->text + c->p.problem_mark.index - c->p.problem_mark.column,
+	    '\t', c->p.problem_mark.column + 1) != NULL) {
+		diag_err(&p, "YAML: a tab: indent with spaces, tabs are not "
+		    "indentation in YAML");
+		return;
+	}
 	if (c->p.context != NULL)
 		diag_err(&p, "YAML: %s %s", c->p.problem, c->p.context);
 	else
 		diag_err(&p, "YAML: %s", c->p.problem ? c->p.problem :
 		    "syntax error");
+}
+
+/*
+ * "color: #1f5fa8": YAML reads an empty value and a comment.  Returns
+ * the comment's first word (owned) when one follows an empty value on
+ * its line, else NULL: the loader turns it into a hint.
+ */
+static char *
+S_dropped(const struct yctx *c, const yaml_mark_t *m)
+{
+	size_t i = m->index, e;
+
+	while (i < c->len && (c->text[i] == ' ' || c->text[i] == '\t'))
+		i++;
+	if (i >= c->len || c->text[i] != '#')
+		return NULL;
+	for (e = i; e < c->len && c->text[e] != '\n' && c->text[e] != ' ' &&
+	    c->text[e] != '\r'; e++)
+		continue;
+	return e - i > 1 ? xstrndup(c->text + i, e - i) : NULL;
 }
 
 static int
@@ -90,8 +121,13 @@ S_scalar(struct yctx *c, yaml_event_t *ev, const struct pos *p)
 		    strcmp(s, "no") == 0)
 			return val_bool(c->pool, 0);
 		if (*s == '\0' || strcmp(s, "~") == 0 ||
-		    strcmp(s, "null") == 0)
-			return val_new(c->pool, V_NULL, p);
+		    strcmp(s, "null") == 0) {
+			struct val *v = val_new(c->pool, V_NULL, p);
+
+			if (*s == '\0')
+				v->s = S_dropped(c, &ev->start_mark);
+			return v;
+		}
 	}
 	return val_str(c->pool, s, p);
 }
@@ -223,6 +259,8 @@ fm_yaml(struct pool *pool, const char *file, const char *text,
 	c.line_off = line_off;
 	if (!yaml_parser_initialize(&c.p))
 		abort();
+	c.text = text;
+	c.len = len;
 	yaml_parser_set_input_string(&c.p, (const unsigned char *)text, len);
 	yaml_parser_set_encoding(&c.p, YAML_UTF8_ENCODING);
 	while (!done && !c.failed) {

@@ -38,6 +38,37 @@ S_mappos(const struct val *map, const char *file)
 }
 
 /*
+ * The word written at p in its file, for a hint (owned), or NULL: the
+ * way a value was written, which YAML does not keep.
+ */
+static char *
+S_word_at(struct site *site, const struct pos *p)
+{
+	struct buf b = { NULL, 0, 0 };
+	char *full, *w = NULL;
+	const char *s;
+	size_t n;
+	int line = 1;
+
+	if (p->file == NULL || p->line < 1 || p->col < 1 ||
+	    (full = path_in_root(site, p->file)) == NULL)
+		return NULL;
+	if (file_read(full, &b, NULL)) {
+		for (s = b.data; *s != '\0' && line < p->line; s++)
+			line += *s == '\n';
+		for (n = 1; *s != '\0' && *s != '\n' && n < (size_t)p->col;
+		    n++)
+			s++;
+		n = strcspn(s, " \t\r\n#,]}");
+		if (line == p->line && n > 0 && n < 16)
+			w = xstrndup(s, n);
+	}
+	buf_free(&b);
+	free(full);
+	return w;
+}
+
+/*
  * The text of key in map: NULL when absent (an error if required) or
  * of the wrong type (always an error).  Numbers written plainly in YAML
  * are text too.
@@ -49,11 +80,28 @@ load_str(struct site *site, const struct val *map, const char *key,
 	struct val *v = map_get(map, key);
 	struct pos p;
 
+	if (v != NULL && v->type == V_NULL && v->s != NULL) {
+		/* color: #1f5fa8, hashtag: #VelferdForAlle */
+		diag_err(&v->pos, "'%s' is empty: YAML reads %s as a comment; "
+		    "put it in quotes: %s: \"%s\"", key, v->s, key, v->s);
+		return NULL;
+	}
 	if (v == NULL || v->type == V_NULL) {
 		if (required) {
 			p = S_mappos(map, file);
 			diag_err(&p, "missing required key '%s'", key);
 		}
+		return NULL;
+	}
+	if (v->type == V_BOOL) {
+		/* language: no, answer: yes */
+		char *w = S_word_at(site, &v->pos);
+
+		diag_err(&v->pos, "'%s' must be text: YAML reads %s as %s; "
+		    "put it in quotes: %s: \"%s\"", key, w != NULL ? w :
+		    v->n ? "yes" : "no", v->n ? "true" : "false", key,
+		    w != NULL ? w : v->n ? "yes" : "no");
+		free(w);
 		return NULL;
 	}
 	if (v->type != V_STR) {
@@ -343,6 +391,99 @@ S_splice(struct pool *to, struct pool *from)
 	from->head = NULL;
 }
 
+/*
+ * The keys rally reads, by kind.  Other keys are the campaign's own
+ * (templates reach them as page.KEY), but one a letter or two from
+ * a known key is most likely a typing error: a warning says which.
+ */
+static const char *const S_keys_page[] = { "title", "description",
+    "tags", "slug", "draft", "lang", "layout", NULL };
+static const char *const S_keys_area[] = { "headline", "color",
+    "messages", "icon", "order", NULL };
+static const char *const S_keys_event[] = { "date", "time", "end",
+    "place", "address", "area", "org", "kind", NULL };
+static const char *const S_keys_press[] = { "date", "area", "summary",
+    NULL };
+static const char *const S_keys_org[] = { "name", "logo", "areas", "url",
+    "contact", "color", NULL };
+static const char *const S_keys_site[] = { "title", "tagline", "base_url",
+    "language", "hashtag", "slogans", "logo", "contact", "social",
+    "labels", "nav", "print_layouts", "markdown", "feed_entries",
+    "timezone", NULL };
+static const char *const S_keys_message[] = { "headline", "text", NULL };
+static const char *const S_keys_contact[] = { "email", "phone", "address",
+    NULL };
+
+/* Edits (insert, delete, change, swap two) from a to b, up to 3. */
+static int
+S_edits(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	int d[33][33], c, best;
+
+	if (la > 32 || lb > 32 || (la > lb ? la - lb : lb - la) > 2)
+		return 3;
+	for (i = 0; i <= la; i++)
+		d[i][0] = (int)i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = (int)j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			c = a[i - 1] != b[j - 1];
+			best = d[i - 1][j - 1] + c;
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+static int
+S_known(const char *key, const char *const *list)
+{
+	for (; list != NULL && *list != NULL; list++)
+		if (strcmp(key, *list) == 0)
+			return 1;
+	return 0;
+}
+
+/* Warns of each key of map near one of a or b but neither: a typo. */
+static void
+S_typos(const struct val *map, const char *const *a, const char *const *b)
+{
+	const char *const *lists[2] = { a, b }, *const *l, *near;
+	struct pos p;
+	size_t i, k, len;
+	int d, best;
+
+	for (i = 0; map != NULL && map->type == V_MAP && i < map->len; i++) {
+		if (S_known(map->keys[i], a) || S_known(map->keys[i], b))
+			continue;
+		len = strlen(map->keys[i]);
+		near = NULL;
+		best = len <= 4 ? 2 : 3;	/* one edit, or two */
+		for (k = 0; k < 2; k++)
+			for (l = lists[k]; l != NULL && *l != NULL; l++)
+				if ((d = S_edits(map->keys[i], *l)) < best) {
+					best = d;
+					near = *l;
+				}
+		if (near == NULL)
+			continue;
+		/* At the key: "plase: x" has its value 2 after it. */
+		p = map->items[i]->pos;
+		if (p.col > (int)len + 2)
+			p.col -= (int)len + 2;
+		diag_warn(&p, "unknown key '%s': did you mean '%s'?",
+		    map->keys[i], near);
+	}
+}
+
 /* The common keys of a parsed file, in the model; returns its doc. */
 static struct doc *
 S_finish(struct site *site, struct parsed *t)
@@ -388,6 +529,9 @@ S_finish(struct site *site, struct parsed *t)
 			d->layout = xstrdup(s);
 	}
 	S_strlist(site, meta, "tags");
+	S_typos(meta, S_keys_page, t->k == K_AREA ? S_keys_area :
+	    t->k == K_EVENT ? S_keys_event : t->k == K_PRESS ? S_keys_press :
+	    t->k == K_ORG ? S_keys_org : NULL);
 	map_set(meta, "body", val_new(&site->pool, V_NODES, NULL));
 	map_get(meta, "body")->nodes =
 	    xmlDocGetRootElement(d->holder)->children;
@@ -515,6 +659,7 @@ S_area(struct site *site, struct doc *d)
 			    "'headline' and 'text'");
 			continue;
 		}
+		S_typos(m, S_keys_message, NULL);
 		load_text(site, m, "headline", 1, d->path, LIM_HEADLINE);
 		load_text(site, m, "text", 1, d->path, LIM_MESSAGE);
 		map_set(m, "number", val_num(&site->pool, (long)i + 1));
@@ -639,6 +784,7 @@ S_site_yml(struct site *site)
 		v->pos.file = file;
 		v->pos.line = 1;
 	}
+	S_typos(v, S_keys_site, NULL);
 	load_text(site, v, "title", 1, file, LIM_SITE_TITLE);
 	load_text(site, v, "tagline", 0, file, LIM_TAGLINE);
 	load_text(site, v, "hashtag", 0, file, LIM_HASHTAG);
@@ -733,6 +879,7 @@ S_site_yml(struct site *site)
 	    mdv->type != V_STR) {
 		diag_err(&mdv->pos, "'contact' must be a map or text");
 	} else if (mdv != NULL && mdv->type == V_MAP) {
+		S_typos(mdv, S_keys_contact, NULL);
 		load_text(site, mdv, "email", 0, file, LIM_CONTACT);
 		load_text(site, mdv, "phone", 0, file, LIM_CONTACT);
 		load_text(site, mdv, "address", 0, file, LIM_CONTACT);
@@ -811,6 +958,68 @@ S_drafts(struct site *site)
 }
 
 /*
+ * Without content/index.md the home page still comes, made of the
+ * areas, events and press; a warning says where its own text goes.
+ */
+static void
+S_home(struct site *site)
+{
+	struct pos p = { "content/index.md", 0, 0 };
+	struct parsed t;
+	size_t i;
+
+	for (i = 0; i < site->ndocs; i++)
+		if (site->docs[i]->kind == K_HOME)
+			return;
+	diag_warn(&p, "missing: the home page shows the areas, events and "
+	    "press releases alone; write its own text in this file");
+	memset(&t, 0, sizeof(t));
+	t.k = K_HOME;
+	t.rel = (char *)"content/index.md";
+	t.name = "index.md";
+	t.d = S_doc_new(K_HOME, t.rel);
+	t.d->v = val_new(&site->pool, V_MAP, &p);
+	t.d->holder = xmlNewDoc(BAD_CAST "1.0");
+	md_render("", 0, t.d->holder, t.d->path, 0, 0, site->base_path);
+	S_finish(site, &t);
+}
+
+/* Folders in content/ that rally does not read are a warning. */
+static void
+S_strays(struct site *site)
+{
+	static const char *const dirs[] = { "areas", "events", "press",
+	    "orgs" };
+	struct pos p = { NULL, 0, 0 };
+	struct stat st;
+	char **names, *rel, *full;
+	size_t n, i, k;
+
+	names = dir_names(site, "content", &n);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < sizeof(dirs) / sizeof(dirs[0]); k++)
+			if (strcmp(names[i], dirs[k]) == 0)
+				break;
+		rel = xasprintf("content/%s", names[i]);
+		if (k == sizeof(dirs) / sizeof(dirs[0]) &&
+		    (full = path_in_root(site, rel)) != NULL) {
+			if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+				p.file = rel;
+				diag_warn(&p, "a folder rally does not read: "
+				    "pages are content/*.md; areas, events, "
+				    "press releases and organisations have "
+				    "their own folders (areas/, events/, "
+				    "press/, orgs/)");
+			}
+			free(full);
+		}
+		free(rel);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/*
  * Loads the campaign under site->root.  Returns 1, or 0 when any
  * content error was found (each one reported).
  */
@@ -849,6 +1058,8 @@ load_site(struct site *site)
 	}
 	free(names);
 	S_parsed_free(v, n);
+	S_home(site);
+	S_strays(site);
 	S_dir(site, "content/areas", K_AREA);
 	S_dir(site, "content/events", K_EVENT);
 	S_dir(site, "content/press", K_PRESS);

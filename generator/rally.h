@@ -81,7 +81,9 @@ struct val {
 	enum vtype	 type;
 	struct pos	 pos;	/* where the value was written, if anywhere */
 	union {	/* by type: a 10k-page model has a million values */
-		char		*s;	/* V_STR: the text (owned) */
+		char		*s;	/* V_STR: the text (owned); V_NULL:
+					   a comment YAML took for the value,
+					   or NULL (owned) */
 		long		 n;	/* V_BOOL, V_NUM */
 		xmlNodePtr	 nodes;	/* V_NODES: first sibling, in a
 					   holder doc */

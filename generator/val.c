@@ -68,8 +68,8 @@ pool_release(struct pool *pool, struct val *mark)
 
 	for (v = pool->head; v != NULL && v != mark; v = next) {
 		next = v->next;
-		if (v->type == V_STR)
-			free(v->s);
+		if (v->type == V_STR || v->type == V_NULL)
+			free(v->s);	/* V_NULL: see fm.c, S_dropped */
 		free(v->keys);
 		free(v->items);
 		free(v);

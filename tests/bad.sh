@@ -49,6 +49,12 @@ case_() {
 }
 
 E='error: '
+case_ "YAML: a colour unquoted is a comment" "^content/areas/eldre.md:3:7: ${E}'color' is empty: YAML reads #aa2200 as a comment; put it in quotes: color: \"#aa2200\"" \
+    "sed -i 's/^color: \"#aa2200\"/color: #aa2200/' content/areas/eldre.md"
+case_ "YAML: language: no is false" "^content/site.yml:6:11: ${E}'language' must be text: YAML reads no as false; put it in quotes: language: \"no\"" \
+    "sed -i 's/^language: nb/language: no/' content/site.yml"
+case_ "YAML: a tab" "^content/om-oss.md:3:1: ${E}YAML: a tab: indent with spaces" \
+    "printf -- '---\ntitle: Om\n\ttags: [a]\n---\nx\n' > content/om-oss.md"
 case_ "YAML syntax" "^content/om-oss.md:[0-9]+:[0-9]+: ${E}YAML" \
     "printf -- '---\ntitle: [Om\n---\nx\n' > content/om-oss.md"
 case_ "missing title" "^content/om-oss.md:2:1: ${E}missing required key 'title'" \

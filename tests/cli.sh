@@ -68,6 +68,33 @@ check "cli: ... and rally flyer works there" sh -c \
      ! grep -q inviterer f.txt"
 rm -rf "$I"
 
+# Forgiving input: a key a letter off, a folder rally does not read and
+# no index.md are warnings, and the site builds, with a home page.
+T="$W/typo"
+rm -rf "$T"
+cp -r tests/fixture "$T"
+sed -i 's/^place: Folkets hus/plase: Folkets hus/' "$T/content/events/allmote.md"
+printf 'langauge: nb\n' >> "$T/content/site.yml"
+mkdir -p "$T/content/sider"
+printf -- '---\ntitle: x\n---\n' > "$T/content/sider/a.md"
+rm "$T/content/index.md"
+if $RALLY build -q --only web --root "$T" 2> "$T.err"; then
+	pass "cli: warnings only: the site builds"
+else
+	fail "cli: warnings only: the site builds: $(head -c 300 "$T.err")"
+fi
+check "cli: ... a misspelt key: did you mean, at its line" \
+    grep -q "^content/events/allmote.md:6:1: warning: unknown key 'plase': did you mean 'place'?" "$T.err"
+check "cli: ... in site.yml too" \
+    grep -q "^content/site.yml:[0-9]*:1: warning: unknown key 'langauge': did you mean 'language'?" "$T.err"
+check "cli: ... a folder rally does not read" \
+    grep -q "^content/sider: warning: a folder rally does not read" "$T.err"
+check "cli: ... no index.md: a warning, and still a home page" sh -c \
+    "grep -q '^content/index.md: warning: missing: the home page' $T.err &&
+     grep -q 'class=\"slogans\"' $T/out/index.html"
+check "cli: ... a key of the campaign's own is no typo" sh -c \
+    "! grep -q \"'kind'\\|'tags'\\|'address'\" $T.err"
+
 # An unknown language: a warning that names the fallback, and a build.
 L="$W/lang"
 rm -rf "$L"
