@@ -56,7 +56,8 @@ build(const struct opts *o)
 	}
 	if (web)
 		plan_web(&site, site.tmpl, &site.jobs);
-	if (!plan_check(&site.jobs))
+	if (!plan_check(&site.jobs) ||
+	    (web && !plan_links(&site, &site.jobs, print)))
 		goto out;
 	site.keys = keys_init(&site, keyopts);
 	keys_jobs(site.keys, &site.jobs);

@@ -144,7 +144,7 @@ void		 lang_weekday(const struct site *site, const struct date *d,
 /* md.c: Markdown into a new root of holder (which owns the nodes). */
 int		 md_render(const char *text, size_t len, xmlDocPtr holder,
 		    const char *file, int line_off, int raw_html,
-		    const char *base_path);
+		    const char *base_path, struct buf *links);
 
 /*
  * load.c, model.c: content to site model.  Load checks every file and
@@ -238,6 +238,8 @@ void		 plan_free(struct jobs *js);
 void		 plan_web(struct site *site, struct tmpl_set *ts,
 		    struct jobs *js);
 int		 plan_check(struct jobs *js);
+int		 plan_links(struct site *site, const struct jobs *js,
+		    int print);
 int		 run_jobs(struct site *site, struct jobs *js,
 		    const struct opts *o);
 double		 run_clock(void);

@@ -336,7 +336,7 @@ struct parsed {
 static void
 S_parse(const struct site *site, struct parsed *t)
 {
-	struct buf b = { NULL, 0, 0 };
+	struct buf b = { NULL, 0, 0 }, links = { NULL, 0, 0 };
 	struct fm fm;
 	struct doc *d;
 	struct pos p = { NULL, 0, 0 };
@@ -365,7 +365,8 @@ S_parse(const struct site *site, struct parsed *t)
 	d->holder = xmlNewDoc(BAD_CAST "1.0");
 	/* Its errors are counted and captured like the others. */
 	(void)md_render(fm.body, fm.bodylen, d->holder, d->path,
-	    fm.body_line - 1, site->raw_html, site->base_path);
+	    fm.body_line - 1, site->raw_html, site->base_path, &links);
+	d->links = links.data;	/* taken */
 	buf_free(&b);
 	t->d = d;
 	diag_capture(NULL);
@@ -980,7 +981,8 @@ S_home(struct site *site)
 	t.d = S_doc_new(K_HOME, t.rel);
 	t.d->v = val_new(&site->pool, V_MAP, &p);
 	t.d->holder = xmlNewDoc(BAD_CAST "1.0");
-	md_render("", 0, t.d->holder, t.d->path, 0, 0, site->base_path);
+	md_render("", 0, t.d->holder, t.d->path, 0, 0, site->base_path,
+	    NULL);
 	S_finish(site, &t);
 }
 

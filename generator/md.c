@@ -395,13 +395,42 @@ S_raw(struct mdctx *c, cmark_node *root, xmlNodePtr parent)
 }
 
 /*
+ * Appends to links a line "a LINE COL URL" (or "i" for an image) for
+ * each link and image of root, as written, for the link check.
+ */
+static void
+S_links(const struct mdctx *c, cmark_node *root, struct buf *links)
+{
+	cmark_iter *it = cmark_iter_new(root);
+	cmark_event_type ev;
+	cmark_node *n;
+	const char *url;
+	struct pos p;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		n = cmark_iter_get_node(it);
+		if (ev != CMARK_EVENT_ENTER ||
+		    (cmark_node_get_type(n) != CMARK_NODE_LINK &&
+		    cmark_node_get_type(n) != CMARK_NODE_IMAGE) ||
+		    (url = cmark_node_get_url(n)) == NULL ||
+		    strchr(url, '\n') != NULL)
+			continue;
+		S_pos(c, n, &p);
+		buf_printf(links, "%c %d %d %s\n", cmark_node_get_type(n) ==
+		    CMARK_NODE_IMAGE ? 'i' : 'a', p.line, p.col, url);
+	}
+	cmark_iter_free(it);
+}
+
+/*
  * Renders Markdown text into a new element <div> that becomes the root
  * of holder; the body is its children.  line_off: lines of the file
- * before the body.  Returns 1, or 0 after diagnosing.
+ * before the body.  links, if not NULL, gets the links and images as
+ * written (see S_links).  Returns 1, or 0 after diagnosing.
  */
 int
 md_render(const char *text, size_t len, xmlDocPtr holder, const char *file,
-    int line_off, int raw_html, const char *base_path)
+    int line_off, int raw_html, const char *base_path, struct buf *links)
 {
 	struct mdctx c;
 	cmark_node *root;
@@ -423,6 +452,8 @@ md_render(const char *text, size_t len, xmlDocPtr holder, const char *file,
 		S_raw(&c, root, div);
 	else
 		S_tree(&c, root, div);
+	if (links != NULL)
+		S_links(&c, root, links);
 	cmark_node_free(root);
 	return !c.failed;
 }

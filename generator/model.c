@@ -457,9 +457,15 @@ S_nav(struct site *site)
 	if (nav != NULL) {
 		for (i = 0; i < nav->len; i++)
 			if ((u = map_str(nav->items[i], "url")) != NULL &&
-			    u[0] == '/')
+			    u[0] == '/') {
+				/* Where it was written, for the link check. */
+				struct pos p = map_get(nav->items[i],
+				    "url")->pos;
+
 				S_set(site, nav->items[i], "url", xasprintf(
 				    "%s%s", site->base_path, u));
+				map_get(nav->items[i], "url")->pos = p;
+			}
 		return;
 	}
 	def = S_list(site);

@@ -13,6 +13,8 @@
 #include "extern.h"
 #include "builtin.h"
 
+#include <glib.h>
+
 
 /*
  * Adds a job; out is copied, src is taken (owned by the job).  Its
@@ -223,4 +225,148 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 	S_site_wide(plan_add(js, "robots.txt", web_robots, NULL, NULL, NULL));
 	dir_walk(site, "assets", TREE_DEPTH, S_asset, js);
 	S_builtin_assets(site, js);
+}
+
+/* The part of the print half of the output, for --only web. */
+static int
+S_print_path(const char *path)
+{
+	return strncmp(path, "print/", 6) == 0 ||
+	    strncmp(path, "social/", 7) == 0 ||
+	    strncmp(path, "logo/", 5) == 0 || strncmp(path, "og/", 3) == 0;
+}
+
+/*
+ * Does url, written on the page at dir ("om-oss/"), lead to a file the
+ * build makes (a key of outs)?  Links with a scheme, "//host" and
+ * "#part" are not the site's to check.
+ */
+static int
+S_leads(GHashTable *outs, const char *dir, const char *url, int print)
+{
+	GPtrArray *stack = g_ptr_array_new();
+	GString *path;
+	gchar **parts;
+	char *u, *whole;
+	int ok = 1, i;
+	size_t k;
+
+	for (k = 0; g_ascii_isalnum(url[k]) || url[k] == '+' ||
+	    url[k] == '-' || url[k] == '.'; k++)
+		continue;
+	if ((k > 0 && url[k] == ':') || url[0] == '#' || url[0] == '\0' ||
+	    strncmp(url, "//", 2) == 0) {
+		g_ptr_array_free(stack, TRUE);
+		return 1;
+	}
+	u = g_strndup(url, strcspn(url, "?#"));
+	/* "%C3%A6": the file's name as the file system has it, if any. */
+	if (strchr(u, '%') != NULL && (whole = g_uri_unescape_string(u,
+	    NULL)) != NULL) {
+		g_free(u);
+		u = whole;
+	}
+	/* The path from the site's root, "." and ".." resolved. */
+	whole = g_strconcat(u[0] == '/' ? "" : dir, u, NULL);
+	parts = g_strsplit(whole, "/", -1);
+	for (i = 0; parts[i] != NULL; i++) {
+		if (strcmp(parts[i], "..") == 0) {
+			if (stack->len == 0)
+				ok = 0;	/* above the site's root */
+			else
+				g_ptr_array_remove_index(stack,
+				    stack->len - 1);
+		} else if (strcmp(parts[i], ".") != 0 && (*parts[i] != '\0' ||
+		    parts[i + 1] == NULL))
+			g_ptr_array_add(stack, parts[i]);
+	}
+	path = g_string_new(NULL);
+	for (k = 0; k < stack->len; k++)
+		g_string_append_printf(path, "%s%s", k > 0 ? "/" : "",
+		    (char *)g_ptr_array_index(stack, k));
+	if (path->len == 0 || path->str[path->len - 1] == '/')
+		g_string_append(path, "index.html");
+	if (ok && !g_hash_table_contains(outs, path->str)) {
+		g_string_append(path, "/index.html");
+		ok = g_hash_table_contains(outs, path->str) ||
+		    (!print && S_print_path(path->str));
+	}
+	g_string_free(path, TRUE);
+	g_ptr_array_free(stack, TRUE);
+	g_strfreev(parts);
+	g_free(whole);
+	g_free(u);
+	return ok;
+}
+
+/*
+ * Links inside the site must lead somewhere: Markdown's links and
+ * images ("/om-oss/", "../events/", "/assets/foto.jpg") and site.yml's
+ * menu, each to a file this build makes.  One that does not is an error
+ * at its line.  Without print (--only web), links into the print half
+ * are taken on trust.  Returns 1, or 0 after reporting.
+ */
+int
+plan_links(struct site *site, const struct jobs *js, int print)
+{
+	GHashTable *outs = g_hash_table_new(g_str_hash, g_str_equal);
+	const struct val *nav = map_get(site->v, "nav");
+	const char *url, *bp = site->base_path;
+	char kind, *line, *save, *links;
+	struct pos p;
+	size_t i;
+	int ok = 1, off;
+
+	for (i = 0; i < js->len; i++) {
+		g_hash_table_add(outs, js->v[i].out);
+		if (js->v[i].out2 != NULL)
+			g_hash_table_add(outs, js->v[i].out2);
+	}
+	for (i = 0; i < site->ndocs; i++) {
+		struct doc *d = site->docs[i];
+		const char *dir = d->url != NULL ? d->url : "/";
+
+		/* The page's folder from the site's root: "om-oss/". */
+		if (*bp != '\0' && strncmp(dir, bp, strlen(bp)) == 0)
+			dir += strlen(bp);
+		if (*dir == '/')
+			dir++;
+
+		if (d->links == NULL)
+			continue;
+		links = xstrdup(d->links);
+		save = NULL;
+		for (line = strtok_r(links, "\n", &save); line != NULL;
+		    line = strtok_r(NULL, "\n", &save)) {
+			p.file = d->path;
+			if (sscanf(line, "%c %d %d %n", &kind, &p.line, &p.col,
+			    &off) != 3 || S_leads(outs, dir, line + off, print))
+				continue;
+			if (kind == 'i')
+				diag_err(&p, "image '%s' is not in the site: put "
+				    "it under assets/ and write its path from "
+				    "there, /assets/...", line + off);
+			else
+				diag_err(&p, "link to '%s': the site has no such "
+				    "page or file", line + off);
+			ok = 0;
+		}
+		free(links);
+	}
+	/* The menu's links, as written (the model put the base path in). */
+	for (i = 0; nav != NULL && nav->type == V_LIST && i < nav->len &&
+	    map_get(site->v, "nav_default") == NULL; i++) {
+		if ((url = map_str(nav->items[i], "url")) == NULL)
+			continue;
+		if (*bp != '\0' && strncmp(url, bp, strlen(bp)) == 0)
+			url += strlen(bp);
+		if (!S_leads(outs, "", url, print)) {
+			diag_err(&map_get(nav->items[i], "url")->pos, "the menu "
+			    "links to '%s': the site has no such page or file",
+			    url);
+			ok = 0;
+		}
+	}
+	g_hash_table_destroy(outs);
+	return ok;
 }

@@ -130,6 +130,8 @@ struct doc {
 	int		 phase;	/* 1: rendered after the print material */
 	char		 hash[65];	/* SHA-256 of the source file */
 	int		 body_line; /* line of the body's first line in path */
+	char		*links;	/* its Markdown's links, "a|i LINE COL URL\n"
+				   each (owned; NULL: none) */
 };
 
 

@@ -55,6 +55,12 @@ case_ "YAML: language: no is false" "^content/site.yml:6:11: ${E}'language' must
     "sed -i 's/^language: nb/language: no/' content/site.yml"
 case_ "YAML: a tab" "^content/om-oss.md:3:1: ${E}YAML: a tab: indent with spaces" \
     "printf -- '---\ntitle: Om\n\ttags: [a]\n---\nx\n' > content/om-oss.md"
+case_ "link: a page the site does not have" "^content/om-oss.md:6:7: ${E}link to '/finnes-ikke/': the site has no such page" \
+    "printf -- '---\ntitle: Om\n---\nx\n\nSe da [her](/finnes-ikke/).\n' > content/om-oss.md"
+case_ "link: an image that is not there" "^content/om-oss.md:4:3: ${E}image '/assets/bilde.png' is not in the site" \
+    "printf -- '---\ntitle: Om\n---\nA ![bilde](/assets/bilde.png)\n' > content/om-oss.md"
+case_ "link: the menu" "^content/site.yml:[0-9]+:10: ${E}the menu links to '/ingen/'" \
+    "printf 'nav:\n  - title: Hjem\n    url: /\n  - title: Feil\n    url: /ingen/\n' >> content/site.yml"
 case_ "YAML syntax" "^content/om-oss.md:[0-9]+:[0-9]+: ${E}YAML" \
     "printf -- '---\ntitle: [Om\n---\nx\n' > content/om-oss.md"
 case_ "missing title" "^content/om-oss.md:2:1: ${E}missing required key 'title'" \

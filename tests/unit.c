@@ -319,7 +319,8 @@ S_render_md(const char *md, int raw, int *ok)
 	xmlBufferPtr xb = xmlBufferCreate();
 	xmlNodePtr n;
 
-	*ok = md_render(md, strlen(md), holder, "t.md", 3, raw, "/base");
+	*ok = md_render(md, strlen(md), holder, "t.md", 3, raw, "/base",
+	    NULL);
 	for (n = xmlDocGetRootElement(holder)->children; n != NULL;
 	    n = n->next)
 		xmlNodeDump(xb, holder, n, 0, 0);

@@ -88,6 +88,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	static int init;
+	struct buf links = { NULL, 0, 0 };
 	xmlDocPtr holder;
 	char *text;
 	int raw;
@@ -105,8 +106,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	holder = xmlNewDoc(BAD_CAST "1.0");
 	/* What is refused fails the build; what passes must be safe. */
 	if (md_render(text, len - 1, holder, "content/fuzz.md", 3, raw,
-	    "/base"))
+	    "/base", &links))
 		S_check(xmlDocGetRootElement(holder));
+	buf_free(&links);
 	xmlFreeDoc(holder);
 	free(text);
 	return 0;
