@@ -5,7 +5,7 @@ PREFIX    = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 CC        = cc
 PKGS      = libcmark libxml-2.0 yaml-0.1 glib-2.0 cairo pangocairo fontconfig \
-            librsvg-2.0 gdk-pixbuf-2.0 libqrencode libqpdf libpng
+            librsvg-2.0 gdk-pixbuf-2.0 libqrencode libqpdf libpng libmicrohttpd
 CFLAGS    = -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic \
             -Wstrict-prototypes -Wno-unused-parameter
 PKGCFLAGS = `pkg-config --cflags $(PKGS)`
@@ -14,8 +14,8 @@ PKGLIBS   = `pkg-config --libs $(PKGS)` -lhyphen -lpthread -lm
 SRCS = generator/util.c generator/site.c generator/val.c generator/fm.c \
        generator/date.c generator/md.c generator/load.c generator/model.c \
        generator/tmpl.c generator/web.c generator/plan.c generator/run.c \
-       generator/build.c generator/new.c generator/print_lay.c \
-       generator/print_words.c \
+       generator/build.c generator/new.c generator/serve.c \
+       generator/print_lay.c generator/print_words.c \
        generator/print_text.c generator/print_fit.c generator/print_draw.c \
        generator/print_sheet.c generator/print_plan.c \
        generator/print_kit.c generator/pdf.c generator/keys.c \

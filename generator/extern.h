@@ -61,6 +61,10 @@ void		 diag_warn(const struct pos *p, const char *fmt, ...)
 int		 diag_count(void);
 /* This thread's diagnostics into b (borrowed until NULL is passed). */
 void		 diag_capture(struct buf *b);
+/* Lines already formatted, as if reported now. */
+void		 diag_put(const char *s, size_t n);
+/* What this thread prints also goes into b (NULL: stop). */
+void		 diag_tee(struct buf *b);
 /* Leave out lines any process sharing t (n slots, not owned) printed. */
 void		 diag_once(uint64_t *t, size_t n);
 /* Reads path into out (the caller's, buf_free); why: where to report. */
@@ -272,6 +276,9 @@ int		 stamp_save(const char *outdir, const struct buf *snap,
 int		 site_init(struct site *site, const char *root, int drafts);
 void		 site_doc_free(struct doc *d);
 void		 site_free(struct site *site);
+
+/* serve.c: rally serve: build, serve, watch, rebuild (exit status). */
+int		 serve(const struct serve_opts *so);
 
 /* new.c: rally new: a starter campaign in dir (exit status). */
 int		 new_campaign(const char *dir, const char *lang);

@@ -4,7 +4,7 @@
 set -e
 PKGS="build-essential pkg-config libcmark-dev libxml2-dev libyaml-dev
 libcairo2-dev libpango1.0-dev libfontconfig-dev librsvg2-dev
-libqrencode-dev libhyphen-dev hyphen-da hyphen-no hyphen-sv hyphen-de
+libqrencode-dev libmicrohttpd-dev libhyphen-dev hyphen-da hyphen-no hyphen-sv hyphen-de
 hyphen-en-us libqpdf-dev
 tidy poppler-utils zbar-tools chromium mandoc libxml2-utils python3 python3-yaml
 valgrind clang libclang-rt-14-dev"

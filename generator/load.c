@@ -495,8 +495,7 @@ S_finish(struct site *site, struct parsed *t)
 	char *stem;
 	struct pos p = { t->rel, 0, 0 };
 
-	if (t->diag.len > 0)
-		fwrite(t->diag.data, 1, t->diag.len, stderr);
+	diag_put(t->diag.data, t->diag.len);
 	buf_free(&t->diag);
 	S_splice(&site->pool, &t->pool);
 	if (d == NULL)

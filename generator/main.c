@@ -18,6 +18,8 @@ static const char S_usage[] =
 "                   [--marks] [--drafts] [--quiet | --verbose]\n"
 "       rally flyer --area SLUG (--org SLUG | --name NAME) [options]\n"
 "                   -o FILE.pdf\n"
+"       rally serve [--root DIR] [--out DIR] [--port N] [--bind ADDR]\n"
+"                   [--only web] [-j N] [--marks] [--drafts]\n"
 "       rally new DIR [--lang da|nb|nn|sv|de|en]\n"
 "       rally --help | --version\n";
 
@@ -28,9 +30,10 @@ static const char S_help[] =
 "commands:\n"
 "  build        build the site and the print material\n"
 "  flyer        one co-branded flyer, without building the site\n"
+"  serve        build, serve at http://127.0.0.1:8080/, rebuild and\n"
+"               reload the open pages on every change\n"
 "  new          a new campaign to start from, in DIR\n"
-"(rally build --help, rally flyer --help, rally new --help: each\n"
-"command's options)\n"
+"(rally COMMAND --help: each command's options)\n"
 "\n"
 "options of build:\n"
 "  --root DIR   directory holding content/, layouts/, assets/ (default .)\n"
@@ -83,6 +86,25 @@ static const char S_flyer_help[] =
 "  --marks         crop marks\n"
 "  -o FILE.pdf     where to write it\n";
 
+static const char S_serve_help[] =
+"usage: rally serve [--root DIR] [--out DIR] [--port N] [--bind ADDR]\n"
+"                   [--only web] [-j N] [--marks] [--drafts]\n"
+"\n"
+"Builds the campaign, serves the output over HTTP and watches content/,\n"
+"layouts/ and assets/: each change rebuilds the website, reloads the\n"
+"open pages, then rebuilds the print material.  A build error shows in\n"
+"the terminal and over the page; the last good site stays served.\n"
+"\n"
+"  --root DIR   directory holding content/, layouts/, assets/ (default .)\n"
+"  --out DIR    output directory (default ROOT/out)\n"
+"  --port N     the port (default 8080)\n"
+"  --bind ADDR  the address to listen on (default 127.0.0.1: this\n"
+"               machine only)\n"
+"  --only web   the website only, no print material\n"
+"  -j N         render with N threads and workers (default: cores)\n"
+"  --marks      crop marks on every print sheet\n"
+"  --drafts     include pages marked draft: true\n";
+
 static const char S_new_help[] =
 "usage: rally new DIR [--lang da|nb|nn|sv|de|en]\n"
 "\n"
@@ -91,6 +113,16 @@ static const char S_new_help[] =
 "a home and an about page, an area with two messages, an event, a\n"
 "press release and an organisation with a logo, in the language given\n"
 "(default: the one of $LANG, else English).\n";
+
+static int
+S_serve_usage(const char *msg)
+{
+	if (msg != NULL)
+		fprintf(stderr, "rally serve: %s\n", msg);
+	fprintf(stderr, "%.*s", (int)(strstr(S_serve_help, "\n\n") -
+	    S_serve_help + 1), S_serve_help);
+	return 2;
+}
 
 static int
 S_usage_err(const char *msg)
@@ -280,6 +312,76 @@ S_flyer(int argc, char *argv[])
 	return build_flyer(&o);
 }
 
+static int
+S_serve(int argc, char *argv[])
+{
+	static const struct option lo[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "only", required_argument, NULL, 'O' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "drafts", no_argument, NULL, 'd' },
+		{ "marks", no_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct serve_opts so;
+	char *end, *outbuf = NULL;
+	long n;
+	int c, rc;
+
+	memset(&so, 0, sizeof(so));
+	so.build.root = ".";
+	so.bind = "127.0.0.1";
+	so.port = 8080;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "j:h", lo, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(S_serve_help, stdout);
+			return 0;
+		case 'r': so.build.root = optarg; break;
+		case 'o': so.build.out = optarg; break;
+		case 'b': so.bind = optarg; break;
+		case 'd': so.build.drafts = 1; break;
+		case 'm': so.build.marks = 1; break;
+		case 'p':
+			n = strtol(optarg, &end, 10);
+			if (*end != '\0' || n < 1 || n > 65535)
+				return S_serve_usage("--port takes a number "
+				    "from 1 to 65535");
+			so.port = (int)n;
+			break;
+		case 'j':
+			n = strtol(optarg, &end, 10);
+			if (*end != '\0' || n < 1 || n > 256)
+				return S_serve_usage("-j takes a number from "
+				    "1 to 256");
+			so.build.jobs = (int)n;
+			break;
+		case 'O':
+			if (strcmp(optarg, "web") != 0)
+				return S_serve_usage("--only takes web");
+			so.web_only = 1;
+			break;
+		default:
+			return S_serve_usage(NULL);
+		}
+	}
+	if (optind != argc)
+		return S_serve_usage("unexpected argument");
+	if (*so.build.root == '\0' || (so.build.out != NULL &&
+	    *so.build.out == '\0'))
+		return S_serve_usage("empty directory name");
+	if (so.build.out == NULL)
+		so.build.out = outbuf = xasprintf("%s/out", so.build.root);
+	rc = serve(&so);
+	free(outbuf);
+	return rc;
+}
+
 /* The language of $LANG ("nb_NO.UTF-8"), if rally has a scaffold in it. */
 static const char *
 S_env_lang(void)
@@ -358,6 +460,8 @@ main(int argc, char *argv[])
 		rc = S_flyer(argc - 1, argv + 1);
 	else if (strcmp(argv[1], "new") == 0)
 		rc = S_new(argc - 1, argv + 1);
+	else if (strcmp(argv[1], "serve") == 0)
+		rc = S_serve(argc - 1, argv + 1);
 	else {
 		fprintf(stderr, "rally: unknown command '%s'\n", argv[1]);
 		rc = S_usage_err(NULL);

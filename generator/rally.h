@@ -240,6 +240,14 @@ struct opts {
 	double		 start;	/* run_clock() when rally started */
 };
 
+/* rally serve's options. */
+struct serve_opts {
+	struct opts	 build;	/* root, out, -j, --drafts, --marks */
+	const char	*bind;	/* an IPv4 address: 127.0.0.1 */
+	int		 port;
+	int		 web_only;	/* --only web: no print after */
+};
+
 /* rally flyer's options (NULL: not given), as main.c checked them. */
 struct flyer_opts {
 	const char	*root;

@@ -32,6 +32,7 @@
  */
 static int S_nerr_total;
 static __thread struct buf *S_capture;
+static __thread struct buf *S_tee;	/* see diag_tee() */
 static uint64_t *S_once;	/* see diag_once() */
 static size_t S_nonce;
 
@@ -230,12 +231,34 @@ S_vdiag(const char *what, const struct pos *p, const char *fmt, va_list ap)
 		b.len += (size_t)n;
 	}
 	buf_putc(&b, '\n');
-	if (S_capture != NULL)
-		buf_put(S_capture, b.data, b.len);
-	else if (S_once == NULL || !S_printed(b.data, b.len))
-		/* One write: lines from threads never interleave. */
-		fwrite(b.data, 1, b.len, stderr);
+	diag_put(b.data, b.len);
 	buf_free(&b);
+}
+
+/*
+ * Diagnostics already written out (a thread's capture, in file order):
+ * into this thread's capture, or to stderr (and its tee).
+ */
+void
+diag_put(const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	if (S_capture != NULL)
+		buf_put(S_capture, s, n);
+	else if (S_once == NULL || !S_printed(s, n)) {
+		/* One write: lines from threads never interleave. */
+		fwrite(s, 1, n, stderr);
+		if (S_tee != NULL)
+			buf_put(S_tee, s, n);
+	}
+}
+
+/* What this thread writes to stderr also goes into b (NULL: not). */
+void
+diag_tee(struct buf *b)
+{
+	S_tee = b;
 }
 
 /*

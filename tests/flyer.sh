@@ -54,7 +54,7 @@ bad "--url must start with" --name X --area aeldre --url javascript:x -o "$W/x.p
 bad "layout org-flyer comes in A5, A6, not A4" --org sosu-klubben-amager --area aeldre --size A4 -o "$W/x.pdf"
 bad "--org or --name, not both" --org sosu-klubben-amager --name X --area aeldre -o "$W/x.pdf"
 # Help on each command, on stdout, and every option of it in the man page.
-for cmd in build flyer new; do
+for cmd in build flyer new serve; do
 	if $RALLY $cmd --help > "$W/help" 2> "$W/err" &&
 	    grep -q "^usage: rally $cmd" "$W/help" && [ ! -s "$W/err" ]; then
 		pass "$cmd --help: its usage, exit 0"

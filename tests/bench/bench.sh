@@ -96,6 +96,30 @@ PREP=
 set -- $(measure "$RALLY build -q --root . --out $T/sample")
 sn=$1
 row "sample campaign, no-op rebuild" "$sn" "" ""
+# rally serve: from saving a press release to the open pages' reload
+# signal, on a copy of the sample (median of RUNS edits).
+mkdir -p "$T/serve"
+cp -r content layouts assets "$T/serve/"
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+$RALLY serve --root "$T/serve" --port "$PORT" > "$T/serve.log" 2>&1 &
+SPID=$!
+i=0
+until [ "$(grep -c '^rally: built' "$T/serve.log")" -ge 2 ] || [ $i -ge 300 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+PR="$T/serve/content/press/$(ls "$T/serve/content/press" | head -1)"
+: > "$T/reload"
+i=0
+while [ $i -lt "$RUNS" ]; do
+	python3 tests/sse.py "$PORT" "$PR" + | sed -n 's/^reload \([0-9]*\) ms$/\1/p' >> "$T/reload"
+	# Let the print rebuild that follows finish first.
+	sleep 6
+	i=$((i + 1))
+done
+kill $SPID
+rl=$(sort -n "$T/reload" | awk '{ t[NR] = $1 } END { printf "%.3f", t[int((NR + 1) / 2)] / 1000 }')
+row "rally serve, edit to reload (sample)" "$rl" "" "a press release saved, to the pages' reload signal"
 rm -rf "$T"
 
 # The targets of issue 5, checked.
@@ -110,3 +134,4 @@ target "10k no-op, x rally's cold build" "$(awk "BEGIN { print $nt10 / $rt10 }")
 target "one flyer, whole process, s" "$ft" 0.05
 target "sample, web + all print, cold, s" "$st" 5
 target "sample, no-op, s" "$sn" 0.2
+target "serve, edit to reload signal, s" "$rl" 0.1

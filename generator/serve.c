@@ -1,0 +1,554 @@
+/*
+ * serve.c: rally serve: build, serve the output over HTTP, watch the
+ * campaign, rebuild in this process and reload the open pages.
+ *
+ * libmicrohttpd serves out/ (a thread per connection, so a page's
+ * event stream may wait); inotify watches content/, layouts/ and
+ * assets/.  A change rebuilds the website first (--only web) and tells
+ * the pages to reload, then the print material.  A failed build leaves
+ * out/ as it was, so the last good site stays served, and its errors
+ * go to the terminal and, as an overlay, to every open page.  Only
+ * pages served here carry the reload script; out/ never does.
+ */
+#include <sys/inotify.h>
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "rally.h"
+#include "extern.h"
+
+#define EVENTS	"/_rally/events"	/* the pages' event stream */
+#define QUIET_MS	25	/* a burst of changes is one rebuild */
+
+/* What the server shares with its connections' threads. */
+struct served {
+	char		*out;	/* realpath of the output directory */
+	const char	*base;	/* the site's base path: "" or "/x" */
+	pthread_mutex_t	 mx;
+	pthread_cond_t	 cv;
+	unsigned long	 gen;	/* builds finished so far */
+	char		*error;	/* the last build's errors, or NULL */
+	int		 stopping;
+};
+
+/* An event stream's connection: the build it last told of. */
+struct stream {
+	struct served	*sv;
+	unsigned long	 seen;
+	int		 hello;
+};
+
+static const char S_script[] =
+"<script>(function(){var s=new EventSource(\"" EVENTS "\");"
+"s.addEventListener(\"reload\",function(){location.reload()});"
+"s.addEventListener(\"fail\",function(e){var d=document.getElementById("
+"\"rally-error\");if(!d){d=document.createElement(\"pre\");"
+"d.id=\"rally-error\";d.style.cssText=\"position:fixed;inset:0;margin:0;"
+"padding:2em;background:rgba(22,22,29,.94);color:#fff;font:14px/1.5 "
+"monospace;white-space:pre-wrap;overflow:auto;z-index:2147483647\";"
+"document.body.appendChild(d)}d.textContent=e.data})})();</script>";
+
+static const struct {
+	const char *ext, *type;
+} S_types[] = {
+	{ ".html", "text/html; charset=utf-8" },
+	{ ".css", "text/css; charset=utf-8" },
+	{ ".js", "text/javascript; charset=utf-8" },
+	{ ".svg", "image/svg+xml" },
+	{ ".png", "image/png" },
+	{ ".jpg", "image/jpeg" },
+	{ ".jpeg", "image/jpeg" },
+	{ ".webp", "image/webp" },
+	{ ".pdf", "application/pdf" },
+	{ ".ics", "text/calendar; charset=utf-8" },
+	{ ".atom", "application/atom+xml" },
+	{ ".xml", "application/xml" },
+	{ ".txt", "text/plain; charset=utf-8" },
+	{ ".json", "application/json" },
+	{ ".otf", "font/otf" },
+	{ ".ttf", "font/ttf" },
+	{ ".woff2", "font/woff2" },
+};
+
+static const char *
+S_type(const char *path)
+{
+	size_t n = strlen(path), e, i;
+
+	for (i = 0; i < sizeof(S_types) / sizeof(S_types[0]); i++) {
+		e = strlen(S_types[i].ext);
+		if (n > e && strcasecmp(path + n - e, S_types[i].ext) == 0)
+			return S_types[i].type;
+	}
+	return "application/octet-stream";
+}
+
+static enum MHD_Result
+S_send(struct MHD_Connection *c, unsigned int status, const char *type,
+    struct buf *body)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ok;
+
+	r = MHD_create_response_from_buffer(body->len, body->data,
+	    MHD_RESPMEM_MUST_FREE);
+	body->data = NULL;
+	body->len = body->cap = 0;
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	ok = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result
+S_text(struct MHD_Connection *c, unsigned int status, const char *msg)
+{
+	struct buf b = { NULL, 0, 0 };
+
+	buf_puts(&b, msg);
+	return S_send(c, status, "text/plain; charset=utf-8", &b);
+}
+
+/*
+ * The file of out/ that url names, resolved and checked: inside out/,
+ * no hidden component (rally's own .rally-*), a directory's index.html.
+ * Returns the path (owned), or NULL.
+ */
+static char *
+S_file(const struct served *sv, const char *url)
+{
+	char *rel, *full, real[PATH_MAX], *p;
+	size_t n = strlen(sv->out);
+	struct stat st;
+
+	if (*sv->base != '\0') {
+		if (strncmp(url, sv->base, strlen(sv->base)) != 0)
+			return NULL;
+		url += strlen(sv->base);
+	}
+	if (*url != '/' && *url != '\0')
+		return NULL;
+	while (*url == '/')
+		url++;
+	/* MHD has decoded %2e%2e already: ".." is refused as written. */
+	for (p = (char *)url; *p != '\0'; p = strchr(p, '/') + 1) {
+		if (p[0] == '.' || p[0] == '\\')
+			return NULL;
+		if (strchr(p, '/') == NULL)
+			break;
+	}
+	if (strchr(url, '\\') != NULL)
+		return NULL;
+	rel = *url == '\0' || url[strlen(url) - 1] == '/' ?
+	    xasprintf("%sindex.html", url) : xstrdup(url);
+	full = xasprintf("%s/%s", sv->out, rel);
+	free(rel);
+	if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+		rel = full;
+		full = xasprintf("%s/index.html", rel);
+		free(rel);
+	}
+	/* Links are followed only to what lies inside out/. */
+	if (realpath(full, real) == NULL || strncmp(real, sv->out, n) != 0 ||
+	    real[n] != '/' || stat(real, &st) == -1 || !S_ISREG(st.st_mode)) {
+		free(full);
+		return NULL;
+	}
+	free(full);
+	return xstrdup(real);
+}
+
+/* An HTML page with the reload script before </body>. */
+static void
+S_inject(struct buf *b)
+{
+	char *at = NULL, *p;
+	struct buf o = { NULL, 0, 0 };
+
+	for (p = b->data; (p = strstr(p, "</body>")) != NULL; p++)
+		at = p;
+	if (at == NULL) {
+		buf_puts(b, S_script);
+		return;
+	}
+	buf_put(&o, b->data, (size_t)(at - b->data));
+	buf_puts(&o, S_script);
+	buf_puts(&o, at);
+	buf_free(b);
+	*b = o;
+}
+
+/* A "fail" event: the errors, a data: line each. */
+static void
+S_fail(struct buf *b, const char *errors)
+{
+	const char *p, *nl;
+
+	buf_puts(b, "event: fail\n");
+	for (p = errors; *p != '\0'; p = *nl != '\0' ? nl + 1 : nl) {
+		nl = p + strcspn(p, "\n");
+		buf_printf(b, "data: %.*s\n", (int)(nl - p), p);
+	}
+	buf_puts(b, "\n");
+}
+
+/* The event stream: "reload" after each good build, "fail" after a bad. */
+static ssize_t
+S_stream(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct stream *st = cls;
+	struct served *sv = st->sv;
+	struct buf b = { NULL, 0, 0 };
+	struct timespec until;
+	ssize_t n;
+
+	(void)pos;
+	pthread_mutex_lock(&sv->mx);
+	if (!st->hello) {
+		/* A page opened after a failed build sees it at once. */
+		st->hello = 1;
+		st->seen = sv->gen;
+		buf_puts(&b, "retry: 500\n\n");
+		if (sv->error != NULL)
+			S_fail(&b, sv->error);
+	} else {
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 15;
+		while (st->seen == sv->gen && !sv->stopping &&
+		    pthread_cond_timedwait(&sv->cv, &sv->mx, &until) == 0)
+			continue;
+		if (sv->stopping) {
+			pthread_mutex_unlock(&sv->mx);
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		}
+		if (st->seen == sv->gen)
+			buf_puts(&b, ": still here\n\n");
+		else if (sv->error != NULL)
+			S_fail(&b, sv->error);
+		else
+			buf_puts(&b, "event: reload\ndata: \n\n");
+		st->seen = sv->gen;
+	}
+	pthread_mutex_unlock(&sv->mx);
+	n = (ssize_t)(b.len < max ? b.len : max);
+	memcpy(out, b.data, (size_t)n);
+	buf_free(&b);
+	return n;
+}
+
+static enum MHD_Result
+S_request(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **state)
+{
+	struct served *sv = cls;
+	struct MHD_Response *r;
+	struct stream *st;
+	struct buf b = { NULL, 0, 0 };
+	char *file, *nf;
+	enum MHD_Result ok;
+
+	(void)version;
+	(void)upload;
+	(void)upload_size;
+	(void)state;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return S_text(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "rally serve: GET only\n");
+	if (strcmp(url, EVENTS) == 0) {
+		st = xcalloc(1, sizeof(*st));
+		st->sv = sv;
+		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+		    S_stream, st, free);
+		MHD_add_response_header(r, "Content-Type",
+		    "text/event-stream");
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+		ok = MHD_queue_response(c, MHD_HTTP_OK, r);
+		MHD_destroy_response(r);
+		return ok;
+	}
+	if (*sv->base != '\0' && strcmp(url, "/") == 0) {
+		/* The site lives below its base path, as it will online. */
+		nf = xasprintf("%s/", sv->base);
+		r = MHD_create_response_from_buffer(0, NULL,
+		    MHD_RESPMEM_PERSISTENT);
+		MHD_add_response_header(r, "Location", nf);
+		ok = MHD_queue_response(c, MHD_HTTP_FOUND, r);
+		MHD_destroy_response(r);
+		free(nf);
+		return ok;
+	}
+	if ((file = S_file(sv, url)) == NULL) {
+		nf = xasprintf("%s/404.html", sv->out);
+		if (file_read(nf, &b, NULL)) {
+			S_inject(&b);
+			free(nf);
+			return S_send(c, MHD_HTTP_NOT_FOUND,
+			    "text/html; charset=utf-8", &b);
+		}
+		free(nf);
+		/* Nothing built yet (the first build failed): the overlay. */
+		buf_free(&b);
+		buf_puts(&b, "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+		    "<title>rally serve</title></head><body><p>Not found (or "
+		    "not built yet).</p></body></html>");
+		S_inject(&b);
+		return S_send(c, MHD_HTTP_NOT_FOUND, "text/html; charset=utf-8",
+		    &b);
+	}
+	if (!file_read(file, &b, NULL)) {
+		free(file);
+		buf_free(&b);
+		return S_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    "cannot read\n");
+	}
+	if (strcmp(S_type(file), S_types[0].type) == 0)
+		S_inject(&b);
+	ok = S_send(c, MHD_HTTP_OK, S_type(file), &b);
+	free(file);
+	return ok;
+}
+
+/* Tells every page of the build just finished (errors: NULL if none). */
+static void
+S_tell(struct served *sv, const char *errors)
+{
+	pthread_mutex_lock(&sv->mx);
+	free(sv->error);
+	sv->error = errors != NULL && *errors != '\0' ? xstrdup(errors) :
+	    NULL;
+	sv->gen++;
+	pthread_cond_broadcast(&sv->cv);
+	pthread_mutex_unlock(&sv->mx);
+}
+
+/* One build; its errors (and warnings) also into errs. */
+static int
+S_build(const struct opts *o, const char *only, struct buf *errs)
+{
+	struct opts b = *o;
+	int rc;
+
+	b.only = only;
+	b.start = run_clock();
+	errs->len = 0;
+	buf_puts(errs, "");
+	diag_tee(errs);
+	rc = build(&b);
+	diag_tee(NULL);
+	return rc;
+}
+
+/* Watches rel of the campaign w and every folder below it. */
+static void
+S_watch(int fd, const struct site *w, const char *rel, int depth)
+{
+	char **names, *sub, *full;
+	struct stat st;
+	size_t n, i;
+
+	full = xasprintf("%s/%s", w->root, rel);
+	i = inotify_add_watch(fd, full, IN_CLOSE_WRITE | IN_CREATE |
+	    IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_MODIFY |
+	    IN_ONLYDIR | IN_DONT_FOLLOW) == -1;
+	free(full);
+	if (i || depth <= 0)
+		return;
+	names = dir_names(w, rel, &n);
+	for (i = 0; i < n; i++) {
+		sub = xasprintf("%s/%s", rel, names[i]);
+		full = xasprintf("%s/%s", w->root, sub);
+		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode))
+			S_watch(fd, w, sub, depth - 1);
+		free(full);
+		free(sub);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* Watches content/, layouts/, assets/ (again: new folders too). */
+static void
+S_watch_all(int fd, const char *root)
+{
+	static const char *const dirs[] = { "content", "layouts", "assets" };
+	struct site w;
+	size_t i;
+
+	memset(&w, 0, sizeof(w));
+	w.root = (char *)root;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		S_watch(fd, &w, dirs[i], TREE_DEPTH);
+}
+
+/*
+ * The path part of site.yml's base_url ("" or "/kampagne"), as the
+ * loader makes it; its errors are the build's to report, not ours.
+ */
+static char *
+S_base(const char *root)
+{
+	struct buf b = { NULL, 0, 0 }, quiet = { NULL, 0, 0 };
+	struct pool pool = { NULL };
+	struct val *v;
+	const char *u, *p;
+	char *file = xasprintf("%s/content/site.yml", root), *base;
+	size_t n;
+
+	diag_capture(&quiet);
+	u = NULL;
+	if (file_read(file, &b, NULL) && fm_yaml(&pool, file, b.data, b.len,
+	    0, &v))
+		u = map_str(v, "base_url");
+	diag_capture(NULL);
+	p = u != NULL && strstr(u, "://") != NULL ? strchr(strstr(u, "://") +
+	    3, '/') : NULL;
+	base = xstrdup(p != NULL ? p : "");
+	for (n = strlen(base); n > 0 && base[n - 1] == '/'; n--)
+		base[n - 1] = '\0';
+	pool_free(&pool);
+	buf_free(&b);
+	buf_free(&quiet);
+	free(file);
+	return base;
+}
+
+/* Reads what inotify has; 1 if anything changed. */
+static int
+S_drain(int fd)
+{
+	char ev[4096] __attribute__((aligned(8)));
+	ssize_t n;
+	int any = 0;
+
+	while ((n = read(fd, ev, sizeof(ev))) > 0)
+		any = 1;
+	return any;
+}
+
+static volatile sig_atomic_t S_stop_sig;
+
+static void
+S_on_signal(int sig)
+{
+	(void)sig;
+	S_stop_sig = 1;
+}
+
+/*
+ * rally serve: returns the exit status (0 after SIGINT or SIGTERM, 2
+ * if the address cannot be used, 1 if the first build fails and no
+ * earlier site is there to serve).
+ */
+int
+serve(const struct serve_opts *so)
+{
+	struct served sv;
+	struct MHD_Daemon *d;
+	struct sockaddr_in sa;
+	struct buf errs = { NULL, 0, 0 };
+	struct sigaction act;
+	struct pollfd pf;
+	char real[PATH_MAX];
+	int fd, rc;
+
+	memset(&sv, 0, sizeof(sv));
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)so->port);
+	if (inet_pton(AF_INET, so->bind, &sa.sin_addr) != 1) {
+		fprintf(stderr, "rally serve: --bind takes an IPv4 address, "
+		    "such as 127.0.0.1, not %s\n", so->bind);
+		return 2;
+	}
+	/* The first build: the website, then the print material. */
+	rc = S_build(&so->build, "web", &errs);
+	if (!mkdirs(so->build.out) || realpath(so->build.out, real) == NULL) {
+		fprintf(stderr, "rally serve: %s: %s\n", so->build.out,
+		    strerror(errno));
+		buf_free(&errs);
+		return 1;
+	}
+	sv.base = S_base(so->build.root);
+	sv.out = xstrdup(real);
+	pthread_mutex_init(&sv.mx, NULL);
+	pthread_cond_init(&sv.cv, NULL);
+	if (rc != 0)
+		S_tell(&sv, errs.data);
+	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+	    MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)so->port, NULL, NULL,
+	    S_request, &sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_END);
+	if (d == NULL) {
+		fprintf(stderr, "rally serve: cannot listen on %s:%d (in use, "
+		    "or not this machine's address)\n", so->bind, so->port);
+		rc = 2;
+		goto out;
+	}
+	fprintf(stderr, "rally: serving %s at http://%s:%d%s/ (Ctrl-C to "
+	    "stop)\n", so->build.out, so->bind, so->port, sv.base);
+	memset(&act, 0, sizeof(act));
+	act.sa_handler = S_on_signal;
+	sigaction(SIGINT, &act, NULL);
+	sigaction(SIGTERM, &act, NULL);
+	if ((fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1) {
+		fprintf(stderr, "rally serve: inotify: %s\n", strerror(errno));
+		rc = 1;
+		goto stop;
+	}
+	S_watch_all(fd, so->build.root);
+	if (rc == 0 && !so->web_only) {
+		S_build(&so->build, NULL, &errs);
+		S_tell(&sv, *errs.data != '\0' && strstr(errs.data,
+		    "error:") != NULL ? errs.data : NULL);
+	}
+	pf.fd = fd;
+	pf.events = POLLIN;
+	while (!S_stop_sig) {
+		if (poll(&pf, 1, 500) <= 0 || !S_drain(fd))
+			continue;
+		/* A burst of writes (an editor's save) is one change. */
+		while (poll(&pf, 1, QUIET_MS) > 0 && S_drain(fd))
+			continue;
+		/* New folders are watched too (idempotent for the rest). */
+		S_watch_all(fd, so->build.root);
+		rc = S_build(&so->build, "web", &errs);
+		S_tell(&sv, rc == 0 ? NULL : errs.data);
+		if (rc == 0 && !so->web_only) {
+			rc = S_build(&so->build, NULL, &errs);
+			if (rc != 0)
+				S_tell(&sv, errs.data);
+		}
+	}
+	close(fd);
+	rc = 0;
+stop:
+	pthread_mutex_lock(&sv.mx);
+	sv.stopping = 1;
+	pthread_cond_broadcast(&sv.cv);
+	pthread_mutex_unlock(&sv.mx);
+	MHD_stop_daemon(d);
+out:
+	free(sv.error);
+	free(sv.out);
+	free((char *)sv.base);
+	pthread_mutex_destroy(&sv.mx);
+	pthread_cond_destroy(&sv.cv);
+	buf_free(&errs);
+	return rc;
+}

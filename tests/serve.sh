@@ -1,0 +1,75 @@
+#!/bin/sh
+# rally serve: serves the output (a script injected into pages, not into
+# out/), nothing outside it, the base path; an edit reloads the open
+# pages, a content error shows in them while the last good site stays
+# served, and the fix reloads; SIGTERM stops it with status 0.
+. tests/lib.sh
+W=tests/work/serve
+rm -rf "$W"
+mkdir -p "$W"
+cp -r tests/fixture "$W/site"
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+U="http://127.0.0.1:$PORT"
+ONLY=
+[ -n "$LIGHT" ] && ONLY="--only web"
+$RALLY serve --root "$W/site" --port "$PORT" $ONLY > "$W/log" 2>&1 &
+PID=$!
+i=0
+until curl -s -o /dev/null "$U/vest/" || [ $i -ge 100 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+# The first build is the website, then the print material: both done.
+N=2
+[ -n "$LIGHT" ] && N=1
+i=0
+until [ "$(grep -c '^rally: built' "$W/log")" -ge $N ] || [ $i -ge 300 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+code() { curl -s --path-as-is -o /dev/null -w '%{http_code}' "$U$1"; }
+check "serve: the site at its base path" test "$(code /vest/)" = 200
+check "serve: / leads to the base path" sh -c \
+    "curl -s -o /dev/null -w '%{http_code} %{redirect_url}' $U/ |
+     grep -q '^302 .*/vest/\$'"
+check "serve: pages carry the reload script, out/ does not" sh -c \
+    "curl -s $U/vest/ | grep -q '/_rally/events' &&
+     ! grep -q '_rally' $W/site/out/index.html"
+check "serve: a stylesheet with its type" sh -c \
+    "curl -s -o /dev/null -w '%{content_type}' $U/vest/assets/css/site.css |
+     grep -q '^text/css'"
+ln -s /etc "$W/site/out/etc"
+for p in /vest/../../etc/passwd /vest/%2e%2e/%2e%2e/etc/passwd \
+    /vest/..%2f..%2fetc/passwd /vest/.rally-manifest /vest/etc/passwd \
+    /etc/passwd; do
+	check "serve: nothing outside out/: $p" test "$(code "$p")" = 404
+done
+rm "$W/site/out/etc"
+# An edit: the open pages are told to reload.
+python3 tests/sse.py "$PORT" "$W/site/content/om-oss.md" + > "$W/ev1" 2>&1
+check "serve: an edit reloads the open pages ($(head -1 "$W/ev1"))" \
+    grep -q '^reload ' "$W/ev1"
+check "serve: ... with the edit in the page" sh -c \
+    "curl -s $U/vest/om-oss/ | grep -q 'One more line'"
+cp "$W/site/content/om-oss.md" "$W/om-oss.md"
+python3 tests/sse.py "$PORT" "$W/site/content/om-oss.md" \
+    "$(printf -- '---\ntitle: [Om\n---\nx\n')" > "$W/ev2" 2>&1
+check "serve: a content error is shown in the open pages, at its line" sh -c \
+    "grep -q '^fail ' $W/ev2 && grep -q '^content/om-oss.md:3:1: error: YAML' $W/ev2"
+check "serve: ... and in the terminal" \
+    grep -q '^content/om-oss.md:3:1: error: YAML' "$W/log"
+check "serve: ... while the last good site is served" sh -c \
+    "curl -s $U/vest/om-oss/ | grep -q 'One more line'"
+python3 tests/sse.py "$PORT" "$W/site/content/om-oss.md" \
+    "$(cat "$W/om-oss.md")" > "$W/ev3" 2>&1
+check "serve: the fix reloads" grep -q '^reload ' "$W/ev3"
+kill -TERM $PID
+i=0
+while kill -0 $PID 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.2
+	i=$((i + 1))
+done
+wait $PID
+check "serve: SIGTERM stops it, exit status 0" test $? -eq 0
+check "serve: a bad --bind is a usage error" sh -c \
+    "$RALLY serve --root $W/site --bind nowhere 2>/dev/null; test \$? -eq 2"
