@@ -32,7 +32,10 @@ build(const struct opts *o)
 	    o->marks);
 	/* Nothing changed since the last full build: done. */
 	stamp_take(&site, keyopts, &snap);
-	if (o->only == NULL && (fresh = stamp_fresh(o->out, &snap)) >= 0) {
+	/* An --only build is done too if a full one made the same. */
+	if ((fresh = stamp_fresh(o->out, &snap, o->only)) >= 0 ||
+	    (o->only != NULL && (fresh = stamp_fresh(o->out, &snap,
+	    NULL)) >= 0)) {
 		run_tidy(o->out);	/* what a killed build left */
 		if (!o->quiet)
 			fprintf(stderr, "rally: built 0 files, %ld up to "
@@ -63,7 +66,7 @@ build(const struct opts *o)
 	keys_jobs(site.keys, &site.jobs);
 	if (!run_jobs(&site, &site.jobs, o))
 		goto out;
-	if (!stamp_save(o->out, &snap, o->only == NULL))
+	if (!stamp_save(o->out, &snap, o->only))
 		goto out;
 	rc = 0;
 out:

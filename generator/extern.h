@@ -244,6 +244,7 @@ void		 plan_web(struct site *site, struct tmpl_set *ts,
 int		 plan_check(struct jobs *js);
 int		 plan_links(struct site *site, const struct jobs *js,
 		    int print);
+int		 plan_is_print(const char *path);
 int		 run_jobs(struct site *site, struct jobs *js,
 		    const struct opts *o);
 double		 run_clock(void);
@@ -255,7 +256,8 @@ int		 manifest_fresh(struct _GHashTable *old, const char *outdir,
 		    const char *rel, const char *key);
 void		 manifest_add(struct buf *man, const struct job *j);
 void		 manifest_stale(const char *outdir, struct jobs *js,
-		    struct _GHashTable *old, struct buf *man, int keep);
+		    struct _GHashTable *old, struct buf *man,
+		    const char *only);
 int		 manifest_write(const char *outdir, const struct buf *man);
 
 /* keys.c: what every job depends on (keys_init's, keys_free). */
@@ -268,9 +270,10 @@ void		 keys_free(struct keys *k);
 /* stamp.c: the no-op check; the snapshot is the caller's (buf_free). */
 void		 stamp_take(const struct site *site, const char *opts,
 		    struct buf *b);
-long		 stamp_fresh(const char *outdir, const struct buf *snap);
+long		 stamp_fresh(const char *outdir, const struct buf *snap,
+		    const char *only);
 int		 stamp_save(const char *outdir, const struct buf *snap,
-		    int full);
+		    const char *only);
 
 /* site.c: the build's context: site_init, then one site_free. */
 int		 site_init(struct site *site, const char *root, int drafts);

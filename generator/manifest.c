@@ -65,13 +65,14 @@ manifest_fresh(GHashTable *old, const char *outdir, const char *rel,
 }
 
 /*
- * Removes files of the last build that this one no longer makes (with
- * --only, keeps them in the manifest instead).  Also removes them from
+ * Removes files of the last build that this one no longer makes; an
+ * --only build (only: "web" or "print") keeps, in the manifest, those
+ * of the other half, which it did not look at.  Also removes them from
  * old, so that what is left in old is exactly the stale set.
  */
 void
 manifest_stale(const char *outdir, struct jobs *js, GHashTable *old,
-    struct buf *man_out, int keep)
+    struct buf *man_out, const char *only)
 {
 	GHashTableIter it;
 	gpointer rel, key;
@@ -85,7 +86,8 @@ manifest_stale(const char *outdir, struct jobs *js, GHashTable *old,
 	}
 	g_hash_table_iter_init(&it, old);
 	while (g_hash_table_iter_next(&it, &rel, &key)) {
-		if (keep) {
+		if (only != NULL && (strcmp(only, "web") == 0) ==
+		    plan_is_print(rel)) {
 			buf_printf(man_out, "%s %s\n", (char *)key,
 			    (char *)rel);
 			continue;

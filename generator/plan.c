@@ -227,9 +227,9 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 	S_builtin_assets(site, js);
 }
 
-/* The part of the print half of the output, for --only web. */
-static int
-S_print_path(const char *path)
+/* Is path of the print half of the output (--only print makes it)? */
+int
+plan_is_print(const char *path)
 {
 	return strncmp(path, "print/", 6) == 0 ||
 	    strncmp(path, "social/", 7) == 0 ||
@@ -289,7 +289,7 @@ S_leads(GHashTable *outs, const char *dir, const char *url, int print)
 	if (ok && !g_hash_table_contains(outs, path->str)) {
 		g_string_append(path, "/index.html");
 		ok = g_hash_table_contains(outs, path->str) ||
-		    (!print && S_print_path(path->str));
+		    (!print && plan_is_print(path->str));
 	}
 	g_string_free(path, TRUE);
 	g_ptr_array_free(stack, TRUE);

@@ -409,7 +409,7 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		c.failed = 1;
 	for (k = 0; k < js->len; k++)
 		manifest_add(&man, &js->v[k]);
-	manifest_stale(o->out, js, old, &man, o->only != NULL);
+	manifest_stale(o->out, js, old, &man, o->only);
 	g_hash_table_destroy(old);
 	if (!manifest_write(o->out, &man))
 		c.failed = 1;

@@ -73,18 +73,21 @@ stamp_take(const struct site *site, const char *opts, struct buf *b)
 }
 
 /*
- * Is outdir the output of exactly this snapshot, whole?  Returns the
- * number of files it holds, or -1 when a build has to look closer.
+ * Is outdir the output of exactly this snapshot, whole: by a full build
+ * (only NULL), or by an --only build of that half ("web", "print")?
+ * Returns the number of files it holds, or -1 when a build has to look
+ * closer.
  */
 long
-stamp_fresh(const char *outdir, const struct buf *snap)
+stamp_fresh(const char *outdir, const struct buf *snap, const char *only)
 {
 	struct buf b = { NULL, 0, 0 };
 	struct stat st;
 	char *path, *line, *nl;
 	long n = -1;
 
-	path = xasprintf("%s/%s", outdir, STAMP);
+	path = xasprintf("%s/%s%s%s", outdir, STAMP, only != NULL ? "-" : "",
+	    only != NULL ? only : "");
 	if (stat(path, &st) == -1 || (size_t)st.st_size != snap->len ||
 	    !file_read(path, &b, NULL) || b.len != snap->len ||
 	    memcmp(b.data, snap->data, b.len) != 0)
@@ -117,22 +120,31 @@ out:
 }
 
 /*
- * After a build: records snap for the next one (full builds), or
- * forgets the last one (--only builds, which leave part of outdir
- * from older inputs).  Returns 1, or 0 on a write error.
+ * After a build: records snap for the next one of the same kind (only:
+ * NULL for a full build, "web" or "print" for an --only build, which
+ * leaves the other half from older inputs).  Returns 1, or 0 on a write
+ * error (reported).
  */
 int
-stamp_save(const char *outdir, const struct buf *snap, int full)
+stamp_save(const char *outdir, const struct buf *snap, const char *only)
 {
-	char *path = xasprintf("%s/%s", outdir, STAMP);
-	int ok = 1;
+	char *path = xasprintf("%s/%s%s%s", outdir, STAMP, only != NULL ?
+	    "-" : "", only != NULL ? only : "");
+	int ok = file_write_atomic(path, snap->data ? snap->data : "",
+	    snap->len), i;
 
-	if (!full) {
-		if (unlink(path) == -1 && errno != ENOENT)
-			ok = 0;
-	} else
-		ok = file_write_atomic(path, snap->data ? snap->data : "",
-		    snap->len);
+	if (!ok) {
+		struct pos p = { path, 0, 0 };
+
+		diag_err(&p, "cannot write: %s", strerror(errno));
+	}
 	free(path);
+	/* A full build makes the halves' stamps needless. */
+	for (i = 0; ok && only == NULL && i < 2; i++) {
+		path = xasprintf("%s/%s-%s", outdir, STAMP, i ? "print" :
+		    "web");
+		unlink(path);
+		free(path);
+	}
 	return ok;
 }

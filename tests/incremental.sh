@@ -27,9 +27,22 @@ rm "$W/site/out/index.html"
 B --root "$W/site" > "$W/gone"
 check "incremental: a deleted output is made again" \
     sh -c "grep -q 'built 1 file,' $W/gone && test -s $W/site/out/index.html"
+# --only: done at once when a full build made the same; a page whose
+# source is gone goes, the print half stays; then a no-op of its own.
 B --root "$W/site" --only web > "$W/onlyweb"
-check "incremental: an --only build forgets the stamp" \
-    test ! -e "$W/site/out/.rally-stamp"
+check "incremental: --only web after a full build renders nothing" \
+    grep -q 'built 0 files' "$W/onlyweb"
+mv "$W/site/content/press/markering.md" "$W/markering.md"
+B --root "$W/site" --only web > "$W/onlyweb2"
+check "incremental: --only web removes a page whose source is gone" sh -c \
+    "grep -q 'built [1-9]' $W/onlyweb2 &&
+     test ! -e $W/site/out/press/markering/index.html &&
+     test -f $W/site/out/print/eldre/poster-1-a4.pdf"
+B --root "$W/site" --only web > "$W/onlyweb3"
+check "incremental: ... and its no-op renders nothing" \
+    grep -q 'built 0 files' "$W/onlyweb3"
+mv "$W/markering.md" "$W/site/content/press/markering.md"
+B --root "$W/site" > "$W/back"
 
 # inode and mtime of every file of the other area, before and after.
 stamp() { (cd "$W/site/out" && find print/barnehage social/barnehage \

@@ -654,8 +654,8 @@ test_manifest(void)
 	CHECK(!manifest_fresh(old, dir, "a.html", k1));
 	g_hash_table_destroy(old);
 	plan_add(&js, "a.html", S_newkind, NULL, NULL, NULL);
-	plan_add(&js, "b/c.pdf", S_newkind, NULL, NULL, NULL)->out2 =
-	    xstrdup("b/c.png");
+	plan_add(&js, "print/c.pdf", S_newkind, NULL, NULL, NULL)->out2 =
+	    xstrdup("print/c.png");
 	memcpy(js.v[0].key, k1, 65);
 	memcpy(js.v[1].key, k1, 65);
 	js.v[1].key[0] = '2';
@@ -672,21 +672,23 @@ test_manifest(void)
 	CHECK(manifest_fresh(old, dir, "a.html", k1));
 	CHECK(!manifest_fresh(old, dir, "a.html", js.v[1].key));
 	CHECK(!manifest_fresh(old, dir, "a.html", ""));	/* always made */
-	CHECK(!manifest_fresh(old, dir, "b/c.pdf", js.v[1].key));/* no file */
-	/* A file this build no longer makes goes; --only keeps it. */
+	CHECK(!manifest_fresh(old, dir, "print/c.pdf", js.v[1].key));
+	/* A file this build no longer makes goes; an --only build of the
+	   other half keeps it, one of its own half does not. */
 	js.len = 1;
-	snprintf(path, sizeof(path), "%s/b", dir);
+	snprintf(path, sizeof(path), "%s/print", dir);
 	mkdirs(path);
-	snprintf(path, sizeof(path), "%s/b/c.png", dir);
+	snprintf(path, sizeof(path), "%s/print/c.png", dir);
 	S_write(path, "png");
-	manifest_stale(dir, &js, old, &man, 1);
-	CHECK(stat(path, &st) == 0 && strstr(man.data, " b/c.png\n") != NULL);
+	manifest_stale(dir, &js, old, &man, "web");
+	CHECK(stat(path, &st) == 0 &&
+	    strstr(man.data, " print/c.png\n") != NULL);
 	g_hash_table_destroy(old);
 	buf_free(&man);
 	old = manifest_read(dir);
-	manifest_stale(dir, &js, old, &man, 0);
+	manifest_stale(dir, &js, old, &man, "print");
 	CHECK(stat(path, &st) == -1);
-	snprintf(path, sizeof(path), "%s/b", dir);
+	snprintf(path, sizeof(path), "%s/print", dir);
 	CHECK(stat(path, &st) == -1);	/* its empty directory too */
 	snprintf(path, sizeof(path), "%s/a.html", dir);
 	CHECK(stat(path, &st) == 0);
@@ -714,11 +716,11 @@ test_stamp(void)
 	mkdirs(out);
 	CHECK(site_init(&site, root, 0));
 	stamp_take(&site, "o=1", &a);
-	CHECK(stamp_fresh(out, &a) == -1);	/* never built */
-	CHECK(stamp_save(out, &a, 1));
+	CHECK(stamp_fresh(out, &a, NULL) == -1);	/* never built */
+	CHECK(stamp_save(out, &a, NULL));
 	snprintf(path, sizeof(path), "%s/.rally-manifest", out);
 	S_write(path, "");
-	CHECK(stamp_fresh(out, &a) == 0);	/* built, no files */
+	CHECK(stamp_fresh(out, &a, NULL) == 0);	/* built, no files */
 	snprintf(path, sizeof(path), "%s/.rally-manifest", out);
 	{
 		char line[80];
@@ -726,13 +728,13 @@ test_stamp(void)
 		snprintf(line, sizeof(line), "%.64d x.html\n", 1);
 		S_write(path, line);
 	}
-	CHECK(stamp_fresh(out, &a) == -1);	/* a file is missing */
+	CHECK(stamp_fresh(out, &a, NULL) == -1);	/* a file is missing */
 	snprintf(path, sizeof(path), "%s/x.html", out);
 	S_write(path, "x");
-	CHECK(stamp_fresh(out, &a) == 1);
+	CHECK(stamp_fresh(out, &a, NULL) == 1);
 	/* Another option, a touched file, a new one: look closer. */
 	stamp_take(&site, "o=2", &b);
-	CHECK(stamp_fresh(out, &b) == -1);
+	CHECK(stamp_fresh(out, &b, NULL) == -1);
 	buf_free(&b);
 	snprintf(path, sizeof(path), "%s/content/index.md", root);
 	{
@@ -741,16 +743,18 @@ test_stamp(void)
 		utimensat(AT_FDCWD, path, ts, 0);
 	}
 	stamp_take(&site, "o=1", &b);
-	CHECK(stamp_fresh(out, &b) == -1);
+	CHECK(stamp_fresh(out, &b, NULL) == -1);
 	buf_free(&b);
 	snprintf(path, sizeof(path), "%s/content/new.md", root);
 	S_write(path, "---\ntitle: x\n---\n");
 	stamp_take(&site, "o=1", &b);
-	CHECK(b.len > a.len && stamp_fresh(out, &b) == -1);
+	CHECK(b.len > a.len && stamp_fresh(out, &b, NULL) == -1);
 	buf_free(&b);
-	/* --only builds forget the stamp. */
-	CHECK(stamp_save(out, &a, 0));
-	CHECK(stamp_fresh(out, &a) == -1);
+	/* An --only build has a stamp of its own. */
+	CHECK(stamp_fresh(out, &a, "web") == -1);
+	CHECK(stamp_save(out, &a, "web"));
+	CHECK(stamp_fresh(out, &a, "web") == 1);
+	CHECK(stamp_fresh(out, &a, "print") == -1);
 	buf_free(&a);
 	site_free(&site);
 	rmtree(root);
