@@ -2,12 +2,10 @@
 # Installs the Debian packages rally needs to build and test, if missing.
 # Used by `make`; prints what it installs.  Through sudo when not root.
 set -e
-PKGS="build-essential pkg-config libcmark-dev libxml2-dev libyaml-dev
-libcairo2-dev libpango1.0-dev libfontconfig-dev librsvg2-dev
-libqrencode-dev libmicrohttpd-dev libhyphen-dev hyphen-da hyphen-no hyphen-sv hyphen-de
-hyphen-en-us libqpdf-dev
+# To build and run rally: one list, which README's CI recipes use too.
+PKGS="$(cat "$(dirname "$0")/packages.txt")
 tidy poppler-utils zbar-tools chromium mandoc libxml2-utils python3 python3-yaml
-valgrind clang libclang-rt-14-dev"
+valgrind clang libclang-rt-14-dev curl"
 command -v dpkg-query >/dev/null 2>&1 || {
 	echo "install-deps: not a Debian system; install by hand: $PKGS" >&2
 	exit 0

@@ -62,6 +62,7 @@ run sh tests/bad.sh
 run sh tests/cli.sh
 run sh tests/new.sh
 run sh tests/serve.sh
+run sh tests/recipe.sh
 run python3 tests/xss.py
 run sh tests/fuzz/replay.sh
 [ -n "$LIGHT" ] || run sh tests/browser.sh "$W/sample"
