@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
 
 #include <glib.h>
 
@@ -102,13 +103,30 @@ list_push(struct val *list, struct val *item)
 }
 
 /*
- * Map keys are interned (glib's table, kept until exit): the same few
- * dozen names ("title", "url" ...) in every page's map, stored once.
+ * Map keys are interned: the same few dozen names ("title", "url" ...)
+ * in every page's map, stored once.  Like the diagnostics, a table of
+ * the process (util.c): names are constants, shared by every build's
+ * values and kept until exit.  Not glib's g_intern_string: its string
+ * blocks are lost to LeakSanitizer when they fill (the fuzz targets).
  */
+static GHashTable	*S_keys;
+static pthread_mutex_t	 S_keys_mx = PTHREAD_MUTEX_INITIALIZER;
+
 static const char *
 S_intern(const char *key)
 {
-	return g_intern_string(key);
+	char *k;
+
+	pthread_mutex_lock(&S_keys_mx);
+	if (S_keys == NULL)
+		S_keys = g_hash_table_new_full(g_str_hash, g_str_equal,
+		    free, NULL);
+	if ((k = g_hash_table_lookup(S_keys, key)) == NULL) {
+		k = xstrdup(key);
+		g_hash_table_add(S_keys, k);
+	}
+	pthread_mutex_unlock(&S_keys_mx);
+	return k;
 }
 
 /* Sets key in a map, replacing an earlier value of the same key. */
