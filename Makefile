@@ -11,7 +11,8 @@ CFLAGS    = -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic \
 PKGCFLAGS = `pkg-config --cflags $(PKGS)`
 PKGLIBS   = `pkg-config --libs $(PKGS)` -lhyphen -lpthread -lm
 
-SRCS = generator/util.c generator/site.c generator/val.c generator/fm.c \
+SRCS = generator/util.c generator/files.c generator/site.c \
+       generator/val.c generator/fm.c generator/image.c \
        generator/date.c generator/md.c generator/load.c generator/model.c \
        generator/tmpl.c generator/web.c generator/plan.c generator/run.c \
        generator/build.c generator/new.c generator/serve.c \

@@ -1,13 +1,18 @@
 /*
  * build.c: one whole build: load, plan, run.
  */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+
+#include <glib.h>
 
 #include "rally.h"
 #include "extern.h"
@@ -18,7 +23,8 @@ build(const struct opts *o)
 {
 	struct site site;
 	struct buf snap = { NULL, 0, 0 };
-	int rc = 1, web, print;
+	struct stat st;
+	int rc = 1, web, print, made;
 	char keyopts[64];
 	long fresh;
 
@@ -27,6 +33,15 @@ build(const struct opts *o)
 	if (!site_init(&site, o->root, o->drafts))
 		return 2;
 	site.workers = o->jobs;
+	/* One build at a time in an output directory, a real one. */
+	made = lstat(o->out, &st) == -1 && errno == ENOENT;
+	if ((site.outlock = out_lock(&site, o->out, 1)) < 0) {
+		rc = site.outlock == -3 ? 1 : 2;
+		if (made)
+			rmdir(o->out);
+		site_free(&site);
+		return rc;
+	}
 	/* Options that change what is written are part of every key. */
 	snprintf(keyopts, sizeof(keyopts), "drafts=%d marks=%d", o->drafts,
 	    o->marks);
@@ -66,16 +81,90 @@ build(const struct opts *o)
 	keys_jobs(site.keys, &site.jobs);
 	if (!run_jobs(&site, &site.jobs, o))
 		goto out;
-	if (!stamp_save(o->out, &snap, o->only))
+	if (!stamp_save(o->out, &snap, o->only)) {
+		site.partial = 1;	/* the files are new, the stamp not */
 		goto out;
+	}
 	rc = 0;
 out:
-	if (rc != 0 && !o->quiet)
+	if (rc != 0 && made && !site.partial)
+		rmdir(o->out);	/* as it was: not there */
+	if (rc != 0 && !o->quiet && site.partial)
+		fprintf(stderr, "rally: build failed; %s is partly updated "
+		    "(the next build finishes it)\n", o->out);
+	else if (rc != 0 && !o->quiet)
 		fprintf(stderr, "rally: build failed; %s is unchanged\n",
 		    o->out);
 	buf_free(&snap);
 	site_free(&site);
 	return rc;
+}
+
+/*
+ * Can -o name the flyer's file?  "-" (standard output), a device or a
+ * pipe, a regular file, or a new file in a folder that exists.
+ */
+static int
+S_o_usable(const char *path)
+{
+	struct stat st;
+	char *dir, *slash;
+	int ok;
+
+	if (strcmp(path, "-") == 0)
+		return 1;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			errno = EISDIR;
+		return !S_ISDIR(st.st_mode);
+	}
+	if (errno != ENOENT)
+		return 0;
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+	ok = stat(slash != NULL ? dir : ".", &st) == 0 && S_ISDIR(st.st_mode);
+	if (ok && access(slash != NULL ? dir : ".", W_OK) == -1)
+		ok = 0;
+	else if (!ok)
+		errno = ENOENT;
+	free(dir);
+	return ok;
+}
+
+/*
+ * Writes the flyer to path: a regular file (or a new one) atomically,
+ * through a temporary file, keeping a link at path a link; anything
+ * else (standard output, a device, a pipe) in place, so -o /dev/null
+ * never replaces /dev/null.  Returns 1, or 0 with errno.
+ */
+static int
+S_write_o(const char *path, const char *data, size_t len)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	int fd, ok, e;
+
+	if (strcmp(path, "-") == 0)
+		return fd_write_all(1, data, len);
+	if (stat(path, &st) == -1)
+		return errno == ENOENT && file_write_atomic(path, data, len);
+	if (S_ISREG(st.st_mode))
+		return realpath(path, real) != NULL &&
+		    file_write_atomic(real, data, len);
+	if ((fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)) == -1)
+		return 0;
+	ok = fd_write_all(fd, data, len);
+	e = errno;
+	if (close(fd) == -1 && ok) {
+		ok = 0;
+		e = errno;
+	}
+	errno = e;
+	return ok;
 }
 
 /*
@@ -90,24 +179,34 @@ build_flyer(const struct flyer_opts *fo)
 	struct buf b[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
 	struct val *org = NULL, *area, *event = NULL;
 	char *rlogo = NULL, real[PATH_MAX];
-	size_t n;
 	int rc = 1;
 
+	if (!S_o_usable(fo->out)) {
+		fprintf(stderr, "rally flyer: -o %s: %s\n", fo->out,
+		    strerror(errno));
+		return 2;
+	}
 	if (logo != NULL) {
-		n = strlen(logo);
-		if (realpath(logo, real) == NULL || access(real, R_OK) != 0) {
-			fprintf(stderr, "rally flyer: logo %s: %s\n", logo,
+		/* The user's own file: checked whole before any work. */
+		struct buf lb = { NULL, 0, 0 };
+		struct pos lp = { logo, 0, 0 };
+		char *why = NULL;
+
+		if (realpath(logo, real) == NULL) {
+			fprintf(stderr, "rally flyer: --logo %s: %s\n", logo,
 			    strerror(errno));
 			return 2;
 		}
-		if (n < 5 || (strcasecmp(logo + n - 4, ".svg") != 0 &&
-		    strcasecmp(logo + n - 4, ".png") != 0 &&
-		    strcasecmp(logo + n - 4, ".jpg") != 0 &&
-		    strcasecmp(logo + n - 5, ".jpeg") != 0)) {
-			fprintf(stderr, "rally flyer: --logo must be an SVG, "
-			    "PNG or JPEG file\n");
+		if (!file_read(real, &lb, &lp) ||
+		    (why = image_check(lb.data, lb.len)) != NULL) {
+			if (why != NULL)
+				fprintf(stderr, "rally flyer: --logo %s: %s\n",
+				    logo, why);
+			g_free(why);
+			buf_free(&lb);
 			return 2;
 		}
+		buf_free(&lb);
 		rlogo = xstrdup(real);
 	}
 	if (!site_init(&site, fo->root, 0)) {
@@ -163,10 +262,10 @@ build_flyer(const struct flyer_opts *fo)
 		event = map_get(org, "next_event");
 	rc = print_one(&site, site.print, fo->layout, org, area, (int)fo->message,
 	    event, fo->size, rlogo, fo->marks, b);
-	if (rc == 0 && !file_write_atomic(fo->out, b[0].data, b[0].len)) {
+	if (rc == 0 && !S_write_o(fo->out, b[0].data, b[0].len)) {
 		fprintf(stderr, "rally flyer: cannot write %s: %s\n", fo->out,
 		    strerror(errno));
-		rc = 1;
+		rc = 2;
 	}
 out:
 	buf_free(&b[0]);

@@ -67,19 +67,8 @@ void		 diag_put(const char *s, size_t n);
 void		 diag_tee(struct buf *b);
 /* Leave out lines any process sharing t (n slots, not owned) printed. */
 void		 diag_once(uint64_t *t, size_t n);
-/* Reads path into out (the caller's, buf_free); why: where to report. */
-int		 file_read(const char *path, struct buf *out,
-		    const struct pos *why);
-int		 file_write_atomic(const char *path, const char *data,
-		    size_t len);
-int		 file_write_new(const char *path, const char *data,
-		    size_t len);
 double		 colour_contrast(const char *hex);
-int		 mkdirs(const char *path);
-int		 rmtree(const char *path);
 int		 path_is_safe(const char *p);
-/* rel resolved inside the root (caller frees), or NULL if it leaves. */
-char		*path_in_root(const struct site *site, const char *rel);
 int		 slug_valid(const char *s);
 char		*slugify(const char *s);
 int		 url_is_safe(const char *u);
@@ -87,13 +76,54 @@ int		 strcmp_ptr(const void *a, const void *b);
 void		 sha256_hex(const char *data, size_t len, char out[65]);
 /* Compiled into rally (not owned; static data), or NULL. */
 const struct builtin	*builtin_get(const char *name);
+
+/*
+ * files.c: the root (read) and the output directory (written), both by
+ * descriptor; nothing outside them, no link followed out, nothing
+ * hidden read, only regular files read.
+ */
+/* A descriptor on rel in the root (close it); -1, errno EXDEV if refused. */
+int		 root_open(const struct site *site, const char *rel, int flags);
+/* Reads rel in the root into out (the caller's, buf_free); why: where
+   to report (NULL: rel). */
+int		 root_read(const struct site *site, const char *rel,
+		    struct buf *out, const struct pos *why);
+/* rel inside the root, as a path (caller frees), or NULL. */
+char		*path_in_root(const struct site *site, const char *rel);
+/* Reads path (anywhere; the caller's, buf_free); why: where to report. */
+int		 file_read(const char *path, struct buf *out,
+		    const struct pos *why);
 /* Sorted visible names (caller frees each and the array), or NULL. */
 char		**dir_names(const struct site *site, const char *rel,
 		    size_t *n);
-/* Calls fn for every entry below rel, sorted, depth levels deep. */
-void		 dir_walk(const struct site *site, const char *rel, int depth,
-		    int (*fn)(void *arg, const char *rel, const char *full,
-		    const struct stat *st), void *arg);
+/* Calls fn for every entry below rel, sorted; st NULL and why set for
+   one it cannot use. */
+void		 dir_walk(const struct site *site, const char *rel,
+		    int (*fn)(void *arg, const char *rel, const struct stat *st,
+		    const char *why), void *arg);
+/* lstat() of rel in outdir, through no link: 0 or -1. */
+int		 out_stat(const char *outdir, const char *rel,
+		    struct stat *st);
+/* Reads regular file rel of outdir (the caller's, buf_free), no link. */
+int		 out_read(const char *outdir, const char *rel, struct buf *out);
+/* Removes rel and its emptied directories from outdir; no link followed. */
+int		 out_unlink(const char *outdir, const char *rel);
+/* Checks outdir and locks it for this build: fd (close to release), or
+   -1 (error), -2 (missing, !create), -3 (another build). */
+int		 out_lock(const struct site *site, const char *outdir,
+		    int create);
+int		 fd_write_all(int fd, const char *data, size_t len);
+int		 file_write_atomic(const char *path, const char *data,
+		    size_t len);
+int		 file_write_new(const char *path, const char *data,
+		    size_t len);
+int		 mkdirs(const char *path);
+int		 rmtree(const char *path);
+
+/* image.c: pictures checked before they are decoded (see print.h). */
+enum pic	 image_kind(const char *data, size_t len);
+/* NULL if print can draw data, or why not (owned: g_free). */
+char		*image_check(const char *data, size_t len);
 
 /*
  * val.c: template values, owned by a pool: val_, pool_, list_ and map_
@@ -173,7 +203,7 @@ struct val	*model_event(struct site *site, const char *title,
 /* tmpl.c: templates; documents returned are the caller's (xmlFreeDoc). */
 xmlDocPtr	 tmpl_read_mem(const char *text, size_t len,
 		    const char *shown);
-xmlDocPtr	 tmpl_read_file(const char *full, const char *shown);
+xmlDocPtr	 tmpl_read_file(const struct site *site, const char *rel);
 struct tmpl_set	*tmpl_load(struct site *site, const char *dir);
 void		 tmpl_free(struct tmpl_set *ts);
 int		 tmpl_has(const struct tmpl_set *ts, const char *name);

@@ -30,18 +30,25 @@ struct keys {
 	char	phase0[65];	/* the keys of every phase-0 job */
 };
 
-/* Adds a regular file to the checksum arg: its path and its bytes. */
+struct tree {
+	GChecksum	*c;
+	struct site	*site;
+};
+
+/* Adds a regular file to the checksum: its path and its bytes. */
 static int
-S_file(void *arg, const char *rel, const char *full, const struct stat *st)
+S_file(void *arg, const char *rel, const struct stat *st, const char *why)
 {
+	struct tree *t = arg;
 	struct buf b = { NULL, 0, 0 };
 
+	(void)why;
 	if (st == NULL || !S_ISREG(st->st_mode))
 		return 1;
-	if (file_read(full, &b, NULL)) {
-		g_checksum_update(arg, (const guchar *)rel,
+	if (root_read(t->site, rel, &b, NULL)) {
+		g_checksum_update(t->c, (const guchar *)rel,
 		    (gssize)strlen(rel) + 1);
-		g_checksum_update(arg, (const guchar *)b.data, (gssize)b.len);
+		g_checksum_update(t->c, (const guchar *)b.data, (gssize)b.len);
 	}
 	buf_free(&b);
 	return 1;
@@ -51,7 +58,9 @@ S_file(void *arg, const char *rel, const char *full, const struct stat *st)
 static void
 S_tree(GChecksum *c, struct site *site, const char *rel)
 {
-	dir_walk(site, rel, TREE_DEPTH, S_file, c);
+	struct tree t = { c, site };
+
+	dir_walk(site, rel, S_file, &t);
 }
 
 static void

@@ -11,6 +11,8 @@
  * names the language's date format, month and weekday names, locale,
  * default time zone and hyphenation dictionary.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,24 +80,27 @@ S_merge(struct site *site, struct val *dst, const struct val *src)
 static struct val *
 S_file(struct site *site, const char *lang, int own)
 {
-	char *rel = xasprintf(LABELS_DIR "/%s.yml", lang), *full, *shown;
+	char *rel = xasprintf(LABELS_DIR "/%s.yml", lang), *shown;
 	const struct builtin *b;
 	struct buf buf = { NULL, 0, 0 };
 	struct val *v = NULL;
 	struct pos p;
+	int fd;
 
 	if (own) {
-		if ((full = path_in_root(site, rel)) == NULL) {
+		if ((fd = root_open(site, rel, O_PATH)) == -1 &&
+		    errno == ENOENT) {
 			free(rel);
 			return NULL;
 		}
+		if (fd != -1)
+			close(fd);
 		shown = xstrdup(rel);
 		p.file = shown;
 		p.line = p.col = 0;
-		if (!file_read(full, &buf, &p) || !fm_yaml(&site->pool,
+		if (!root_read(site, rel, &buf, &p) || !fm_yaml(&site->pool,
 		    shown, buf.data, buf.len, 0, &v))
 			v = NULL;
-		free(full);
 	} else {
 		if ((b = builtin_get(rel)) == NULL) {
 			free(rel);

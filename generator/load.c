@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -45,15 +46,14 @@ static char *
 S_word_at(struct site *site, const struct pos *p)
 {
 	struct buf b = { NULL, 0, 0 };
-	char *full, *w = NULL;
+	char *w = NULL;
 	const char *s;
 	size_t n;
 	int line = 1;
 
-	if (p->file == NULL || p->line < 1 || p->col < 1 ||
-	    (full = path_in_root(site, p->file)) == NULL)
+	if (p->file == NULL || p->line < 1 || p->col < 1)
 		return NULL;
-	if (file_read(full, &b, NULL)) {
+	if (root_read(site, p->file, &b, NULL)) {	/* NULL: quietly */
 		for (s = b.data; *s != '\0' && line < p->line; s++)
 			line += *s == '\n';
 		for (n = 1; *s != '\0' && *s != '\n' && n < (size_t)p->col;
@@ -64,7 +64,6 @@ S_word_at(struct site *site, const struct pos *p)
 			w = xstrndup(s, n);
 	}
 	buf_free(&b);
-	free(full);
 	return w;
 }
 
@@ -236,8 +235,9 @@ S_asset(struct site *site, struct val *map, const char *key,
     const char *file)
 {
 	const char *s = load_str(site, map, key, 0, file);
+	struct buf b = { NULL, 0, 0 };
 	struct val *v;
-	char *full;
+	char *full, *why = NULL;
 
 	if (s == NULL)
 		return;
@@ -249,10 +249,19 @@ S_asset(struct site *site, struct val *map, const char *key,
 	}
 	if ((full = path_in_root(site, s)) == NULL) {
 		diag_err(&v->pos, "'%s': %s does not exist inside the "
-		    "campaign", key, s);
+		    "campaign%s", key, s, errno == EXDEV ? " (it is a link "
+		    "to outside it, or to a hidden file)" : "");
 		return;
 	}
 	free(full);
+	/* A logo is drawn in print: checked here, where it is named. */
+	if (strcmp(key, "logo") == 0 && root_read(site, s, &b, &v->pos)) {
+		if ((why = image_check(b.data, b.len)) != NULL)
+			diag_err(&v->pos, "'logo': %s cannot be drawn: %s "
+			    "(a logo is an SVG, PNG or JPEG file)", s, why);
+		g_free(why);
+	}
+	buf_free(&b);
 	/* Templates get the site URL of the file (assets/ is copied). */
 	full = xasprintf("%s_url", key);
 	map_set(map, full, val_strn(&site->pool,
@@ -340,19 +349,11 @@ S_parse(const struct site *site, struct parsed *t)
 	struct fm fm;
 	struct doc *d;
 	struct pos p = { NULL, 0, 0 };
-	char *full;
-	int ok;
 
 	diag_capture(&t->diag);
 	d = S_doc_new(t->k, t->rel);
 	p.file = d->path;
-	if ((full = path_in_root(site, t->rel)) == NULL) {
-		diag_err(&p, "file is a link to outside the campaign");
-		goto bad;
-	}
-	ok = file_read(full, &b, &p);
-	free(full);
-	if (!ok || !fm_read(&t->pool, d->path, b.data, b.len, &fm))
+	if (!root_read(site, t->rel, &b, &p) || !fm_read(&t->pool, d->path, b.data, b.len, &fm))
 		goto bad;
 	d->v = fm.meta;
 	if (d->v->pos.file == NULL) {
@@ -756,23 +757,23 @@ S_site_yml(struct site *site)
 	struct buf b = { NULL, 0, 0 };
 	struct pos p = { file, 0, 0 };
 	struct val *v, *mdv;
-	char *full;
+	int fd;
 
-	if ((full = path_in_root(site, file)) == NULL) {
+	if ((fd = root_open(site, file, O_PATH)) == -1 && errno == ENOENT) {
 		diag_err(&p, "missing: every campaign needs content/site.yml");
 		site->v = val_new(&site->pool, V_MAP, &p);
 		return;
 	}
-	if (file_read(full, &b, &p))
+	if (fd != -1)
+		close(fd);
+	if (root_read(site, file, &b, &p))
 		sha256_hex(b.data, b.len, site->yml_hash);
 	if (b.data == NULL ||
 	    !fm_yaml(&site->pool, file, b.data, b.len, 0, &site->v)) {
 		site->v = val_new(&site->pool, V_MAP, &p);
-		free(full);
 		buf_free(&b);
 		return;
 	}
-	free(full);
 	buf_free(&b);
 	v = site->v;
 	if (v->type != V_MAP) {
@@ -993,8 +994,9 @@ S_strays(struct site *site)
 	    "orgs" };
 	struct pos p = { NULL, 0, 0 };
 	struct stat st;
-	char **names, *rel, *full;
+	char **names, *rel;
 	size_t n, i, k;
+	int fd;
 
 	names = dir_names(site, "content", &n);
 	for (i = 0; i < n; i++) {
@@ -1003,8 +1005,8 @@ S_strays(struct site *site)
 				break;
 		rel = xasprintf("content/%s", names[i]);
 		if (k == sizeof(dirs) / sizeof(dirs[0]) &&
-		    (full = path_in_root(site, rel)) != NULL) {
-			if (stat(full, &st) == 0 && S_ISDIR(st.st_mode)) {
+		    (fd = root_open(site, rel, O_PATH)) != -1) {
+			if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 				p.file = rel;
 				diag_warn(&p, "a folder rally does not read: "
 				    "pages are content/*.md; areas, events, "
@@ -1012,7 +1014,7 @@ S_strays(struct site *site)
 				    "their own folders (areas/, events/, "
 				    "press/, orgs/)");
 			}
-			free(full);
+			close(fd);
 		}
 		free(rel);
 		free(names[i]);

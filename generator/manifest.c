@@ -29,10 +29,9 @@ manifest_read(const char *outdir)
 	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, g_free);
 	struct buf b = { NULL, 0, 0 };
-	char *man = xasprintf("%s/%s", outdir, MANIFEST), *line, *save = NULL;
-	struct stat st;
+	char *line, *save = NULL;
 
-	if (stat(man, &st) == 0 && file_read(man, &b, NULL))
+	if (out_read(outdir, MANIFEST, &b))
 		for (line = strtok_r(b.data, "\n", &save); line != NULL;
 		    line = strtok_r(NULL, "\n", &save)) {
 			if (strlen(line) < 66 || line[64] != ' ' ||
@@ -41,7 +40,6 @@ manifest_read(const char *outdir)
 			g_hash_table_replace(h, g_strdup(line + 65),
 			    g_strndup(line, 64));
 		}
-	free(man);
 	buf_free(&b);
 	return h;
 }
@@ -53,15 +51,10 @@ manifest_fresh(GHashTable *old, const char *outdir, const char *rel,
 {
 	const char *k = g_hash_table_lookup(old, rel);
 	struct stat st;
-	char *path;
-	int ok;
 
 	if (k == NULL || key[0] == '\0' || strcmp(k, key) != 0)
 		return 0;
-	path = xasprintf("%s/%s", outdir, rel);
-	ok = stat(path, &st) == 0 && S_ISREG(st.st_mode);
-	free(path);
-	return ok;
+	return out_stat(outdir, rel, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /*
@@ -76,7 +69,6 @@ manifest_stale(const char *outdir, struct jobs *js, GHashTable *old,
 {
 	GHashTableIter it;
 	gpointer rel, key;
-	char *path, *slash;
 	size_t i;
 
 	for (i = 0; i < js->len; i++) {
@@ -92,16 +84,13 @@ manifest_stale(const char *outdir, struct jobs *js, GHashTable *old,
 			    (char *)rel);
 			continue;
 		}
-		path = xasprintf("%s/%s", outdir, (char *)rel);
-		unlink(path);
-		/* Empty directories go too; rmdir fails on the rest. */
-		while ((slash = strrchr(path, '/')) != NULL &&
-		    (size_t)(slash - path) > strlen(outdir)) {
-			*slash = '\0';
-			if (rmdir(path) == -1)
-				break;
+		if (!out_unlink(outdir, rel)) {
+			struct pos p = { rel, 0, 0 };
+
+			diag_warn(&p, "a file of the last build, no longer "
+			    "made, cannot be removed from %s: %s", outdir,
+			    strerror(errno));
 		}
-		free(path);
 	}
 }
 

@@ -101,17 +101,17 @@ plan_free(struct jobs *js)
 
 /* Every file under assets/ is copied to out/assets/. */
 static int
-S_asset(void *arg, const char *rel, const char *full, const struct stat *st)
+S_asset(void *arg, const char *rel, const struct stat *st, const char *why)
 {
 	struct pos p = { rel, 0, 0 };
 
-	(void)full;
 	if (st == NULL)
-		diag_warn(&p, "skipped: a link to outside the campaign, or "
-		    "unreadable");
+		diag_warn(&p, "skipped: %s", why);
 	else if (S_ISREG(st->st_mode))
 		plan_in(plan_add(arg, rel, web_copy, NULL, xstrdup(rel), NULL),
 		    IN_PRINT, 0, NULL);
+	else if (!S_ISDIR(st->st_mode))
+		diag_warn(&p, "skipped: not a regular file");
 	return 1;
 }
 
@@ -223,7 +223,7 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 	S_site_wide(plan_add(js, "sitemap.xml", web_sitemap, NULL, NULL,
 	    NULL));
 	S_site_wide(plan_add(js, "robots.txt", web_robots, NULL, NULL, NULL));
-	dir_walk(site, "assets", TREE_DEPTH, S_asset, js);
+	dir_walk(site, "assets", S_asset, js);
 	S_builtin_assets(site, js);
 }
 

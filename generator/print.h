@@ -25,6 +25,8 @@
 #include <cairo.h>
 #include <hyphen.h>
 #include <pango/pangocairo.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
+#include <librsvg/rsvg.h>
 
 #define MM		(72.0 / 25.4)	/* points per millimetre */
 #define MARK_ZONE	(10.0 * MM)	/* room for crop marks past the bleed */
@@ -87,7 +89,8 @@ struct print_set {
 struct print_fonts {
 	int		 ready;	/* fontconfig knows them */
 	PangoContext	*pctx;	/* every text frame's context (owned) */
-	int		 memfds[16];	/* rally's fonts (see S_builtin_font) */
+	int		 memfds[128];	/* the fonts, open (see S_builtin_font,
+					   S_own_font) */
 	int		 nmemfds;
 	char		*seen[64];	/* font descriptions seen (owned) */
 	int		 known[64];	/* ... and whether a family matched */
@@ -234,5 +237,9 @@ void		 sheet_scope(const struct sheet *sh, struct site *site,
 		    struct scope sc[NSCOPE], struct pool *pool);
 void		 sheet_preview_size(const struct sheet *sh, double *w,
 		    double *h);
+
+/* image.c: pictures from bytes, checked first; NULL with *why (g_free). */
+RsvgHandle	*image_svg(const char *data, size_t len, char **why);
+GdkPixbuf	*image_raster(const char *data, size_t len, char **why);
 
 #endif

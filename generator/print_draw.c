@@ -214,29 +214,33 @@ S_place(xmlNodePtr f, double a, const double r[4], double out[4])
 	free(va);
 }
 
-/* The file a frame draws: its src, evaluated, inside the campaign. */
-static char *
-S_src(struct rctx *c, xmlNodePtr f, char **shown)
+/*
+ * The bytes of the file a frame draws, into b: its src, evaluated,
+ * read inside the campaign (or the user's own --logo file).  Returns
+ * 0 when there is nothing to draw (after reporting, if it is an error).
+ */
+static int
+S_src(struct rctx *c, xmlNodePtr f, char **shown, struct buf *b)
 {
-	char *src = draw_attr(c, f, "src"), *full;
+	struct pos p = { c->sh->lay->path, (int)xmlGetLineNo(f), 0 };
+	char *src = draw_attr(c, f, "src");
 
 	*shown = src;
 	if (src == NULL || *src == '\0')
-		return NULL;	/* nothing bound: the frame is empty */
-	if (c->sh->trusted != NULL && strcmp(src, c->sh->trusted) == 0)
-		return xstrdup(src);	/* the user's own file: rally flyer */
-	if ((full = path_in_root(c->sh->site, src)) == NULL) {
-		lay_err(c->sh->lay, f, "%s does not exist inside the campaign",
-		    src);
-		c->failed = 1;
-	}
-	return full;
+		return 0;	/* nothing bound: the frame is empty */
+	if (c->sh->trusted != NULL && strcmp(src, c->sh->trusted) == 0) {
+		if (file_read(src, b, &p))
+			return 1;	/* the user's own file: rally flyer */
+	} else if (root_read(c->sh->site, src, b, &p))
+		return 1;
+	c->failed = 1;
+	return 0;
 }
 
 static void
-S_svg(struct rctx *c, xmlNodePtr f)
+S_svg(struct rctx *c, xmlNodePtr f, const char *shown, const struct buf *b)
 {
-	char *shown, *full = S_src(c, f, &shown), *color, *css;
+	char *color, *css, *why = NULL;
 	RsvgHandle *h;
 	RsvgRectangle vp, vb;
 	RsvgLength lw, lh;
@@ -244,17 +248,11 @@ S_svg(struct rctx *c, xmlNodePtr f)
 	GError *err = NULL;
 	double r[4], o[4], a = 1;
 
-	if (full == NULL) {
-		free(shown);
-		return;
-	}
-	h = rsvg_handle_new_from_file(full, &err);
-	if (h == NULL) {
-		lay_err(c->sh->lay, f, "%s: not a usable SVG: %s", shown,
-		    err != NULL ? err->message : "unknown error");
+	if ((h = image_svg(b->data, b->len, &why)) == NULL) {
+		lay_err(c->sh->lay, f, "%s: %s", shown, why);
 		c->failed = 1;
-		g_clear_error(&err);
-		goto out;
+		g_free(why);
+		return;
 	}
 	if ((color = draw_attr(c, f, "color")) != NULL) {
 		/* Icons drawn in currentColor take the frame's colour. */
@@ -282,52 +280,27 @@ S_svg(struct rctx *c, xmlNodePtr f)
 		g_clear_error(&err);
 	}
 	g_object_unref(h);
-out:
-	free(full);
-	free(shown);
 }
 
 static void
-S_image(struct rctx *c, xmlNodePtr f)
+S_raster(struct rctx *c, xmlNodePtr f, const char *shown, const struct buf *b)
 {
-	char *shown, *full = S_src(c, f, &shown);
 	GdkPixbuf *pb;
-	GError *err = NULL;
 	cairo_surface_t *s;
 	double r[4], o[4], dpi;
 	int w, h, x, y, ch, stride;
 	const guchar *px;
 	unsigned char *dst;
+	char *why = NULL;
 
-	if (full == NULL) {
-		free(shown);
+	if ((pb = image_raster(b->data, b->len, &why)) == NULL) {
+		lay_err(c->sh->lay, f, "%s: %s", shown, why);
+		c->failed = 1;
+		g_free(why);
 		return;
-	}
-	/* The header first: a pixel bomb is refused before it is decoded. */
-	if (gdk_pixbuf_get_file_info(full, &w, &h) != NULL &&
-	    (double)w * h > LIMIT_PIXELS) {
-		lay_err(c->sh->lay, f, "%s: %dx%d pixels is too many (limit "
-		    "%.0f million)", shown, w, h, LIMIT_PIXELS / 1e6);
-		c->failed = 1;
-		goto out;
-	}
-	pb = gdk_pixbuf_new_from_file(full, &err);
-	if (pb == NULL) {
-		lay_err(c->sh->lay, f, "%s: not a usable PNG or JPEG image: %s",
-		    shown, err != NULL ? err->message : "unknown error");
-		c->failed = 1;
-		g_clear_error(&err);
-		goto out;
 	}
 	w = gdk_pixbuf_get_width(pb);
 	h = gdk_pixbuf_get_height(pb);
-	if ((double)w * h > LIMIT_PIXELS) {
-		lay_err(c->sh->lay, f, "%s: %dx%d pixels is too many (limit "
-		    "%.0f million)", shown, w, h, LIMIT_PIXELS / 1e6);
-		c->failed = 1;
-		g_object_unref(pb);
-		goto out;
-	}
 	draw_box(c, f, 0, r);
 	S_place(f, (double)w / h, r, o);
 	dpi = w / (o[2] / 72.0);
@@ -365,27 +338,34 @@ S_image(struct rctx *c, xmlNodePtr f)
 	cairo_restore(c->cr);
 	cairo_surface_destroy(s);
 	g_object_unref(pb);
-out:
-	free(full);
-	free(shown);
 }
 
-/* A logo: SVG through librsvg, anything else as an image. */
+/*
+ * A picture frame (<svg>, <image>, <logo>): SVG through librsvg, PNG
+ * and JPEG through gdk-pixbuf, whichever the file is, whatever the
+ * frame is called (a campaign's logo may be a PNG).
+ */
 static void
-S_logo(struct rctx *c, xmlNodePtr f)
+S_picture(struct rctx *c, xmlNodePtr f)
 {
-	char *src = draw_attr(c, f, "src");
-	size_t n = src != NULL ? strlen(src) : 0;
+	struct buf b = { NULL, 0, 0 };
+	enum pic k;
+	char *shown;
+	size_t n;
 
-	if (n == 0) {
-		free(src);
-		return;
+	if (S_src(c, f, &shown, &b)) {
+		/* Unknown bytes: the name says what they were meant to be. */
+		if ((k = image_kind(b.data, b.len)) == PIC_UNKNOWN)
+			k = (n = strlen(shown)) > 4 && (strcasecmp(shown +
+			    n - 4, ".svg") == 0 || strcasecmp(shown + n - 5,
+			    ".svgz") == 0) ? PIC_SVG : PIC_PNG;
+		if (k == PIC_SVG)
+			S_svg(c, f, shown, &b);
+		else
+			S_raster(c, f, shown, &b);
 	}
-	if (n > 4 && strcasecmp(src + n - 4, ".svg") == 0)
-		S_svg(c, f);
-	else
-		S_image(c, f);
-	free(src);
+	buf_free(&b);
+	free(shown);
 }
 
 void
@@ -426,12 +406,9 @@ draw_page(struct rctx *c, xmlNodePtr page)
 			S_rect(c, f);
 		else if (lay_is(f, "text"))
 			text_frame(c, f);
-		else if (lay_is(f, "svg"))
-			S_svg(c, f);
-		else if (lay_is(f, "image"))
-			S_image(c, f);
-		else if (lay_is(f, "logo"))
-			S_logo(c, f);
+		else if (lay_is(f, "svg") || lay_is(f, "image") ||
+		    lay_is(f, "logo"))
+			S_picture(c, f);
 		else if (lay_is(f, "qr"))
 			S_qr(c, f);
 		cairo_restore(c->cr);

@@ -44,21 +44,24 @@ S_kit_draw(struct site *site, const struct kit *k, cairo_t *cr, double side,
     const char *shown)
 {
 	const char *logo = map_str(site->v, "logo");
-	char *full = logo != NULL ? path_in_root(site, logo) : NULL, *css;
+	struct buf b = { NULL, 0, 0 };
 	struct pos p = { shown, 0, 0 };
 	RsvgRectangle vp = { 0, 0, side, side };
 	GError *err = NULL;
-	RsvgHandle *h;
+	RsvgHandle *h = NULL;
+	char *why = NULL, *css;
 	int ok = 0;
 
-	if (full == NULL || (h = rsvg_handle_new_from_file(full, &err)) ==
-	    NULL) {
-		diag_err(&p, "the site's logo is not a usable SVG: %s",
-		    err != NULL ? err->message : "missing");
-		g_clear_error(&err);
-		free(full);
+	/* load.c checked it: this fails only if it changed since. */
+	if (logo == NULL || !root_read(site, logo, &b, &p) ||
+	    (h = image_svg(b.data, b.len, &why)) == NULL) {
+		if (why != NULL)
+			diag_err(&p, "the site's logo %s: %s", logo, why);
+		g_free(why);
+		buf_free(&b);
 		return 0;
 	}
+	buf_free(&b);
 	if (k->color != NULL) {
 		css = xasprintf("svg { color: %s; }", k->color);
 		rsvg_handle_set_stylesheet(h, (const guint8 *)css, strlen(css),
@@ -71,7 +74,6 @@ S_kit_draw(struct site *site, const struct kit *k, cairo_t *cr, double side,
 		diag_err(&p, "cannot draw the logo: %s", err->message);
 	g_clear_error(&err);
 	g_object_unref(h);
-	free(full);
 	return ok;
 }
 

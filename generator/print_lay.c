@@ -4,6 +4,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -133,6 +134,28 @@ S_builtin_font(struct print_fonts *f, const struct builtin *b)
 	return xasprintf("/proc/self/fd/%d", fd);
 }
 
+/*
+ * The campaign's font rel, held open for the build and named by its
+ * descriptor, so fontconfig and FreeType read the file rally checked
+ * (see root_open), not whatever the path names later.  Owned path.
+ */
+static char *
+S_own_font(struct site *site, struct print_fonts *f, const char *rel)
+{
+	struct stat st;
+	int fd;
+
+	if (f->nmemfds == (int)(sizeof(f->memfds) / sizeof(f->memfds[0])) ||
+	    (fd = root_open(site, rel, O_RDONLY)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
+	f->memfds[f->nmemfds++] = fd;
+	return xasprintf("/proc/self/fd/%d", fd);
+}
+
 static void
 S_fonts_close(struct print_fonts *f)
 {
@@ -195,10 +218,11 @@ print_fonts(struct site *site)
 		if (!S_font_file(names[i]))
 			continue;
 		rel = xasprintf("assets/fonts/%s", names[i]);
-		if ((file = path_in_root(site, rel)) != NULL &&
+		p.file = rel;
+		if ((file = S_own_font(site, f, rel)) == NULL ||
 		    !FcConfigAppFontAddFile(cfg, (const FcChar8 *)file)) {
-			p.file = rel;
-			diag_err(&p, "not a usable font file");
+			diag_err(&p, "not a usable font file%s", file == NULL ?
+			    " (a regular file inside the campaign)" : "");
 			bad = 1;
 		}
 		free(file);
@@ -633,10 +657,8 @@ static xmlDocPtr
 S_layout_doc(struct site *site, struct layout *l, int *ok)
 {
 	const struct builtin *b;
-	struct pos p = { l->path, 0, 0 };
 	xmlDocPtr doc;
 	char *full;
-
 	struct stat st;
 
 	/* The campaign's file, even a bad one, wins over rally's. */
@@ -649,13 +671,8 @@ S_layout_doc(struct site *site, struct layout *l, int *ok)
 		return tmpl_read_mem((const char *)b->data, b->len, full);
 	}
 	free(full);
-	if ((full = path_in_root(site, l->path)) == NULL) {
-		diag_err(&p, "layout is a link to outside the campaign");
+	if ((doc = tmpl_read_file(site, l->path)) == NULL)
 		*ok = 0;
-		return NULL;
-	}
-	doc = tmpl_read_file(full, l->path);
-	free(full);
 	return doc;
 }
 

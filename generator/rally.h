@@ -17,7 +17,8 @@
 /* Limits against pathological input (see README, "Limits"). */
 #define LIMIT_FILE_SIZE   (8u * 1024 * 1024) /* one content file, bytes */
 #define LIMIT_YAML_NODES  100000             /* nodes after alias expansion */
-#define TREE_DEPTH        8                  /* directories below assets/ ... */
+#define TREE_DEPTH        8                  /* directories serve watches */
+#define LIMIT_SVG_ELEMENTS 100000            /* one SVG, <use> expanded */
 #define LIMIT_NESTING     64                 /* Markdown/YAML/template depth */
 #define LIMIT_PIXELS      100e6              /* one image, width x height */
 #define LIMIT_TEXT        10000              /* bytes of one print text frame */
@@ -191,6 +192,14 @@ struct jobs {
 	size_t		 cap;
 };
 
+/* A picture file's kind, by its first bytes (image_kind). */
+enum pic {
+	PIC_SVG,	/* XML */
+	PIC_PNG,
+	PIC_JPEG,
+	PIC_UNKNOWN
+};
+
 /*
  * The whole campaign in memory, and the build's context: everything a
  * build allocates hangs from here and goes with site_free().
@@ -198,6 +207,8 @@ struct jobs {
 struct site {
 	char		*root;	/* --root, as given (owned) */
 	char		*rroot;	/* realpath of root (owned) */
+	int		 rootfd;/* the root, open: every read is beneath it
+				   (files.c; owned) */
 	struct pool	 pool;	/* every value of the model */
 	struct val	*v;	/* the map templates see as "site" */
 	struct doc	**docs;	/* every page to render (owned) */
@@ -226,6 +237,10 @@ struct site {
 	struct jobs	 jobs;	/* every output file (owned) */
 	struct keys	*keys;	/* their inputs' digests (owned) */
 	size_t		 nnames;
+	int		 outlock;/* the output directory, flock()ed for this
+				   build (files.c, out_lock), or -1 */
+	int		 partial;/* the output was changed, then the build
+				   failed: out/ is not as it was */
 };
 
 struct opts {

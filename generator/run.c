@@ -255,6 +255,57 @@ S_merge(const char *from, const char *to)
 	return ok;
 }
 
+/*
+ * Before anything moves: can every entry of from go into to?  A folder
+ * where a file goes, or a folder rally cannot write into, stops the
+ * build while out/ is still as it was.  Returns 1, or 0 after
+ * reporting.
+ */
+static int
+S_movable(const char *from, const char *to)
+{
+	struct stat st;
+	struct dirent *de;
+	char *f, *t;
+	DIR *d;
+	int ok = 1, dir, any = 0;
+
+	if ((d = opendir(from)) == NULL)
+		return 1;
+	while (ok && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		any = 1;
+		f = xasprintf("%s/%s", from, de->d_name);
+		t = xasprintf("%s/%s", to, de->d_name);
+		dir = lstat(f, &st) == 0 && S_ISDIR(st.st_mode);
+		if (lstat(t, &st) == 0 && S_ISDIR(st.st_mode)) {
+			if (dir)
+				ok = S_movable(f, t);
+			else {
+				struct pos p = { t, 0, 0 };
+
+				diag_err(&p, "a folder is where rally writes "
+				    "a file: remove it (rally never deletes "
+				    "what it did not make)");
+				ok = 0;
+			}
+		}
+		free(f);
+		free(t);
+	}
+	closedir(d);
+	if (ok && any && access(to, W_OK) == -1) {
+		struct pos p = { to, 0, 0 };
+
+		diag_err(&p, "cannot write into this folder: %s",
+		    strerror(errno));
+		ok = 0;
+	}
+	return ok;
+}
+
 static int
 S_cmpslow(const void *a, const void *b)
 {
@@ -300,7 +351,6 @@ S_measure(struct jobs *js, const char *staging, const char *outdir)
 {
 	struct stat st;
 	const char *rel;
-	char *path;
 	size_t k;
 	int i;
 
@@ -310,11 +360,9 @@ S_measure(struct jobs *js, const char *staging, const char *outdir)
 			if (js->v[k].phase != 0 || (rel = i ? js->v[k].out2 :
 			    js->v[k].out) == NULL)
 				continue;
-			path = xasprintf("%s/%s", js->v[k].skip ? outdir :
-			    staging, rel);
-			if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+			if (out_stat(js->v[k].skip ? outdir : staging, rel,
+			    &st) == 0 && S_ISREG(st.st_mode))
 				js->v[k].bytes[i] = (long long)st.st_size;
-			free(path);
 		}
 }
 
@@ -348,13 +396,6 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (n <= 0)
 		n = 1;
-	if (!mkdirs(o->out)) {
-		struct pos p = { o->out, 0, 0 };
-
-		diag_err(&p, "cannot create the output directory: %s",
-		    strerror(errno));
-		return 0;
-	}
 	/* A job is skipped when its files are there, from the same inputs. */
 	old = manifest_read(o->out);
 	for (k = 0; k < js->len; k++) {
@@ -367,6 +408,16 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	}
 	staging = xasprintf("%s/%s", o->out, STAGING);
 	rmtree(staging);	/* left by a killed build */
+	if (mkdir(staging, 0755) == -1) {
+		/* Said once, not once per file. */
+		struct pos p = { o->out, 0, 0 };
+
+		diag_err(&p, "cannot write into the output directory: %s",
+		    strerror(errno));
+		free(staging);
+		g_hash_table_destroy(old);
+		return 0;
+	}
 	memset(&c, 0, sizeof(c));
 	c.site = site;
 	c.old = old;
@@ -404,15 +455,31 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		g_hash_table_destroy(old);
 		return 0;
 	}
-	/* Every file is whole: move the new ones into place. */
+	/*
+	 * Every file is whole: move the new ones into place, once nothing
+	 * is in the way.  If a move fails all the same, what moved is new
+	 * and the old manifest still has the old keys, so the next build
+	 * redoes exactly those: the manifest and the sweep are left alone.
+	 */
+	if (!S_movable(staging, o->out)) {
+		rmtree(staging);
+		free(staging);
+		g_hash_table_destroy(old);
+		return 0;
+	}
+	site->partial = 1;
 	if (!S_merge(staging, o->out))
 		c.failed = 1;
-	for (k = 0; k < js->len; k++)
-		manifest_add(&man, &js->v[k]);
-	manifest_stale(o->out, js, old, &man, o->only);
+	else {
+		for (k = 0; k < js->len; k++)
+			manifest_add(&man, &js->v[k]);
+		manifest_stale(o->out, js, old, &man, o->only);
+		if (!manifest_write(o->out, &man))
+			c.failed = 1;
+		else
+			site->partial = 0;
+	}
 	g_hash_table_destroy(old);
-	if (!manifest_write(o->out, &man))
-		c.failed = 1;
 	buf_free(&man);
 	rmtree(staging);
 	free(staging);

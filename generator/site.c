@@ -3,6 +3,7 @@
  * and the clock, filled by the loader and the model, freed in one call.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,18 +32,30 @@ site_init(struct site *site, const char *root, int drafts)
 		return 0;
 	}
 	site->nerr0 = diag_count();
+	site->outlock = -1;
 	site->root = xstrdup(root);
 	site->rroot = xstrdup(real);
+	if ((site->rootfd = open(real, O_PATH | O_DIRECTORY |
+	    O_CLOEXEC)) == -1) {
+		fprintf(stderr, "rally: %s: %s\n", root, strerror(errno));
+		free(site->root);
+		free(site->rroot);
+		return 0;
+	}
 	site->drafts = drafts;
 	site->now = time(NULL);
 	if (sde != NULL && *sde != '\0') {
 		errno = 0;
 		t = strtoll(sde, &end, 10);
-		if (*end != '\0' || errno != 0 || t < 0) {
+		/* Up to the last second of 9999: dates have four digits. */
+		if (*end != '\0' || errno != 0 || t < 0 ||
+		    t > 253402300799LL) {
 			fprintf(stderr, "rally: SOURCE_DATE_EPOCH is not a "
-			    "number of seconds: %s\n", sde);
+			    "number of seconds between 0 and 253402300799 "
+			    "(9999-12-31): %s\n", sde);
 			free(site->root);
 			free(site->rroot);
+			close(site->rootfd);
 			return 0;
 		}
 		site->now = (time_t)t;
@@ -91,6 +104,10 @@ site_free(struct site *site)
 	print_fonts_free(site->fonts);
 	pool_free(&site->pool);
 	free(site->root);
+	if (site->rroot != NULL)
+		close(site->rootfd);
+	if (site->outlock >= 0)
+		close(site->outlock);	/* the lock goes with it */
 	free(site->rroot);
 	free(site->lang);
 	for (i = 0; i < site->nnames; i++)

@@ -31,10 +31,10 @@
 
 /* Appends a line for a file to the snapshot arg. */
 static int
-S_line(void *arg, const char *rel, const char *full, const struct stat *st)
+S_line(void *arg, const char *rel, const struct stat *st, const char *why)
 {
-	(void)full;
-	if (st == NULL)	/* a link out: never read, so never an input */
+	(void)why;
+	if (st == NULL)	/* refused: never read, so never an input */
 		buf_printf(arg, "? %s\n", rel);
 	else if (!S_ISDIR(st->st_mode))
 		buf_printf(arg, "%llu %lld %lld.%09ld %lld.%09ld %s\n",
@@ -67,9 +67,9 @@ stamp_take(const struct site *site, const char *opts, struct buf *b)
 	buf_printf(b, "rally %s %s today=%04d-%02d-%02d/%04d-%02d-%02d "
 	    "builtin=%s\n", RALLY_VERSION, opts, west.y, west.m, west.d,
 	    east.y, east.m, east.d, builtins_digest);
-	dir_walk(site, "content", TREE_DEPTH, S_line, b);
-	dir_walk(site, "layouts", TREE_DEPTH, S_line, b);
-	dir_walk(site, "assets", TREE_DEPTH, S_line, b);
+	dir_walk(site, "content", S_line, b);
+	dir_walk(site, "layouts", S_line, b);
+	dir_walk(site, "assets", S_line, b);
 }
 
 /*
@@ -83,38 +83,32 @@ stamp_fresh(const char *outdir, const struct buf *snap, const char *only)
 {
 	struct buf b = { NULL, 0, 0 };
 	struct stat st;
-	char *path, *line, *nl;
+	char *name, *line, *nl;
 	long n = -1;
 
-	path = xasprintf("%s/%s%s%s", outdir, STAMP, only != NULL ? "-" : "",
+	name = xasprintf("%s%s%s", STAMP, only != NULL ? "-" : "",
 	    only != NULL ? only : "");
-	if (stat(path, &st) == -1 || (size_t)st.st_size != snap->len ||
-	    !file_read(path, &b, NULL) || b.len != snap->len ||
-	    memcmp(b.data, snap->data, b.len) != 0)
+	if (out_stat(outdir, name, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size != snap->len || !out_read(outdir, name, &b) ||
+	    b.len != snap->len || memcmp(b.data, snap->data, b.len) != 0)
 		goto out;
-	free(path);
-	path = xasprintf("%s/%s", outdir, MANIFEST);
 	buf_free(&b);
-	if (!file_read(path, &b, NULL))
+	if (!out_read(outdir, MANIFEST, &b))
 		goto out;
 	n = 0;
 	for (line = b.data; line != NULL && *line != '\0'; line = nl) {
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl++ = '\0';
-		if (strlen(line) < 66 || !path_is_safe(line + 65)) {
-			n = -1;
-			break;
-		}
-		free(path);
-		path = xasprintf("%s/%s", outdir, line + 65);
-		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode)) {
+		if (strlen(line) < 66 || !path_is_safe(line + 65) ||
+		    out_stat(outdir, line + 65, &st) == -1 ||
+		    !S_ISREG(st.st_mode)) {
 			n = -1;
 			break;
 		}
 		n++;
 	}
 out:
-	free(path);
+	free(name);
 	buf_free(&b);
 	return n;
 }
@@ -141,9 +135,8 @@ stamp_save(const char *outdir, const struct buf *snap, const char *only)
 	free(path);
 	/* A full build makes the halves' stamps needless. */
 	for (i = 0; ok && only == NULL && i < 2; i++) {
-		path = xasprintf("%s/%s-%s", outdir, STAMP, i ? "print" :
-		    "web");
-		unlink(path);
+		path = xasprintf("%s-%s", STAMP, i ? "print" : "web");
+		out_unlink(outdir, path);
 		free(path);
 	}
 	return ok;

@@ -178,17 +178,17 @@ tmpl_read_mem(const char *text, size_t len, const char *shown)
 	return doc;
 }
 
-/* As tmpl_read_mem, for the file full. */
+/* As tmpl_read_mem, for the file rel in the campaign's root. */
 xmlDocPtr
-tmpl_read_file(const char *full, const char *shown)
+tmpl_read_file(const struct site *site, const char *rel)
 {
 	struct buf b = { NULL, 0, 0 };
-	struct pos p = { shown, 0, 0 };
+	struct pos p = { rel, 0, 0 };
 	xmlDocPtr doc;
 
-	if (!file_read(full, &b, &p))
+	if (!root_read(site, rel, &b, &p))
 		return NULL;
-	doc = tmpl_read_mem(b.data, b.len, shown);
+	doc = tmpl_read_mem(b.data, b.len, rel);
 	buf_free(&b);
 	return doc;
 }
@@ -232,8 +232,7 @@ struct tmpl_set *
 tmpl_load(struct site *site, const char *dir)
 {
 	struct tmpl_set *ts = xcalloc(1, sizeof(*ts));
-	struct pos p = { dir, 0, 0 };
-	char *full, *shown, **names;
+	char *shown, **names;
 	size_t n, nn, i;
 	int bad = 0;
 
@@ -248,22 +247,13 @@ tmpl_load(struct site *site, const char *dir)
 		if (n < 6 || strcmp(names[i] + n - 5, ".html") != 0)
 			continue;
 		shown = xasprintf("%s/%s", dir, names[i]);
-		if ((full = path_in_root(site, shown)) == NULL) {
-			p.file = shown;
-			diag_err(&p, "layout is a link to outside the "
-			    "campaign");
-			bad = 1;
-			free(shown);
-			continue;
-		}
 		ts->v = xrealloc(ts->v, (ts->len + 1) * sizeof(*ts->v));
 		ts->v[ts->len].name = xstrndup(names[i], n - 5);
 		ts->v[ts->len].path = shown;
-		ts->v[ts->len].doc = tmpl_read_file(full, shown);
+		ts->v[ts->len].doc = tmpl_read_file(site, shown);
 		if (ts->v[ts->len].doc == NULL)
 			bad = 1;
 		ts->len++;
-		free(full);
 	}
 	free(names);
 	S_builtins(ts, dir, &bad);

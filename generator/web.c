@@ -83,17 +83,7 @@ web_page(const struct job *j, struct site *site, struct buf *out)
 int
 web_copy(const struct job *j, struct site *site, struct buf *out)
 {
-	struct pos p = { j->src, 0, 0 };
-	char *full = path_in_root(site, j->src);
-	int ok;
-
-	if (full == NULL) {
-		diag_err(&p, "file is a link to outside the campaign");
-		return 0;
-	}
-	ok = file_read(full, out, &p);
-	free(full);
-	return ok;
+	return root_read(site, j->src, out, NULL);
 }
 
 /* A file compiled into rally. */

@@ -43,7 +43,7 @@ bad() {
 bad "unknown organisation 'nobody'" --org nobody --area aeldre -o "$W/x.pdf"
 bad "unknown area 'nowhere'" --org sosu-klubben-amager --area nowhere -o "$W/x.pdf"
 bad "logo /no/such/logo.svg" --name X --logo /no/such/logo.svg --area aeldre -o "$W/x.pdf"
-bad "logo must be an SVG, PNG or JPEG" --name X --logo README.md --area aeldre -o "$W/x.pdf"
+bad "not an SVG, PNG or JPEG" --name X --logo README.md --area aeldre -o "$W/x.pdf"
 bad "bad size 'B9'" --org sosu-klubben-amager --area aeldre --size B9 -o "$W/x.pdf"
 bad "bad --date" --name X --area aeldre --date 2017-02-30 -o "$W/x.pdf"
 bad "bad --time" --name X --area aeldre --date 2017-03-01 --time 25:00 -o "$W/x.pdf"

@@ -59,6 +59,7 @@ run python3 tests/check_site.py "$W/fixture" tests/fixture
 [ -n "$LIGHT" ] || run sh tests/limits.sh
 run sh tests/golden.sh
 run sh tests/bad.sh
+run sh tests/hostile.sh
 run sh tests/cli.sh
 run sh tests/new.sh
 run sh tests/serve.sh

@@ -177,6 +177,8 @@ lang_site(struct site *site, const char *lang, const char *tz)
 	site->nerr0 = diag_count();
 	site->root = xstrdup("tests/fixture");
 	site->rroot = xstrdup(realpath("tests/fixture", real));
+	site->rootfd = open(real, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	site->outlock = -1;
 	site->v = val_new(&site->pool, V_MAP, NULL);
 	site->lang = xstrdup(lang);
 	if (tz != NULL)
@@ -436,6 +438,7 @@ test_templates(void)
 	memset(&site, 0, sizeof(site));
 	site.root = S_root;
 	site.rroot = realpath(S_root, NULL);
+	site.rootfd = open(site.rroot, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	ts = tmpl_load(&site, "layouts/web");
 	CHECK(ts != NULL);
 	if (ts == NULL)
@@ -501,6 +504,7 @@ test_templates(void)
 	S_quiet(0);
 	CHECK(ts == NULL);
 	free(site.rroot);
+	close(site.rootfd);
 	pool_free(&pool);
 	rmtree(S_root);
 }

@@ -1,0 +1,696 @@
+/*
+ * files.c: every file rally reads or writes, and the two trees it may
+ * touch: the campaign's root (read) and the output directory (written).
+ *
+ * Containment is by file descriptor, not by path strings.  The root is
+ * opened once (site_init); a file in it is opened beneath that
+ * descriptor with openat2(RESOLVE_BENEATH), and the file actually
+ * opened is then named by the kernel (/proc/self/fd) and refused if
+ * that name passes through a hidden one (.git, dotfiles): a link
+ * "assets/notes.txt -> ../.git/config" reads nothing.  Only regular
+ * files are read, opened with O_NONBLOCK so that a FIFO cannot block.
+ * In the output directory no symbolic link is ever followed, for
+ * reading, writing or deleting (RESOLVE_NO_SYMLINKS, or O_NOFOLLOW one
+ * component at a time on kernels without openat2).
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#ifdef __linux__
+#include <linux/openat2.h>
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rally.h"
+#include "extern.h"
+
+/*
+ * Opens rel (relative, no ".." or hidden names: checked by callers)
+ * beneath dirfd.  With nolinks, no component may be a symbolic link;
+ * without, links are followed but the kernel keeps the walk beneath
+ * dirfd where it can (the caller checks the result's real path).
+ */
+static int
+S_open_beneath(int dirfd, const char *rel, int flags, int nolinks)
+{
+	char *p, *s, *e;
+	int fd, next;
+
+#if defined(SYS_openat2) && defined(RESOLVE_BENEATH)
+	struct open_how how;
+
+	memset(&how, 0, sizeof(how));
+	how.flags = (uint64_t)(flags | O_CLOEXEC);
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS |
+	    (nolinks ? RESOLVE_NO_SYMLINKS : 0);
+	fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+	if (fd != -1 || (errno != ENOSYS && errno != EPERM))
+		return fd;
+#endif
+	if (!nolinks)
+		return openat(dirfd, rel, flags | O_CLOEXEC);
+	/* One component at a time, none of them followed. */
+	p = xstrdup(rel);
+	fd = dirfd;
+	for (s = p; (e = strchr(s, '/')) != NULL; s = e + 1) {
+		*e = '\0';
+		next = openat(fd, s, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (fd != dirfd)
+			close(fd);
+		if ((fd = next) == -1) {
+			free(p);
+			return -1;
+		}
+	}
+	next = openat(fd, s, flags | O_NOFOLLOW | O_CLOEXEC);
+	if (fd != dirfd) {
+		int e2 = errno;
+
+		close(fd);
+		errno = e2;
+	}
+	free(p);
+	return next;
+}
+
+/*
+ * Is the file open on fd inside the root, by no hidden name?  The
+ * kernel names the file itself; without /proc, the path is resolved.
+ */
+static int
+S_fd_visible(const struct site *site, int fd, const char *rel)
+{
+	char proc[64], real[PATH_MAX], *full;
+	const char *s;
+	ssize_t n;
+	size_t rn = strlen(site->rroot);
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if ((n = readlink(proc, real, sizeof(real) - 1)) > 0)
+		real[n] = '\0';
+	else {
+		full = xasprintf("%s/%s", site->rroot, rel);
+		s = realpath(full, real);
+		free(full);
+		if (s == NULL)
+			return 0;
+	}
+	if (rn == 1)
+		rn = 0;		/* the root is "/" */
+	if (strncmp(real, site->rroot, rn) != 0)
+		return 0;
+	if (real[rn] == '\0')
+		return 1;	/* the root itself */
+	return real[rn] == '/' && path_is_safe(real + rn + 1);
+}
+
+/*
+ * Opens rel in the campaign's root with flags (O_RDONLY, O_DIRECTORY,
+ * O_PATH...; O_NONBLOCK and O_NOCTTY are added), refusing a path that
+ * leaves the root or reaches a hidden file, however it gets there:
+ * then -1 with errno EXDEV.  Returns the descriptor (close it).
+ */
+int
+root_open(const struct site *site, const char *rel, int flags)
+{
+	int fd;
+
+	if (!path_is_safe(rel)) {
+		errno = EXDEV;
+		return -1;
+	}
+	/* openat2 takes no other flag with O_PATH. */
+	if (!(flags & O_PATH))
+		flags |= O_NONBLOCK | O_NOCTTY;
+	fd = S_open_beneath(site->rootfd, rel, flags, 0);
+	if (fd == -1)
+		return -1;	/* EXDEV: the kernel saw it leave */
+	if (!S_fd_visible(site, fd, rel)) {
+		close(fd);
+		errno = EXDEV;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Reads the regular file open on fd into out and closes fd; errors go
+ * to why, or nowhere if it is NULL.
+ */
+static const char S_TOO_LARGE[] = "file too large";
+
+/* Does a message at why already name rel? */
+#define S_SAME(why, rel) ((why) != NULL && (why)->file != NULL && \
+	(why)->line == 0 && \
+	strcmp((why)->file, (rel)) == 0)
+
+static int
+S_read_fd(int fd, const char *shown, struct buf *out, const struct pos *why)
+{
+	struct stat st;
+	const char *err = NULL;
+	ssize_t r;
+
+	if (fstat(fd, &st) == -1)
+		err = strerror(errno);
+	else if (!S_ISREG(st.st_mode))
+		err = S_ISFIFO(st.st_mode) ? "a pipe, not a file" :
+		    S_ISDIR(st.st_mode) ? "a folder, not a file" :
+		    "a device or socket, not a file";
+	else if ((size_t)st.st_size > LIMIT_FILE_SIZE)
+		err = S_TOO_LARGE;
+	out->len = 0;
+	if (err == NULL)
+		buf_grow(out, (size_t)st.st_size);
+	while (err == NULL) {
+		buf_grow(out, 4096);
+		r = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (r == -1 && errno == EINTR)
+			continue;
+		if (r == -1)
+			err = strerror(errno);
+		else if (r == 0)
+			break;
+		else if ((out->len += (size_t)r) > LIMIT_FILE_SIZE)
+			err = S_TOO_LARGE;
+	}
+	close(fd);
+	if (err != NULL && why != NULL && err == S_TOO_LARGE)
+		diag_err(why, "%s%s%s (limit %u bytes)", shown ? shown : "",
+		    shown ? ": " : "", err, LIMIT_FILE_SIZE);
+	else if (err != NULL && why != NULL)
+		diag_err(why, "%s%s%s", shown ? shown : "", shown ? ": " : "",
+		    err);
+	if (err != NULL)
+		return 0;
+	out->data[out->len] = '\0';
+	return 1;
+}
+
+/* Reads the regular file at path (anywhere: --logo) into out. */
+int
+file_read(const char *path, struct buf *out, const struct pos *why)
+{
+	struct pos p = { path, 0, 0 };
+	int fd;
+
+	if (why == NULL)
+		why = &p;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK |
+	    O_NOCTTY)) == -1) {
+		diag_err(why, "cannot open %s: %s", path, strerror(errno));
+		return 0;
+	}
+	return S_read_fd(fd, path, out, why);
+}
+
+/*
+ * Reads rel in the campaign's root into out (the caller's, buf_free):
+ * a regular file, reached without leaving the root or passing a hidden
+ * name.  why: where to report (NULL: say nothing, for hints and hashes
+ * of files whose errors are reported where they are read).
+ */
+int
+root_read(const struct site *site, const char *rel, struct buf *out,
+    const struct pos *why)
+{
+	int fd;
+
+	if ((fd = root_open(site, rel, O_RDONLY)) == -1) {
+		if (why == NULL)
+			return 0;
+		/* The file's own errors do not repeat its name. */
+		if (errno == EXDEV)
+			diag_err(why, "%s%sa link to outside the campaign or "
+			    "to a hidden file; rally does not follow it",
+			    S_SAME(why, rel) ? "" : rel, S_SAME(why, rel) ?
+			    "" : ": ");
+		else
+			diag_err(why, "cannot open %s: %s", rel,
+			    strerror(errno));
+		return 0;
+	}
+	return S_read_fd(fd, S_SAME(why, rel) ? NULL : rel, out, why);
+}
+
+/*
+ * rel inside the root (see root_open): the path to show or hand to a
+ * library (caller frees), or NULL if it is missing or refused.
+ */
+char *
+path_in_root(const struct site *site, const char *rel)
+{
+	int fd;
+
+	if ((fd = root_open(site, rel, O_PATH)) == -1)
+		return NULL;
+	close(fd);
+	return xasprintf("%s/%s", site->root, rel);
+}
+
+/*
+ * The names in directory rel of the site's root, sorted, without hidden
+ * ones: every directory rally reads is listed here.  Returns an array
+ * (free each name and the array) and sets *n; NULL with *n = 0 and
+ * errno set if the directory cannot be read.
+ */
+char **
+dir_names(const struct site *site, const char *rel, size_t *n)
+{
+	char **names = NULL;
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	*n = 0;
+	if ((fd = root_open(site, rel, O_RDONLY | O_DIRECTORY)) == -1)
+		return NULL;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return NULL;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		names = xrealloc(names, (*n + 1) * sizeof(*names));
+		names[(*n)++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	if (*n > 1)
+		qsort(names, *n, sizeof(*names), strcmp_ptr);
+	return names;
+}
+
+/*
+ * The directories entered, to find a link back to one of them.  Paths
+ * are at most 1024 bytes (path_is_safe), so no walk goes deeper.
+ */
+#define WALK_MAX 520
+struct walk {
+	dev_t	dev[WALK_MAX];
+	ino_t	ino[WALK_MAX];
+	int	n;
+};
+
+static void
+S_walk(const struct site *site, const char *rel, struct walk *w,
+    int (*fn)(void *, const char *, const struct stat *, const char *),
+    void *arg)
+{
+	struct stat st;
+	const char *why;
+	char *sub, **names;
+	size_t n, i;
+	int fd, k;
+
+	if ((names = dir_names(site, rel, &n)) == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		sub = xasprintf("%s/%s", rel, names[i]);
+		free(names[i]);
+		why = NULL;
+		if (strlen(sub) > 1024)
+			why = "its path is longer than 1024 bytes";
+		else if ((fd = root_open(site, sub, O_PATH)) == -1)
+			why = errno == EXDEV ? "a link to outside the "
+			    "campaign or to a hidden file" : strerror(errno);
+		else {
+			if (fstat(fd, &st) == -1)
+				why = strerror(errno);
+			close(fd);
+		}
+		for (k = 0; why == NULL && S_ISDIR(st.st_mode) && k < w->n;
+		    k++)
+			if (w->dev[k] == st.st_dev && w->ino[k] == st.st_ino)
+				why = "a link back to a folder that holds it";
+		if (why == NULL && S_ISDIR(st.st_mode) && w->n == WALK_MAX)
+			why = "folders nested too deep";
+		if (fn(arg, sub, why == NULL ? &st : NULL, why) &&
+		    why == NULL && S_ISDIR(st.st_mode)) {
+			w->dev[w->n] = st.st_dev;
+			w->ino[w->n++] = st.st_ino;
+			S_walk(site, sub, w, fn, arg);
+			w->n--;
+		}
+		free(sub);
+	}
+	free(names);
+}
+
+/*
+ * Walks the tree below rel in the site's root, sorted, without hidden
+ * names.  Calls fn with each entry's path relative to the root and its
+ * stat (links followed inside the campaign); for an entry it cannot
+ * use, st is NULL and why says what is wrong (a link out, a link back
+ * up the tree, a path over 1024 bytes).  A directory is entered when fn returns 1.
+ */
+void
+dir_walk(const struct site *site, const char *rel,
+    int (*fn)(void *, const char *, const struct stat *, const char *),
+    void *arg)
+{
+	struct walk w;
+	struct stat st;
+	int fd;
+
+	w.n = 0;
+	if ((fd = root_open(site, rel, O_PATH)) == -1)
+		return;
+	if (fstat(fd, &st) == 0) {
+		w.dev[0] = st.st_dev;
+		w.ino[0] = st.st_ino;
+		w.n = 1;
+		S_walk(site, rel, &w, fn, arg);
+	}
+	close(fd);
+}
+
+/* The output directory. */
+
+/* Opens outdir itself, never through a link; -1 with errno. */
+static int
+S_out_dir(const char *outdir)
+{
+	return open(outdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+/*
+ * The parent directory of rel in outdir, reached through no link: a
+ * descriptor (close it), *base pointing into rel; -1 if none.
+ */
+static int
+S_out_parent(const char *outdir, const char *rel, const char **base)
+{
+	const char *slash = strrchr(rel, '/');
+	char *dir;
+	int top, fd;
+
+	if ((top = S_out_dir(outdir)) == -1)
+		return -1;
+	if (slash == NULL) {
+		*base = rel;
+		return top;
+	}
+	*base = slash + 1;
+	dir = xstrndup(rel, (size_t)(slash - rel));
+	fd = S_open_beneath(top, dir, O_RDONLY | O_DIRECTORY, 1);
+	free(dir);
+	close(top);
+	return fd;
+}
+
+/*
+ * lstat() of rel in outdir, whose directories must not be links: 0, or
+ * -1 (missing, or reached through a link).
+ */
+int
+out_stat(const char *outdir, const char *rel, struct stat *st)
+{
+	const char *base;
+	int fd, rc;
+
+	if ((fd = S_out_parent(outdir, rel, &base)) == -1)
+		return -1;
+	rc = fstatat(fd, base, st, AT_SYMLINK_NOFOLLOW);
+	close(fd);
+	return rc;
+}
+
+/* Reads the regular file rel of outdir, reached through no link. */
+int
+out_read(const char *outdir, const char *rel, struct buf *out)
+{
+	struct pos p = { rel, 0, 0 };
+	int top, fd;
+
+	if ((top = S_out_dir(outdir)) == -1)
+		return 0;
+	fd = S_open_beneath(top, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY, 1);
+	close(top);
+	if (fd == -1)
+		return 0;
+	return S_read_fd(fd, rel, out, &p);
+}
+
+/*
+ * Removes the file rel of outdir, and its directories if that leaves
+ * them empty; a link on the way is never followed (nothing is removed
+ * then).  Returns 1 if rel is gone.
+ */
+int
+out_unlink(const char *outdir, const char *rel)
+{
+	const char *base;
+	char *dir, *slash;
+	int fd, top, ok;
+
+	if ((fd = S_out_parent(outdir, rel, &base)) == -1)
+		return errno == ENOENT;
+	ok = unlinkat(fd, base, 0) == 0 || errno == ENOENT;
+	close(fd);
+	if ((top = S_out_dir(outdir)) == -1)
+		return ok;
+	/* Empty directories go too; rmdir fails on the rest. */
+	dir = xstrdup(rel);
+	while ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		if (unlinkat(top, dir, AT_REMOVEDIR) == -1)
+			break;
+	}
+	free(dir);
+	close(top);
+	return ok;
+}
+
+/*
+ * Checks outdir for a build: not a link, a directory if it exists, not
+ * the campaign's root or one of its inputs, and takes the build lock (an
+ * flock on the directory itself, so nothing is added to it).  create:
+ * make it if missing.  Returns the descriptor holding the lock (close
+ * it to release), -1 after an error (reported), -2 if it is missing and
+ * !create, -3 if another build holds the lock (reported).
+ */
+int
+out_lock(const struct site *site, const char *outdir, int create)
+{
+	static const char *inputs[] = { "content", "layouts", "assets" };
+	struct pos p = { outdir, 0, 0 };
+	struct stat st, in;
+	char real[PATH_MAX], *rel;
+	size_t i, n;
+	int fd;
+
+	if (lstat(outdir, &st) == 0 && S_ISLNK(st.st_mode)) {
+		diag_err(&p, "the output directory is a symbolic link; rally "
+		    "writes only into a real directory (give its target as "
+		    "--out)");
+		return -1;
+	}
+	if ((fd = S_out_dir(outdir)) == -1 && errno == ENOENT) {
+		if (!create)
+			return -2;
+		if (!mkdirs(outdir) || (fd = S_out_dir(outdir)) == -1) {
+			diag_err(&p, "cannot create the output directory: %s",
+			    strerror(errno));
+			return -1;
+		}
+	}
+	if (fd == -1) {
+		diag_err(&p, "cannot use as the output directory: %s",
+		    strerror(errno));
+		return -1;
+	}
+	/* Not the root, above it, or inside what the build reads. */
+	if (fstat(fd, &st) == 0 && realpath(outdir, real) != NULL) {
+		n = strlen(real);
+		if (strncmp(site->rroot, real, n) == 0 &&
+		    (site->rroot[n] == '/' || site->rroot[n] == '\0' ||
+		    n == 1)) {
+			diag_err(&p, "the output directory holds the "
+			    "campaign (%s): rally would overwrite its own "
+			    "input; use a folder inside it, such as out",
+			    site->root);
+			close(fd);
+			return -1;
+		}
+		for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+			rel = xasprintf("%s/%s", site->rroot, inputs[i]);
+			n = strlen(rel);
+			if (stat(rel, &in) == 0 && strncmp(real, rel, n) ==
+			    0 && (real[n] == '/' || real[n] == '\0')) {
+				diag_err(&p, "the output directory is inside "
+				    "the campaign's %s/, which rally reads",
+				    inputs[i]);
+				free(rel);
+				close(fd);
+				return -1;
+			}
+			free(rel);
+		}
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		diag_err(&p, "another build is running in %s; wait for it "
+		    "to finish", outdir);
+		close(fd);
+		return -3;
+	}
+	return fd;
+}
+
+/* Writing. */
+
+int
+mkdirs(const char *path)
+{
+	char *p, *s;
+	int rc = 1;
+
+	/* Mostly the parent is there: one system call. */
+	if (mkdir(path, 0755) == 0 || errno == EEXIST)
+		return 1;
+	if (errno != ENOENT)
+		return 0;
+	p = xstrdup(path);
+
+	for (s = p + 1; *s != '\0'; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) == -1 && errno != EEXIST)
+			rc = 0;
+		*s = '/';
+	}
+	if (mkdir(p, 0755) == -1 && errno != EEXIST)
+		rc = 0;
+	free(p);
+	return rc;
+}
+
+/* Makes the directories above path; 1 on success. */
+static int
+S_mkparent(const char *path)
+{
+	char *dir = xstrdup(path), *slash;
+	int ok = 1;
+
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		ok = mkdirs(dir);
+	}
+	free(dir);
+	return ok;
+}
+
+/* Writes all of data to fd; 1 on success, 0 with errno. */
+int
+fd_write_all(int fd, const char *data, size_t len)
+{
+	size_t off = 0;
+	ssize_t w;
+
+	while (off < len) {
+		w = write(fd, data + off, len - off);
+		if (w == -1 && errno == EINTR)
+			continue;
+		if (w == -1)
+			return 0;
+		off += (size_t)w;
+	}
+	return 1;
+}
+
+/* Writes all of data to fd and closes it; 1 on success. */
+static int
+S_write_close(int fd, const char *data, size_t len)
+{
+	int e;
+
+	if (!fd_write_all(fd, data, len)) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return 0;
+	}
+	return close(fd) == 0;
+}
+
+/* Writes data to a new file path (made with its directories). */
+int
+file_write_new(const char *path, const char *data, size_t len)
+{
+	int fd, e;
+
+	if (!S_mkparent(path) || (fd = open(path, O_WRONLY | O_CREAT |
+	    O_EXCL | O_CLOEXEC, 0644)) == -1)
+		return 0;
+	if (!S_write_close(fd, data, len)) {
+		e = errno;
+		unlink(path);
+		errno = e;
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * Writes data to path through a temporary file and rename(): a link at
+ * path is replaced, never followed.  Returns 1, or 0 with errno.
+ */
+int
+file_write_atomic(const char *path, const char *data, size_t len)
+{
+	char *tmp;
+	int fd, ok, e;
+
+	if (!S_mkparent(path))
+		return 0;
+	tmp = xasprintf("%s.XXXXXX", path);
+	if ((fd = mkstemp(tmp)) == -1) {
+		free(tmp);
+		return 0;
+	}
+	ok = fchmod(fd, 0644) == 0;
+	ok = S_write_close(fd, data, len) && ok && rename(tmp, path) == 0;
+	if (!ok) {
+		e = errno;
+		unlink(tmp);
+		errno = e;
+	}
+	free(tmp);
+	return ok;
+}
+
+static int
+S_rm(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return (type == FTW_DP ? rmdir(path) : unlink(path)) == -1 ? 1 : 0;
+}
+
+/*
+ * Removes a tree (or a file), children first; links are removed, never
+ * followed (FTW_PHYS), and it stays on one file system (FTW_MOUNT).
+ * Returns 1 when all of it is gone (or was never there).
+ */
+int
+rmtree(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT;
+	return nftw(path, S_rm, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT) == 0;
+}
