@@ -17,7 +17,6 @@
 /* Limits against pathological input (see README, "Limits"). */
 #define LIMIT_FILE_SIZE   (8u * 1024 * 1024) /* one content file, bytes */
 #define LIMIT_YAML_NODES  100000             /* nodes after alias expansion */
-#define TREE_DEPTH        8                  /* directories serve watches */
 #define LIMIT_SVG_ELEMENTS 100000            /* one SVG, <use> expanded */
 #define LIMIT_NESTING     64                 /* Markdown/YAML/template depth */
 #define LIMIT_PIXELS      100e6              /* one image, width x height */

@@ -354,32 +354,27 @@ S_build(const struct opts *o, const char *only, struct buf *errs)
 	return rc;
 }
 
-/* Watches rel of the campaign w and every folder below it. */
-static void
-S_watch(int fd, const struct site *w, const char *rel, int depth)
-{
-	char **names, *sub, *full;
-	struct stat st;
-	size_t n, i;
+struct watch {
+	int		 fd;	/* inotify */
+	const char	*root;
+};
 
-	full = xasprintf("%s/%s", w->root, rel);
-	i = inotify_add_watch(fd, full, IN_CLOSE_WRITE | IN_CREATE |
+/* Watches the folder rel (one the walk found: no loops, any depth). */
+static int
+S_watch(void *arg, const char *rel, const struct stat *st, const char *why)
+{
+	struct watch *wa = arg;
+	char *full;
+
+	(void)why;
+	if (st == NULL || !S_ISDIR(st->st_mode))
+		return 0;
+	full = xasprintf("%s/%s", wa->root, rel);
+	inotify_add_watch(wa->fd, full, IN_CLOSE_WRITE | IN_CREATE |
 	    IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB | IN_MODIFY |
-	    IN_ONLYDIR | IN_DONT_FOLLOW) == -1;
+	    IN_ONLYDIR);
 	free(full);
-	if (i || depth <= 0)
-		return;
-	names = dir_names(w, rel, &n);
-	for (i = 0; i < n; i++) {
-		sub = xasprintf("%s/%s", rel, names[i]);
-		full = xasprintf("%s/%s", w->root, sub);
-		if (lstat(full, &st) == 0 && S_ISDIR(st.st_mode))
-			S_watch(fd, w, sub, depth - 1);
-		free(full);
-		free(sub);
-		free(names[i]);
-	}
-	free(names);
+	return 1;
 }
 
 /* Watches content/, layouts/, assets/ (again: new folders too). */
@@ -387,13 +382,27 @@ static void
 S_watch_all(int fd, const char *root)
 {
 	static const char *const dirs[] = { "content", "layouts", "assets" };
+	struct watch wa = { fd, root };
+	struct stat st;
 	struct site w;
 	size_t i;
 
+	/* A site of nothing but its root: what the walker needs. */
 	memset(&w, 0, sizeof(w));
 	w.root = (char *)root;
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		S_watch(fd, &w, dirs[i], TREE_DEPTH);
+	if ((w.rroot = realpath(root, NULL)) == NULL ||
+	    (w.rootfd = open(w.rroot, O_PATH | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1) {
+		free(w.rroot);
+		return;
+	}
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		st.st_mode = S_IFDIR;
+		S_watch(&wa, dirs[i], &st, NULL);
+		dir_walk(&w, dirs[i], S_watch, &wa);
+	}
+	close(w.rootfd);
+	free(w.rroot);
 }
 
 /*

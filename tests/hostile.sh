@@ -272,3 +272,24 @@ if [ -z "$LIGHT" ]; then
 	flyer -o "$D/x.pdf" --logo "$D/logo.png"
 	expect "flyer --logo not a picture" 2 "--logo .*logo.png: not an SVG, PNG or JPEG image"
 fi
+
+# A read-only out/: said once, not once per file (run as nobody, since
+# root writes anywhere).
+NOBODY="setpriv --reuid=65534 --regid=65534 --clear-groups"
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null &&
+    $NOBODY "$RALLY_ABS" --version > /dev/null 2>&1; then
+	fresh read-only
+	chmod -R a+rX "$W/read-only"
+	chmod 555 "$D/site/out"
+	echo "Endret." >> "$D/site/content/index.md"
+	snapshot "$D/site/out" > "$D/out.before"
+	$NOBODY $T "$RALLY_ABS" build $ONLY --root "$D/site" > /dev/null \
+	    2> "$D/err"
+	rc=$?
+	chmod 755 "$D/site/out"
+	if [ "$(grep -c error: "$D/err")" -ne 1 ]; then
+		fail "hostile read-only: not one error: $(head -c 300 "$D/err")"
+	else
+		expect read-only 1 "out: error: cannot write into the output directory: Permission denied" same
+	fi
+fi
