@@ -2,8 +2,11 @@
  * Fuzz target: a whole build (web) of a tiny campaign made from the
  * input.  The input is split at lines "%%"; the parts become, in turn,
  * the files below (paths are fixed: the fuzzer chooses contents, never
- * names).  Whatever the input, rally must exit 0 or 1 and write
- * nothing outside out/.
+ * names).  The last is the site's logo, an SVG that the loader
+ * checks and librsvg parses: with -timeout (run.sh) this is the work
+ * budget of a whole build, <use> bombs and nested data-each included.
+ * Whatever the input, rally must exit 0 or 1 and write nothing
+ * outside out/.
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -20,10 +23,12 @@ static const char *const S_files[] = {
 	"content/events/markering.md", "content/press/kutt.md",
 	"content/orgs/klubben.md", "content/om-oss.md",
 	"layouts/web/page.html", "layouts/web/base.html",
+	"assets/logos/mark.svg",
 };
 #define NFILES (sizeof(S_files) / sizeof(S_files[0]))
 
 static char S_root[] = "/tmp/rally-fuzz-build-XXXXXX";
+static struct buf S_logo;	/* the fixture's, for inputs without one */
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -38,6 +43,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    system(cmd) != 0)
 		abort();
 	free(cmd);
+	if (!file_read("tests/fixture/assets/logos/mark.svg", &S_logo, NULL))
+		abort();
 	return 0;
 }
 
@@ -80,6 +87,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		rmtree(dir);
 		free(dir);
 	}
+	fuzz_write(S_root, "assets/logos/mark.svg", S_logo.data, S_logo.len);
 	for (i = 0; i < NFILES && s <= end; i++) {
 		e = memmem(s, (size_t)(end - s), "\n%%\n", 4);
 		if (e == NULL)

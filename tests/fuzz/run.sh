@@ -41,9 +41,12 @@ for t in "$@"; do
 	# by valgrind instead (make check-valgrind replays its corpus).
 	leaks=1
 	[ "$t" = layout ] && leaks=0
+	# A whole build's work budget: seconds per input, and memory.
+	budget="-timeout=20 -rss_limit_mb=4096"
+	[ "$t" = build ] && budget="-timeout=10 -rss_limit_mb=2048"
 	# rally's diagnostics (stderr) are closed.
-	if "$W/$t" -max_total_time="$S" -timeout=20 -rss_limit_mb=4096 \
-	    -detect_leaks=$leaks \
+	# shellcheck disable=SC2086
+	if "$W/$t" -max_total_time="$S" $budget -detect_leaks=$leaks \
 	    -max_len=65536 -close_fd_mask=2 -print_final_stats=1 \
 	    -artifact_prefix="$W/$t-" "$W/corpus-$t" > "$W/$t.log" 2>&1; then
 		grep -E '^stat::number_of_executed_units|^Done' "$W/$t.log" |
