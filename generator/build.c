@@ -37,7 +37,9 @@ build(const struct opts *o)
 	made = lstat(o->out, &st) == -1 && errno == ENOENT;
 	if ((site.outlock = out_lock(&site, o->out, 1)) < 0) {
 		rc = site.outlock == -3 ? 1 : 2;
-		if (made)
+		/* Made and refused: not there before.  (Busy: the other
+		   build's now.) */
+		if (made && site.outlock != -3)
 			rmdir(o->out);
 		site_free(&site);
 		return rc;

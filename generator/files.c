@@ -36,6 +36,13 @@
 #include "extern.h"
 
 /*
+ * Set once the kernel (or valgrind, or a seccomp filter) has said it
+ * has no openat2: a fact of the process, like the diagnostics, not of
+ * a build.
+ */
+static int S_no_openat2;
+
+/*
  * Opens rel (relative, no ".." or hidden names: checked by callers)
  * beneath dirfd.  With nolinks, no component may be a symbolic link;
  * without, links are followed but the kernel keeps the walk beneath
@@ -50,13 +57,16 @@ S_open_beneath(int dirfd, const char *rel, int flags, int nolinks)
 #if defined(SYS_openat2) && defined(RESOLVE_BENEATH)
 	struct open_how how;
 
-	memset(&how, 0, sizeof(how));
-	how.flags = (uint64_t)(flags | O_CLOEXEC);
-	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS |
-	    (nolinks ? RESOLVE_NO_SYMLINKS : 0);
-	fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
-	if (fd != -1 || (errno != ENOSYS && errno != EPERM))
-		return fd;
+	if (!__atomic_load_n(&S_no_openat2, __ATOMIC_RELAXED)) {
+		memset(&how, 0, sizeof(how));
+		how.flags = (uint64_t)(flags | O_CLOEXEC);
+		how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS |
+		    (nolinks ? RESOLVE_NO_SYMLINKS : 0);
+		fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+		if (fd != -1 || (errno != ENOSYS && errno != EPERM))
+			return fd;
+		__atomic_store_n(&S_no_openat2, 1, __ATOMIC_RELAXED);
+	}
 #endif
 	if (!nolinks)
 		return openat(dirfd, rel, flags | O_CLOEXEC);
