@@ -177,8 +177,13 @@ xmlDocPtr	 tmpl_read_file(const char *full, const char *shown);
 struct tmpl_set	*tmpl_load(struct site *site, const char *dir);
 void		 tmpl_free(struct tmpl_set *ts);
 int		 tmpl_has(const struct tmpl_set *ts, const char *name);
+/* What text, or a page made with layout name, reads (NEED_, 1 << K). */
+unsigned	 tmpl_needs(const char *text);
+unsigned	 tmpl_layout_needs(const struct tmpl_set *ts,
+		    const char *name);
 xmlDocPtr	 tmpl_apply(const struct tmpl_set *ts, const char *name,
-		    const struct scope *sc, struct pool *pool);
+		    const struct scope *sc, struct pool *pool,
+		    const char *page);
 /* A value in pool, or of the model; never to free. */
 const struct val	*tmpl_eval(const char *text, xmlNodePtr n,
 		    const char *file, const struct scope *sc,
@@ -238,6 +243,7 @@ struct job	*plan_add(struct jobs *js, const char *out, job_fn fn,
 		    struct doc *d, char *src, void *arg);
 void		 plan_in(struct job *j, enum input_type t, enum kind k,
 		    const char *hash);
+void		 plan_needs(struct job *j, unsigned needs);
 void		 plan_free(struct jobs *js);
 void		 plan_web(struct site *site, struct tmpl_set *ts,
 		    struct jobs *js);

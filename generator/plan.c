@@ -61,27 +61,45 @@ plan_in(struct job *j, enum input_type t, enum kind k, const char *hash)
 	j->in[j->nin++].hash = hash;
 }
 
-/* The kinds a page lists, as a string of kind numbers; NULL: all. */
-static const char *
-S_lists(const struct doc *d)
+/*
+ * Lists the inputs that needs asks of j (NEED_ bits and 1 << K, what
+ * its layout reads, see tmpl_needs): the files of each kind, or every
+ * file when the kinds would not fit; the print layouts and assets, and
+ * what sheets are planned from, for the print catalogue.  Inputs j
+ * lists already are not listed twice.
+ */
+void
+plan_needs(struct job *j, unsigned needs)
 {
-	switch (d->kind) {
-	case K_HOME: return "\2\3\4\5";
-	case K_PAGE: return "";
-	case K_AREA: return "\3\4\5";
-	case K_EVENT: return "\2\5";
-	case K_PRESS: return "\2";
-	case K_ORG: return "\2\3";
-	case K_INDEX:
-		if (strcmp(d->slug, "areas") == 0)
-			return "\2";
-		if (strcmp(d->slug, "orgs") == 0)
-			return "\5";
-		if (strcmp(d->slug, "404") == 0)
-			return "";
-		return NULL;	/* events, press, tags, downloads: all */
+	unsigned have = 0;
+	int i, k, n = 0, print = 0;
+
+	if (needs & NEED_PAGE_AREA)	/* the caller knows if it has one */
+		needs |= 1u << K_AREA;
+	if (needs & NEED_PRINT)
+		needs |= 1u << K_AREA | 1u << K_EVENT | 1u << K_ORG;
+	for (i = 0; i < j->nin; i++) {
+		if (j->in[i].type == IN_ALL)
+			have |= NEED_ALL;
+		else if (j->in[i].type == IN_KIND)
+			have |= 1u << j->in[i].kind;
+		else if (j->in[i].type == IN_PRINT)
+			print = 1;
 	}
-	return NULL;
+	if ((needs & NEED_PRINT) && !print)
+		plan_in(j, IN_PRINT, 0, NULL);
+	if (have & NEED_ALL)
+		return;
+	needs &= ~have;
+	for (k = 0; k <= K_INDEX; k++)
+		n += (needs >> k) & 1;
+	if ((needs & NEED_ALL) || n > JOB_INPUTS - j->nin) {
+		plan_in(j, IN_ALL, 0, NULL);
+		return;
+	}
+	for (k = 0; k <= K_INDEX; k++)
+		if (needs & (1u << k))
+			plan_in(j, IN_KIND, (enum kind)k, NULL);
 }
 
 void
@@ -191,7 +209,7 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 {
 	struct doc *d;
 	struct job *j;
-	const char *l;
+	unsigned needs;
 	char *out;
 	size_t i;
 
@@ -199,16 +217,18 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 		d = site->docs[i];
 		if (d->out == NULL)
 			continue;
-		/* A page: the web layouts, its file, what it lists. */
+		/* A page: the web layouts, its file, what its layout reads
+		   of other files (recorded when the layouts were loaded). */
 		j = plan_add(js, d->out, web_page, d, NULL, ts);
 		if ((j->phase = d->phase) == 1)
 			plan_in(j, IN_PHASE0, 0, NULL);
 		plan_in(j, IN_WEB, 0, NULL);
 		plan_in(j, IN_HASH, 0, d->hash);
-		if ((l = S_lists(d)) == NULL)
-			plan_in(j, IN_ALL, 0, NULL);
-		for (; l != NULL && *l != '\0'; l++)
-			plan_in(j, IN_KIND, (enum kind)*l, NULL);
+		needs = tmpl_layout_needs(ts, web_layout(d));
+		/* Events and press releases wear their area's colour. */
+		if (d->kind != K_EVENT && d->kind != K_PRESS)
+			needs &= ~NEED_PAGE_AREA;
+		plan_needs(j, needs);
 		if (d->kind == K_EVENT) {
 			/* An event's calendar file names its area. */
 			out = xasprintf("events/%s.ics", d->slug);

@@ -65,6 +65,7 @@ struct layout {
 	size_t		 nsizes;
 	xmlNodePtr	 pages[2];
 	int		 npages;
+	unsigned	 needs;	/* what it reads of other files (NEED_) */
 };
 
 /* The layouts of a build, and the sheets planned from them. */

@@ -21,7 +21,8 @@
 /*
  * A sheet's job, in a worker process: made from the print layouts and
  * assets, its area, organisation, event or page, and every event
- * (flyers list the next ones); co-branded sheets list their areas.
+ * (flyers list the next ones); co-branded sheets list their areas;
+ * and the files its layout reads besides (recorded at loading).
  */
 static struct job *
 S_job(struct site *site, struct jobs *js, const char *out, struct sheet *sh)
@@ -37,6 +38,8 @@ S_job(struct site *site, struct jobs *js, const char *out, struct sheet *sh)
 	plan_in(j, IN_KIND, K_EVENT, NULL);
 	if (sh->org != NULL)
 		plan_in(j, IN_KIND, K_AREA, NULL);
+	/* What else its layout reads: site.orgs, an event's area ... */
+	plan_needs(j, sh->lay->needs);
 	return j;
 }
 

@@ -21,6 +21,11 @@
 #define LIMIT_NESTING     64                 /* Markdown/YAML/template depth */
 #define LIMIT_PIXELS      100e6              /* one image, width x height */
 #define LIMIT_TEXT        10000              /* bytes of one print text frame */
+/* One page's template expansion: nodes made, bytes of HTML they hold.
+   A 10 000-item list page makes a few hundred thousand nodes; lists
+   nested in lists multiply, and would take all memory first. */
+#define LIMIT_TMPL_NODES  2000000
+#define LIMIT_TMPL_BYTES  (64u * 1024 * 1024)
 
 /*
  * What the built-in layouts take, in characters (README, "Limits of
@@ -150,6 +155,16 @@ enum input_type {
 	IN_HASH		/* one file: its SHA-256, 64 digits in a char[65]
 			   (64 NULs: a page rally made; NULL: none) */
 };
+
+/*
+ * What a layout reads of the model beyond its own page, found when it
+ * is loaded (tmpl_needs): bit 1 << K for the files of kind K, and
+ * these.  Planning lists the matching inputs (plan_needs).
+ */
+#define NEED_ALL	(1u << (K_INDEX + 1))	/* every file: tags */
+#define NEED_PRINT	(1u << (K_INDEX + 2))	/* the print catalogue */
+#define NEED_PAGE_AREA	(1u << (K_INDEX + 3))	/* page.accent_style: the
+						   page's area's colour */
 
 struct input {
 	enum input_type	 type;

@@ -183,6 +183,10 @@ case_ "layout that includes itself" "^layouts/web/page.html:[0-9]+(:[0-9]+)?: ${
     "mkdir -p layouts/web && printf '<div data-include=\"page\">x</div>' > layouts/web/page.html"
 case_ "file too large" "^content/om-oss.md: ${E}.*file too large" \
     "head -c 9000000 /dev/zero | tr '\\\\0' a >> content/om-oss.md"
+# Template expansion is bounded in work: five data-each over a list of
+# 40 would make 100 million elements (and take all memory first).
+case_ "layout: data-each nested five deep" "^layouts/web/page.html:3: ${E}the layout makes more than [0-9]+ nodes or 64 MB of HTML for content/om-oss.md" \
+    "sed -i '2i xs: [$(seq -s, 40)]' content/om-oss.md && mkdir -p layouts/web && printf '<html>\n<body>\n<div data-each=\"a in page.xs\"><div data-each=\"b in page.xs\"><div data-each=\"c in page.xs\"><div data-each=\"d in page.xs\"><p data-each=\"e in page.xs\" data-text=\"e\">x</p></div></div></div></div>\n</body>\n</html>\n' > layouts/web/page.html"
 
 # Print layouts: each case gives the fixture fonts and one layout, the
 # only one it makes (print_layouts).
