@@ -166,6 +166,7 @@ const char	*model_kind_name(enum kind k);	/* static text */
 void		 model_sections(struct site *site);
 void		 model_downloads(struct site *site);
 struct val	*model_find(struct site *site, enum kind k, const char *slug);
+struct doc	*model_doc(struct site *site, const struct val *page);
 const char	*model_hash(struct site *site, const struct val *page);
 struct val	*model_event(struct site *site, const char *title,
 		    const char *date, const char *time, const char *place);

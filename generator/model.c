@@ -164,26 +164,39 @@ S_find(struct site *site, enum kind k, const char *slug)
 }
 
 /*
+ * The page whose values page is (owned by the site), or NULL: by hash,
+ * as every sheet asks (index made on first use, again if pages came).
+ */
+struct doc *
+model_doc(struct site *site, const struct val *page)
+{
+	size_t i;
+
+	if (page == NULL)
+		return NULL;
+	if (site->by_val == NULL ||
+	    g_hash_table_size(site->by_val) != site->ndocs) {
+		if (site->by_val != NULL)
+			g_hash_table_destroy(site->by_val);
+		site->by_val = g_hash_table_new(g_direct_hash,
+		    g_direct_equal);
+		for (i = 0; i < site->ndocs; i++)
+			g_hash_table_insert(site->by_val, site->docs[i]->v,
+			    site->docs[i]);
+	}
+	return g_hash_table_lookup(site->by_val, page);
+}
+
+/*
  * The SHA-256 of the file a page's values come from (owned by its
  * doc), or NULL for NULL or values of no file (an index page).
  */
 const char *
 model_hash(struct site *site, const struct val *page)
 {
-	const char *h;
-	size_t i;
+	struct doc *d = model_doc(site, page);
 
-	if (page == NULL)
-		return NULL;
-	if (site->by_val == NULL) {
-		site->by_val = g_hash_table_new(g_direct_hash,
-		    g_direct_equal);
-		for (i = 0; i < site->ndocs; i++)
-			g_hash_table_insert(site->by_val, site->docs[i]->v,
-			    site->docs[i]->hash);
-	}
-	h = g_hash_table_lookup(site->by_val, page);
-	return h != NULL && *h != '\0' ? h : NULL;
+	return d != NULL && d->hash[0] != '\0' ? d->hash : NULL;
 }
 
 /* Replaces a slug reference by the referenced page's map. */
@@ -305,6 +318,8 @@ S_tags(struct site *site, struct val *tagsv)
 	struct val *tags, *t, *list, *pages;
 	struct doc *d;
 	char *slug;
+	/* slug -> tag: 50 000 tags in one file took minutes by scanning. */
+	GHashTable *by_slug = g_hash_table_new(g_str_hash, g_str_equal);
 
 	for (i = 0; i < ndocs; i++) {
 		d = site->docs[i];
@@ -322,14 +337,12 @@ S_tags(struct site *site, struct val *tagsv)
 				free(slug);
 				continue;
 			}
-			for (k = 0, t = NULL; k < tagsv->len; k++)
-				if (strcmp(map_str(tagsv->items[k], "slug"),
-				    slug) == 0)
-					t = tagsv->items[k];
-			if (t == NULL) {
+			if ((t = g_hash_table_lookup(by_slug, slug)) == NULL) {
 				t = val_new(&site->pool, V_MAP, NULL);
 				map_set(t, "name", tags->items[j]);
 				map_set_str(&site->pool, t, "slug", slug);
+				g_hash_table_insert(by_slug, (gpointer)map_str(t,
+				    "slug"), t);
 				S_set(site, t, "url", xasprintf("%s/tags/%s/",
 				    site->base_path, slug));
 				map_set(t, "pages", S_list(site));
@@ -344,6 +357,7 @@ S_tags(struct site *site, struct val *tagsv)
 		}
 		map_set(d->v, "tag_list", list);
 	}
+	g_hash_table_destroy(by_slug);
 	for (k = 0; k < tagsv->len; k++) {
 		t = tagsv->items[k];
 		d = S_index(site, "", "", "tag", map_get(t, "name")->s);

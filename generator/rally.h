@@ -92,6 +92,9 @@ struct val {
 		long		 n;	/* V_BOOL, V_NUM */
 		xmlNodePtr	 nodes;	/* V_NODES: first sibling, in a
 					   holder doc */
+		struct _GHashTable *index; /* V_MAP of more than MAP_INDEXED
+					   keys: key -> position + 1
+					   (owned), else NULL */
 	};
 	size_t		 len;	/* V_LIST, V_MAP: entries used */
 	size_t		 cap;	/* entries allocated */
@@ -99,6 +102,10 @@ struct val {
 	const char	**keys;	/* V_MAP keys (array owned; interned) */
 	struct val	*next;	/* the pool's list of every value */
 };
+
+/* Keys a map searches in order; a longer one (50 000 tags as keys ...)
+   keeps a hash index, made as keys are set, so reads need no lock. */
+#define MAP_INDEXED	16
 
 /* Owner of values; pool_free() releases all of them. */
 struct pool {
@@ -234,7 +241,7 @@ struct site {
 	struct print_fonts *fonts;/* print's fonts, once loaded (owned) */
 	struct _GHashTable *index;/* "kind/slug" -> doc (model.c; owned) */
 	size_t		 nindexed;/* docs in index */
-	struct _GHashTable *by_val;/* a page's values -> its hash (owned) */
+	struct _GHashTable *by_val;/* a page's values -> its doc (owned) */
 	char		**names;/* file names values point at (owned) */
 	struct tmpl_set	*tmpl;	/* the web layouts (owned) */
 	struct print_set *print;/* the print layouts and plan (owned) */
