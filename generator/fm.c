@@ -205,6 +205,20 @@ S_node(struct yctx *c, yaml_event_t *ev, int depth, size_t *size)
 				yaml_event_delete(&sub);
 				break;
 			}
+			/* "<<: *base" would be a key named "<<" here, and the
+			   keys it meant to bring "missing": say so instead. */
+			if (sub.type == YAML_SCALAR_EVENT &&
+			    sub.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			    strcmp((const char *)sub.data.scalar.value,
+			    "<<") == 0) {
+				S_pos(c, &sub.start_mark, &p);
+				diag_err(&p, "YAML: merge keys ('<<') are not "
+				    "supported: write the keys out (an alias, "
+				    "*name, may stand for a whole value)");
+				yaml_event_delete(&sub);
+				c->failed = 1;
+				return NULL;
+			}
 			key = S_node(c, &sub, depth + 1, &subn);
 			yaml_event_delete(&sub);
 			if (key == NULL)
@@ -263,6 +277,12 @@ fm_yaml(struct pool *pool, const char *file, const char *text,
 	size_t size;
 	int done = 0;
 
+	/* A byte order mark (Windows editors write one): libyaml, told
+	   the encoding, would read it as text of the first key. */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
 	memset(&c, 0, sizeof(c));
 	/* Keys are the anchors' names, freed with them. */
 	c.anchors = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,

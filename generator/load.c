@@ -941,15 +941,25 @@ S_slugs(struct site *site)
 	g_hash_table_destroy(seen);
 }
 
-/* Drops drafts (unless --drafts) once their errors have been found. */
+/*
+ * Drops drafts (unless --drafts) once their errors have been found,
+ * remembering which, so that a reference to one says so.
+ */
 static void
 S_drafts(struct site *site)
 {
+	struct doc *d;
 	size_t i, n = 0;
 
 	for (i = 0; i < site->ndocs; i++) {
-		if (site->docs[i]->draft && !site->drafts) {
-			site_doc_free(site->docs[i]);
+		if ((d = site->docs[i])->draft && !site->drafts) {
+			if (site->left_out == NULL)
+				site->left_out = g_hash_table_new_full(
+				    g_str_hash, g_str_equal, g_free, g_free);
+			g_hash_table_insert(site->left_out, g_strdup_printf(
+			    "%d/%s", (int)d->kind, d->slug),
+			    g_strdup(d->path));
+			site_doc_free(d);
 			continue;
 		}
 		site->docs[n++] = site->docs[i];

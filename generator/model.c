@@ -199,6 +199,30 @@ model_hash(struct site *site, const struct val *page)
 	return d != NULL && d->hash[0] != '\0' ? d->hash : NULL;
 }
 
+/*
+ * Reports a reference at v to a page of kind k that is not there: a
+ * draft left out says so (and how to include it).
+ */
+static void
+S_unknown(struct site *site, const struct val *v, enum kind k,
+    const char *what)
+{
+	const char *dir = k == K_AREA ? "areas" : "orgs", *path = NULL;
+	char key[256];
+
+	snprintf(key, sizeof(key), "%d/%s", (int)k, v->s);
+	if (site->left_out != NULL)
+		path = g_hash_table_lookup(site->left_out, key);
+	if (path != NULL)
+		diag_err(&v->pos, "%s '%s' is a draft (draft: true in %s), "
+		    "left out of the build: remove the draft line, or "
+		    "build with --drafts to include drafts", what, v->s,
+		    path);
+	else
+		diag_err(&v->pos, "unknown %s '%s': no content/%s/%s.md",
+		    what, v->s, dir, v->s);
+}
+
 /* Replaces a slug reference by the referenced page's map. */
 static struct doc *
 S_ref(struct site *site, struct doc *d, const char *key, enum kind k,
@@ -211,8 +235,7 @@ S_ref(struct site *site, struct doc *d, const char *key, enum kind k,
 	if (v == NULL || v->type != V_STR)
 		return NULL;
 	if ((to = S_find(site, k, v->s)) == NULL) {
-		diag_err(&v->pos, "unknown %s '%s': no content/%s/%s.md",
-		    what, v->s, k == K_AREA ? "areas" : "orgs", v->s);
+		S_unknown(site, v, k, what);
 		return NULL;
 	}
 	k2 = xasprintf("%s_slug", key);
@@ -625,9 +648,7 @@ model_link(struct site *site)
 		for (j = 0; as != NULL && j < as->len; j++) {
 			if ((to = S_find(site, K_AREA, as->items[j]->s)) ==
 			    NULL) {
-				diag_err(&as->items[j]->pos, "unknown area "
-				    "'%s': no content/areas/%s.md",
-				    as->items[j]->s, as->items[j]->s);
+				S_unknown(site, as->items[j], K_AREA, "area");
 				continue;
 			}
 			list_push(l, to->v);

@@ -38,6 +38,7 @@ plan_add(struct jobs *js, const char *out, job_fn fn, struct doc *d,
 	j->doc = d;
 	j->src = src;
 	j->arg = arg;
+	j->from = d != NULL ? d->path : src;
 	plan_in(j, IN_SITE, 0, NULL);
 	plan_in(j, IN_OUT, 0, NULL);
 	return j;
@@ -167,6 +168,18 @@ S_cmpjob(const void *a, const void *b)
 	    ((const struct job *)b)->out);
 }
 
+/* What a job is made from, for an error: "layouts/print/x.xml (for
+   content/areas/y.md)"; owned. */
+static char *
+S_from(const struct job *j)
+{
+	if (j->from == NULL)
+		return xstrdup("rally's own files");
+	if (j->about == NULL)
+		return xstrdup(j->from);
+	return xasprintf("%s (for %s)", j->from, j->about);
+}
+
 /*
  * Refuses two jobs writing one file, any path leaving the out dir, and
  * a job that lists no input besides the site and its path: its file
@@ -180,8 +193,9 @@ plan_check(struct jobs *js)
 
 	qsort(js->v, js->len, sizeof(*js->v), S_cmpjob);
 	for (i = 0; i < js->len; i++) {
-		struct pos p = { js->v[i].doc != NULL ? js->v[i].doc->path :
+		struct pos p = { js->v[i].from != NULL ? js->v[i].from :
 		    js->v[i].out, 0, 0 };
+		char *a, *b;
 
 		if (!path_is_safe(js->v[i].out) || (js->v[i].out2 != NULL &&
 		    !path_is_safe(js->v[i].out2))) {
@@ -195,8 +209,18 @@ plan_check(struct jobs *js)
 			ok = 0;
 		}
 		if (i > 0 && strcmp(js->v[i].out, js->v[i - 1].out) == 0) {
-			diag_err(&p, "two files would be written to %s",
-			    js->v[i].out);
+			/* Both sources: either may be the one to rename. */
+			a = S_from(&js->v[i - 1]);
+			b = S_from(&js->v[i]);
+			/* At the campaign's file, not at rally's own. */
+			if (js->v[i - 1].from != NULL && strncmp(js->v[i -
+			    1].from, "(built in)", 10) != 0)
+				p.file = js->v[i - 1].from;
+			diag_err(&p, "two files would be written to %s: one "
+			    "made from %s, one from %s; rename one of them",
+			    js->v[i].out, a, b);
+			free(a);
+			free(b);
 			ok = 0;
 		}
 	}

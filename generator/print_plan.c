@@ -28,8 +28,15 @@ static struct job *
 S_job(struct site *site, struct jobs *js, const char *out, struct sheet *sh)
 {
 	struct job *j = plan_add(js, out, print_sheet, NULL, NULL, sh);
+	struct doc *d;
 
 	j->proc = 1;
+	j->from = sh->lay->path;
+	if ((d = model_doc(site, sh->page)) != NULL ||
+	    (d = model_doc(site, sh->event)) != NULL ||
+	    (d = model_doc(site, sh->org)) != NULL ||
+	    (d = model_doc(site, sh->area)) != NULL)
+		j->about = d->path;
 	plan_in(j, IN_PRINT, 0, NULL);
 	plan_in(j, IN_HASH, 0, model_hash(site, sh->area));
 	plan_in(j, IN_HASH, 0, model_hash(site, sh->org));

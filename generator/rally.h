@@ -204,6 +204,10 @@ struct job {
 	job_fn		 fn;	/* renders the file(s) into buffers */
 	struct doc	*doc;	/* the page, for web jobs (not owned) */
 	char		*src;	/* source file, for copies (owned) */
+	const char	*from;	/* what it is made from, for errors: a
+				   page's source, an asset, a print layout
+				   (not owned; NULL: rally's own) */
+	const char	*about;	/* the content a sheet is for (not owned) */
 	void		*arg;	/* renderer data (not owned) */
 };
 
@@ -242,6 +246,8 @@ struct site {
 	struct _GHashTable *index;/* "kind/slug" -> doc (model.c; owned) */
 	size_t		 nindexed;/* docs in index */
 	struct _GHashTable *by_val;/* a page's values -> its doc (owned) */
+	struct _GHashTable *left_out;/* "kind/slug" -> path of a draft left
+				   out, for errors (owned) */
 	char		**names;/* file names values point at (owned) */
 	struct tmpl_set	*tmpl;	/* the web layouts (owned) */
 	struct print_set *print;/* the print layouts and plan (owned) */

@@ -88,6 +88,8 @@ site_free(struct site *site)
 		g_hash_table_destroy(site->index);
 	if (site->by_val != NULL)
 		g_hash_table_destroy(site->by_val);
+	if (site->left_out != NULL)
+		g_hash_table_destroy(site->left_out);
 	print_fonts_free(site->fonts);
 	pool_free(&site->pool);
 	free(site->root);

@@ -187,6 +187,19 @@ case_ "layout that includes itself" "^layouts/web/page.html:[0-9]+(:[0-9]+)?: ${
     "mkdir -p layouts/web && printf '<div data-include=\"page\">x</div>' > layouts/web/page.html"
 case_ "file too large" "^content/om-oss.md: ${E}.*file too large" \
     "head -c 9000000 /dev/zero | tr '\\\\0' a >> content/om-oss.md"
+# Errors that name the file to change (issue 14).
+case_ "two layouts writing one file: both named" "^layouts/print/poster-1.xml: ${E}two files would be written to print/eldre/poster-1-a4.pdf: one made from .*layouts/print/poster.xml \\(for content/areas/eldre.md\\), one from layouts/print/poster-1.xml \\(for content/areas/eldre.md\\)" \
+    "mkdir -p layouts/print && printf '<layout per=\"area\" sizes=\"A4\">\\n<page>\\n<rect x=\"0\" y=\"0\" w=\"1\" h=\"1\"/>\\n</page>\\n</layout>\\n' > layouts/print/poster-1.xml"
+case_ "site.yml with a byte order mark: read, lines right" "^content/site.yml:1:8: ${E}title is 61 characters" \
+    "sed -i '/^#/d; s/^title: .*/title: $(python3 -c 'print(("Velferd Bergen " * 5)[:61])')/' content/site.yml && printf '\\357\\273\\277' | cat - content/site.yml > s && mv s content/site.yml"
+case_ "site contact: email as a list" "^content/site.yml:11:10: ${E}'email' must be text, not a list" \
+    "sed -i 's/^  email: .*/  email: [a@example.org, b@example.org]/' content/site.yml"
+case_ "organisation contact as a map" "^content/orgs/klubben.md:5:10: ${E}'contact' must be text, not a map" \
+    "sed -i 's/^contact: .*/contact: {email: [a@example.org, b@example.org]}/' content/orgs/klubben.md"
+case_ "an area that is a draft" "^content/events/allmote.md:8:7: ${E}area 'eldre' is a draft \\(draft: true in content/areas/eldre.md\\).*--drafts" \
+    "sed -i 's/^title: \\(.*\\)/title: \\1\\ndraft: true/' content/areas/eldre.md"
+case_ "YAML merge key" "^content/om-oss.md:4:1: ${E}YAML: merge keys \\('<<'\\) are not supported" \
+    "printf -- '---\\nbase: &b {title: Om}\\ntags: [a]\\n<<: *b\\n---\\nx\\n' > content/om-oss.md"
 # Lookups by name are by hash: 50 000 tags in one file (each a page with
 # an Open Graph card to plan), 500 pages of 100 tags, a map of 30 000
 # keys and 5 000 anchors took minutes when each was a scan.  The broken
