@@ -285,6 +285,8 @@ int		 stamp_save(const char *outdir, const struct buf *snap,
 /* site.c: the build's context: site_init, then one site_free. */
 int		 site_init(struct site *site, const char *root, int drafts);
 void		 site_doc_free(struct doc *d);
+/* Appends d (taken) to site->docs. */
+void		 site_doc_add(struct site *site, struct doc *d);
 void		 site_free(struct site *site);
 
 /* serve.c: rally serve: build, serve, watch, rebuild (exit status). */

@@ -309,14 +309,6 @@ S_doc_new(enum kind k, const char *path)
 	return d;
 }
 
-static void
-S_doc_add(struct site *site, struct doc *d)
-{
-	site->docs = xrealloc(site->docs,
-	    (site->ndocs + 1) * sizeof(*site->docs));
-	site->docs[site->ndocs++] = d;
-}
-
 /*
  * A content file read, its front matter and its Markdown parsed, on
  * its own: this part runs on worker threads, so it touches nothing of
@@ -535,7 +527,7 @@ S_finish(struct site *site, struct parsed *t)
 	map_set(meta, "body", val_new(&site->pool, V_NODES, NULL));
 	map_get(meta, "body")->nodes =
 	    xmlDocGetRootElement(d->holder)->children;
-	S_doc_add(site, d);
+	site_doc_add(site, d);
 	return d;
 }
 

@@ -327,9 +327,7 @@ S_index(struct site *site, const char *out, const char *url,
 	d->layout = xstrdup(layout);
 	d->v = val_new(&site->pool, V_MAP, NULL);
 	map_set_str(&site->pool, d->v, "title", title);
-	site->docs = xrealloc(site->docs,
-	    (site->ndocs + 1) * sizeof(*site->docs));
-	site->docs[site->ndocs++] = d;
+	site_doc_add(site, d);
 	return d;
 }
 

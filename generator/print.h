@@ -75,6 +75,7 @@ struct print_set {
 	HyphenDict	*hyph;
 	struct sheet	*sheets;/* every sheet of the plan (owned) */
 	size_t		 nsheets;
+	size_t		 sheets_cap;	/* allocated (S_sheet_new) */
 	struct kit	*kits;	/* the logo kit's jobs' arguments (owned) */
 	size_t		 nkits;
 	struct proof	*proofs;/* the proof jobs' arguments (owned) */

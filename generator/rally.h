@@ -228,6 +228,7 @@ struct site {
 	struct val	*v;	/* the map templates see as "site" */
 	struct doc	**docs;	/* every page to render (owned) */
 	size_t		 ndocs;
+	size_t		 docs_cap;	/* docs allocated (site_doc_add) */
 	char		*lang;	/* "da", "nb", "en" ... (owned) */
 	char		*base_url; /* without trailing slash (owned) */
 	char		*base_path;/* path part of base_url, "" or "/x" (owned) */
