@@ -196,6 +196,7 @@ const char	*model_kind_name(enum kind k);	/* static text */
 void		 model_sections(struct site *site);
 void		 model_downloads(struct site *site);
 struct val	*model_find(struct site *site, enum kind k, const char *slug);
+struct doc	*model_doc(struct site *site, const struct val *page);
 const char	*model_hash(struct site *site, const struct val *page);
 struct val	*model_event(struct site *site, const char *title,
 		    const char *date, const char *time, const char *place);
@@ -207,8 +208,13 @@ xmlDocPtr	 tmpl_read_file(const struct site *site, const char *rel);
 struct tmpl_set	*tmpl_load(struct site *site, const char *dir);
 void		 tmpl_free(struct tmpl_set *ts);
 int		 tmpl_has(const struct tmpl_set *ts, const char *name);
+/* What text, or a page made with layout name, reads (NEED_, 1 << K). */
+unsigned	 tmpl_needs(const char *text);
+unsigned	 tmpl_layout_needs(const struct tmpl_set *ts,
+		    const char *name);
 xmlDocPtr	 tmpl_apply(const struct tmpl_set *ts, const char *name,
-		    const struct scope *sc, struct pool *pool);
+		    const struct scope *sc, struct pool *pool,
+		    const char *page);
 /* A value in pool, or of the model; never to free. */
 const struct val	*tmpl_eval(const char *text, xmlNodePtr n,
 		    const char *file, const struct scope *sc,
@@ -268,6 +274,7 @@ struct job	*plan_add(struct jobs *js, const char *out, job_fn fn,
 		    struct doc *d, char *src, void *arg);
 void		 plan_in(struct job *j, enum input_type t, enum kind k,
 		    const char *hash);
+void		 plan_needs(struct job *j, unsigned needs);
 void		 plan_free(struct jobs *js);
 void		 plan_web(struct site *site, struct tmpl_set *ts,
 		    struct jobs *js);
@@ -308,6 +315,8 @@ int		 stamp_save(const char *outdir, const struct buf *snap,
 /* site.c: the build's context: site_init, then one site_free. */
 int		 site_init(struct site *site, const char *root, int drafts);
 void		 site_doc_free(struct doc *d);
+/* Appends d (taken) to site->docs. */
+void		 site_doc_add(struct site *site, struct doc *d);
 void		 site_free(struct site *site);
 
 /* serve.c: rally serve: build, serve, watch, rebuild (exit status). */

@@ -7,6 +7,8 @@
 
 #include <yaml.h>
 
+#include <glib.h>
+
 #include "rally.h"
 #include "extern.h"
 
@@ -21,8 +23,7 @@ struct yctx {
 	struct pool	*pool;
 	const char	*file;
 	int		 line_off;	/* lines before the YAML text */
-	struct anchor	*anchors;
-	size_t		 nanchors;
+	GHashTable	*anchors;	/* name -> struct anchor (owned) */
 	size_t		 total;		/* expanded nodes so far */
 	int		 failed;
 	const char	*text;		/* the YAML, for hints */
@@ -92,17 +93,28 @@ S_next(struct yctx *c, yaml_event_t *ev)
 	return 1;
 }
 
+/* A later anchor of the same name hides the earlier, as in YAML. */
 static void
 S_anchor(struct yctx *c, const yaml_char_t *name, struct val *v, size_t n)
 {
+	struct anchor *a;
+
 	if (name == NULL)
 		return;
-	c->anchors = xrealloc(c->anchors,
-	    (c->nanchors + 1) * sizeof(*c->anchors));
-	c->anchors[c->nanchors].name = xstrdup((const char *)name);
-	c->anchors[c->nanchors].v = v;
-	c->anchors[c->nanchors].size = n;
-	c->nanchors++;
+	a = xcalloc(1, sizeof(*a));
+	a->name = xstrdup((const char *)name);
+	a->v = v;
+	a->size = n;
+	g_hash_table_replace(c->anchors, a->name, a);
+}
+
+static void
+S_anchor_free(void *p)
+{
+	struct anchor *a = p;
+
+	free(a->name);
+	free(a);
 }
 
 static struct val *S_node(struct yctx *, yaml_event_t *, int, size_t *);
@@ -136,9 +148,10 @@ static struct val *
 S_node(struct yctx *c, yaml_event_t *ev, int depth, size_t *size)
 {
 	struct val *v = NULL, *item, *key;
+	const struct anchor *a;
 	yaml_event_t sub;
 	struct pos p;
-	size_t n = 1, subn, i;
+	size_t n = 1, subn;
 
 	S_pos(c, &ev->start_mark, &p);
 	if (depth > LIMIT_NESTING) {
@@ -154,19 +167,16 @@ S_node(struct yctx *c, yaml_event_t *ev, int depth, size_t *size)
 		S_anchor(c, ev->data.scalar.anchor, v, 1);
 		break;
 	case YAML_ALIAS_EVENT:
-		for (i = 0; i < c->nanchors; i++)
-			if (strcmp(c->anchors[i].name,
-			    (const char *)ev->data.alias.anchor) == 0)
-				break;
-		if (i == c->nanchors) {
+		if ((a = g_hash_table_lookup(c->anchors,
+		    ev->data.alias.anchor)) == NULL) {
 			diag_err(&p, "YAML: unknown alias '%s'",
 			    ev->data.alias.anchor);
 			c->failed = 1;
 			return NULL;
 		}
 		/* Shared, not copied; but counted as if expanded. */
-		v = c->anchors[i].v;
-		n = c->anchors[i].size;
+		v = a->v;
+		n = a->size;
 		break;
 	case YAML_SEQUENCE_START_EVENT:
 		v = val_new(c->pool, V_LIST, &p);
@@ -194,6 +204,20 @@ S_node(struct yctx *c, yaml_event_t *ev, int depth, size_t *size)
 			if (sub.type == YAML_MAPPING_END_EVENT) {
 				yaml_event_delete(&sub);
 				break;
+			}
+			/* "<<: *base" would be a key named "<<" here, and the
+			   keys it meant to bring "missing": say so instead. */
+			if (sub.type == YAML_SCALAR_EVENT &&
+			    sub.data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
+			    strcmp((const char *)sub.data.scalar.value,
+			    "<<") == 0) {
+				S_pos(c, &sub.start_mark, &p);
+				diag_err(&p, "YAML: merge keys ('<<') are not "
+				    "supported: write the keys out (an alias, "
+				    "*name, may stand for a whole value)");
+				yaml_event_delete(&sub);
+				c->failed = 1;
+				return NULL;
 			}
 			key = S_node(c, &sub, depth + 1, &subn);
 			yaml_event_delete(&sub);
@@ -250,10 +274,19 @@ fm_yaml(struct pool *pool, const char *file, const char *text,
 	struct yctx c;
 	yaml_event_t ev;
 	struct val *v = NULL;
-	size_t size, i;
+	size_t size;
 	int done = 0;
 
+	/* A byte order mark (Windows editors write one): libyaml, told
+	   the encoding, would read it as text of the first key. */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
 	memset(&c, 0, sizeof(c));
+	/* Keys are the anchors' names, freed with them. */
+	c.anchors = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
+	    S_anchor_free);
 	c.pool = pool;
 	c.file = file;
 	c.line_off = line_off;
@@ -292,9 +325,7 @@ fm_yaml(struct pool *pool, const char *file, const char *text,
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&c.p);
-	for (i = 0; i < c.nanchors; i++)
-		free(c.anchors[i].name);
-	free(c.anchors);
+	g_hash_table_destroy(c.anchors);
 	if (c.failed)
 		return 0;
 	if (v == NULL || v->type == V_NULL)

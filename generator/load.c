@@ -318,14 +318,6 @@ S_doc_new(enum kind k, const char *path)
 	return d;
 }
 
-static void
-S_doc_add(struct site *site, struct doc *d)
-{
-	site->docs = xrealloc(site->docs,
-	    (site->ndocs + 1) * sizeof(*site->docs));
-	site->docs[site->ndocs++] = d;
-}
-
 /*
  * A content file read, its front matter and its Markdown parsed, on
  * its own: this part runs on worker threads, so it touches nothing of
@@ -536,7 +528,7 @@ S_finish(struct site *site, struct parsed *t)
 	map_set(meta, "body", val_new(&site->pool, V_NODES, NULL));
 	map_get(meta, "body")->nodes =
 	    xmlDocGetRootElement(d->holder)->children;
-	S_doc_add(site, d);
+	site_doc_add(site, d);
 	return d;
 }
 
@@ -942,15 +934,25 @@ S_slugs(struct site *site)
 	g_hash_table_destroy(seen);
 }
 
-/* Drops drafts (unless --drafts) once their errors have been found. */
+/*
+ * Drops drafts (unless --drafts) once their errors have been found,
+ * remembering which, so that a reference to one says so.
+ */
 static void
 S_drafts(struct site *site)
 {
+	struct doc *d;
 	size_t i, n = 0;
 
 	for (i = 0; i < site->ndocs; i++) {
-		if (site->docs[i]->draft && !site->drafts) {
-			site_doc_free(site->docs[i]);
+		if ((d = site->docs[i])->draft && !site->drafts) {
+			if (site->left_out == NULL)
+				site->left_out = g_hash_table_new_full(
+				    g_str_hash, g_str_equal, g_free, g_free);
+			g_hash_table_insert(site->left_out, g_strdup_printf(
+			    "%d/%s", (int)d->kind, d->slug),
+			    g_strdup(d->path));
+			site_doc_free(d);
 			continue;
 		}
 		site->docs[n++] = site->docs[i];

@@ -164,26 +164,63 @@ S_find(struct site *site, enum kind k, const char *slug)
 }
 
 /*
+ * The page whose values page is (owned by the site), or NULL: by hash,
+ * as every sheet asks (index made on first use, again if pages came).
+ */
+struct doc *
+model_doc(struct site *site, const struct val *page)
+{
+	size_t i;
+
+	if (page == NULL)
+		return NULL;
+	if (site->by_val == NULL ||
+	    g_hash_table_size(site->by_val) != site->ndocs) {
+		if (site->by_val != NULL)
+			g_hash_table_destroy(site->by_val);
+		site->by_val = g_hash_table_new(g_direct_hash,
+		    g_direct_equal);
+		for (i = 0; i < site->ndocs; i++)
+			g_hash_table_insert(site->by_val, site->docs[i]->v,
+			    site->docs[i]);
+	}
+	return g_hash_table_lookup(site->by_val, page);
+}
+
+/*
  * The SHA-256 of the file a page's values come from (owned by its
  * doc), or NULL for NULL or values of no file (an index page).
  */
 const char *
 model_hash(struct site *site, const struct val *page)
 {
-	const char *h;
-	size_t i;
+	struct doc *d = model_doc(site, page);
 
-	if (page == NULL)
-		return NULL;
-	if (site->by_val == NULL) {
-		site->by_val = g_hash_table_new(g_direct_hash,
-		    g_direct_equal);
-		for (i = 0; i < site->ndocs; i++)
-			g_hash_table_insert(site->by_val, site->docs[i]->v,
-			    site->docs[i]->hash);
-	}
-	h = g_hash_table_lookup(site->by_val, page);
-	return h != NULL && *h != '\0' ? h : NULL;
+	return d != NULL && d->hash[0] != '\0' ? d->hash : NULL;
+}
+
+/*
+ * Reports a reference at v to a page of kind k that is not there: a
+ * draft left out says so (and how to include it).
+ */
+static void
+S_unknown(struct site *site, const struct val *v, enum kind k,
+    const char *what)
+{
+	const char *dir = k == K_AREA ? "areas" : "orgs", *path = NULL;
+	char key[256];
+
+	snprintf(key, sizeof(key), "%d/%s", (int)k, v->s);
+	if (site->left_out != NULL)
+		path = g_hash_table_lookup(site->left_out, key);
+	if (path != NULL)
+		diag_err(&v->pos, "%s '%s' is a draft (draft: true in %s), "
+		    "left out of the build: remove the draft line, or "
+		    "build with --drafts to include drafts", what, v->s,
+		    path);
+	else
+		diag_err(&v->pos, "unknown %s '%s': no content/%s/%s.md",
+		    what, v->s, dir, v->s);
 }
 
 /* Replaces a slug reference by the referenced page's map. */
@@ -198,8 +235,7 @@ S_ref(struct site *site, struct doc *d, const char *key, enum kind k,
 	if (v == NULL || v->type != V_STR)
 		return NULL;
 	if ((to = S_find(site, k, v->s)) == NULL) {
-		diag_err(&v->pos, "unknown %s '%s': no content/%s/%s.md",
-		    what, v->s, k == K_AREA ? "areas" : "orgs", v->s);
+		S_unknown(site, v, k, what);
 		return NULL;
 	}
 	k2 = xasprintf("%s_slug", key);
@@ -291,9 +327,7 @@ S_index(struct site *site, const char *out, const char *url,
 	d->layout = xstrdup(layout);
 	d->v = val_new(&site->pool, V_MAP, NULL);
 	map_set_str(&site->pool, d->v, "title", title);
-	site->docs = xrealloc(site->docs,
-	    (site->ndocs + 1) * sizeof(*site->docs));
-	site->docs[site->ndocs++] = d;
+	site_doc_add(site, d);
 	return d;
 }
 
@@ -305,6 +339,8 @@ S_tags(struct site *site, struct val *tagsv)
 	struct val *tags, *t, *list, *pages;
 	struct doc *d;
 	char *slug;
+	/* slug -> tag: 50 000 tags in one file took minutes by scanning. */
+	GHashTable *by_slug = g_hash_table_new(g_str_hash, g_str_equal);
 
 	for (i = 0; i < ndocs; i++) {
 		d = site->docs[i];
@@ -322,14 +358,12 @@ S_tags(struct site *site, struct val *tagsv)
 				free(slug);
 				continue;
 			}
-			for (k = 0, t = NULL; k < tagsv->len; k++)
-				if (strcmp(map_str(tagsv->items[k], "slug"),
-				    slug) == 0)
-					t = tagsv->items[k];
-			if (t == NULL) {
+			if ((t = g_hash_table_lookup(by_slug, slug)) == NULL) {
 				t = val_new(&site->pool, V_MAP, NULL);
 				map_set(t, "name", tags->items[j]);
 				map_set_str(&site->pool, t, "slug", slug);
+				g_hash_table_insert(by_slug, (gpointer)map_str(t,
+				    "slug"), t);
 				S_set(site, t, "url", xasprintf("%s/tags/%s/",
 				    site->base_path, slug));
 				map_set(t, "pages", S_list(site));
@@ -344,6 +378,7 @@ S_tags(struct site *site, struct val *tagsv)
 		}
 		map_set(d->v, "tag_list", list);
 	}
+	g_hash_table_destroy(by_slug);
 	for (k = 0; k < tagsv->len; k++) {
 		t = tagsv->items[k];
 		d = S_index(site, "", "", "tag", map_get(t, "name")->s);
@@ -611,9 +646,7 @@ model_link(struct site *site)
 		for (j = 0; as != NULL && j < as->len; j++) {
 			if ((to = S_find(site, K_AREA, as->items[j]->s)) ==
 			    NULL) {
-				diag_err(&as->items[j]->pos, "unknown area "
-				    "'%s': no content/areas/%s.md",
-				    as->items[j]->s, as->items[j]->s);
+				S_unknown(site, as->items[j], K_AREA, "area");
 				continue;
 			}
 			list_push(l, to->v);

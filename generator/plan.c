@@ -38,6 +38,7 @@ plan_add(struct jobs *js, const char *out, job_fn fn, struct doc *d,
 	j->doc = d;
 	j->src = src;
 	j->arg = arg;
+	j->from = d != NULL ? d->path : src;
 	plan_in(j, IN_SITE, 0, NULL);
 	plan_in(j, IN_OUT, 0, NULL);
 	return j;
@@ -61,27 +62,45 @@ plan_in(struct job *j, enum input_type t, enum kind k, const char *hash)
 	j->in[j->nin++].hash = hash;
 }
 
-/* The kinds a page lists, as a string of kind numbers; NULL: all. */
-static const char *
-S_lists(const struct doc *d)
+/*
+ * Lists the inputs that needs asks of j (NEED_ bits and 1 << K, what
+ * its layout reads, see tmpl_needs): the files of each kind, or every
+ * file when the kinds would not fit; the print layouts and assets, and
+ * what sheets are planned from, for the print catalogue.  Inputs j
+ * lists already are not listed twice.
+ */
+void
+plan_needs(struct job *j, unsigned needs)
 {
-	switch (d->kind) {
-	case K_HOME: return "\2\3\4\5";
-	case K_PAGE: return "";
-	case K_AREA: return "\3\4\5";
-	case K_EVENT: return "\2\5";
-	case K_PRESS: return "\2";
-	case K_ORG: return "\2\3";
-	case K_INDEX:
-		if (strcmp(d->slug, "areas") == 0)
-			return "\2";
-		if (strcmp(d->slug, "orgs") == 0)
-			return "\5";
-		if (strcmp(d->slug, "404") == 0)
-			return "";
-		return NULL;	/* events, press, tags, downloads: all */
+	unsigned have = 0;
+	int i, k, n = 0, print = 0;
+
+	if (needs & NEED_PAGE_AREA)	/* the caller knows if it has one */
+		needs |= 1u << K_AREA;
+	if (needs & NEED_PRINT)
+		needs |= 1u << K_AREA | 1u << K_EVENT | 1u << K_ORG;
+	for (i = 0; i < j->nin; i++) {
+		if (j->in[i].type == IN_ALL)
+			have |= NEED_ALL;
+		else if (j->in[i].type == IN_KIND)
+			have |= 1u << j->in[i].kind;
+		else if (j->in[i].type == IN_PRINT)
+			print = 1;
 	}
-	return NULL;
+	if ((needs & NEED_PRINT) && !print)
+		plan_in(j, IN_PRINT, 0, NULL);
+	if (have & NEED_ALL)
+		return;
+	needs &= ~have;
+	for (k = 0; k <= K_INDEX; k++)
+		n += (needs >> k) & 1;
+	if ((needs & NEED_ALL) || n > JOB_INPUTS - j->nin) {
+		plan_in(j, IN_ALL, 0, NULL);
+		return;
+	}
+	for (k = 0; k <= K_INDEX; k++)
+		if (needs & (1u << k))
+			plan_in(j, IN_KIND, (enum kind)k, NULL);
 }
 
 void
@@ -149,6 +168,18 @@ S_cmpjob(const void *a, const void *b)
 	    ((const struct job *)b)->out);
 }
 
+/* What a job is made from, for an error: "layouts/print/x.xml (for
+   content/areas/y.md)"; owned. */
+static char *
+S_from(const struct job *j)
+{
+	if (j->from == NULL)
+		return xstrdup("rally's own files");
+	if (j->about == NULL)
+		return xstrdup(j->from);
+	return xasprintf("%s (for %s)", j->from, j->about);
+}
+
 /*
  * Refuses two jobs writing one file, any path leaving the out dir, and
  * a job that lists no input besides the site and its path: its file
@@ -162,8 +193,9 @@ plan_check(struct jobs *js)
 
 	qsort(js->v, js->len, sizeof(*js->v), S_cmpjob);
 	for (i = 0; i < js->len; i++) {
-		struct pos p = { js->v[i].doc != NULL ? js->v[i].doc->path :
+		struct pos p = { js->v[i].from != NULL ? js->v[i].from :
 		    js->v[i].out, 0, 0 };
+		char *a, *b;
 
 		if (!path_is_safe(js->v[i].out) || (js->v[i].out2 != NULL &&
 		    !path_is_safe(js->v[i].out2))) {
@@ -177,8 +209,18 @@ plan_check(struct jobs *js)
 			ok = 0;
 		}
 		if (i > 0 && strcmp(js->v[i].out, js->v[i - 1].out) == 0) {
-			diag_err(&p, "two files would be written to %s",
-			    js->v[i].out);
+			/* Both sources: either may be the one to rename. */
+			a = S_from(&js->v[i - 1]);
+			b = S_from(&js->v[i]);
+			/* At the campaign's file, not at rally's own. */
+			if (js->v[i - 1].from != NULL && strncmp(js->v[i -
+			    1].from, "(built in)", 10) != 0)
+				p.file = js->v[i - 1].from;
+			diag_err(&p, "two files would be written to %s: one "
+			    "made from %s, one from %s; rename one of them",
+			    js->v[i].out, a, b);
+			free(a);
+			free(b);
 			ok = 0;
 		}
 	}
@@ -191,7 +233,7 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 {
 	struct doc *d;
 	struct job *j;
-	const char *l;
+	unsigned needs;
 	char *out;
 	size_t i;
 
@@ -199,16 +241,18 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 		d = site->docs[i];
 		if (d->out == NULL)
 			continue;
-		/* A page: the web layouts, its file, what it lists. */
+		/* A page: the web layouts, its file, what its layout reads
+		   of other files (recorded when the layouts were loaded). */
 		j = plan_add(js, d->out, web_page, d, NULL, ts);
 		if ((j->phase = d->phase) == 1)
 			plan_in(j, IN_PHASE0, 0, NULL);
 		plan_in(j, IN_WEB, 0, NULL);
 		plan_in(j, IN_HASH, 0, d->hash);
-		if ((l = S_lists(d)) == NULL)
-			plan_in(j, IN_ALL, 0, NULL);
-		for (; l != NULL && *l != '\0'; l++)
-			plan_in(j, IN_KIND, (enum kind)*l, NULL);
+		needs = tmpl_layout_needs(ts, web_layout(d));
+		/* Events and press releases wear their area's colour. */
+		if (d->kind != K_EVENT && d->kind != K_PRESS)
+			needs &= ~NEED_PAGE_AREA;
+		plan_needs(j, needs);
 		if (d->kind == K_EVENT) {
 			/* An event's calendar file names its area. */
 			out = xasprintf("events/%s.ics", d->slug);

@@ -67,6 +67,7 @@ struct layout {
 	size_t		 nsizes;
 	xmlNodePtr	 pages[2];
 	int		 npages;
+	unsigned	 needs;	/* what it reads of other files (NEED_) */
 };
 
 /* The layouts of a build, and the sheets planned from them. */
@@ -76,6 +77,7 @@ struct print_set {
 	HyphenDict	*hyph;
 	struct sheet	*sheets;/* every sheet of the plan (owned) */
 	size_t		 nsheets;
+	size_t		 sheets_cap;	/* allocated (S_sheet_new) */
 	struct kit	*kits;	/* the logo kit's jobs' arguments (owned) */
 	size_t		 nkits;
 	struct proof	*proofs;/* the proof jobs' arguments (owned) */

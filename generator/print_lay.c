@@ -507,6 +507,38 @@ S_layout_free(struct layout *l)
 		xmlFreeDoc(l->doc);
 }
 
+/*
+ * What the expressions under n read of other files (see tmpl_needs):
+ * if= and each= are expressions; other attributes and text are when
+ * they hold {braces}.
+ */
+static unsigned
+S_needs(xmlNodePtr n)
+{
+	unsigned needs = 0;
+	xmlAttrPtr a;
+	xmlChar *v;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type == XML_TEXT_NODE && n->content != NULL &&
+		    strchr((const char *)n->content, '{') != NULL)
+			needs |= tmpl_needs((const char *)n->content);
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (a = n->properties; a != NULL; a = a->next) {
+			if ((v = xmlNodeGetContent((xmlNodePtr)a)) == NULL)
+				continue;
+			if (xmlStrEqual(a->name, BAD_CAST "if") ||
+			    xmlStrEqual(a->name, BAD_CAST "each") ||
+			    xmlStrchr(v, '{') != NULL)
+				needs |= tmpl_needs((const char *)v);
+			xmlFree(v);
+		}
+		needs |= S_needs(n->children);
+	}
+	return needs;
+}
+
 static int
 S_layout(struct site *site, struct layout *l)
 {
@@ -519,6 +551,7 @@ S_layout(struct site *site, struct layout *l)
 		lay_err(l, root, "the root element must be <layout>");
 		return 0;
 	}
+	l->needs = S_needs(root);
 	l->title = lay_attr(root, "title");
 	if (l->title == NULL)
 		l->title = xstrdup(l->name);

@@ -21,14 +21,22 @@
 /*
  * A sheet's job, in a worker process: made from the print layouts and
  * assets, its area, organisation, event or page, and every event
- * (flyers list the next ones); co-branded sheets list their areas.
+ * (flyers list the next ones); co-branded sheets list their areas;
+ * and the files its layout reads besides (recorded at loading).
  */
 static struct job *
 S_job(struct site *site, struct jobs *js, const char *out, struct sheet *sh)
 {
 	struct job *j = plan_add(js, out, print_sheet, NULL, NULL, sh);
+	struct doc *d;
 
 	j->proc = 1;
+	j->from = sh->lay->path;
+	if ((d = model_doc(site, sh->page)) != NULL ||
+	    (d = model_doc(site, sh->event)) != NULL ||
+	    (d = model_doc(site, sh->org)) != NULL ||
+	    (d = model_doc(site, sh->area)) != NULL)
+		j->about = d->path;
 	plan_in(j, IN_PRINT, 0, NULL);
 	plan_in(j, IN_HASH, 0, model_hash(site, sh->area));
 	plan_in(j, IN_HASH, 0, model_hash(site, sh->org));
@@ -37,6 +45,8 @@ S_job(struct site *site, struct jobs *js, const char *out, struct sheet *sh)
 	plan_in(j, IN_KIND, K_EVENT, NULL);
 	if (sh->org != NULL)
 		plan_in(j, IN_KIND, K_AREA, NULL);
+	/* What else its layout reads: site.orgs, an event's area ... */
+	plan_needs(j, sh->lay->needs);
 	return j;
 }
 
@@ -136,16 +146,33 @@ S_item(struct site *site, struct val *list, const struct sheet *sh,
 	map_set(p, "thumb_h", val_num(&site->pool, lround(h / 2)));
 }
 
+/*
+ * A new sheet, zeroed.  Doubling: one more each time copied the whole
+ * array per sheet where realloc cannot grow in place (ASan's), minutes
+ * for 50 000 pages' cards.  Jobs point into the array: they are made
+ * once every sheet is.
+ */
+static struct sheet *
+S_sheet_new(struct print_set *ps)
+{
+	struct sheet *sh;
+
+	if (ps->nsheets == ps->sheets_cap) {
+		ps->sheets_cap = ps->sheets_cap ? ps->sheets_cap * 2 : 64;
+		ps->sheets = xrealloc(ps->sheets, ps->sheets_cap *
+		    sizeof(*ps->sheets));
+	}
+	sh = &ps->sheets[ps->nsheets++];
+	memset(sh, 0, sizeof(*sh));
+	return sh;
+}
+
 static struct sheet *
 S_sheet(struct site *site, struct print_set *ps,
     const struct layout *l, const struct lsize *size, int marks)
 {
-	struct sheet *sh;
+	struct sheet *sh = S_sheet_new(ps);
 
-	ps->sheets = xrealloc(ps->sheets, (ps->nsheets + 1) *
-	    sizeof(*ps->sheets));
-	sh = &ps->sheets[ps->nsheets++];
-	memset(sh, 0, sizeof(*sh));
 	sh->lay = l;
 	sh->size = size;
 	sh->ps = ps;
@@ -209,14 +236,13 @@ S_org_job(struct site *site, struct jobs *js, struct sheet *sh)
 	    "slug"), sh->lay->name, sh->size->slug);
 	j = S_job(site, js, out, sh);
 	if ((mat = map_get(sh->org, "material")) == NULL) {
-		size_t i;
+		struct doc *d = model_doc(site, sh->org);
 
 		mat = val_new(&site->pool, V_LIST, NULL);
 		map_set(sh->org, "material", mat);
 		/* Its page lists file sizes: render it after the sheets. */
-		for (i = 0; i < site->ndocs; i++)
-			if (site->docs[i]->v == sh->org)
-				site->docs[i]->phase = 1;
+		if (d != NULL)
+			d->phase = 1;
 	}
 	S_item(site, mat, sh, j);
 	free(out);
@@ -266,14 +292,13 @@ S_og_path(const char *out)
 static void
 S_page_job(struct site *site, struct jobs *js, struct sheet *sh)
 {
-	char *out = NULL;
-	size_t i;
+	struct doc *d = model_doc(site, sh->page);
+	char *out;
 
-	for (i = 0; i < site->ndocs; i++)
-		if (site->docs[i]->v == sh->page)
-			out = S_og_path(site->docs[i]->out);
-	if (out == NULL)
+	/* By hash: a scan per card was quadratic in 50 000 tag pages. */
+	if (d == NULL || d->out == NULL)
 		return;
+	out = S_og_path(d->out);
 	S_job(site, js, out, sh);
 	map_set(sh->page, "og_image", val_strn(&site->pool, xasprintf("%s/%s",
 	    site->base_url, out), NULL));
@@ -368,11 +393,7 @@ print_plan(struct site *site, struct print_set *ps, struct jobs *js,
 			nm = l->per == PER_MESSAGE ? msgs->len : 1;
 			for (m = 0; m < nm; m++)
 				for (si = 0; si < l->nsizes; si++) {
-					ps->sheets = xrealloc(ps->sheets,
-					    (ps->nsheets + 1) *
-					    sizeof(*ps->sheets));
-					sh = &ps->sheets[ps->nsheets++];
-					memset(sh, 0, sizeof(*sh));
+					sh = S_sheet_new(ps);
 					sh->lay = l;
 					sh->size = &l->sizes[si];
 					sh->area = areas->items[a];

@@ -21,6 +21,11 @@
 #define LIMIT_NESTING     64                 /* Markdown/YAML/template depth */
 #define LIMIT_PIXELS      100e6              /* one image, width x height */
 #define LIMIT_TEXT        10000              /* bytes of one print text frame */
+/* One page's template expansion: nodes made, bytes of HTML they hold.
+   A 10 000-item list page makes a few hundred thousand nodes; lists
+   nested in lists multiply, and would take all memory first. */
+#define LIMIT_TMPL_NODES  2000000
+#define LIMIT_TMPL_BYTES  (64u * 1024 * 1024)
 
 /*
  * What the built-in layouts take, in characters (README, "Limits of
@@ -87,6 +92,9 @@ struct val {
 		long		 n;	/* V_BOOL, V_NUM */
 		xmlNodePtr	 nodes;	/* V_NODES: first sibling, in a
 					   holder doc */
+		struct _GHashTable *index; /* V_MAP of more than MAP_INDEXED
+					   keys: key -> position + 1
+					   (owned), else NULL */
 	};
 	size_t		 len;	/* V_LIST, V_MAP: entries used */
 	size_t		 cap;	/* entries allocated */
@@ -94,6 +102,10 @@ struct val {
 	const char	**keys;	/* V_MAP keys (array owned; interned) */
 	struct val	*next;	/* the pool's list of every value */
 };
+
+/* Keys a map searches in order; a longer one (50 000 tags as keys ...)
+   keeps a hash index, made as keys are set, so reads need no lock. */
+#define MAP_INDEXED	16
 
 /* Owner of values; pool_free() releases all of them. */
 struct pool {
@@ -151,6 +163,16 @@ enum input_type {
 			   (64 NULs: a page rally made; NULL: none) */
 };
 
+/*
+ * What a layout reads of the model beyond its own page, found when it
+ * is loaded (tmpl_needs): bit 1 << K for the files of kind K, and
+ * these.  Planning lists the matching inputs (plan_needs).
+ */
+#define NEED_ALL	(1u << (K_INDEX + 1))	/* every file: tags */
+#define NEED_PRINT	(1u << (K_INDEX + 2))	/* the print catalogue */
+#define NEED_PAGE_AREA	(1u << (K_INDEX + 3))	/* page.accent_style: the
+						   page's area's colour */
+
 struct input {
 	enum input_type	 type;
 	enum kind	 kind;	/* IN_KIND */
@@ -182,6 +204,10 @@ struct job {
 	job_fn		 fn;	/* renders the file(s) into buffers */
 	struct doc	*doc;	/* the page, for web jobs (not owned) */
 	char		*src;	/* source file, for copies (owned) */
+	const char	*from;	/* what it is made from, for errors: a
+				   page's source, an asset, a print layout
+				   (not owned; NULL: rally's own) */
+	const char	*about;	/* the content a sheet is for (not owned) */
 	void		*arg;	/* renderer data (not owned) */
 };
 
@@ -212,6 +238,7 @@ struct site {
 	struct val	*v;	/* the map templates see as "site" */
 	struct doc	**docs;	/* every page to render (owned) */
 	size_t		 ndocs;
+	size_t		 docs_cap;	/* docs allocated (site_doc_add) */
 	char		*lang;	/* "da", "nb", "en" ... (owned) */
 	char		*base_url; /* without trailing slash (owned) */
 	char		*base_path;/* path part of base_url, "" or "/x" (owned) */
@@ -229,7 +256,9 @@ struct site {
 	struct print_fonts *fonts;/* print's fonts, once loaded (owned) */
 	struct _GHashTable *index;/* "kind/slug" -> doc (model.c; owned) */
 	size_t		 nindexed;/* docs in index */
-	struct _GHashTable *by_val;/* a page's values -> its hash (owned) */
+	struct _GHashTable *by_val;/* a page's values -> its doc (owned) */
+	struct _GHashTable *left_out;/* "kind/slug" -> path of a draft left
+				   out, for errors (owned) */
 	char		**names;/* file names values point at (owned) */
 	struct tmpl_set	*tmpl;	/* the web layouts (owned) */
 	struct print_set *print;/* the print layouts and plan (owned) */

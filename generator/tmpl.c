@@ -43,6 +43,9 @@ struct tfile {
 	char		*name;	/* "base" for base.html (owned) */
 	char		*path;	/* "layouts/web/base.html" (owned) */
 	xmlDocPtr	 doc;
+	unsigned	 needs;	/* what its own expressions read (NEED_) */
+	char		**uses;	/* templates it includes or extends (owned,
+				   NULL-terminated) */
 };
 
 /* Template errors reported, so each is reported once per build. */
@@ -68,9 +71,15 @@ struct tctx {
 	const struct tmpl_set	*ts;
 	struct pool		*pool;
 	xmlDocPtr		 doc;	/* the page being made */
+	const char		*page;	/* its source, for errors */
 	struct fill		*fills;
 	int			 depth;
 	int			 failed;
+	int			 stop;	/* over budget or out of memory */
+	size_t			 nodes;	/* made so far (LIMIT_TMPL_NODES) */
+	size_t			 bytes;	/* their text (LIMIT_TMPL_BYTES) */
+	const char		*each_file;	/* the outermost data-each */
+	int			 each_line;	/* being expanded, if any */
 };
 
 /*
@@ -78,21 +87,20 @@ struct tctx {
  * layouts, evaluated without a set: once per process, see diag_once).
  */
 static void
-S_err(struct tctx *c, const char *file, xmlNodePtr n, const char *fmt, ...)
+S_verr(struct tctx *c, const char *file, int line, const char *what,
+    const char *fmt, va_list ap)
 {
-	struct pos p = { file, n != NULL ? (int)xmlGetLineNo(n) : 0, 0 };
+	struct pos p = { file, line, 0 };
 	struct seen *seen = c->ts != NULL ? c->ts->seen : NULL;
 	char *msg, *key;
-	va_list ap;
 	int dup = 0;
 
 	c->failed = 1;
-	va_start(ap, fmt);
 	if (vasprintf(&msg, fmt, ap) == -1)
 		abort();
-	va_end(ap);
 	if (seen != NULL) {
-		key = xasprintf("%s:%d:%s", file, p.line, msg);
+		key = xasprintf("%s:%d:%s", file, p.line, what != NULL ?
+		    what : msg);
 		pthread_mutex_lock(&seen->mx);
 		if (!(dup = g_hash_table_contains(seen->keys, key)))
 			g_hash_table_add(seen->keys, key);
@@ -105,6 +113,31 @@ S_err(struct tctx *c, const char *file, xmlNodePtr n, const char *fmt, ...)
 	if (!dup)
 		diag_err(&p, "%s", msg);
 	free(msg);
+}
+
+static void
+S_err(struct tctx *c, const char *file, xmlNodePtr n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	S_verr(c, file, n != NULL ? (int)xmlGetLineNo(n) : 0, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * As S_err, once per place however many pages hit it (what: the
+ * place's key), though the message names the first page.
+ */
+static void
+S_err_once(struct tctx *c, const char *file, int line, const char *what,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	S_verr(c, file, line, what, fmt, ap);
+	va_end(ap);
 }
 
 /* The file being parsed, and the last message (libxml2 repeats). */
@@ -193,6 +226,174 @@ tmpl_read_file(const struct site *site, const char *rel)
 	return doc;
 }
 
+/*
+ * Names that lead from a value to other files' values, and what they
+ * need: an event's area, an area's events, an organisation's next
+ * event (and its QR code's address) ...  Anything else a path reads
+ * is of the value it starts from: the page's own file, site.yml, or an
+ * item of a list that these names already count.
+ */
+static const struct {
+	const char	*name;
+	unsigned	 needs;
+} S_need_names[] = {
+	{ "area", 1u << K_AREA }, { "areas", 1u << K_AREA },
+	{ "accent_style", 1u << K_AREA },	/* or the area's colour */
+	{ "org", 1u << K_ORG }, { "orgs", 1u << K_ORG },
+	{ "events", 1u << K_EVENT }, { "upcoming_events", 1u << K_EVENT },
+	{ "next_events", 1u << K_EVENT }, { "past_events", 1u << K_EVENT },
+	{ "recent_events", 1u << K_EVENT }, { "home_events", 1u << K_EVENT },
+	{ "home_events_title", 1u << K_EVENT }, { "weeks", 1u << K_EVENT },
+	{ "next_event", 1u << K_EVENT }, { "qr_url", 1u << K_EVENT },
+	{ "press", 1u << K_PRESS }, { "latest_press", 1u << K_PRESS },
+	/* A tag's pages and their count: files of any kind.  (A page's
+	   tag_list is its own tags.) */
+	{ "pages", NEED_ALL }, { "count", NEED_ALL },
+	{ "tags", NEED_ALL }, { "tag", NEED_ALL },
+	{ "print", NEED_PRINT }, { "logo_kit", NEED_PRINT },
+	{ "material", NEED_PRINT }, { "proof_pdf", NEED_PRINT },
+	{ "proof_png", NEED_PRINT },
+};
+
+/* What the path of n bytes at s needs (see S_need_names). */
+static unsigned
+S_path_needs(const char *s, size_t n)
+{
+	const char *e = s + n, *seg = s, *dot;
+	size_t len, k, rootlen = strcspn(s, ".");
+	unsigned needs = 0;
+	int i;
+
+	for (i = 0; seg < e; i++, seg = dot + 1) {
+		if ((dot = memchr(seg, '.', (size_t)(e - seg))) == NULL)
+			dot = e;
+		len = (size_t)(dot - seg);
+		if (i == 0)
+			continue;	/* the root: page, site, a loop's name */
+		/* The words rally writes, site.labels.events: site.yml's. */
+		if (i == 1 && rootlen == 4 && strncmp(s, "site", 4) == 0 &&
+		    len == 6 && strncmp(seg, "labels", 6) == 0)
+			break;
+		/* site.pages: the pages; a page's own accent: its area's
+		   only if it has one (plan.c knows). */
+		if (i == 1 && rootlen == 4 && strncmp(s, "site", 4) == 0 &&
+		    len == 5 && strncmp(seg, "pages", 5) == 0) {
+			needs |= 1u << K_PAGE;
+			continue;
+		}
+		if (i == 1 && rootlen == 4 && strncmp(s, "page", 4) == 0 &&
+		    len == 12 && strncmp(seg, "accent_style", 12) == 0) {
+			needs |= NEED_PAGE_AREA;
+			continue;
+		}
+		for (k = 0; k < sizeof(S_need_names) / sizeof(*S_need_names);
+		    k++)
+			if (strlen(S_need_names[k].name) == len &&
+			    strncmp(S_need_names[k].name, seg, len) == 0)
+				needs |= S_need_names[k].needs;
+	}
+	return needs;
+}
+
+/* What the paths of an expression (n bytes at s) need. */
+static unsigned
+S_expr_needs(const char *s, size_t n)
+{
+	const char *e = s + n, *t;
+	unsigned needs = 0;
+
+	while (s < e) {
+		if (*s == '\'') {	/* a literal */
+			t = memchr(s + 1, '\'', (size_t)(e - s - 1));
+			s = t != NULL ? t + 1 : e;
+			continue;
+		}
+		for (t = s; t < e && (g_ascii_isalnum(*t) || *t == '_' ||
+		    *t == '.' || *t == '-'); t++)
+			continue;
+		if (t == s) {
+			s++;
+			continue;
+		}
+		needs |= S_path_needs(s, (size_t)(t - s));
+		s = t;
+	}
+	return needs;
+}
+
+/*
+ * What text, as templates evaluate it, reads of other files than the
+ * page's own (NEED_ bits and 1 << K, see rally.h): a format string's
+ * {expressions}, or the whole text as one.  Errs on the side of
+ * needing.  Print layouts ask too (print_lay.c).
+ */
+unsigned
+tmpl_needs(const char *text)
+{
+	const char *o, *e;
+	unsigned needs = 0;
+
+	if (strchr(text, '{') == NULL)
+		return S_expr_needs(text, strlen(text));
+	for (o = strchr(text, '{'); o != NULL; o = strchr(e, '{')) {
+		if ((e = strchr(o, '}')) == NULL)
+			e = o + strlen(o);
+		needs |= S_expr_needs(o + 1, (size_t)(e - o - 1));
+	}
+	return needs;
+}
+
+/* Adds name (owned) to the NULL-terminated list *v, once. */
+static void
+S_use(char ***v, char *name)
+{
+	size_t n = 0;
+
+	for (n = 0; *v != NULL && (*v)[n] != NULL; n++)
+		if (strcmp((*v)[n], name) == 0) {
+			free(name);
+			return;
+		}
+	*v = xrealloc(*v, (n + 2) * sizeof(**v));
+	(*v)[n] = name;
+	(*v)[n + 1] = NULL;
+}
+
+/* Records what the data- attributes under n read, and include. */
+static void
+S_scan(struct tfile *t, xmlNodePtr n)
+{
+	xmlAttrPtr a;
+	xmlChar *v;
+
+	for (; n != NULL; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (a = n->properties; a != NULL; a = a->next) {
+			if (xmlStrncmp(a->name, BAD_CAST "data-", 5) != 0 ||
+			    (v = xmlNodeGetContent((xmlNodePtr)a)) == NULL)
+				continue;
+			if (xmlStrEqual(a->name, BAD_CAST "data-include") ||
+			    xmlStrEqual(a->name, BAD_CAST "data-extends"))
+				S_use(&t->uses, xstrdup((const char *)v));
+			else
+				t->needs |= tmpl_needs((const char *)v);
+			xmlFree(v);
+		}
+		S_scan(t, n->children);
+	}
+}
+
+/* A layout just read: what it reads and uses. */
+static void
+S_loaded(struct tfile *t)
+{
+	t->needs = 0;
+	t->uses = NULL;
+	if (t->doc != NULL)
+		S_scan(t, xmlDocGetRootElement(t->doc));
+}
+
 static void
 S_builtins(struct tmpl_set *ts, const char *dir, int *bad)
 {
@@ -220,6 +421,7 @@ S_builtins(struct tmpl_set *ts, const char *dir, int *bad)
 		    b->len, ts->v[ts->len].path);
 		if (ts->v[ts->len].doc == NULL)
 			*bad = 1;
+		S_loaded(&ts->v[ts->len]);
 		ts->len++;
 	}
 }
@@ -253,6 +455,7 @@ tmpl_load(struct site *site, const char *dir)
 		ts->v[ts->len].doc = tmpl_read_file(site, shown);
 		if (ts->v[ts->len].doc == NULL)
 			bad = 1;
+		S_loaded(&ts->v[ts->len]);
 		ts->len++;
 	}
 	free(names);
@@ -276,6 +479,9 @@ tmpl_free(struct tmpl_set *ts)
 		free(ts->v[i].path);
 		if (ts->v[i].doc != NULL)
 			xmlFreeDoc(ts->v[i].doc);
+		for (char **u = ts->v[i].uses; u != NULL && *u != NULL; u++)
+			free(*u);
+		free(ts->v[i].uses);
 	}
 	free(ts->v);
 	g_hash_table_destroy(ts->seen->keys);
@@ -299,6 +505,37 @@ int
 tmpl_has(const struct tmpl_set *ts, const char *name)
 {
 	return S_find(ts, name) != NULL;
+}
+
+static unsigned
+S_needs(const struct tmpl_set *ts, const struct tfile *t,
+    unsigned char *seen)
+{
+	unsigned needs;
+	char **u;
+
+	if (t == NULL || seen[t - ts->v])
+		return 0;
+	seen[t - ts->v] = 1;
+	needs = t->needs;
+	for (u = t->uses; u != NULL && *u != NULL; u++)
+		needs |= S_needs(ts, S_find(ts, *u), seen);
+	return needs;
+}
+
+/*
+ * What a page made with template name reads of other files (NEED_
+ * bits, 1 << K): its own expressions', its base layouts' and every
+ * template it includes, recorded when they were loaded.
+ */
+unsigned
+tmpl_layout_needs(const struct tmpl_set *ts, const char *name)
+{
+	unsigned char *seen = xcalloc(ts->len + 1, 1);
+	unsigned needs = S_needs(ts, S_find(ts, name), seen);
+
+	free(seen);
+	return needs;
 }
 
 /* Expressions. */
@@ -586,6 +823,122 @@ S_value(struct tctx *c, const char *text, xmlNodePtr n, const char *file,
 
 /* Expansion. */
 
+/*
+ * Expansion's work is bounded per page: nodes made and the bytes of
+ * HTML they hold.  Over budget is one error, at the outermost data-each
+ * being expanded (where lists nest), and expansion stops.
+ */
+static int
+S_charge(struct tctx *c, const char *file, xmlNodePtr at, size_t nodes,
+    size_t bytes)
+{
+	const char *f = c->each_file != NULL ? c->each_file : file;
+	int line = c->each_file != NULL ? c->each_line :
+	    at != NULL ? (int)xmlGetLineNo(at) : 0;
+
+	if (c->stop)
+		return 0;
+	c->nodes += nodes;
+	c->bytes += bytes;
+	if (c->nodes <= LIMIT_TMPL_NODES && c->bytes <= LIMIT_TMPL_BYTES)
+		return 1;
+	c->stop = 1;
+	S_err_once(c, f, line, "over budget", "the layout makes more than "
+	    "%d nodes or %u MB of HTML for %s: lists nested in lists "
+	    "multiply; show fewer items (| limit:N) or nest fewer data-each",
+	    LIMIT_TMPL_NODES, LIMIT_TMPL_BYTES >> 20, c->page);
+	return 0;
+}
+
+/* libxml2 could not allocate: the page fails, the build goes on. */
+static void
+S_oom(struct tctx *c, const char *file, xmlNodePtr at)
+{
+	if (c->stop)
+		return;
+	c->stop = 1;
+	S_err(c, file, at, "out of memory expanding the layout for %s",
+	    c->page);
+}
+
+/* Adds the nodes of n's subtree and the bytes of HTML they make. */
+static void
+S_measure(xmlNodePtr n, size_t *nodes, size_t *bytes)
+{
+	xmlNodePtr k;
+	xmlAttrPtr a;
+
+	(*nodes)++;
+	if (n->type == XML_ELEMENT_NODE) {
+		*bytes += 2 * (size_t)xmlStrlen(n->name) + 5;
+		for (a = n->properties; a != NULL; a = a->next) {
+			(*nodes)++;
+			*bytes += (size_t)xmlStrlen(a->name) + 4;
+			if (a->children != NULL)
+				*bytes += (size_t)xmlStrlen(
+				    a->children->content);
+		}
+	} else if (n->content != NULL)
+		*bytes += (size_t)xmlStrlen(n->content);
+	for (k = n->children; k != NULL; k = k->next)
+		S_measure(k, nodes, bytes);
+}
+
+/*
+ * A deep copy of n for the page, paid for before it is made; NULL
+ * (reported, expansion stopped) over budget or out of memory.
+ */
+static xmlNodePtr
+S_copy(struct tctx *c, xmlNodePtr n, const char *file, xmlNodePtr at)
+{
+	size_t nodes = 0, bytes = 0;
+	xmlNodePtr k;
+
+	if (c->stop || n == NULL)
+		return NULL;
+	S_measure(n, &nodes, &bytes);
+	if (!S_charge(c, file, at, nodes, bytes))
+		return NULL;
+	if ((k = xmlDocCopyNode(n, c->doc, 1)) == NULL)
+		S_oom(c, file, at);
+	return k;
+}
+
+/* Appends a copy of n to e; 0 when it could not be made. */
+static int
+S_add_copy(struct tctx *c, xmlNodePtr e, xmlNodePtr n, const char *file)
+{
+	xmlNodePtr k = S_copy(c, n, file, e);
+
+	if (k == NULL)
+		return 0;
+	if (xmlAddChild(e, k) == NULL) {
+		xmlFreeNode(k);
+		S_oom(c, file, e);
+		return 0;
+	}
+	return 1;
+}
+
+/* Appends text to e, paid for; 0 when it could not be made. */
+static int
+S_add_text(struct tctx *c, xmlNodePtr e, const char *text, size_t len,
+    const char *file)
+{
+	xmlNodePtr k;
+
+	if (!S_charge(c, file, e, 1, len))
+		return 0;
+	if ((k = xmlNewDocText(c->doc, BAD_CAST text)) == NULL ||
+	    xmlAddChild(e, k) == NULL) {
+		if (k != NULL)
+			xmlFreeNode(k);
+		S_oom(c, file, e);
+		return 0;
+	}
+	return 1;
+}
+
 static char *
 S_take(xmlNodePtr e, const char *name)
 {
@@ -609,7 +962,7 @@ S_children(struct tctx *c, xmlNodePtr e, const char *file,
 {
 	xmlNodePtr k, next;
 
-	for (k = e->children; k != NULL; k = next) {
+	for (k = e->children; k != NULL && !c->stop; k = next) {
 		next = k->next;
 		S_node(c, k, file, sc);
 	}
@@ -678,7 +1031,10 @@ S_attrs(struct tctx *c, xmlNodePtr e, const char *file,
 		if (a == NULL || a->type != XML_ATTRIBUTE_NODE)
 			continue;	/* gone with an earlier one */
 		name = todo[i] + 10;
-		text = xmlNodeGetContent((xmlNodePtr)a);
+		if ((text = xmlNodeGetContent((xmlNodePtr)a)) == NULL) {
+			S_oom(c, file, e);
+			break;
+		}
 		xmlRemoveProp(a);
 		v = S_value(c, (const char *)text, e, file, sc);
 		xmlFree(text);
@@ -694,8 +1050,13 @@ S_attrs(struct tctx *c, xmlNodePtr e, const char *file,
 			S_err(c, file, e, "unsafe URL '%.60s' in %s", b.data,
 			    name);
 			xmlUnsetProp(e, BAD_CAST name);
-		} else
-			xmlSetProp(e, BAD_CAST name, BAD_CAST b.data);
+		} else if (!S_charge(c, file, e, 1, b.len + strlen(name) + 4))
+			break;
+		else if (xmlSetProp(e, BAD_CAST name, BAD_CAST b.data) ==
+		    NULL) {
+			S_oom(c, file, e);
+			break;
+		}
 	}
 	for (i = 0; i < n; i++)
 		free(todo[i]);
@@ -729,7 +1090,10 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 	struct val *mark;
 	xmlAttrPtr at;
 	size_t i;
+	int outer;
 
+	if (c->stop)
+		return;
 	/* Most elements carry no directive: only their children may. */
 	for (at = e->properties; at != NULL; at = at->next)
 		if (xmlStrncmp(at->name, BAD_CAST "data-", 5) == 0)
@@ -751,8 +1115,12 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 			    vtype_name(v->type));
 		/* What an item makes dies with it: big lists stay small. */
 		mark = c->pool->head;
-		for (i = 0; v != NULL && v->type == V_LIST && i < v->len;
-		    i++) {
+		if ((outer = c->each_file == NULL)) {
+			c->each_file = file;
+			c->each_line = (int)xmlGetLineNo(e);
+		}
+		for (i = 0; !c->stop && v != NULL && v->type == V_LIST &&
+		    i < v->len; i++) {
 			struct val *lv = val_new(c->pool, V_MAP, NULL);
 
 			map_set(lv, "index", val_num(c->pool, (long)i + 1));
@@ -765,11 +1133,19 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 			inner.name = var;
 			inner.v = v->items[i];
 			inner.up = &loop;
-			clone = xmlDocCopyNode(e, c->doc, 1);
-			xmlAddPrevSibling(e, clone);
+			if ((clone = S_copy(c, e, file, e)) == NULL)
+				break;
+			if (xmlAddPrevSibling(e, clone) == NULL) {
+				xmlFreeNode(clone);
+				S_oom(c, file, e);
+				break;
+			}
 			S_element(c, clone, file, &inner);
 			pool_release(c->pool, mark);
 		}
+		pool_release(c->pool, mark);
+		if (outer)
+			c->each_file = NULL;
 		free(var);
 		free(a);
 		S_drop(e);
@@ -804,8 +1180,9 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 			    TMPL_DEPTH);
 			return;
 		}
-		clone = xmlDocCopyNode(xmlDocGetRootElement(t->doc), c->doc,
-		    1);
+		if ((clone = S_copy(c, xmlDocGetRootElement(t->doc), file,
+		    e)) == NULL)
+			return;
 		xmlReplaceNode(e, clone);
 		xmlFreeNode(e);
 		c->depth++;
@@ -817,7 +1194,8 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 		if ((src = S_fill_for(c, a, &ffile)) != NULL) {
 			S_clear(e);
 			for (k = src->children; k != NULL; k = k->next)
-				xmlAddChild(e, xmlDocCopyNode(k, c->doc, 1));
+				if (!S_add_copy(c, e, k, ffile))
+					break;
 			free(a);
 			S_attrs(c, e, file, sc);
 			S_children(c, e, ffile, sc);
@@ -835,8 +1213,7 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 		val_text(v, &b);
 		S_clear(e);
 		if (b.len > 0)
-			xmlAddChild(e, xmlNewDocText(c->doc,
-			    BAD_CAST b.data));
+			S_add_text(c, e, b.data, b.len, file);
 		buf_free(&b);
 	} else if ((a = S_take(e, "data-html")) != NULL) {
 		v = S_eval(c, a, e, file, sc);
@@ -844,14 +1221,14 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 		S_clear(e);
 		if (v != NULL && v->type == V_NODES) {
 			for (k = v->nodes; k != NULL; k = k->next)
-				xmlAddChild(e, xmlDocCopyNode(k, c->doc, 1));
+				if (!S_add_copy(c, e, k, file))
+					break;
 		} else if (v != NULL) {
 			struct buf b = { NULL, 0, 0 };
 
 			buf_puts(&b, "");
 			val_text(v, &b);
-			xmlAddChild(e, xmlNewDocText(c->doc,
-			    BAD_CAST b.data));
+			S_add_text(c, e, b.data, b.len, file);
 			buf_free(&b);
 		}
 	} else
@@ -907,22 +1284,25 @@ S_fills(struct tctx *c, xmlNodePtr n, const char *file, struct fill **out)
 /*
  * Expands template name with the given scope into a new document,
  * owned by the caller (xmlFreeDoc).  Values made while expanding go in
- * pool.  Returns NULL after reporting an error.
+ * pool.  page names the page being made, for errors.  Returns NULL
+ * after reporting an error.
  */
 xmlDocPtr
 tmpl_apply(const struct tmpl_set *ts, const char *name,
-    const struct scope *sc, struct pool *pool)
+    const struct scope *sc, struct pool *pool, const char *page)
 {
 	struct tctx c;
 	const struct tfile *t;
 	struct fill *f, *fn;
 	xmlNodePtr root;
 	xmlChar *base;
+	size_t nodes = 0, bytes = 0;
 	int depth = 0;
 
 	memset(&c, 0, sizeof(c));
 	c.ts = ts;
 	c.pool = pool;
+	c.page = page != NULL ? page : "the page";
 	if ((t = S_find(ts, name)) == NULL || t->doc == NULL) {
 		struct pos p = { "layouts/web", 0, 0 };
 
@@ -945,8 +1325,16 @@ tmpl_apply(const struct tmpl_set *ts, const char *name,
 		}
 		xmlFree(base);
 	}
-	c.doc = xmlCopyDoc(t->doc, 1);
-	S_node(&c, xmlDocGetRootElement(c.doc), t->path, sc);
+	if ((root = xmlDocGetRootElement(t->doc)) != NULL)
+		S_measure(root, &nodes, &bytes);
+	if (!S_charge(&c, t->path, root, nodes, bytes))
+		goto out;
+	if ((c.doc = xmlCopyDoc(t->doc, 1)) == NULL ||
+	    (root = xmlDocGetRootElement(c.doc)) == NULL) {
+		S_oom(&c, t->path, NULL);
+		goto out;
+	}
+	S_node(&c, root, t->path, sc);
 out:
 	for (f = c.fills; f != NULL; f = fn) {
 		fn = f->next;

@@ -71,6 +71,8 @@ pool_release(struct pool *pool, struct val *mark)
 		next = v->next;
 		if (v->type == V_STR || v->type == V_NULL)
 			free(v->s);	/* V_NULL: see fm.c, S_dropped */
+		else if (v->type == V_MAP && v->index != NULL)
+			g_hash_table_destroy(v->index);
 		free(v->keys);
 		free(v->items);
 		free(v);
@@ -129,20 +131,47 @@ S_intern(const char *key)
 	return k;
 }
 
+/* The position of key in map, or -1. */
+static long
+S_pos(const struct val *map, const char *key)
+{
+	size_t i;
+
+	if (map->type == V_MAP && map->index != NULL)
+		return (long)GPOINTER_TO_SIZE(g_hash_table_lookup(map->index,
+		    key)) - 1;
+	for (i = 0; i < map->len; i++)
+		if (strcmp(map->keys[i], key) == 0)
+			return (long)i;
+	return -1;
+}
+
 /* Sets key in a map, replacing an earlier value of the same key. */
 void
 map_set(struct val *map, const char *key, struct val *item)
 {
+	long at = S_pos(map, key);
 	size_t i;
 
-	for (i = 0; i < map->len; i++)
-		if (strcmp(map->keys[i], key) == 0) {
-			map->items[i] = item;
-			return;
-		}
+	if (at >= 0) {
+		map->items[at] = item;
+		return;
+	}
 	S_reserve(map);
 	map->keys[map->len] = S_intern(key);
 	map->items[map->len++] = item;
+	if (map->type != V_MAP)
+		return;	/* the union holds something else */
+	if (map->index != NULL)
+		g_hash_table_insert(map->index, (gpointer)map->keys[map->len -
+		    1], GSIZE_TO_POINTER(map->len));
+	else if (map->len > MAP_INDEXED) {
+		/* Keys are interned: the index borrows them. */
+		map->index = g_hash_table_new(g_str_hash, g_str_equal);
+		for (i = 0; i < map->len; i++)
+			g_hash_table_insert(map->index, (gpointer)map->keys[i],
+			    GSIZE_TO_POINTER(i + 1));
+	}
 }
 
 void
@@ -155,14 +184,12 @@ map_set_str(struct pool *pool, struct val *map, const char *key,
 struct val *
 map_get(const struct val *map, const char *key)
 {
-	size_t i;
+	long at;
 
 	if (map == NULL || map->type != V_MAP)
 		return NULL;
-	for (i = 0; i < map->len; i++)
-		if (strcmp(map->keys[i], key) == 0)
-			return map->items[i];
-	return NULL;
+	at = S_pos(map, key);
+	return at >= 0 ? map->items[at] : NULL;
 }
 
 /* The string value of key, or NULL when absent or not a scalar. */

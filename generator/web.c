@@ -49,6 +49,10 @@ web_serialize(xmlDocPtr doc, struct buf *out)
 	    S_out_close, out, NULL);
 	xmlNodePtr root = xmlDocGetRootElement(doc);
 
+	if (o == NULL) {	/* rally's policy: out of memory aborts */
+		fprintf(stderr, "rally: out of memory\n");
+		abort();
+	}
 	buf_puts(out, "<!DOCTYPE html>\n");
 	if (root != NULL)
 		htmlNodeDumpFormatOutput(o, doc, root, "UTF-8", 0);
@@ -65,7 +69,8 @@ web_page(const struct job *j, struct site *site, struct buf *out)
 	struct pool pool = { NULL };
 	xmlDocPtr doc;
 
-	doc = tmpl_apply(ts, web_layout(j->doc), &spage, &pool);
+	doc = tmpl_apply(ts, web_layout(j->doc), &spage, &pool,
+	    j->doc->path);
 	if (doc == NULL) {
 		struct pos p = { j->doc->path, 0, 0 };
 

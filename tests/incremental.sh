@@ -1,7 +1,8 @@
 #!/bin/sh
 # Incremental builds: after each kind of change (content, web layout,
-# print layout, asset, font, deleted file, renamed file), a rebuild of
-# the previous output is byte-identical to a clean build; a no-op
+# print layout, asset, font, deleted file, renamed file; files that
+# layouts of the campaign's own read), a rebuild of the previous output
+# is byte-identical to a clean build; a no-op
 # rebuild renders nothing; changing one area's message re-renders none
 # of the other areas' material.
 . tests/lib.sh
@@ -86,3 +87,15 @@ change "a font" "cp assets/fonts/Inter-Regular.otf assets/fonts/Inter-Copy.otf"
 change "a deleted file" "rm content/events/nyttaar.md"
 change "a renamed file" "mv content/press/markering.md content/press/markering-10-mars.md"
 change "site.yml" "sed -i 's/^tagline: .*/tagline: Nei til kutt i alle kommuner/' content/site.yml"
+# Keys come from what layouts read: a page layout of the campaign's own
+# lists the events, organisations and press releases in its footer (the
+# built-in page.html reads none of them), and the flyer lists the
+# organisations; editing one of those files makes them again.
+change "a page layout reading other lists" "mkdir -p layouts/web && sed 's|</main>|<footer><p data-each=\"e in site.events\" data-text=\"e.title\">e</p><p data-each=\"o in site.orgs\" data-text=\"o.name\">o</p><p data-each=\"p in site.press\" data-text=\"p.title\">p</p></footer></main>|' $(pwd)/layouts/web/page.html > layouts/web/page.html && grep -q site.orgs layouts/web/page.html"
+change "a flyer reading the organisations" "sed -i 's|<p>{area.abs_url . short}</p>|&<p each=\"o in site.orgs\">{o.name}</p>|' layouts/print/flyer.xml && grep -q site.orgs layouts/print/flyer.xml"
+change "an event a custom layout lists" \
+    "sed -i 's/^title: Stor markering ved rådhuset/title: Markering foran rådhuset/' content/events/markering.md && grep -q foran content/events/markering.md"
+change "an organisation a custom layout and a flyer list" \
+    "sed -i 's/^name: Helseklubben Bergen/name: Helseklubben Vest/' content/orgs/klubben.md && grep -q Vest content/orgs/klubben.md"
+change "a press release a custom layout lists" \
+    "sed -i 's/^title: \(.*\)/title: \1 i dag/' content/press/kutt.md && grep -q 'i dag' content/press/kutt.md"

@@ -384,7 +384,7 @@ S_apply(struct tmpl_set *ts, const char *name, const struct scope *sc)
 	struct buf b = { NULL, 0, 0 };
 	xmlDocPtr doc;
 
-	doc = tmpl_apply(ts, name, sc, &pool);
+	doc = tmpl_apply(ts, name, sc, &pool, "unit");
 	if (doc == NULL) {
 		pool_free(&pool);
 		return NULL;

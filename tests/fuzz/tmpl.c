@@ -43,7 +43,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		spage.name = "page";
 		spage.v = S_site.docs[i]->v;
 		spage.up = &ssite;
-		if ((doc = tmpl_apply(ts, "fz", &spage, &pool)) != NULL) {
+		if ((doc = tmpl_apply(ts, "fz", &spage, &pool,
+		    S_site.docs[i]->path)) != NULL) {
 			out.len = 0;
 			web_serialize(doc, &out);
 			xmlFreeDoc(doc);
