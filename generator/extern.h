@@ -260,6 +260,11 @@ void		 print_plan_proofs(struct site *site, struct print_set *ps,
 void		 print_sizes(struct site *site, const struct jobs *js);
 int		 print_sheet(const struct job *j, struct site *site,
 		    struct buf *out);
+/* print_impose.c: the office printer's A4 (job arg: the sheet). */
+int		 print_nup(const struct job *j, struct site *site,
+		    struct buf *out);
+int		 print_tiles(const struct job *j, struct site *site,
+		    struct buf *out);
 /* out[0] the PDF, out[1] the preview: the caller's (buf_free). */
 int		 print_one(struct site *site, const struct print_set *ps,
 		    const char *name, struct val *org, struct val *area,

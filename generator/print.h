@@ -240,6 +240,10 @@ void		 sheet_scope(const struct sheet *sh, struct site *site,
 void		 sheet_preview_size(const struct sheet *sh, double *w,
 		    double *h);
 
+/* print_impose.c: which sheets the office gets, and how. */
+int		 impose_copies(const struct lsize *z);
+int		 impose_tiles(const struct lsize *z, int *land);
+
 /* image.c: pictures from bytes, checked first; NULL with *why (g_free). */
 RsvgHandle	*image_svg(const char *data, size_t len, char **why);
 GdkPixbuf	*image_raster(const char *data, size_t len, char **why);

@@ -22,12 +22,15 @@
  * A sheet's job, in a worker process: made from the print layouts and
  * assets, its area, organisation, event or page, and every event
  * (flyers list the next ones); co-branded sheets list their areas;
- * and the files its layout reads besides (recorded at loading).
+ * and the files its layout reads besides (recorded at loading).  fn
+ * draws it: print_sheet, or the office's print_nup or print_tiles.
  */
 static struct job *
-S_job(struct site *site, struct jobs *js, const char *out, struct sheet *sh)
+S_job_fn(struct site *site, struct jobs *js, const char *out,
+    struct sheet *sh, int (*fn)(const struct job *, struct site *,
+    struct buf *))
 {
-	struct job *j = plan_add(js, out, print_sheet, NULL, NULL, sh);
+	struct job *j = plan_add(js, out, fn, NULL, NULL, sh);
 	struct doc *d;
 
 	j->proc = 1;
@@ -48,6 +51,12 @@ S_job(struct site *site, struct jobs *js, const char *out, struct sheet *sh)
 	/* What else its layout reads: site.orgs, an event's area ... */
 	plan_needs(j, sh->lay->needs);
 	return j;
+}
+
+static struct job *
+S_job(struct site *site, struct jobs *js, const char *out, struct sheet *sh)
+{
+	return S_job_fn(site, js, out, sh, print_sheet);
 }
 
 /*
@@ -359,6 +368,42 @@ S_social_job(struct site *site, struct jobs *js, struct sheet *sh,
 }
 
 /*
+ * The office printer's versions of the sheet written to out, if it is
+ * a flyer (several to an A4) or larger than A3 (tiled on A4s): their
+ * jobs, and an entry in its product's "office" list for the downloads
+ * page ({label, pdf_url}; the label is sizes and counts, no words).
+ */
+static void
+S_office(struct site *site, struct jobs *js, struct val *list,
+    struct sheet *sh, const char *out)
+{
+	struct val *p, *o, *it;
+	size_t cut = strlen(out) - strlen(".pdf");
+	int n = impose_copies(sh->size), tiles, land, first;
+	char *path;
+
+	tiles = n > 0 ? 0 : impose_tiles(sh->size, &land);
+	if (n == 0 && tiles == 0)
+		return;
+	p = S_product(site, list, sh, &first);
+	if ((o = map_get(p, "office")) == NULL) {
+		o = val_new(&site->pool, V_LIST, NULL);
+		map_set(p, "office", o);
+	}
+	path = n > 0 ? xasprintf("%.*s-%dup.pdf", (int)cut, out, n) :
+	    xasprintf("%.*s-tiles.pdf", (int)cut, out);
+	S_job_fn(site, js, path, sh, n > 0 ? print_nup : print_tiles);
+	it = val_new(&site->pool, V_MAP, NULL);
+	map_set(it, "label", val_strn(&site->pool, n > 0 ?
+	    xasprintf("%d × %s / A4", n, sh->size->name) :
+	    xasprintf("%s: %d × A4", sh->size->name, tiles), NULL));
+	map_set(it, "pdf_url", val_strn(&site->pool, xasprintf("%s/%s",
+	    site->base_path, path), NULL));
+	list_push(o, it);
+	free(path);
+}
+
+/*
  * Plans every sheet: layout x area x message x size.  Adds
  * site.print, the catalogue the downloads page lists.
  */
@@ -433,9 +478,12 @@ print_plan(struct site *site, struct print_set *ps, struct jobs *js,
 			    sh->size->slug);
 		j = S_job(site, js, out, sh);
 		for (a = 0; a < cat->len; a++)
-			if (map_get(cat->items[a], "area") == sh->area)
+			if (map_get(cat->items[a], "area") == sh->area) {
 				S_item(site, S_kind(site, cat->items[a], sh),
 				    sh, j);
+				S_office(site, js, S_kind(site, cat->items[a],
+				    sh), sh, out);
+			}
 		free(out);
 	}
 }

@@ -1,6 +1,10 @@
 """What the Python checkers share: PASS/FAIL lines, and the exit status
 that says whether any failed."""
+import re
 import sys
+
+# The office printer's A4s of a sheet: several up, or tiled.
+OFFICE = re.compile(r"-(\d+up|tiles)\.pdf$")
 
 failed = 0
 

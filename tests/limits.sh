@@ -23,7 +23,8 @@ for lang in ${LIMIT_LANGS:-da nb en}; do
 	# (5 posters + 2 flyers + 1 placard) + 2 x 2 banners; the branch:
 	# 2 areas x 2 flyers + 5 events x 2 posters + a proof; the small
 	# organisation: 1 area x 2 flyers + a proof.  150.
-	n=$(find "$d/out/print" -name '*.pdf' | wc -l)
+	n=$(find "$d/out/print" -name '*.pdf' ! -name '*up.pdf' \
+	    ! -name '*-tiles.pdf' | wc -l)
 	check "limits: $lang: the whole print set ($n PDFs, 150 expected)" \
 	    test "$n" -eq 150
 	check "limits: $lang: social images of every message (48)" \

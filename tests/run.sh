@@ -60,6 +60,7 @@ run python3 tests/check_site.py "$W/fixture" tests/fixture
 run sh tests/golden.sh
 run sh tests/bad.sh
 run sh tests/hostile.sh
+[ -n "$LIGHT" ] || run python3 tests/impose.py "$W/sample"
 run sh tests/cli.sh
 run sh tests/new.sh
 run sh tests/serve.sh
