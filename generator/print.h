@@ -235,6 +235,8 @@ void		 draw_marks(struct rctx *c);
 cairo_status_t	 sheet_write(void *b, const unsigned char *data,
 		    unsigned int len);
 void		 sheet_png(cairo_surface_t *s, struct buf *b);
+void		 sheet_metadata(cairo_surface_t *s, const struct sheet *sh,
+		    const struct site *site);
 void		 sheet_scope(const struct sheet *sh, struct site *site,
 		    struct scope sc[NSCOPE], struct pool *pool);
 void		 sheet_preview_size(const struct sheet *sh, double *w,

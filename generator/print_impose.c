@@ -205,23 +205,8 @@ S_pdf(const struct sheet *sh, struct site *site, struct buf *out,
 {
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sheet_write,
 	    out, w, h);
-	char *title, date[32];
-	struct tm tm;
 
-	title = xasprintf("%s: %s (%s)", sh->lay->title,
-	    map_str(sh->message, "headline") ? map_str(sh->message,
-	    "headline") : map_str(sh->area, "headline"), sh->size->name);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
-	free(title);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT,
-	    map_str(sh->area, "title"));
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
-	    "rally " RALLY_VERSION);
-	gmtime_r(&site->now, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
-	    date);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
+	sheet_metadata(s, sh, site);
 	return s;
 }
 
@@ -332,6 +317,23 @@ S_tile_name(cairo_t *cr, const char *name, double x, double y)
 }
 
 /*
+ * A tile's marks for a line at offset at: in its top and bottom margins
+ * (vertical) or its left and right ones, stopping 2 mm short of both
+ * the paper's edge and the printed window.
+ */
+static void
+S_ticks(cairo_t *cr, int vertical, double at, double pw, double ph)
+{
+	if (vertical) {
+		S_line(cr, at, 2 * MM, at, T_MARGIN - 2 * MM);
+		S_line(cr, at, ph - 2 * MM, at, ph - T_MARGIN + 2 * MM);
+	} else {
+		S_line(cr, 2 * MM, at, T_MARGIN - 2 * MM, at);
+		S_line(cr, pw - 2 * MM, at, pw - T_MARGIN + 2 * MM, at);
+	}
+}
+
+/*
  * A poster or placard at full size on A4 tiles (job j's arg is the
  * sheet), portrait or landscape, whichever takes fewer: each tile
  * prints a window of it; neighbours share a T_OVERLAP strip.  Marks in
@@ -351,7 +353,6 @@ print_tiles(const struct job *j, struct site *site, struct buf *out)
 	double pw, ph, ww, wh, sx, sy, x, y;
 	int cols, rows, r, k, land;
 	char name[32];
-
 
 	S_ctx(&c, sh, site, sc, &pool);
 	impose_tiles(sh->size, &land);
@@ -383,39 +384,17 @@ print_tiles(const struct job *j, struct site *site, struct buf *out)
 			cairo_set_line_width(cr, 0.5);
 			/* Cut: the overlap this tile hides under its
 			   left and upper neighbours. */
-			if (k > 0) {
-				S_line(cr, T_MARGIN + T_OVERLAP, 2 * MM,
-				    T_MARGIN + T_OVERLAP, T_MARGIN - 2 * MM);
-				S_line(cr, T_MARGIN + T_OVERLAP, ph - 2 * MM,
-				    T_MARGIN + T_OVERLAP, ph - T_MARGIN +
-				    2 * MM);
-			}
-			if (r > 0) {
-				S_line(cr, 2 * MM, T_MARGIN + T_OVERLAP,
-				    T_MARGIN - 2 * MM, T_MARGIN + T_OVERLAP);
-				S_line(cr, pw - 2 * MM, T_MARGIN + T_OVERLAP,
-				    pw - T_MARGIN + 2 * MM, T_MARGIN +
-				    T_OVERLAP);
-			}
+			if (k > 0)
+				S_ticks(cr, 1, T_MARGIN + T_OVERLAP, pw, ph);
+			if (r > 0)
+				S_ticks(cr, 0, T_MARGIN + T_OVERLAP, pw, ph);
 			cairo_stroke(cr);
 			/* Glue: the strip the next tile covers. */
 			cairo_set_dash(cr, (const double[]){ 2, 2 }, 2, 0);
-			if (k + 1 < cols && x + ww <= c.W) {
-				S_line(cr, T_MARGIN + ww - T_OVERLAP, 2 * MM,
-				    T_MARGIN + ww - T_OVERLAP, T_MARGIN -
-				    2 * MM);
-				S_line(cr, T_MARGIN + ww - T_OVERLAP, ph -
-				    2 * MM, T_MARGIN + ww - T_OVERLAP, ph -
-				    T_MARGIN + 2 * MM);
-			}
-			if (r + 1 < rows && y + wh <= c.H) {
-				S_line(cr, 2 * MM, T_MARGIN + wh - T_OVERLAP,
-				    T_MARGIN - 2 * MM, T_MARGIN + wh -
-				    T_OVERLAP);
-				S_line(cr, pw - 2 * MM, T_MARGIN + wh -
-				    T_OVERLAP, pw - T_MARGIN + 2 * MM,
-				    T_MARGIN + wh - T_OVERLAP);
-			}
+			if (k + 1 < cols && x + ww <= c.W)
+				S_ticks(cr, 1, T_MARGIN + ww - T_OVERLAP, pw, ph);
+			if (r + 1 < rows && y + wh <= c.H)
+				S_ticks(cr, 0, T_MARGIN + wh - T_OVERLAP, pw, ph);
 			cairo_stroke(cr);
 			cairo_restore(cr);
 			snprintf(name, sizeof(name), "%c%d  %d/%d",

@@ -188,6 +188,37 @@ sheet_preview_size(const struct sheet *sh, double *w, double *h)
 }
 
 /*
+ * The PDF's document information for sheet sh: title (layout, headline,
+ * size), subject (area), author (organisation or campaign), creator and
+ * the build's date.
+ */
+void
+sheet_metadata(cairo_surface_t *s, const struct sheet *sh,
+    const struct site *site)
+{
+	char *title, date[32];
+	struct tm tm;
+
+	title = xasprintf("%s: %s (%s)", sh->lay->title,
+	    map_str(sh->message, "headline") ? map_str(sh->message,
+	    "headline") : map_str(sh->area, "headline"), sh->size->name);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+	free(title);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT,
+	    map_str(sh->area, "title"));
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR,
+	    sh->org != NULL ? map_str(sh->org, "name") :
+	    map_str(site->v, "title"));
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
+	    "rally " RALLY_VERSION);
+	gmtime_r(&site->now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
+	    date);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
+}
+
+/*
  * Renders a sheet: out[0] gets the print-ready PDF, out[1] a PNG
  * preview of the front.  Returns 1, or 0 after reporting.
  */
@@ -202,8 +233,6 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	cairo_surface_t *s;
 	double mz = sh->marks ? MARK_ZONE : 0, pw, ph, trim[4], bleed[4];
 	double scale;
-	char *title, date[32];
-	struct tm tm;
 	int i;
 
 	memset(&c, 0, sizeof(c));
@@ -236,23 +265,7 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	}
 
 	s = cairo_pdf_surface_create_for_stream(sheet_write, &out[0], pw, ph);
-	title = xasprintf("%s: %s (%s)", l->title, map_str(sh->message,
-	    "headline") ? map_str(sh->message, "headline") :
-	    map_str(sh->area, "headline"), sh->size->name);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
-	free(title);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT,
-	    map_str(sh->area, "title"));
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR,
-	    sh->org != NULL ? map_str(sh->org, "name") :
-	    map_str(site->v, "title"));
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
-	    "rally " RALLY_VERSION);
-	gmtime_r(&site->now, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
-	    date);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
+	sheet_metadata(s, sh, site);
 	c.cr = cairo_create(s);
 	for (i = 0; i < l->npages && !c.failed; i++) {
 		cairo_save(c.cr);
