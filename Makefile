@@ -4,12 +4,16 @@
 PREFIX    = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 CC        = cc
+CXX       = c++
 PKGS      = libcmark libxml-2.0 yaml-0.1 glib-2.0 cairo pangocairo fontconfig \
-            librsvg-2.0 gdk-pixbuf-2.0 libqrencode libqpdf libpng libmicrohttpd
+            librsvg-2.0 gdk-pixbuf-2.0 libqrencode libqpdf libpng libmicrohttpd \
+            lcms2
 CFLAGS    = -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic \
             -Wstrict-prototypes -Wno-unused-parameter
+# pdftok.cc, the one C++ file: qpdf's tokenizer has no C API.
+CXXFLAGS  = -O2 -g -std=c++17 -Wall -Wextra -Wpedantic
 PKGCFLAGS = `pkg-config --cflags $(PKGS)`
-PKGLIBS   = `pkg-config --libs $(PKGS)` -lhyphen -lpthread -lm
+PKGLIBS   = `pkg-config --libs $(PKGS)` -lhyphen -lstdc++ -lpthread -lm
 
 SRCS = generator/util.c generator/files.c generator/site.c \
        generator/val.c generator/fm.c generator/image.c \
@@ -19,12 +23,14 @@ SRCS = generator/util.c generator/files.c generator/site.c \
        generator/print_lay.c generator/print_words.c \
        generator/print_text.c generator/print_fit.c generator/print_draw.c \
        generator/print_sheet.c generator/print_plan.c \
-       generator/print_kit.c generator/print_impose.c \
-       generator/pdf.c generator/keys.c \
+       generator/print_kit.c generator/print_impose.c generator/print_press.c \
+       generator/pdf.c generator/pdfx.c generator/keys.c \
        generator/manifest.c generator/stamp.c generator/builtin.c \
        generator/lang.c
-OBJS = $(SRCS:.c=.o)
-HDRS = generator/rally.h generator/extern.h generator/builtin.h generator/print.h
+CXXSRCS = generator/pdftok.cc
+OBJS = $(SRCS:.c=.o) generator/pdftok.o
+HDRS = generator/rally.h generator/extern.h generator/builtin.h generator/print.h \
+       generator/pdftok.h
 
 # rally's own layouts, words, stylesheet and fonts, compiled in, so that
 # a campaign that brings only content/ builds web and print alike.
@@ -47,6 +53,7 @@ BUILTIN = layouts/web/base.html layouts/web/home.html layouts/web/page.html \
        assets/fonts/BebasNeue-Bold.otf assets/fonts/Inter-Regular.otf \
        assets/fonts/Inter-Bold.otf assets/fonts/Inter-Italic.otf \
        assets/fonts/LICENSE-BebasNeue.txt assets/fonts/LICENSE-Inter.txt \
+       assets/icc/FOGRA39L-coated.icc \
        scaffold/site.yml scaffold/index.md scaffold/about.md \
        scaffold/area.md scaffold/event.md scaffold/press.md scaffold/org.md \
        scaffold/logo.svg scaffold/org-logo.svg scaffold/words/da.yml \
@@ -67,8 +74,11 @@ generator/embed: generator/embed.c
 generator/builtin.c: generator/embed $(BUILTIN)
 	./generator/embed $@ $(BUILTIN)
 
+.SUFFIXES: .cc
 .c.o:
 	$(CC) $(CFLAGS) $(PKGCFLAGS) -c $< -o $@
+.cc.o:
+	$(CXX) $(CXXFLAGS) `pkg-config --cflags libqpdf` -c $< -o $@
 
 $(OBJS) generator/main.o: $(HDRS)
 
@@ -98,6 +108,7 @@ test: generator/rally tests/unit $(REPLAYS)
 FUZZ_SECONDS = 60
 fuzz: generator/builtin.c generator/lang.c
 	FUZZ_SECONDS=$(FUZZ_SECONDS) PKGS="$(PKGS)" SRCS="$(SRCS)" \
+	    CXXSRCS="$(CXXSRCS)" \
 	    sh tests/fuzz/run.sh $(FUZZ_TARGETS)
 
 goldens: generator/rally
@@ -115,7 +126,10 @@ check-sanitize: generator/rally generator/builtin.c generator/lang.c
 	    $(CC) $(CFLAGS) $(SANFLAGS) $(PKGCFLAGS) -Igenerator -c $$f \
 	        -o tests/work/asan/$$(basename $$f .c).o || exit 1; \
 	done
-	A=`for f in $(SRCS); do echo tests/work/asan/$$(basename $$f .c).o; done`; \
+	$(CXX) $(CXXFLAGS) $(SANFLAGS) `pkg-config --cflags libqpdf` -c \
+	    generator/pdftok.cc -o tests/work/asan/pdftok.o
+	A=`for f in $(SRCS); do echo tests/work/asan/$$(basename $$f .c).o; done; \
+	    echo tests/work/asan/pdftok.o`; \
 	$(CC) $(CFLAGS) $(SANFLAGS) $(PKGCFLAGS) -o tests/work/rally-asan \
 	    generator/main.c $$A $(PKGLIBS) && \
 	$(CC) $(CFLAGS) $(SANFLAGS) $(PKGCFLAGS) -Igenerator \

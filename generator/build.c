@@ -33,6 +33,7 @@ build(const struct opts *o)
 	if (!site_init(&site, o->root, o->drafts))
 		return 2;
 	site.workers = o->jobs;
+	site.pdfx = o->pdfx;
 	/* One build at a time in an output directory, a real one. */
 	made = lstat(o->out, &st) == -1 && errno == ENOENT;
 	if ((site.outlock = out_lock(&site, o->out, 1)) < 0) {
@@ -45,8 +46,8 @@ build(const struct opts *o)
 		return rc;
 	}
 	/* Options that change what is written are part of every key. */
-	snprintf(keyopts, sizeof(keyopts), "drafts=%d marks=%d", o->drafts,
-	    o->marks);
+	snprintf(keyopts, sizeof(keyopts), "drafts=%d marks=%d pdfx=%d",
+	    o->drafts, o->marks, o->pdfx);
 	/* Nothing changed since the last full build: done. */
 	stamp_take(&site, keyopts, &snap);
 	/* An --only build is done too if a full one made the same. */
@@ -215,6 +216,7 @@ build_flyer(const struct flyer_opts *fo)
 		free(rlogo);
 		return 2;
 	}
+	site.pdfx = fo->pdfx;
 	if (!load_site(&site) || !model_link(&site) ||
 	    (site.print = print_load_only(&site, fo->layout)) == NULL)
 		goto out;

@@ -270,9 +270,26 @@ int		 print_one(struct site *site, const struct print_set *ps,
 		    const char *name, struct val *org, struct val *area,
 		    int msgno, struct val *event, const char *size,
 		    const char *trusted, int marks, struct buf out[2]);
-/* Rewrites the PDF in b in place. */
+struct pdfx;
+struct _qpdf_data;
+
+/* Rewrites the PDF in b in place; CMYK PDF/X-4 when x is not NULL. */
 int		 pdf_set_boxes(struct buf *b, const double trim[4],
-		    const double bleed[4], const char *shown);
+		    const double bleed[4], const char *shown,
+		    const struct pdfx *x);
+
+/* pdfx.c: CMYK PDF/X.  A struct pdfx is pdfx_new's, freed by pdfx_free. */
+struct pdfx	*pdfx_new(const unsigned char *icc, size_t len,
+		    const char *condition, time_t now, char **why);
+void		 pdfx_free(struct pdfx *x);
+void		 pdfx_brand(struct pdfx *x, const char *rgb,
+		    const double cmyk[4]);
+const char	*pdfx_condition(const struct pdfx *x);
+void		 pdfx_cmyk(const struct pdfx *x, const double rgb[3],
+		    double cmyk[4]);
+/* Converts an open qpdf document; *why (owned) says what failed. */
+int		 pdfx_convert(const struct pdfx *x, struct _qpdf_data *q,
+		    char **why);
 
 /* plan.c, run.c: jobs.  A struct jobs owns its jobs (plan_free). */
 struct job	*plan_add(struct jobs *js, const char *out, job_fn fn,

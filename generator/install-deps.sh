@@ -5,7 +5,7 @@ set -e
 # To build and run rally: one list, which README's CI recipes use too.
 PKGS="$(cat "$(dirname "$0")/packages.txt")
 tidy poppler-utils zbar-tools chromium mandoc libxml2-utils python3 python3-yaml
-valgrind clang libclang-rt-14-dev curl"
+valgrind clang libclang-rt-14-dev curl ghostscript python3-pikepdf"
 command -v dpkg-query >/dev/null 2>&1 || {
 	echo "install-deps: not a Debian system; install by hand: $PKGS" >&2
 	exit 0

@@ -229,6 +229,40 @@ bad:
 	return 0;
 }
 
+/*
+ * cmyk: [0, 90, 85, 10]: the colour's percentages as its designer gave
+ * them, which PDF/X sheets print exactly (pdfx.c).
+ */
+static void
+S_cmyk(struct site *site, const struct val *map)
+{
+	const struct val *v = map_get(map, "cmyk");
+	size_t i;
+	char *end;
+	double n;
+
+	if (v == NULL)
+		return;
+	if (map_get(map, "color") == NULL)
+		diag_err(&v->pos, "cmyk goes with the colour it prints: add "
+		    "color: \"#rrggbb\"");
+	if (v->type != V_LIST || v->len != 4) {
+		diag_err(&v->pos, "cmyk must be four percentages, cyan, "
+		    "magenta, yellow and black: cmyk: [0, 90, 85, 10]");
+		return;
+	}
+	for (i = 0; i < 4; i++) {
+		const struct val *it = v->items[i];
+
+		n = it->type == V_STR ? strtod(it->s, &end) : -1;
+		if (it->type != V_STR || end == it->s || *end != '\0' ||
+		    !(n >= 0 && n <= 100))
+			diag_err(&it->pos, "cmyk: each value is a percentage "
+			    "from 0 to 100");
+	}
+	(void)site;
+}
+
 /* A file under assets/ named in content: must exist inside the root. */
 static void
 S_asset(struct site *site, struct val *map, const char *key,
@@ -393,17 +427,17 @@ S_splice(struct pool *to, struct pool *from)
 static const char *const S_keys_page[] = { "title", "description",
     "tags", "slug", "draft", "lang", "layout", NULL };
 static const char *const S_keys_area[] = { "headline", "color",
-    "messages", "icon", "order", NULL };
+    "cmyk", "messages", "icon", "order", NULL };
 static const char *const S_keys_event[] = { "date", "time", "end",
     "place", "address", "area", "org", "kind", NULL };
 static const char *const S_keys_press[] = { "date", "area", "summary",
     NULL };
 static const char *const S_keys_org[] = { "name", "logo", "areas", "url",
-    "contact", "color", NULL };
+    "contact", "color", "cmyk", NULL };
 static const char *const S_keys_site[] = { "title", "tagline", "base_url",
     "language", "hashtag", "slogans", "logo", "contact", "social",
     "labels", "nav", "print_layouts", "markdown", "feed_entries",
-    "timezone", NULL };
+    "timezone", "print", NULL };
 static const char *const S_keys_message[] = { "headline", "text", NULL };
 static const char *const S_keys_contact[] = { "email", "phone", "address",
     NULL };
@@ -629,6 +663,7 @@ S_area(struct site *site, struct doc *d)
 	load_text(site, d->v, "title", 1, d->path, LIM_AREA_TITLE);
 	load_text(site, d->v, "headline", 1, d->path, LIM_HEADLINE);
 	S_color(site, d->v, "color", 1, d->path);
+	S_cmyk(site, d->v);
 	S_asset(site, d->v, "icon", d->path);
 	load_str(site, d->v, "order", 0, d->path);
 	msgs = map_get(d->v, "messages");
@@ -711,6 +746,7 @@ S_org(struct site *site, struct doc *d)
 	load_text(site, d->v, "url", 0, d->path, LIM_URL);
 	load_text(site, d->v, "contact", 0, d->path, LIM_ORG_CONTACT);
 	S_color(site, d->v, "color", 0, d->path);
+	S_cmyk(site, d->v);
 }
 
 static void

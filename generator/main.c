@@ -15,11 +15,11 @@
 
 static const char S_usage[] =
 "usage: rally build [--root DIR] [--out DIR] [-j N] [--only web|print]\n"
-"                   [--marks] [--drafts] [--quiet | --verbose]\n"
+"                   [--marks] [--pdfx] [--drafts] [--quiet | --verbose]\n"
 "       rally flyer --area SLUG (--org SLUG | --name NAME) [options]\n"
 "                   -o FILE.pdf\n"
 "       rally serve [--root DIR] [--out DIR] [--port N] [--bind ADDR]\n"
-"                   [--only web] [-j N] [--marks] [--drafts]\n"
+"                   [--only web] [-j N] [--marks] [--pdfx] [--drafts]\n"
 "       rally new DIR [--lang da|nb|nn|sv|de|en]\n"
 "       rally --help | --version\n";
 
@@ -41,6 +41,7 @@ static const char S_help[] =
 "  -j N         render with N threads (default: number of cores)\n"
 "  --only KIND  build only the web site or only the print material\n"
 "  --marks      crop marks on every print sheet\n"
+"  --pdfx       every print sheet as CMYK PDF/X-4, for a print shop\n"
 "  --drafts     include pages marked draft: true\n"
 "  -q, --quiet  print errors only\n"
 "  -h, --help   this help\n"
@@ -53,7 +54,7 @@ static const char S_help[] =
 /* rally build --help, rally flyer --help: the command's own page. */
 static const char S_build_help[] =
 "usage: rally build [--root DIR] [--out DIR] [-j N] [--only web|print]\n"
-"                   [--marks] [--drafts] [--quiet | --verbose]\n"
+"                   [--marks] [--pdfx] [--drafts] [--quiet | --verbose]\n"
 "\n"
 "Builds the website and the print material of the campaign in DIR.\n"
 "\n"
@@ -62,6 +63,7 @@ static const char S_build_help[] =
 "  -j N         render with N threads and workers (default: cores)\n"
 "  --only KIND  build only the web site (web) or the print material\n"
 "  --marks      crop marks on every print sheet\n"
+"  --pdfx       every print sheet as CMYK PDF/X-4, for a print shop\n"
 "  --drafts     include pages marked draft: true\n"
 "  -q, --quiet  print errors only\n"
 "  -v, --verbose  also the five slowest files and the time per PDF\n";
@@ -71,7 +73,7 @@ static const char S_flyer_help[] =
 "                   [--message N] [--size SIZE] [--layout NAME] [--root DIR]\n"
 "                   [--logo FILE] [--contact TEXT] [--url URL] [--title TEXT]\n"
 "                   [--date YYYY-MM-DD] [--time HH:MM] [--place TEXT]\n"
-"                   [--marks] -o FILE.pdf\n"
+"                   [--marks] [--pdfx] -o FILE.pdf\n"
 "\n"
 "One co-branded flyer, without building the site.\n"
 "\n"
@@ -84,11 +86,12 @@ static const char S_flyer_help[] =
 "  --size SIZE     one of the layout's sizes (default: its first, A5)\n"
 "  --layout NAME   a print layout of one organisation (default org-flyer)\n"
 "  --marks         crop marks\n"
+"  --pdfx          CMYK PDF/X-4, for a print shop\n"
 "  -o FILE.pdf     where to write it\n";
 
 static const char S_serve_help[] =
 "usage: rally serve [--root DIR] [--out DIR] [--port N] [--bind ADDR]\n"
-"                   [--only web] [-j N] [--marks] [--drafts]\n"
+"                   [--only web] [-j N] [--marks] [--pdfx] [--drafts]\n"
 "\n"
 "Builds the campaign, serves the output over HTTP and watches content/,\n"
 "layouts/ and assets/: each change rebuilds the website, reloads the\n"
@@ -103,6 +106,7 @@ static const char S_serve_help[] =
 "  --only web   the website only, no print material\n"
 "  -j N         render with N threads and workers (default: cores)\n"
 "  --marks      crop marks on every print sheet\n"
+"  --pdfx       every print sheet as CMYK PDF/X-4, for a print shop\n"
 "  --drafts     include pages marked draft: true\n";
 
 static const char S_new_help[] =
@@ -145,6 +149,7 @@ S_build(int argc, char *argv[])
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "only", required_argument, NULL, 'O' },
 		{ "marks", no_argument, NULL, 'm' },
+		{ "pdfx", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -194,6 +199,9 @@ S_build(int argc, char *argv[])
 		case 'm':
 			o.marks = 1;
 			break;
+		case 'X':
+			o.pdfx = 1;
+			break;
 		default:
 			return S_usage_err(NULL);
 		}
@@ -240,6 +248,7 @@ S_flyer(int argc, char *argv[])
 		{ "time", required_argument, NULL, 't' },
 		{ "place", required_argument, NULL, 'P' },
 		{ "marks", no_argument, NULL, 'm' },
+		{ "pdfx", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -273,6 +282,7 @@ S_flyer(int argc, char *argv[])
 		case 't': o.time = optarg; break;
 		case 'P': o.place = optarg; break;
 		case 'm': o.marks = 1; break;
+		case 'X': o.pdfx = 1; break;
 		case 'o': o.out = optarg; break;
 		case 'n':
 			o.message = strtol(optarg, &end, 10);
@@ -324,6 +334,7 @@ S_serve(int argc, char *argv[])
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "drafts", no_argument, NULL, 'd' },
 		{ "marks", no_argument, NULL, 'm' },
+		{ "pdfx", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -347,6 +358,7 @@ S_serve(int argc, char *argv[])
 		case 'b': so.bind = optarg; break;
 		case 'd': so.build.drafts = 1; break;
 		case 'm': so.build.marks = 1; break;
+		case 'X': so.build.pdfx = 1; break;
 		case 'p':
 			n = strtol(optarg, &end, 10);
 			if (*end != '\0' || n < 1 || n > 65535)

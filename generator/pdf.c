@@ -1,7 +1,8 @@
 /*
  * pdf.c: sets TrimBox and BleedBox on every page of a PDF that cairo
  * wrote (cairo cannot), through qpdf's C API, with a deterministic /ID
- * so that rebuilds are byte-identical.
+ * so that rebuilds are byte-identical; and, for a print shop, makes it
+ * CMYK PDF/X in the same pass (pdfx.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,8 +31,9 @@ S_rect(qpdf_data q, const double r[4])
  */
 int
 pdf_set_boxes(struct buf *b, const double trim[4], const double bleed[4],
-    const char *shown)
+    const char *shown, const struct pdfx *x)
 {
+	char *why = NULL;
 	qpdf_data q = qpdf_init();
 	struct pos p = { shown, 0, 0 };
 	const unsigned char *out;
@@ -51,9 +53,13 @@ pdf_set_boxes(struct buf *b, const double trim[4], const double bleed[4],
 		qpdf_oh_replace_key(q, page, "/TrimBox", S_rect(q, trim));
 		qpdf_oh_replace_key(q, page, "/BleedBox", S_rect(q, bleed));
 	}
+	if (x != NULL && !pdfx_convert(x, q, &why))
+		goto out;
 	if (qpdf_init_write_memory(q) & QPDF_ERRORS)
 		goto out;
 	qpdf_set_deterministic_ID(q, QPDF_TRUE);
+	if (x != NULL)
+		qpdf_set_minimum_pdf_version(q, "1.6");	/* PDF/X-4 */
 	qpdf_set_compress_streams(q, QPDF_TRUE);
 	qpdf_set_object_stream_mode(q, qpdf_o_generate);
 	if (qpdf_write(q) & QPDF_ERRORS)
@@ -64,10 +70,13 @@ pdf_set_boxes(struct buf *b, const double trim[4], const double bleed[4],
 	buf_put(b, (const char *)out, len);
 	ok = 1;
 out:
-	if (!ok)
+	if (!ok && why != NULL)
+		diag_err(&p, "PDF/X: cannot convert %s to CMYK", why);
+	else if (!ok)
 		diag_err(&p, "PDF fix-up failed: %s", qpdf_has_error(q) ?
 		    qpdf_get_error_full_text(q, qpdf_get_error(q)) :
 		    "unknown qpdf error");
+	free(why);
 	qpdf_cleanup(&q);
 	return ok;
 }

@@ -10,6 +10,8 @@
  *   print_sheet.c  sheet_  one sheet as PDF and PNG; rally flyer's sheet
  *   print_plan.c           the catalogue: sheets, their jobs, file sizes
  *   print_kit.c            the logo kit, the organisations' proofs
+ *   print_impose.c impose_ office printing: n-up flyers, tiled posters
+ *   print_press.c  press_  presets: bleed, marks, slug line, PDF/X
  *
  * Each file's own exports carry its prefix; print_ names the API the
  * rest of rally calls (extern.h).
@@ -62,6 +64,8 @@ struct layout {
 	double		 safe;	/* mm from the trim edge kept free of text */
 	double		 dpi;	/* least effective resolution of images */
 	int		 marks;
+	int		 slug;	/* file, date, colour outside the trim */
+	int		 pdfx;	/* CMYK PDF/X-4 (print_press.c) */
 	int		 png;	/* format="png": pixels, no bleed, no PDF */
 	struct lsize	*sizes;
 	size_t		 nsizes;
@@ -82,6 +86,7 @@ struct print_set {
 	size_t		 nkits;
 	struct proof	*proofs;/* the proof jobs' arguments (owned) */
 	size_t		 nproofs;
+	struct pdfx	*cmyk;	/* colours for PDF/X sheets, or NULL (owned) */
 };
 
 /*
@@ -245,6 +250,9 @@ void		 sheet_preview_size(const struct sheet *sh, double *w,
 /* print_impose.c: which sheets the office gets, and how. */
 int		 impose_copies(const struct lsize *z);
 int		 impose_tiles(const struct lsize *z, int *land);
+
+/* print_press.c: site.yml's print: and --pdfx onto the layouts. */
+int		 press_apply(struct site *site, struct print_set *ps);
 
 /* image.c: pictures from bytes, checked first; NULL with *why (g_free). */
 RsvgHandle	*image_svg(const char *data, size_t len, char **why);

@@ -833,6 +833,10 @@ print_load_only(struct site *site, const char *only)
 		print_free(ps);
 		return NULL;
 	}
+	if (!press_apply(site, ps)) {
+		print_free(ps);
+		return NULL;
+	}
 	if (ps->len > 0)
 		S_dict(site, ps);
 	return ps;
@@ -854,6 +858,7 @@ print_free(struct print_set *ps)
 	free(ps->sheets);
 	free(ps->kits);
 	free(ps->proofs);
+	pdfx_free(ps->cmyk);
 	free(ps);
 }
 

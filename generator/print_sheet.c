@@ -219,6 +219,47 @@ sheet_metadata(cairo_surface_t *s, const struct sheet *sh,
 }
 
 /*
+ * The slug line, below the bleed, clear of the crop marks: which file
+ * and page this is, when it was made, its size and bleed, and what it
+ * is in colour, for the print shop to check a plate against.  No word
+ * in it, so it needs no translation.
+ */
+static void
+S_slug(struct rctx *c, const struct job *j, int page, double mz)
+{
+	const struct sheet *sh = c->sh;
+	const char *file = strrchr(j->out, '/') ? strrchr(j->out, '/') + 1 :
+	    j->out;
+	cairo_text_extents_t te;
+	char date[16], *s;
+	double room = c->W - 6 * MM, size = 6;
+	struct tm tm;
+
+	gmtime_r(&sh->site->now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	s = xasprintf("%s  \u00b7  %d/%d  \u00b7  %s  \u00b7  %s  %g \u00d7 %g mm"
+	    " + %g mm  \u00b7  %s%s  \u00b7  %s", file, page + 1,
+	    sh->lay->npages, date, sh->size->name, sh->size->w, sh->size->h,
+	    sh->lay->bleed, sh->lay->pdfx ? "PDF/X-4 " : "RGB",
+	    sh->lay->pdfx ? pdfx_condition(sh->ps->cmyk) : "",
+	    map_str(sh->site->v, "title"));
+	cairo_save(c->cr);
+	cairo_select_font_face(c->cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL,
+	    CAIRO_FONT_WEIGHT_NORMAL);
+	cairo_set_font_size(c->cr, size);
+	cairo_text_extents(c->cr, s, &te);
+	if (te.x_advance > room)
+		cairo_set_font_size(c->cr, fmax(3, size * room /
+		    te.x_advance));
+	cairo_set_source_rgb(c->cr, 0, 0, 0);
+	cairo_move_to(c->cr, mz + c->B + 3 * MM, 2 * mz + 2 * c->B + c->H -
+	    mz / 2 + 2);
+	cairo_show_text(c->cr, s);
+	cairo_restore(c->cr);
+	free(s);
+}
+
+/*
  * Renders a sheet: out[0] gets the print-ready PDF, out[1] a PNG
  * preview of the front.  Returns 1, or 0 after reporting.
  */
@@ -231,7 +272,8 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	struct scope sc[NSCOPE];
 	struct rctx c;
 	cairo_surface_t *s;
-	double mz = sh->marks ? MARK_ZONE : 0, pw, ph, trim[4], bleed[4];
+	double mz = sh->marks || l->slug ? MARK_ZONE : 0, pw, ph, trim[4];
+	double bleed[4];
 	double scale;
 	int i;
 
@@ -274,6 +316,8 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 		if (sh->marks)
 			draw_marks(&c);
 		cairo_restore(c.cr);
+		if (l->slug)
+			S_slug(&c, j, i, mz);
 		cairo_show_page(c.cr);
 	}
 	cairo_destroy(c.cr);
@@ -299,7 +343,8 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	bleed[1] = mz;
 	bleed[2] = pw - mz;
 	bleed[3] = ph - mz;
-	if (!pdf_set_boxes(&out[0], trim, bleed, j->out)) {
+	if (!pdf_set_boxes(&out[0], trim, bleed, j->out, l->pdfx ?
+	    sh->ps->cmyk : NULL)) {
 		pool_free(&pool);
 		return 0;
 	}

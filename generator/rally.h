@@ -245,6 +245,7 @@ struct site {
 	size_t		 feed_entries; /* newest press releases in feed.atom */
 	int		 raw_html;  /* site.yml: markdown.raw_html */
 	int		 drafts;    /* --drafts */
+	int		 pdfx;	    /* --pdfx: every sheet CMYK PDF/X */
 	int		 workers;   /* -j: threads and workers; 0: cores */
 	time_t		 now;	/* SOURCE_DATE_EPOCH or the clock */
 	struct date	 today;	/* now, in the site's time zone */
@@ -275,6 +276,7 @@ struct opts {
 	const char	*root;
 	const char	*only;	/* "web", "print" or NULL for both */
 	int		 marks;	/* crop marks on every sheet */
+	int		 pdfx;	/* CMYK PDF/X for a print shop */
 	const char	*out;
 	int		 jobs;	/* threads; 0: number of cores */
 	int		 drafts;
@@ -309,6 +311,7 @@ struct flyer_opts {
 	const char	*contact;
 	const char	*url;
 	int		 marks;
+	int		 pdfx;
 	const char	*out;
 };
 

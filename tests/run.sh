@@ -61,6 +61,10 @@ run sh tests/golden.sh
 run sh tests/bad.sh
 run sh tests/hostile.sh
 [ -n "$LIGHT" ] || run python3 tests/impose.py "$W/sample"
+# PDF/X needs pikepdf: Debian's python3, where another python3 comes first.
+PYX=python3
+/usr/bin/python3 -c 'import pikepdf' 2>/dev/null && PYX=/usr/bin/python3
+[ -n "$LIGHT" ] || run $PYX tests/pdfx.py "$W/pdfx"
 run sh tests/cli.sh
 run sh tests/new.sh
 run sh tests/serve.sh

@@ -17,6 +17,7 @@
 
 #include "rally.h"
 #include "extern.h"
+#include "pdftok.h"
 #include "print.h"
 #include "builtin.h"
 
@@ -877,6 +878,87 @@ test_build_twice(void)
 	rmtree("tests/work/unit-twice-2");
 }
 
+/*
+ * PDF/X colours (pdfx.c): a brand colour keeps its designer's CMYK,
+ * black and near-black are K alone, greys K alone and as dark, other
+ * colours through the profile; qpdf's tokens cover a stream whole.
+ */
+static void
+test_pdfx(void)
+{
+	const struct builtin *b = builtin_get("assets/icc/FOGRA39L-coated.icc");
+	const double brand[4] = { 0, 90, 85, 10 };
+	const double red[3] = { 179 / 255.0, 38 / 255.0, 30 / 255.0 };
+	const double ink[3] = { 0x16 / 255.0, 0x16 / 255.0, 0x1d / 255.0 };
+	const double black[3] = { 0, 0, 0 }, white[3] = { 1, 1, 1 };
+	const double grey[3] = { 0.5, 0.5, 0.5 }, blue[3] = { 0.1, 0.3, 0.7 };
+	const char *cs = "q 0.7 0.15 0.12 rg /a0 gs BT (Tid [til]) Tj ET "
+	    "% a comment\n<< /Span /X >> BDC 1 1 1 RG EMC BI /W 1 /H 1 /CS /G "
+	    "/BPC 8 ID \xff EI Q";
+	struct pdftok *t;
+	struct pdfx *x;
+	struct buf got = { NULL, 0, 0 };
+	double c[4], prev = 2;
+	size_t s, e, at = 0;
+	enum pdftok_kind k;
+	char *why = NULL;
+	int i, bad = 0, ops = 0;
+
+	CHECK(b != NULL);
+	x = pdfx_new((const unsigned char *)b->data, b->len, "FOGRA39", 0,
+	    &why);
+	CHECK(x != NULL && why == NULL);
+	if (x == NULL)
+		return;
+	pdfx_cmyk(x, red, c);
+	/* No brand yet: the profile's own separation, K and all. */
+	CHECK(c[0] < 0.05 && c[1] > 0.7 && c[3] > 0.15 && c[3] != 0.1);
+	pdfx_brand(x, "#b3261e", brand);
+	pdfx_cmyk(x, red, c);
+	CHECK(c[0] == 0 && c[1] == 0.9 && c[2] == 0.85 && c[3] == 0.1);
+	pdfx_cmyk(x, ink, c);
+	CHECK(c[0] == 0 && c[1] == 0 && c[2] == 0 && c[3] == 1);
+	pdfx_cmyk(x, black, c);
+	CHECK(c[0] == 0 && c[1] == 0 && c[2] == 0 && c[3] == 1);
+	pdfx_cmyk(x, white, c);
+	CHECK(c[0] == 0 && c[1] == 0 && c[2] == 0 && c[3] == 0);
+	pdfx_cmyk(x, grey, c);
+	CHECK(c[0] == 0 && c[1] == 0 && c[2] == 0 && c[3] > 0.3 &&
+	    c[3] < 0.8);
+	/* Greys darken as K grows, and stay K alone. */
+	for (i = 1; i < 20; i++) {
+		double g[3] = { i / 20.0, i / 20.0, i / 20.0 };
+
+		pdfx_cmyk(x, g, c);
+		if (c[0] + c[1] + c[2] != 0 || c[3] > prev)
+			bad++;
+		prev = c[3];
+	}
+	CHECK(bad == 0);
+	pdfx_cmyk(x, blue, c);
+	CHECK(c[0] > 0.6 && c[1] > 0.2 && c[2] < 0.2);
+	CHECK(strcmp(pdfx_condition(x), "FOGRA39") == 0);
+	pdfx_free(x);
+	/* Not a CMYK output profile: refused, said why. */
+	x = pdfx_new((const unsigned char *)"not icc", 7, "X", 0, &why);
+	CHECK(x == NULL && why != NULL);
+	free(why);
+
+	t = pdftok_new((const unsigned char *)cs, strlen(cs));
+	while ((k = pdftok_next(t, &s, &e)) != PT_EOF && k != PT_BAD) {
+		if (s != at)
+			bad++;
+		buf_put(&got, cs + s, e - s);
+		at = e;
+		ops += k == PT_OP;
+	}
+	pdftok_free(t);
+	CHECK(k == PT_EOF && bad == 0);
+	CHECK(got.len == strlen(cs) && memcmp(got.data, cs, got.len) == 0);
+	CHECK(ops == 13);
+	buf_free(&got);
+}
+
 int
 main(void)
 {
@@ -893,6 +975,7 @@ main(void)
 	test_stamp();
 	test_fitting();
 	test_build_twice();
+	test_pdfx();
 	xmlCleanupParser();
 	printf("unit: %d passed, %d failed\n", S_pass, S_fail);
 	return S_fail != 0;

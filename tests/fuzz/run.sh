@@ -14,7 +14,7 @@ mkdir -p "$W/obj"
 CF="-O1 -g -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer
     -fsanitize=address,undefined -fno-sanitize-recover=all
     $(pkg-config --cflags $PKGS)"
-LIBS="$(pkg-config --libs $PKGS) -lhyphen -lpthread -lm"
+LIBS="$(pkg-config --libs $PKGS) -lhyphen -lstdc++ -lpthread -lm"
 objs=
 for src in $SRCS tests/fuzz/fuzz.c; do
 	o=$W/obj/$(basename "$src" .c).o
@@ -22,6 +22,15 @@ for src in $SRCS tests/fuzz/fuzz.c; do
 	[ "$o" -nt "$src" ] && [ "$o" -nt generator/rally.h ] &&
 	    [ "$o" -nt generator/extern.h ] || $CLANG $CF -fsanitize=fuzzer-no-link \
 	    -Igenerator -c "$src" -o "$o"
+	objs="$objs $o"
+done
+# The C++ (pdftok.cc), with clang++.
+for src in $CXXSRCS; do
+	o=$W/obj/$(basename "$src" .cc).o
+	[ "$o" -nt "$src" ] || ${CLANG}++ -O1 -g -std=c++17 \
+	    -fno-omit-frame-pointer -fsanitize=address,undefined \
+	    -fno-sanitize-recover=all -fsanitize=fuzzer-no-link \
+	    $(pkg-config --cflags libqpdf) -c "$src" -o "$o"
 	objs="$objs $o"
 done
 status=0
