@@ -78,9 +78,16 @@ set -- $(measure "$RALLY flyer --root . --org sosu-klubben-amager --area aeldre 
 ft=$1 fm=$2
 set -- $(measure "$RALLY flyer --root . --name X --layout poster --area aeldre --size A3 -o $T/poster.pdf")
 pt=$1 pm=$2
+# PDF/X: the same flyer CMYK, and Ghostscript converting the RGB one.
+set -- $(measure "$RALLY flyer --root . --org sosu-klubben-amager --area aeldre --pdfx -o $T/flyer-x.pdf")
+fxt=$1 fxm=$2
+set -- $(measure "gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sColorConversionStrategy=CMYK -sDefaultCMYKProfile=$(pwd)/assets/icc/FOGRA39L-coated.icc -sOutputFile=$T/flyer-gs.pdf $T/flyer.pdf")
+gst=$1
 set -- $(measure "weasyprint $T/poster.html $T/poster-wp.pdf")
 wt=$1 wm=$2
 row "rally flyer (A5, 2 pages), process" "$ft" "$((fm / 1024))" ""
+row "rally flyer --pdfx (CMYK PDF/X-4)" "$fxt" "$((fxm / 1024))" "$(awk "BEGIN { printf \"%.2f x the RGB flyer\", $fxt / $ft }")"
+row "Ghostscript: RGB flyer to CMYK" "$gst" "" "after rally flyer; rich black text, brand values lost"
 row "rally, one A3 poster, process" "$pt" "$((pm / 1024))" "$(awk "BEGIN { printf \"%.2f x WeasyPrint's time\", $pt / $wt }")"
 row "WeasyPrint, one A3 poster, process" "$wt" "$((wm / 1024))" ""
 # In-process time per PDF in a full build of the sample.
@@ -92,6 +99,10 @@ st=$2
 per=$(sed -n 's/^rally: [0-9]* PDFs, \([0-9.]*\) s each.*/\1/p' "$T/full.log")
 row "sample campaign, web + all print, cold" "$st" "" "$1 files, $pdfs PDFs"
 row "... in-process time per PDF" "$per" "" "mean of the PDF jobs (with preview)"
+rm -rf "$T/samplex"
+$RALLY build -v --pdfx --only print --root . --out "$T/samplex" 2> "$T/fullx.log" >/dev/null
+perx=$(sed -n 's/^rally: [0-9]* PDFs, \([0-9.]*\) s each.*/\1/p' "$T/fullx.log")
+row "... in-process time per PDF/X" "$perx" "" "the same sheets, --pdfx"
 PREP=
 set -- $(measure "$RALLY build -q --root . --out $T/sample")
 sn=$1
