@@ -125,7 +125,7 @@ static void
 S_procs(struct pool_ctx *c, int n)
 {
 	struct buf b[2] = { { NULL, 0, 0 }, { NULL, 0, 0 } };
-	size_t *next, i, todo = 0;
+	size_t *next, *cur, i, todo = 0;
 	pid_t *pids;
 	struct job *j;
 	pid_t parent = getpid();
@@ -146,6 +146,15 @@ S_procs(struct pool_ctx *c, int n)
 	*next = 0;
 	if ((size_t)n > todo)
 		n = (int)todo;
+	/* Each worker's job at hand, to name it if the worker dies. */
+	cur = mmap(NULL, (size_t)n * sizeof(*cur), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (cur == MAP_FAILED) {
+		fputs("rally: cannot map shared memory\n", stderr);
+		abort();
+	}
+	for (k = 0; k < n; k++)
+		cur[k] = (size_t)-1;
 	pids = xcalloc((size_t)n, sizeof(*pids));
 	fflush(stderr);
 	for (k = 0; k < n; k++) {
@@ -172,6 +181,7 @@ S_procs(struct pool_ctx *c, int n)
 			j = &c->js->v[i];
 			if (!j->proc || j->phase != c->phase || j->skip)
 				continue;
+			cur[k] = i;
 			if (!S_one(c, j, i, b))
 				failed = 1;
 		}
@@ -180,11 +190,19 @@ S_procs(struct pool_ctx *c, int n)
 		fflush(stderr);
 		_exit(failed);
 	}
-	for (k = 0; k < n; k++)
+	for (k = 0; k < n; k++) {
 		if (waitpid(pids[k], &st, 0) == -1 || !WIFEXITED(st) ||
 		    WEXITSTATUS(st) != 0)
 			c->failed = 1;
+		/* A crash reports nothing itself: say which file. */
+		if (WIFSIGNALED(st) && WTERMSIG(st) != SIGKILL)
+			fprintf(stderr, "rally: error: a print worker died (%s) "
+			    "making %s: a bug in rally, please report it\n",
+			    strsignal(WTERMSIG(st)), cur[k] < c->js->len ?
+			    c->js->v[cur[k]].out : "?");
+	}
 	free(pids);
+	munmap(cur, (size_t)n * sizeof(*cur));
 	munmap(next, S_SHARED);
 }
 
