@@ -53,7 +53,7 @@ BUILTIN = layouts/web/base.html layouts/web/home.html layouts/web/page.html \
        assets/fonts/BebasNeue-Bold.otf assets/fonts/Inter-Regular.otf \
        assets/fonts/Inter-Bold.otf assets/fonts/Inter-Italic.otf \
        assets/fonts/LICENSE-BebasNeue.txt assets/fonts/LICENSE-Inter.txt \
-       assets/icc/FOGRA39L-coated.icc \
+       generator/icc/FOGRA39L-coated.icc \
        scaffold/site.yml scaffold/index.md scaffold/about.md \
        scaffold/area.md scaffold/event.md scaffold/press.md scaffold/org.md \
        scaffold/logo.svg scaffold/org-logo.svg scaffold/words/da.yml \

@@ -582,6 +582,10 @@ model_link(struct site *site)
 			    S_label(site, "at"), map_str(d->v, "time"),
 			    map_str(d->v, "end") ? "–" : "",
 			    map_str(d->v, "end") ? map_str(d->v, "end") : ""));
+		/* ", place": nothing dangles when there is none. */
+		if (d->kind == K_EVENT && map_str(d->v, "place") != NULL)
+			S_set(site, d->v, "place_text", xasprintf(", %s",
+			    map_str(d->v, "place")));
 		if (d->kind == K_EVENT && map_str(d->v, "address") != NULL)
 			S_set(site, d->v, "address_text", xasprintf(", %s",
 			    map_str(d->v, "address")));
@@ -766,8 +770,10 @@ model_event(struct site *site, const char *title, const char *date,
 		S_set(site, v, "time_text", xasprintf(", %s %s",
 		    S_label(site, "at"), time));
 	}
-	if (place != NULL)
+	if (place != NULL) {
 		map_set_str(&site->pool, v, "place", place);
+		S_set(site, v, "place_text", xasprintf(", %s", place));
+	}
 	S_date_fields(site, &d);
 	return v;
 }

@@ -200,7 +200,7 @@ S_profile(struct site *site, const struct val *cfg)
 			    "profile: that is made for it: add profile:");
 			return NULL;
 		}
-		if ((b = builtin_get("assets/icc/FOGRA39L-coated.icc")) ==
+		if ((b = builtin_get("generator/icc/FOGRA39L-coated.icc")) ==
 		    NULL)
 			abort();
 		x = pdfx_new(b->data, b->len, cond, site->now, &why);

@@ -886,7 +886,8 @@ test_build_twice(void)
 static void
 test_pdfx(void)
 {
-	const struct builtin *b = builtin_get("assets/icc/FOGRA39L-coated.icc");
+	const struct builtin *b = builtin_get(
+	    "generator/icc/FOGRA39L-coated.icc");
 	const double brand[4] = { 0, 90, 85, 10 };
 	const double red[3] = { 179 / 255.0, 38 / 255.0, 30 / 255.0 };
 	const double ink[3] = { 0x16 / 255.0, 0x16 / 255.0, 0x1d / 255.0 };

@@ -81,7 +81,7 @@ pt=$1 pm=$2
 # PDF/X: the same flyer CMYK, and Ghostscript converting the RGB one.
 set -- $(measure "$RALLY flyer --root . --org sosu-klubben-amager --area aeldre --pdfx -o $T/flyer-x.pdf")
 fxt=$1 fxm=$2
-set -- $(measure "gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sColorConversionStrategy=CMYK -sDefaultCMYKProfile=$(pwd)/assets/icc/FOGRA39L-coated.icc -sOutputFile=$T/flyer-gs.pdf $T/flyer.pdf")
+set -- $(measure "gs -q -dNOPAUSE -dBATCH -sDEVICE=pdfwrite -sColorConversionStrategy=CMYK -sDefaultCMYKProfile=$(pwd)/generator/icc/FOGRA39L-coated.icc -sOutputFile=$T/flyer-gs.pdf $T/flyer.pdf")
 gst=$1
 set -- $(measure "weasyprint $T/poster.html $T/poster-wp.pdf")
 wt=$1 wm=$2
