@@ -18,7 +18,7 @@ PKGLIBS   = `pkg-config --libs $(PKGS)` -lhyphen -lstdc++ -lpthread -lm
 SRCS = generator/util.c generator/files.c generator/site.c \
        generator/val.c generator/fm.c generator/image.c \
        generator/date.c generator/md.c generator/load.c generator/model.c \
-       generator/tmpl.c generator/web.c generator/plan.c generator/run.c \
+       generator/tmpl.c generator/tmplc.c generator/web.c generator/plan.c generator/run.c \
        generator/build.c generator/new.c generator/serve.c \
        generator/print_lay.c generator/print_words.c \
        generator/print_text.c generator/print_fit.c generator/print_draw.c \
@@ -30,7 +30,7 @@ SRCS = generator/util.c generator/files.c generator/site.c \
 CXXSRCS = generator/pdftok.cc
 OBJS = $(SRCS:.c=.o) generator/pdftok.o
 HDRS = generator/rally.h generator/extern.h generator/builtin.h generator/print.h \
-       generator/pdftok.h
+       generator/pdftok.h generator/tmpl.h
 
 # rally's own layouts, words, stylesheet and fonts, compiled in, so that
 # a campaign that brings only content/ builds web and print alike.

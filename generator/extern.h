@@ -212,6 +212,10 @@ int		 tmpl_has(const struct tmpl_set *ts, const char *name);
 unsigned	 tmpl_needs(const char *text);
 unsigned	 tmpl_layout_needs(const struct tmpl_set *ts,
 		    const char *name);
+/* tmplc.c: the page of layout name written into out (appended): 1, or 0
+   when the tree (tmpl_apply) must make it.  Values made go in pool. */
+int		 tmplc_page(const struct tmpl_set *ts, const char *name,
+		    const struct scope *sc, struct pool *pool, struct buf *out);
 xmlDocPtr	 tmpl_apply(const struct tmpl_set *ts, const char *name,
 		    const struct scope *sc, struct pool *pool,
 		    const char *page);

@@ -36,29 +36,8 @@
 #include "rally.h"
 #include "extern.h"
 #include "builtin.h"
+#include "tmpl.h"
 
-#define TMPL_DEPTH 16	/* includes and extends, nested */
-
-struct tfile {
-	char		*name;	/* "base" for base.html (owned) */
-	char		*path;	/* "layouts/web/base.html" (owned) */
-	xmlDocPtr	 doc;
-	unsigned	 needs;	/* what its own expressions read (NEED_) */
-	char		**uses;	/* templates it includes or extends (owned,
-				   NULL-terminated) */
-};
-
-/* Template errors reported, so each is reported once per build. */
-struct seen {
-	pthread_mutex_t	 mx;
-	GHashTable	*keys;	/* "file:line:message" (owned) */
-};
-
-struct tmpl_set {
-	struct tfile	*v;
-	size_t		 len;
-	struct seen	*seen;	/* owned; pages render in threads */
-};
 
 struct fill {
 	const char	*slot;
@@ -416,6 +395,7 @@ S_builtins(struct tmpl_set *ts, const char *dir, int *bad)
 			continue;	/* the campaign's own wins */
 		ts->v = xrealloc(ts->v, (ts->len + 1) * sizeof(*ts->v));
 		ts->v[ts->len].name = xstrndup(name, n - 5);
+		ts->v[ts->len].prog = NULL;
 		ts->v[ts->len].path = xasprintf("(built in) %s", b->name);
 		ts->v[ts->len].doc = tmpl_read_mem((const char *)b->data,
 		    b->len, ts->v[ts->len].path);
@@ -451,6 +431,7 @@ tmpl_load(struct site *site, const char *dir)
 		shown = xasprintf("%s/%s", dir, names[i]);
 		ts->v = xrealloc(ts->v, (ts->len + 1) * sizeof(*ts->v));
 		ts->v[ts->len].name = xstrndup(names[i], n - 5);
+		ts->v[ts->len].prog = NULL;
 		ts->v[ts->len].path = shown;
 		ts->v[ts->len].doc = tmpl_read_file(site, shown);
 		if (ts->v[ts->len].doc == NULL)
@@ -464,6 +445,9 @@ tmpl_load(struct site *site, const char *dir)
 		tmpl_free(ts);
 		return NULL;
 	}
+	/* Every layout compiled once (NULL: its pages use the tree). */
+	for (i = 0; i < ts->len; i++)
+		ts->v[i].prog = tmplc_compile(ts, ts->v[i].name);
 	return ts;
 }
 
@@ -482,6 +466,7 @@ tmpl_free(struct tmpl_set *ts)
 		for (char **u = ts->v[i].uses; u != NULL && *u != NULL; u++)
 			free(*u);
 		free(ts->v[i].uses);
+		tmplc_free(ts->v[i].prog);
 	}
 	free(ts->v);
 	g_hash_table_destroy(ts->seen->keys);
@@ -490,8 +475,8 @@ tmpl_free(struct tmpl_set *ts)
 	free(ts);
 }
 
-static const struct tfile *
-S_find(const struct tmpl_set *ts, const char *name)
+const struct tfile *
+tmpl_find(const struct tmpl_set *ts, const char *name)
 {
 	size_t i;
 
@@ -504,7 +489,7 @@ S_find(const struct tmpl_set *ts, const char *name)
 int
 tmpl_has(const struct tmpl_set *ts, const char *name)
 {
-	return S_find(ts, name) != NULL;
+	return tmpl_find(ts, name) != NULL;
 }
 
 static unsigned
@@ -519,7 +504,7 @@ S_needs(const struct tmpl_set *ts, const struct tfile *t,
 	seen[t - ts->v] = 1;
 	needs = t->needs;
 	for (u = t->uses; u != NULL && *u != NULL; u++)
-		needs |= S_needs(ts, S_find(ts, *u), seen);
+		needs |= S_needs(ts, tmpl_find(ts, *u), seen);
 	return needs;
 }
 
@@ -532,7 +517,7 @@ unsigned
 tmpl_layout_needs(const struct tmpl_set *ts, const char *name)
 {
 	unsigned char *seen = xcalloc(ts->len + 1, 1);
-	unsigned needs = S_needs(ts, S_find(ts, name), seen);
+	unsigned needs = S_needs(ts, tmpl_find(ts, name), seen);
 
 	free(seen);
 	return needs;
@@ -549,8 +534,8 @@ S_lookup(const struct scope *sc, const char *name)
 	return NULL;
 }
 
-static char *
-S_trim(const char *s, size_t n)
+char *
+tmpl_trim(const char *s, size_t n)
 {
 	while (n > 0 && (*s == ' ' || *s == '\t' || *s == '\n')) {
 		s++;
@@ -563,8 +548,8 @@ S_trim(const char *s, size_t n)
 }
 
 /* Finds a word operator (" or ") outside quotes; returns its offset. */
-static const char *
-S_find_op(const char *s, const char *op)
+const char *
+tmpl_find_op(const char *s, const char *op)
 {
 	size_t n = strlen(op);
 	int q = 0;
@@ -583,13 +568,38 @@ S_find_op(const char *s, const char *op)
 static const struct val *S_eval(struct tctx *, const char *, xmlNodePtr,
     const char *, const struct scope *);
 
+/* One step of a path: seg of v (a list's index, count, first, last; a
+   map's key); NULL when there is none. */
+const struct val *
+tmpl_step(struct pool *pool, const struct val *v, const char *seg)
+{
+	char *end;
+	long idx;
+
+	if (v->type == V_LIST) {
+		idx = strtol(seg, &end, 10);
+		if (*end == '\0' && end != seg)
+			return idx >= 0 && (size_t)idx < v->len ?
+			    v->items[idx] : NULL;
+		if (strcmp(seg, "count") == 0 || strcmp(seg, "length") == 0)
+			return val_num(pool, (long)v->len);
+		if (strcmp(seg, "first") == 0)
+			return v->len ? v->items[0] : NULL;
+		if (strcmp(seg, "last") == 0)
+			return v->len ? v->items[v->len - 1] : NULL;
+		return NULL;
+	}
+	if (v->type == V_MAP)
+		return map_get(v, seg);
+	return NULL;
+}
+
 static const struct val *
 S_path(struct tctx *c, const char *expr, xmlNodePtr n, const char *file,
     const struct scope *sc)
 {
-	char *copy = xstrdup(expr), *seg, *save = NULL, *end;
+	char *copy = xstrdup(expr), *seg, *save = NULL;
 	const struct val *v = NULL;
-	long idx;
 	int first = 1;
 
 	for (seg = strtok_r(copy, ".", &save); seg != NULL;
@@ -605,31 +615,14 @@ S_path(struct tctx *c, const char *expr, xmlNodePtr n, const char *file,
 		}
 		if (v == NULL)
 			break;
-		if (v->type == V_LIST) {
-			idx = strtol(seg, &end, 10);
-			if (*end == '\0' && end != seg)
-				v = idx >= 0 && (size_t)idx < v->len ?
-				    v->items[idx] : NULL;
-			else if (strcmp(seg, "count") == 0 ||
-			    strcmp(seg, "length") == 0)
-				v = val_num(c->pool, (long)v->len);
-			else if (strcmp(seg, "first") == 0)
-				v = v->len ? v->items[0] : NULL;
-			else if (strcmp(seg, "last") == 0)
-				v = v->len ? v->items[v->len - 1] : NULL;
-			else
-				v = NULL;
-		} else if (v->type == V_MAP)
-			v = map_get(v, seg);
-		else
-			v = NULL;
+		v = tmpl_step(c->pool, v, seg);
 	}
 	free(copy);
 	return v;
 }
 
-static int
-S_equal(const struct val *a, const struct val *b)
+int
+tmpl_equal(const struct val *a, const struct val *b)
 {
 	struct buf x = { NULL, 0, 0 }, y = { NULL, 0, 0 };
 	int eq;
@@ -650,9 +643,13 @@ S_equal(const struct val *a, const struct val *b)
 	return eq;
 }
 
-static const struct val *
-S_filter(struct tctx *c, const struct val *v, const char *f, xmlNodePtr n,
-    const char *file)
+/*
+ * Filter f applied to v, its result in pool; NULL and *unknown set
+ * when there is no filter f.
+ */
+const struct val *
+tmpl_filter(struct pool *pool, const struct val *v, const char *f,
+    int *unknown)
 {
 	struct buf b = { NULL, 0, 0 };
 	struct val *r;
@@ -663,7 +660,7 @@ S_filter(struct tctx *c, const struct val *v, const char *f, xmlNodePtr n,
 	if (strcmp(f, "upper") == 0 || strcmp(f, "lower") == 0) {
 		buf_puts(&b, "");
 		val_text(v, &b);
-		r = val_strn(c->pool, b.data, NULL);
+		r = val_strn(pool, b.data, NULL);
 		for (p = r->s; *p != '\0'; p++)
 			if (f[0] == 'u' && *p >= 'a' && *p <= 'z')
 				*p = (char)(*p - 32);
@@ -686,31 +683,43 @@ S_filter(struct tctx *c, const struct val *v, const char *f, xmlNodePtr n,
 		p = p != NULL ? p + 3 : b.data;
 		if (strncmp(p, "www.", 4) == 0)
 			p += 4;
-		r = val_str(c->pool, p, NULL);
+		r = val_str(pool, p, NULL);
 		buf_free(&b);
 		for (k = (long)strlen(r->s); k > 0 && r->s[k - 1] == '/'; k--)
 			r->s[k - 1] = '\0';
 		return r;
 	}
 	if (strcmp(f, "count") == 0)
-		return val_num(c->pool, v != NULL && (v->type == V_LIST ||
+		return val_num(pool, v != NULL && (v->type == V_LIST ||
 		    v->type == V_MAP) ? (long)v->len : 0);
 	if (strncmp(f, "limit:", 6) == 0) {
 		k = strtol(f + 6, NULL, 10);
-		r = val_new(c->pool, V_LIST, NULL);
+		r = val_new(pool, V_LIST, NULL);
 		for (i = 0; v != NULL && v->type == V_LIST && i < v->len &&
 		    (long)i < k; i++)
 			list_push(r, v->items[i]);
 		return r;
 	}
 	if (strcmp(f, "rest") == 0) {
-		r = val_new(c->pool, V_LIST, NULL);
+		r = val_new(pool, V_LIST, NULL);
 		for (i = 1; v != NULL && v->type == V_LIST && i < v->len; i++)
 			list_push(r, v->items[i]);
 		return r;
 	}
-	S_err(c, file, n, "unknown filter '%s'", f);
+	*unknown = 1;
 	return NULL;
+}
+
+static const struct val *
+S_filter(struct tctx *c, const struct val *v, const char *f, xmlNodePtr n,
+    const char *file)
+{
+	int unknown = 0;
+	const struct val *r = tmpl_filter(c->pool, v, f, &unknown);
+
+	if (unknown)
+		S_err(c, file, n, "unknown filter '%s'", f);
+	return r;
 }
 
 static const struct val *
@@ -722,8 +731,8 @@ S_eval(struct tctx *c, const char *expr, xmlNodePtr n, const char *file,
 	char *l, *r;
 	size_t len;
 
-	if ((op = S_find_op(expr, " or ")) != NULL ||
-	    (op = S_find_op(expr, " and ")) != NULL) {
+	if ((op = tmpl_find_op(expr, " or ")) != NULL ||
+	    (op = tmpl_find_op(expr, " and ")) != NULL) {
 		int isor = op[1] == 'o';
 
 		l = xstrndup(expr, (size_t)(op - expr));
@@ -733,23 +742,23 @@ S_eval(struct tctx *c, const char *expr, xmlNodePtr n, const char *file,
 			return v;
 		return S_eval(c, op + (isor ? 4 : 5), n, file, sc);
 	}
-	if ((op = S_find_op(expr, "==")) != NULL ||
-	    (op = S_find_op(expr, "!=")) != NULL) {
-		l = S_trim(expr, (size_t)(op - expr));
-		r = S_trim(op + 2, strlen(op + 2));
+	if ((op = tmpl_find_op(expr, "==")) != NULL ||
+	    (op = tmpl_find_op(expr, "!=")) != NULL) {
+		l = tmpl_trim(expr, (size_t)(op - expr));
+		r = tmpl_trim(op + 2, strlen(op + 2));
 		v = S_eval(c, l, n, file, sc);
 		w = S_eval(c, r, n, file, sc);
 		free(l);
 		free(r);
-		return val_bool(c->pool, S_equal(v, w) == (op[0] == '='));
+		return val_bool(c->pool, tmpl_equal(v, w) == (op[0] == '='));
 	}
-	if ((op = S_find_op(expr, "|")) != NULL) {
+	if ((op = tmpl_find_op(expr, "|")) != NULL) {
 		const char *last = op, *q;
 
-		while ((q = S_find_op(last + 1, "|")) != NULL)
+		while ((q = tmpl_find_op(last + 1, "|")) != NULL)
 			last = q;
-		l = S_trim(expr, (size_t)(last - expr));
-		r = S_trim(last + 1, strlen(last + 1));
+		l = tmpl_trim(expr, (size_t)(last - expr));
+		r = tmpl_trim(last + 1, strlen(last + 1));
 		v = S_eval(c, l, n, file, sc);
 		w = S_filter(c, v, r, n, file);
 		free(l);
@@ -1108,7 +1117,7 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 			free(a);
 			return;
 		}
-		var = S_trim(a, (size_t)(in - a));
+		var = tmpl_trim(a, (size_t)(in - a));
 		v = S_eval(c, in + 4, e, file, sc);
 		if (v != NULL && v->type != V_LIST && v->type != V_NULL)
 			S_err(c, file, e, "data-each over a %s, not a list",
@@ -1168,7 +1177,7 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 		}
 	}
 	if ((a = S_take(e, "data-include")) != NULL) {
-		if ((t = S_find(c->ts, a)) == NULL || t->doc == NULL) {
+		if ((t = tmpl_find(c->ts, a)) == NULL || t->doc == NULL) {
 			S_err(c, file, e, "no template '%s' to include "
 			    "(layouts/web/%s.html)", a, a);
 			free(a);
@@ -1303,7 +1312,7 @@ tmpl_apply(const struct tmpl_set *ts, const char *name,
 	c.ts = ts;
 	c.pool = pool;
 	c.page = page != NULL ? page : "the page";
-	if ((t = S_find(ts, name)) == NULL || t->doc == NULL) {
+	if ((t = tmpl_find(ts, name)) == NULL || t->doc == NULL) {
 		struct pos p = { "layouts/web", 0, 0 };
 
 		diag_err(&p, "no template '%s.html'", name);
@@ -1316,7 +1325,7 @@ tmpl_apply(const struct tmpl_set *ts, const char *name,
 		if (base == NULL)
 			break;
 		S_fills(&c, root->children, t->path, &c.fills);
-		t = S_find(ts, (const char *)base);
+		t = tmpl_find(ts, (const char *)base);
 		if (t == NULL || t->doc == NULL || ++depth > TMPL_DEPTH) {
 			S_err(&c, t != NULL ? t->path : "layouts/web", root,
 			    "cannot extend '%s'", (const char *)base);

@@ -69,6 +69,11 @@ web_page(const struct job *j, struct site *site, struct buf *out)
 	struct pool pool = { NULL };
 	xmlDocPtr doc;
 
+	/* The compiled layout, or the tree when it cannot. */
+	if (tmplc_page(ts, web_layout(j->doc), &spage, &pool, out)) {
+		pool_free(&pool);
+		return 1;
+	}
 	doc = tmpl_apply(ts, web_layout(j->doc), &spage, &pool,
 	    j->doc->path);
 	if (doc == NULL) {

@@ -1,0 +1,57 @@
+/*
+ * tmpl.h: private to the template engines: tmpl.c expands a layout's
+ * libxml2 tree (the reference, and how layouts are read, checked and
+ * reported on); tmplc.c compiles each layout once into a program that
+ * writes pages straight into a buffer, and falls back to tmpl.c for
+ * a page whenever anything goes wrong, so errors stay tmpl.c's.
+ */
+#ifndef TMPL_H
+#define TMPL_H
+
+#include <pthread.h>
+
+#include <glib.h>
+#include <libxml/tree.h>
+
+#define TMPL_DEPTH 16	/* includes and extends, nested */
+
+struct cprog;
+
+struct tfile {
+	char		*name;	/* "base" for base.html (owned) */
+	char		*path;	/* "layouts/web/base.html" (owned) */
+	xmlDocPtr	 doc;
+	unsigned	 needs;	/* what its own expressions read (NEED_) */
+	char		**uses;	/* templates it includes or extends (owned,
+				   NULL-terminated) */
+	struct cprog	*prog;	/* compiled, as a page's layout, or NULL:
+				   pages use the tree (owned, tmplc.c) */
+};
+
+/* Template errors reported, so each is reported once per build. */
+struct seen {
+	pthread_mutex_t	 mx;
+	GHashTable	*keys;	/* "file:line:message" (owned) */
+};
+
+struct tmpl_set {
+	struct tfile	*v;
+	size_t		 len;
+	struct seen	*seen;	/* owned; pages render in threads */
+};
+
+/* tmpl.c: shared with the compiler, so both read expressions alike. */
+const struct tfile *tmpl_find(const struct tmpl_set *ts, const char *name);
+const char	*tmpl_find_op(const char *s, const char *op);
+char		*tmpl_trim(const char *s, size_t n);
+int		 tmpl_equal(const struct val *a, const struct val *b);
+const struct val *tmpl_step(struct pool *pool, const struct val *v,
+		    const char *seg);
+const struct val *tmpl_filter(struct pool *pool, const struct val *v,
+		    const char *f, int *unknown);
+
+/* tmplc.c */
+struct cprog	*tmplc_compile(const struct tmpl_set *ts, const char *name);
+void		 tmplc_free(struct cprog *p);
+
+#endif
