@@ -1323,6 +1323,17 @@ S_run(struct run *r, const struct cnode *n, const struct scope *sc)
 	S_dropped(r);
 }
 
+/* RALLY_TEMPLATES=tell: the tests see which pages the tree makes. */
+static void
+S_tell(const char *name)
+{
+	const char *e = getenv("RALLY_TEMPLATES");
+
+	if (e != NULL && strcmp(e, "tell") == 0)
+		fprintf(stderr, "rally: the tree makes a page of layout %s\n",
+		    name);
+}
+
 /*
  * Writes the page of layout name for scope sc into out (appended):
  * 1, or 0 when the layout is not compiled or the page met anything the
@@ -1336,8 +1347,10 @@ tmplc_page(const struct tmpl_set *ts, const char *name,
 	struct run r;
 	size_t start = out->len;
 
-	if (t == NULL || t->prog == NULL)
+	if (t == NULL || t->prog == NULL) {
+		S_tell(name);
 		return 0;
+	}
 	memset(&r, 0, sizeof(r));
 	r.out = out;
 	r.pool = pool;
@@ -1351,6 +1364,7 @@ tmplc_page(const struct tmpl_set *ts, const char *name,
 	buf_free(&r.tmp);
 	if (r.failed) {
 		out->len = start;
+		S_tell(name);
 		return 0;
 	}
 	buf_putc(out, '\n');

@@ -58,6 +58,7 @@ run python3 tests/check_site.py "$W/fixture" tests/fixture
 [ -n "$REPLAY" ] && LIMIT_LANGS=nb && export LIMIT_LANGS
 [ -n "$LIGHT" ] || run sh tests/limits.sh
 run sh tests/golden.sh
+run sh tests/engines.sh
 run sh tests/bad.sh
 run sh tests/hostile.sh
 [ -n "$LIGHT" ] || run python3 tests/impose.py "$W/sample"

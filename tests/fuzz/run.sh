@@ -29,7 +29,7 @@ for src in $CXXSRCS; do
 	o=$W/obj/$(basename "$src" .cc).o
 	[ "$o" -nt "$src" ] || ${CLANG}++ -O1 -g -std=c++17 \
 	    -fno-omit-frame-pointer -fsanitize=address,undefined \
-	    -fno-sanitize-recover=all -fsanitize=fuzzer-no-link \
+	    -fno-sanitize-recover=all -fno-sanitize=vptr -fsanitize=fuzzer-no-link \
 	    $(pkg-config --cflags libqpdf) -c "$src" -o "$o"
 	objs="$objs $o"
 done

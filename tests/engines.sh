@@ -1,0 +1,50 @@
+#!/bin/sh
+# The compiled engine against the tree: the sample, the Norwegian
+# fixture, and a layout of every construct (tests/engines/page.html),
+# each built with RALLY_TEMPLATES=tree (tmpl.c only) and as usual, must
+# give the same bytes in every file; and the usual build must have made
+# the pages compiled, not by falling back to the tree.
+. tests/lib.sh
+W=tests/work/engines
+rm -rf "$W"
+mkdir -p "$W"
+cp -r tests/fixture "$W/edge"
+mkdir -p "$W/edge/layouts/web"
+cp tests/engines/page.html "$W/edge/layouts/web/page.html"
+# One layout the compiler refuses (data-omit): the tree makes it.
+sed 's|<h1 data-text="page.title">Titel</h1>|<h1 data-omit="" data-text="page.title">Titel</h1>|' \
+    layouts/web/press.html > "$W/edge/layouts/web/press.html"
+for c in sample:. fixture:tests/fixture edge:$W/edge; do
+	name=${c%%:*}
+	root=${c#*:}
+	SOURCE_DATE_EPOCH=1489104000 RALLY_TEMPLATES=tree $RALLY build -q \
+	    --only web --root "$root" --out "$W/$name-tree" 2> "$W/$name-tree.err"
+	a=$?
+	SOURCE_DATE_EPOCH=1489104000 RALLY_TEMPLATES=tell $RALLY build -q \
+	    --only web --root "$root" --out "$W/$name-fast" 2> "$W/$name-fast.err"
+	b=$?
+	if [ $a -eq 0 ] && [ $b -eq 0 ] &&
+	    diff -r "$W/$name-tree" "$W/$name-fast" > "$W/$name.diff"; then
+		pass "engines: $name: every file the same, tree and compiled"
+	else
+		fail "engines: $name: exit $a and $b; $(head -c 600 "$W/$name.diff")"
+	fi
+	fell=$(grep -c 'the tree makes a page' "$W/$name-fast.err")
+	case $name in
+	edge)
+		# press pages only: their layout has data-omit.
+		others=$(grep 'the tree makes a page' "$W/$name-fast.err" |
+		    grep -vc 'layout press$')
+		if [ "$fell" -gt 0 ] && [ "$others" -eq 0 ]; then
+			pass "engines: edge: only the refused layout's pages use the tree ($fell)"
+		else
+			fail "engines: edge: $fell pages by the tree, $others of other layouts"
+		fi ;;
+	*)
+		if [ "$fell" -eq 0 ]; then
+			pass "engines: $name: every page compiled"
+		else
+			fail "engines: $name: $fell pages fell back to the tree"
+		fi ;;
+	esac
+done
