@@ -81,6 +81,8 @@ struct cnode {
 	char		*var;	/* data-each's name */
 	char		*name;	/* with its prefix */
 	char		*nsdefs;/* " xmlns=..." as written */
+	char		*start;	/* "<name xmlns=... a=...": the start tag
+				   when no attribute is dynamic */
 	int		 html;	/* an HTML element (no namespace) */
 	int		 empty;	/* void: no end tag, no content */
 	int		 save_end;/* no end tag when empty (li) */
@@ -342,50 +344,84 @@ S_quoted(struct buf *b, const char *s)
 	}
 }
 
-/* One attribute, as libxml2's htmlAttrDumpOutput writes it. */
+/* A byte as the value of a URL attribute keeps it (xmlURIEscapeStr's
+   unreserved characters and "@/:=?;#%&,+"). */
+static int
+S_url_keeps(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c != '\0' &&
+	    strchr("-_.!~*'()@/:=?;#%&,+", c) != NULL);
+}
+
+/*
+ * One attribute, as libxml2's htmlAttrDumpOutput writes it: the value
+ * entity-escaped, a URL's %-escaped too (leading blanks dropped), in
+ * double quotes unless it holds one; a boolean attribute bare.
+ */
 static void
 S_attr_out(struct buf *b, const struct cnode *e, const char *name,
     const char *value, int ns)
 {
-	struct buf v = { NULL, 0, 0 };
-	const char *local = strchr(name, ':') != NULL && ns ?
-	    strchr(name, ':') + 1 : name, *p;
 	static const char hex[] = "0123456789ABCDEF";
+	const char *local = ns && strchr(name, ':') != NULL ?
+	    strchr(name, ':') + 1 : name, *p;
+	int url, dq, sq;
+	char q;
 
 	buf_putc(b, ' ');
 	buf_puts(b, name);
 	if (htmlIsBooleanAttr(BAD_CAST local))
 		return;
-	buf_puts(&v, "");
-	S_escape(&v, value, strlen(value));
-	if (!ns && e->html && (strcasecmp(local, "href") == 0 ||
+	url = !ns && e->html && (strcasecmp(local, "href") == 0 ||
 	    strcasecmp(local, "action") == 0 || strcasecmp(local, "src") == 0 ||
-	    (strcasecmp(local, "name") == 0 && e->is_a))) {
-		struct buf u = { NULL, 0, 0 };
+	    (strcasecmp(local, "name") == 0 && e->is_a));
+	if (url) {
+		/* Escaped first, then its leading blanks dropped, then
+		   %-escaped (no quote is left to choose by). */
+		struct buf v = { NULL, 0, 0 };
 
-		buf_puts(&u, "");
-		for (p = v.data; *p == ' ' || *p == '\t' || *p == '\n' ||
-		    *p == '\r'; p++)
+		buf_puts(&v, "");
+		S_escape(&v, value, strlen(value));
+		buf_puts(b, "=\"");
+		for (p = v.data; *p == ' ' || *p == '\t' || *p == '\n'; p++)
 			continue;
 		for (; *p != '\0'; p++) {
 			unsigned char c = (unsigned char)*p;
 
-			if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    (c >= '0' && c <= '9') ||
-			    strchr("-_.!~*'()@/:=?;#%&,+", c) != NULL)
-				buf_putc(&u, (char)c);
+			if (S_url_keeps(c))
+				buf_putc(b, (char)c);
 			else {
-				buf_putc(&u, '%');
-				buf_putc(&u, hex[c >> 4]);
-				buf_putc(&u, hex[c & 15]);
+				buf_putc(b, '%');
+				buf_putc(b, hex[c >> 4]);
+				buf_putc(b, hex[c & 15]);
 			}
 		}
+		buf_putc(b, '"');
 		buf_free(&v);
-		v = u;
+		return;
 	}
+	dq = strchr(value, '"') != NULL;
+	sq = strchr(value, '\'') != NULL;
+	q = dq && !sq ? '\'' : '"';
 	buf_putc(b, '=');
-	S_quoted(b, v.data);
-	buf_free(&v);
+	buf_putc(b, q);
+	if (dq && sq) {
+		/* Both quotes: the double ones as &quot; (after escaping,
+		   which leaves quotes alone). */
+		struct buf v = { NULL, 0, 0 };
+
+		buf_puts(&v, "");
+		S_escape(&v, value, strlen(value));
+		for (p = v.data; *p != '\0'; p++)
+			if (*p == '"')
+				buf_puts(b, "&quot;");
+			else
+				buf_putc(b, *p);
+		buf_free(&v);
+	} else
+		S_escape(b, value, strlen(value));
+	buf_putc(b, q);
 }
 
 static void S_nfree(struct cnode *);
@@ -648,6 +684,7 @@ S_elem(struct comp *c, xmlNodePtr n, const struct cnode *parent)
 	for (i = 0; e->ndyn > 0 && i < e->nattrs; i++)
 		if (e->attrs[i].ns)
 			goto refuse;
+
 	if (src != n) {
 		/* A filled slot: the fill's children, in the fill's file;
 		   data-text and data-html stay attributes. */
@@ -680,6 +717,17 @@ S_elem(struct comp *c, xmlNodePtr n, const struct cnode *parent)
 	if (c->refused) {
 		S_nfree(e);
 		return NULL;
+	}
+	if (e->ndyn == 0) {
+		b.data = NULL;
+		b.len = b.cap = 0;
+		buf_putc(&b, '<');
+		buf_puts(&b, e->name);
+		buf_puts(&b, e->nsdefs);
+		for (i = 0; i < e->nattrs; i++)
+			S_attr_out(&b, e, e->attrs[i].name, e->attrs[i].value,
+			    e->attrs[i].ns);
+		e->start = b.data;
 	}
 	return e;
 refuse:
@@ -728,6 +776,7 @@ S_nfree(struct cnode *n)
 	free(n->var);
 	free(n->name);
 	free(n->nsdefs);
+	free(n->start);
 	for (i = 0; i < n->nattrs; i++) {
 		free(n->attrs[i].name);
 		free(n->attrs[i].value);
@@ -1182,10 +1231,14 @@ S_element(struct run *r, const struct cnode *e, const struct scope *sc)
 
 	S_child(r);
 	r->nodes++;
-	buf_putc(r->out, '<');
-	buf_puts(r->out, e->name);
-	buf_puts(r->out, e->nsdefs);
-	S_attrs(r, e, sc);
+	if (e->start != NULL)
+		buf_puts(r->out, e->start);
+	else {
+		buf_putc(r->out, '<');
+		buf_puts(r->out, e->name);
+		buf_puts(r->out, e->nsdefs);
+		S_attrs(r, e, sc);
+	}
 	if (r->failed)
 		return;
 	if (r->nlv == r->cap) {
