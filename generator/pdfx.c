@@ -29,6 +29,7 @@
 
 #include <glib.h>
 #include <lcms2.h>
+#include <zlib.h>
 #include <qpdf/qpdf-c.h>
 
 #include "rally.h"
@@ -49,7 +50,8 @@ struct pdfx {
 	cmsHTRANSFORM	 image;	/* sRGB bytes -> CMYK bytes, perceptual */
 	cmsHTRANSFORM	 lab;	/* sRGB doubles -> L*a*b* */
 	double		 kl[101];/* L* of K = 0..100 % alone */
-	unsigned char	*icc;	/* the output profile (owned) */
+	unsigned char	*icc;	/* the output profile, deflated once for
+				   every PDF (owned) */
 	size_t		 icclen;
 	char		*condition;	/* "FOGRA39" (owned) */
 	char		*info;	/* the profile's description (owned) */
@@ -123,9 +125,12 @@ pdfx_new(const unsigned char *icc, size_t len, const char *condition,
 		*why = xstrdup("lcms2 cannot use it");
 	cmsCloseProfile(lab);
 	if (*why == NULL) {
-		x->icc = xmalloc(len);
-		memcpy(x->icc, icc, len);
-		x->icclen = len;
+		uLongf zlen = compressBound((uLong)len);
+
+		x->icc = xmalloc(zlen);
+		if (compress2(x->icc, &zlen, icc, (uLong)len, 6) != Z_OK)
+			abort();	/* zlib: out of memory */
+		x->icclen = zlen;
 		x->condition = xstrdup(condition);
 		desc[0] = '\0';
 		cmsGetProfileInfoASCII(out, cmsInfoDescription, "en", "US",
@@ -740,7 +745,7 @@ S_intent(struct walk *w)
 
 	icc = qpdf_make_indirect_object(q, qpdf_oh_new_stream(q));
 	qpdf_oh_replace_stream_data(q, icc, w->x->icc, w->x->icclen,
-	    qpdf_oh_new_null(q), qpdf_oh_new_null(q));
+	    qpdf_oh_new_name(q, "/FlateDecode"), qpdf_oh_new_null(q));
 	qpdf_oh_replace_key(q, qpdf_oh_get_dict(q, icc), "/N",
 	    qpdf_oh_new_integer(q, 4));
 	qpdf_oh_replace_key(q, oi, "/Type", qpdf_oh_new_name(q,
