@@ -53,6 +53,11 @@ BUILTIN = layouts/web/base.html layouts/web/home.html layouts/web/page.html \
        assets/fonts/BebasNeue-Bold.otf assets/fonts/Inter-Regular.otf \
        assets/fonts/Inter-Bold.otf assets/fonts/Inter-Italic.otf \
        assets/fonts/LICENSE-BebasNeue.txt assets/fonts/LICENSE-Inter.txt \
+       generator/fonts/NotoSansArabic-Regular.ttf \
+       generator/fonts/NotoSansArabic-Bold.ttf \
+       generator/fonts/NotoSansEthiopic-Regular.ttf \
+       generator/fonts/NotoSansEthiopic-Bold.ttf \
+       generator/fonts/LICENSE-Noto.txt \
        generator/icc/FOGRA39L-coated.icc \
        scaffold/site.yml scaffold/index.md scaffold/about.md \
        scaffold/area.md scaffold/event.md scaffold/press.md scaffold/org.md \

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <glib.h>
 
@@ -131,6 +132,28 @@ S_file(struct site *site, const char *lang, int own)
  * language site->lang, from site.yml (already read into site->v).
  * Returns 1, or 0 after reporting errors.
  */
+/*
+ * Is language code ("ar", "fa-AF") written right to left?  The
+ * languages whose usual script is Arabic, Hebrew or Thaana.
+ */
+int
+lang_is_rtl(const char *code)
+{
+	static const char *const rtl[] = { "ar", "fa", "prs", "ps", "ur",
+	    "he", "yi", "ckb", "sd", "ug", "dv", "ku-Arab", NULL };
+	size_t i, n;
+
+	if (code == NULL)
+		return 0;
+	for (i = 0; rtl[i] != NULL; i++) {
+		n = strlen(rtl[i]);
+		if (strncasecmp(code, rtl[i], n) == 0 &&
+		    (code[n] == '\0' || code[n] == '-' || code[n] == '_'))
+			return 1;
+	}
+	return 0;
+}
+
 int
 lang_load(struct site *site)
 {

@@ -263,6 +263,33 @@ S_cmyk(struct site *site, const struct val *map)
 	(void)site;
 }
 
+/*
+ * lang: a language code (da, ar, fa-AF): its text is hyphenated and set
+ * for it, and marked on the web; dir: rtl (or ltr) is added where its
+ * direction is not the site's.
+ */
+static void
+S_lang(struct site *site, struct val *map, const char *file)
+{
+	const char *s = load_str(site, map, "lang", 0, file), *p;
+
+	if (s == NULL)
+		return;
+	for (p = s; *p != '\0'; p++)
+		if (!g_ascii_isalnum(*p) && *p != '-')
+			break;
+	if (*p != '\0' || strlen(s) < 2 || strlen(s) > 12 ||
+	    !g_ascii_isalpha(s[0])) {
+		diag_err(&map_get(map, "lang")->pos, "lang must be a language "
+		    "code such as da, ar, fa or uk, not '%s'", s);
+		return;
+	}
+	/* Only where it differs from the site's. */
+	if (lang_is_rtl(s) != lang_is_rtl(site->lang))
+		map_set_str(&site->pool, map, "dir", lang_is_rtl(s) ? "rtl" :
+		    "ltr");
+}
+
 /* A file under assets/ named in content: must exist inside the root. */
 static void
 S_asset(struct site *site, struct val *map, const char *key,
@@ -438,7 +465,8 @@ static const char *const S_keys_site[] = { "title", "tagline", "base_url",
     "language", "hashtag", "slogans", "logo", "contact", "social",
     "labels", "nav", "print_layouts", "markdown", "feed_entries",
     "timezone", "print", NULL };
-static const char *const S_keys_message[] = { "headline", "text", NULL };
+static const char *const S_keys_message[] = { "headline", "text", "lang",
+    NULL };
 static const char *const S_keys_contact[] = { "email", "phone", "address",
     NULL };
 
@@ -547,7 +575,7 @@ S_finish(struct site *site, struct parsed *t)
 	free(stem);
 
 	load_str(site, meta, "description", 0, d->path);
-	load_str(site, meta, "lang", 0, d->path);
+	S_lang(site, meta, d->path);
 	if ((s = load_str(site, meta, "layout", 0, d->path)) != NULL) {
 		if (!slug_valid(s)) {
 			diag_err(&map_get(meta, "layout")->pos, "layout "
@@ -690,6 +718,7 @@ S_area(struct site *site, struct doc *d)
 		S_typos(m, S_keys_message, NULL);
 		load_text(site, m, "headline", 1, d->path, LIM_HEADLINE);
 		load_text(site, m, "text", 1, d->path, LIM_MESSAGE);
+		S_lang(site, m, d->path);
 		map_set(m, "number", val_num(&site->pool, (long)i + 1));
 	}
 }

@@ -541,6 +541,8 @@ model_link(struct site *site)
 	char *ex;
 
 	map_set_str(&site->pool, sv, "lang", site->lang);
+	if (lang_is_rtl(site->lang))
+		map_set_str(&site->pool, sv, "dir", "rtl");
 	map_set_str(&site->pool, sv, "og_locale", S_label(site, "locale"));
 	map_set_str(&site->pool, sv, "base_url", site->base_url);
 	S_set(site, sv, "url", xasprintf("%s/", site->base_path));

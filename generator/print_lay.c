@@ -230,10 +230,18 @@ print_fonts(struct site *site)
 	}
 	free(names);
 	for (b = builtins; b->name != NULL && !bad; b++) {
-		if (strncmp(b->name, "assets/fonts/", 13) != 0 ||
-		    !S_font_file(b->name + 13))
+		/* rally's faces (assets/fonts/, also the sample's) and its
+		   fallbacks for other scripts (generator/fonts/). */
+		const char *base = strncmp(b->name, "assets/fonts/", 13) == 0 ?
+		    b->name + 13 : strncmp(b->name, "generator/fonts/", 16) ==
+		    0 ? b->name + 16 : NULL;
+
+		if (base == NULL || !S_font_file(base))
 			continue;
-		if ((file = path_in_root(site, b->name)) != NULL) {
+		rel = xasprintf("assets/fonts/%s", base);
+		file = path_in_root(site, rel);
+		free(rel);
+		if (file != NULL) {
 			free(file);	/* the campaign's own wins */
 			continue;
 		}

@@ -5,6 +5,7 @@
  */
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,33 @@ struct blame {
 	const struct val	*v;
 	char			*key;	/* its key: "headline" (owned) */
 	size_t			 total;	/* characters of the whole frame */
+	gunichar		 want;	/* if not 0: the value holding this
+					   character, rather than the longest */
 };
+
+/* The language of a sheet's text: its message's, its area's, the site's. */
+static const char *
+S_lang(const struct rctx *c)
+{
+	const char *l = NULL;
+
+	if (c->sh->message != NULL)
+		l = map_str(c->sh->message, "lang");
+	if (l == NULL && c->sh->area != NULL)
+		l = map_str(c->sh->area, "lang");
+	return l != NULL ? l : c->sh->site->lang;
+}
+
+/* Is the sheet's text in the site's language (the dictionary's)? */
+static int
+S_site_lang(const struct rctx *c)
+{
+	const char *l = S_lang(c), *s = c->sh->site->lang;
+	size_t n = strcspn(s, "-_");
+
+	return strncmp(l, s, n) == 0 && (l[n] == '\0' || l[n] == '-' ||
+	    l[n] == '_');
+}
 
 static void
 S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
@@ -40,7 +67,10 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 	units = words_units(up);
 	g_free(up);
 	up = units;
-	h = brk >= BRK_HYPHEN ? words_hyphenate(c->sh->ps, up) : g_strdup(up);
+	/* libhyphen's dictionary is the site's language's: text in
+	   another language is not hyphenated by it. */
+	h = brk >= BRK_HYPHEN && S_site_lang(c) ?
+	    words_hyphenate(c->sh->ps, up) : g_strdup(up);
 	if (brk == BRK_ANY) {
 		any = words_break_any(h);
 		g_free(h);
@@ -87,7 +117,9 @@ S_blame(struct rctx *c, xmlNodePtr n, const char *raw,
 		v = tmpl_eval(expr, n, c->sh->lay->path, sc, c->pool, &failed);
 		if (v != NULL && v->type == V_STR && v->pos.file != NULL &&
 		    strncmp(v->pos.file, "content/", 8) == 0 &&
-		    (bl->v == NULL || g_utf8_strlen(v->s, -1) >
+		    (bl->want != 0 ? bl->v == NULL &&
+		    g_utf8_strchr(v->s, -1, bl->want) != NULL :
+		    bl->v == NULL || g_utf8_strlen(v->s, -1) >
 		    g_utf8_strlen(bl->v->s, -1))) {
 			bl->v = v;
 			free(bl->key);
@@ -247,6 +279,10 @@ S_pango(struct rctx *c, xmlNodePtr f, double w)
 	char *al = lay_attr(f, "align"), *wr = lay_attr(f, "wrap");
 	double lh = lay_num(f, "line-height", 0);
 
+	/* Shaping and the choice of fallback fonts follow the language:
+	   Farsi and Urdu set Arabic script their own way. */
+	pango_context_set_language(ctx, pango_language_from_string(
+	    S_lang(c)));
 	pl = pango_layout_new(ctx);
 	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
 	/*
@@ -288,6 +324,106 @@ S_pango(struct rctx *c, xmlNodePtr f, double w)
 	return pl;
 }
 
+/* The name of the script of character u, for a message. */
+static const char *
+S_script_name(gunichar u, char other[8])
+{
+	static const struct {
+		GUnicodeScript	 s;
+		const char	*name;
+	} names[] = {
+		{ G_UNICODE_SCRIPT_ARABIC, "Arabic script (Arabic, Farsi, "
+		    "Dari, Urdu)" },
+		{ G_UNICODE_SCRIPT_ETHIOPIC, "Ethiopic (Tigrinya, Amharic)" },
+		{ G_UNICODE_SCRIPT_CYRILLIC, "Cyrillic" },
+		{ G_UNICODE_SCRIPT_GREEK, "Greek" },
+		{ G_UNICODE_SCRIPT_HEBREW, "Hebrew" },
+		{ G_UNICODE_SCRIPT_ARMENIAN, "Armenian" },
+		{ G_UNICODE_SCRIPT_GEORGIAN, "Georgian" },
+		{ G_UNICODE_SCRIPT_DEVANAGARI, "Devanagari" },
+		{ G_UNICODE_SCRIPT_BENGALI, "Bengali" },
+		{ G_UNICODE_SCRIPT_GURMUKHI, "Gurmukhi (Punjabi)" },
+		{ G_UNICODE_SCRIPT_TAMIL, "Tamil" },
+		{ G_UNICODE_SCRIPT_THAI, "Thai" },
+		{ G_UNICODE_SCRIPT_MYANMAR, "Myanmar (Burmese)" },
+		{ G_UNICODE_SCRIPT_KHMER, "Khmer" },
+		{ G_UNICODE_SCRIPT_HAN, "Chinese characters (Han)" },
+		{ G_UNICODE_SCRIPT_HIRAGANA, "Japanese (Hiragana)" },
+		{ G_UNICODE_SCRIPT_KATAKANA, "Japanese (Katakana)" },
+		{ G_UNICODE_SCRIPT_HANGUL, "Korean (Hangul)" },
+		{ G_UNICODE_SCRIPT_TIFINAGH, "Tifinagh (Berber)" },
+	};
+	GUnicodeScript s = g_unichar_get_script(u);
+	guint32 iso;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].s == s)
+			return names[i].name;
+	if (s == G_UNICODE_SCRIPT_UNKNOWN || s == G_UNICODE_SCRIPT_COMMON ||
+	    s == G_UNICODE_SCRIPT_INHERITED)
+		return NULL;
+	iso = g_unicode_script_to_iso15924(s);
+	snprintf(other, 8, "%c%c%c%c", (int)(iso >> 24 & 0xff),
+	    (int)(iso >> 16 & 0xff), (int)(iso >> 8 & 0xff), (int)(iso & 0xff));
+	return other;
+}
+
+/*
+ * Every character of the set text has a glyph in some font: pango
+ * draws a box of hex digits for one that has none, which must never
+ * reach paper.  Returns 1, or 0 after reporting at the content.
+ */
+static int
+S_glyphs(struct rctx *c, xmlNodePtr f, PangoLayout *pl)
+{
+	PangoLayoutIter *it;
+	PangoLayoutRun *run;
+	struct blame bl = { NULL, NULL, 0, 0 };
+	struct para *v;
+	gunichar u = 0;
+	size_t n;
+	int i;
+	char other[8], ch[8];
+	const char *script;
+
+	if (pango_layout_get_unknown_glyphs_count(pl) == 0)
+		return 1;
+	it = pango_layout_get_iter(pl);
+	do {
+		run = pango_layout_iter_get_run_readonly(it);
+		for (i = 0; run != NULL && i < run->glyphs->num_glyphs; i++) {
+			PangoGlyph g = run->glyphs->glyphs[i].glyph;
+
+			if ((g & PANGO_GLYPH_UNKNOWN_FLAG) &&
+			    g_unichar_isgraph(g & ~PANGO_GLYPH_UNKNOWN_FLAG)) {
+				u = g & ~PANGO_GLYPH_UNKNOWN_FLAG;
+				break;
+			}
+		}
+	} while (u == 0 && pango_layout_iter_next_run(it));
+	pango_layout_iter_free(it);
+	if (u == 0)
+		return 1;	/* a control character: nothing drawn */
+	ch[g_unichar_to_utf8(u, ch)] = '\0';
+	script = S_script_name(u, other);
+	bl.want = u;
+	v = S_paras(c, f, &n, BRK_WORDS, 0, &bl);
+	fit_free(v, n);
+	if (bl.v != NULL)
+		diag_err(&bl.v->pos, "%s has %s (U+%04X '%s') that no font "
+		    "here covers: add a font for %s to assets/fonts/", bl.key,
+		    script != NULL ? script : "a character", (unsigned)u, ch,
+		    script != NULL ? script : "it");
+	else
+		lay_err(c->sh->lay, f, "the text has %s (U+%04X '%s') that no "
+		    "font here covers: add a font for %s to assets/fonts/",
+		    script != NULL ? script : "a character", (unsigned)u, ch,
+		    script != NULL ? script : "it");
+	free(bl.key);
+	return 0;
+}
+
 /*
  * Reports text that does not fit even at its smallest size at the
  * content it comes from, with about how long it may be; else at the
@@ -298,7 +434,7 @@ S_nofit(struct rctx *c, xmlNodePtr f, PangoLayout *pl, double lo,
     const double r[4])
 {
 	const struct sheet *sh = c->sh;
-	struct blame bl = { NULL, NULL, 0 };
+	struct blame bl = { NULL, NULL, 0, 0 };
 	struct para *v;
 	size_t n;
 	double top, height, left, right, logw, k = lo / FIT_REF, ratio;
@@ -390,7 +526,7 @@ text_frame(struct rctx *c, xmlNodePtr f)
 	char *va, *hy, *al;
 	struct para *vg;
 	long drop, items;
-	int hyph, fitted, colours = 0;
+	int hyph, fitted, colours = 0, rtl;
 
 	draw_box(c, f, 0, r);
 	hi = lay_num(f, "max", 0.1) * side;
@@ -440,12 +576,25 @@ text_frame(struct rctx *c, xmlNodePtr f)
 			break;
 	}
 	if (best.v == NULL) {
+		/* Boxes for missing glyphs are wide: say that, not that
+		   the text is too long. */
+		v = S_paras(c, f, &n, BRK_ANY, 1000, NULL);
+		fit_set_at(pl, v, n, lo, r[2]);
+		fit_free(v, n);
+		if (!S_glyphs(c, f, pl)) {
+			c->failed = 1;
+			goto out;
+		}
 		S_nofit(c, f, pl, lo, r);
 		c->failed = 1;
 		goto out;
 	}
 	S_remember(c, f, best.pt);
 	fit_set_at(pl, best.v, best.n, best.pt, best.w);
+	if (!S_glyphs(c, f, pl)) {
+		c->failed = 1;
+		goto out;
+	}
 	fit_extent(pl, &top, &height, &left, &right, &logw);
 	k = best.pt / FIT_REF;
 	va = lay_attr(f, "valign");
@@ -455,12 +604,17 @@ text_frame(struct rctx *c, xmlNodePtr f)
 	else if (va != NULL && strcmp(va, "bottom") == 0)
 		y += r[3] - height * k;
 	free(va);
-	/* A balanced setting is narrower: aligned in the frame. */
+	/* A balanced setting is narrower: aligned in the frame.  Text
+	   that runs right to left starts on the right: pango swaps left
+	   and right inside the layout, and so does the frame here. */
 	al = lay_attr(f, "align");
 	x = r[0];
+	rtl = pango_layout_get_line_count(pl) > 0 &&
+	    pango_layout_get_line_readonly(pl, 0)->resolved_dir ==
+	    PANGO_DIRECTION_RTL;
 	if (al != NULL && strcmp(al, "center") == 0)
 		x += (r[2] - best.w) / 2;
-	else if (al != NULL && strcmp(al, "right") == 0)
+	else if ((al != NULL && strcmp(al, "right") == 0) != rtl)
 		x += r[2] - best.w;
 	free(al);
 	for (i = 0; i < best.n; i++)

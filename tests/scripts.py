@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Every script on every sheet: the Norwegian fixture with an area whose
+messages are in Arabic, Farsi, Tigrinya, Ukrainian and Danish
+(tests/scripts/flyktninger.md), built for print and web.
+
+- every sheet builds; page 1 of each message's flyer gives back, by
+  pdftotext, every word of its headline and text, and no run of hex
+  digits where letters should be (pango's box for a missing glyph);
+- Arabic and Farsi are set right to left: on the headline's line the
+  rightmost word is the headline's first;
+- the area page marks each message with its lang, and dir="rtl" where
+  it runs right to left;
+- a message in a script no font covers (Tifinagh, Devanagari): exit 1,
+  at the content file and line of the value that holds it, naming the
+  script.
+
+pdftotext gives the lam-alef ligature back reversed ("ال" for "لا"):
+a word counts as found when it or its reverse is.
+
+usage: scripts.py WORK_DIR"""
+
+import collections
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checks import report  # noqa: E402
+
+RALLY = os.environ.get("RALLY", "./generator/rally")
+ENV = dict(os.environ, SOURCE_DATE_EPOCH="1489104000")
+AREA = "tests/scripts/flyktninger.md"
+MARKS = "\u202a\u202b\u202c\u202d\u202e\u200c\u200d\u200e\u200f"
+
+
+def site(work, name, area_text):
+    root = os.path.join(work, name)
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree("tests/fixture", root)
+    with open(os.path.join(root, "content/areas/flyktninger.md"), "w") as f:
+        f.write(area_text)
+    return root
+
+
+def build(root, *args):
+    return subprocess.run([RALLY, "build", "-q", "--root", root, "--out",
+                           os.path.join(root, "out")] + list(args),
+                          env=ENV, capture_output=True, text=True)
+
+
+def clean(s):
+    return "".join(c for c in s if c not in MARKS)
+
+
+def words(s):
+    return [w for w in re.findall(r"\w+", clean(s))]
+
+
+def messages(text):
+    """(headline, text, lang) of each message of the area file."""
+    out = []
+    for m in re.finditer(r"- headline: (.*)\n\s+text: (.*)\n\s+lang: (.*)",
+                         text):
+        out.append((m.group(1).strip(), m.group(2).strip(),
+                    m.group(3).strip()))
+    return out
+
+
+def bbox(path):
+    html = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", path,
+                           "-"], capture_output=True, text=True).stdout
+    return [(float(m.group(1)), float(m.group(2)), float(m.group(3)),
+             float(m.group(4)), clean(m.group(5))) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+        r'yMax="([\d.]+)">([^<]*)</word>', html)]
+
+
+def line_gaps(path, headline):
+    """The page's margins left and right of the headline's first line."""
+    letters = set(clean(headline).replace(" ", ""))
+    boxes = [b for b in bbox(path) if b[4] and set(b[4]) <= letters]
+    if not boxes:
+        return None, None
+    top = min(b[1] for b in boxes)
+    line = [b for b in boxes if abs(b[1] - top) < 2]
+    width = float(subprocess.run(["pdfinfo", path], capture_output=True,
+                                 text=True).stdout.split("Page size:")[1]
+                  .split()[0])
+    return min(b[0] for b in line), width - max(b[2] for b in line)
+
+
+def rightmost_word(path, headline):
+    """The letters of the rightmost word on the headline's first line."""
+    letters = set(clean(headline).replace(" ", ""))
+    boxes = [b for b in bbox(path) if b[4] and set(b[4]) <= letters]
+    if not boxes:
+        return None
+    # The first line: the topmost glyphs of the headline's letters.
+    top = min(b[1] for b in boxes)
+    line = sorted((b for b in boxes if abs(b[1] - top) < 2),
+                  key=lambda b: -b[2])
+    height = line[0][3] - line[0][1]
+    # Words: glyphs grouped right to left until a gap.
+    word = [line[0]]
+    for b in line[1:]:
+        if word[-1][0] - b[2] > 0.12 * height:
+            break
+        word.append(b)
+    return collections.Counter("".join(b[4] for b in word))
+
+
+def main():
+    work = os.path.abspath(sys.argv[1])
+    os.makedirs(work, exist_ok=True)
+    with open(AREA) as f:
+        area = f.read()
+    root = site(work, "site", area)
+    r = build(root)
+    report(r.returncode == 0, "scripts: the area in five languages builds "
+           "(%s)" % r.stderr.strip()[:300])
+    if r.returncode != 0:
+        return
+    out = os.path.join(root, "out")
+    for i, (head, text, lang) in enumerate(messages(area), 1):
+        pdf = os.path.join(out, "print/flyktninger/flyer-%d-a5.pdf" % i)
+        got = subprocess.run(["pdftotext", "-f", "1", "-l", "1", pdf, "-"],
+                             capture_output=True, text=True).stdout
+        have = set(w.casefold() for w in words(got))
+        want = [w for w in words(head) + words(text)]
+        missing = [w for w in want if w.casefold() not in have and
+                   w[::-1].casefold() not in have]
+        report(not missing, "scripts: %s flyer gives back its words "
+               "(missing: %s)" % (lang, " ".join(missing)))
+        hexes = re.findall(r"\b[0-9A-F]{4,6}\b", got)
+        report(not hexes, "scripts: %s flyer has no box of hex digits "
+               "(%s)" % (lang, " ".join(hexes)))
+        if lang in ("ar", "fa"):
+            first = collections.Counter(clean(head).split()[0])
+            report(rightmost_word(pdf, head) == first,
+                   "scripts: %s headline runs right to left: its first "
+                   "word is the rightmost" % lang)
+            # Set from the right: the headline (two balanced lines in
+            # Arabic, one short word in Farsi, both narrower than the
+            # frame) ends at the frame's right edge, as far in as the
+            # area's name (left-aligned, Latin) starts from the left.
+            hl, hr = line_gaps(pdf, head)
+            edge = [b[0] for b in bbox(pdf) if b[4] == "FLYKTNINGER"]
+            report(hl is not None and edge and abs(hr - edge[0]) < 2 and
+                   hl > hr + 20,
+                   "scripts: %s headline set from the right (%s pt left "
+                   "of it, %s right; the frame's edge %s)" %
+                   (lang, hl, hr, edge[:1]))
+    with open(os.path.join(out, "areas/flyktninger/index.html")) as f:
+        page = f.read()
+    lis = re.findall(r'<li class="message"([^>]*)>', page)
+    report(lis == [' lang="ar" dir="rtl"', ' lang="fa" dir="rtl"',
+                   ' lang="ti"', ' lang="uk"', ' lang="da"'],
+           "scripts: the area page marks each message's lang and dir "
+           "(%s)" % lis)
+
+    # A language code that is none: an error at its line.
+    text = area.replace("lang: uk", "lang: ukrainsk!")
+    root = site(work, "badlang", text)
+    r = build(root, "--only", "web")
+    line = text[:text.index("ukrainsk!")].count("\n") + 1
+    report(r.returncode == 1 and "content/areas/flyktninger.md:%d:" % line
+           in r.stderr and "lang must be a language code" in r.stderr,
+           "scripts: a lang that is no language code is an error at its "
+           "line: %s" % r.stderr.strip()[:200])
+
+    # No font for it: an error at the content, naming the script.
+    for what, bad, name in (("Tifinagh", "ⵜⴰⵎⴰⵣⵉⵖⵜ", "Tifinagh"),
+                            ("Devanagari", "नमस्ते", "Devanagari")):
+        text = area.replace("Tid til omsorg", "Tid til " + bad)
+        line = text[:text.index(bad)].count("\n") + 1
+        root = site(work, "bad", text)
+        r = build(root, "--only", "print")
+        report(r.returncode == 1 and
+               "content/areas/flyktninger.md:%d:" % line in r.stderr and
+               name in r.stderr,
+               "scripts: %s is an error at its line %d: %s" %
+               (what, line, r.stderr.strip()[:300]))
+
+
+main()
