@@ -152,6 +152,20 @@ def main():
                    "scripts: %s headline set from the right (%s pt left "
                    "of it, %s right; the frame's edge %s)" %
                    (lang, hl, hr, edge[:1]))
+    # Golden images of the Arabic flyer, front and back (looked at
+    # before they were committed; tests/print_golden.sh's tolerance).
+    ar = os.path.join(out, "print/flyktninger/flyer-1-a5.pdf")
+    subprocess.run(["pdftoppm", "-r", "40", "-png", ar,
+                    os.path.join(work, "scripts-ar-flyer-a5")], check=True)
+    for side in (1, 2):
+        name = "scripts-ar-flyer-a5-%d.png" % side
+        r = subprocess.run([sys.executable, "tests/imgdiff.py",
+                            os.path.join(work, name),
+                            os.path.join("tests/golden-scripts", name)],
+                           capture_output=True, text=True)
+        report(r.returncode == 0, "scripts: the Arabic flyer's %s matches "
+               "its golden image (%s)" % ("front" if side == 1 else "back",
+                                          r.stdout.strip()))
     with open(os.path.join(out, "areas/flyktninger/index.html")) as f:
         page = f.read()
     lis = re.findall(r'<li class="message"([^>]*)>', page)
