@@ -1004,13 +1004,26 @@ S_clear(xmlNodePtr e)
 	}
 }
 
-static int
-S_is_url_attr(const char *a)
+/* Does attribute a hold a URL (so that javascript: must not pass)? */
+int
+tmpl_is_url_attr(const char *a)
 {
 	return strcmp(a, "href") == 0 || strcmp(a, "src") == 0 ||
 	    strcmp(a, "action") == 0 || strcmp(a, "formaction") == 0 ||
 	    strcmp(a, "poster") == 0 || strcmp(a, "data") == 0 ||
 	    strcmp(a, "srcset") == 0 || strcmp(a, "cite") == 0;
+}
+
+/* The loop value of item i of n in a data-each: index, first, last. */
+struct val *
+tmpl_loop(struct pool *pool, size_t i, size_t n)
+{
+	struct val *lv = val_new(pool, V_MAP, NULL);
+
+	map_set(lv, "index", val_num(pool, (long)i + 1));
+	map_set(lv, "first", val_bool(pool, i == 0));
+	map_set(lv, "last", val_bool(pool, i + 1 == n));
+	return lv;
 }
 
 static void
@@ -1055,7 +1068,7 @@ S_attrs(struct tctx *c, xmlNodePtr e, const char *file,
 			val_text(v, &b);
 		if (b.len == 0 || (v != NULL && v->type == V_BOOL && !v->n))
 			xmlUnsetProp(e, BAD_CAST name);
-		else if (S_is_url_attr(name) && !url_is_safe(b.data)) {
+		else if (tmpl_is_url_attr(name) && !url_is_safe(b.data)) {
 			S_err(c, file, e, "unsafe URL '%.60s' in %s", b.data,
 			    name);
 			xmlUnsetProp(e, BAD_CAST name);
@@ -1130,14 +1143,8 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 		}
 		for (i = 0; !c->stop && v != NULL && v->type == V_LIST &&
 		    i < v->len; i++) {
-			struct val *lv = val_new(c->pool, V_MAP, NULL);
-
-			map_set(lv, "index", val_num(c->pool, (long)i + 1));
-			map_set(lv, "first", val_bool(c->pool, i == 0));
-			map_set(lv, "last", val_bool(c->pool,
-			    i + 1 == v->len));
 			loop.name = "loop";
-			loop.v = lv;
+			loop.v = tmpl_loop(c->pool, i, v->len);
 			loop.up = sc;
 			inner.name = var;
 			inner.v = v->items[i];

@@ -49,6 +49,8 @@ const struct val *tmpl_step(struct pool *pool, const struct val *v,
 		    const char *seg);
 const struct val *tmpl_filter(struct pool *pool, const struct val *v,
 		    const char *f, int *unknown);
+int		 tmpl_is_url_attr(const char *a);
+struct val	*tmpl_loop(struct pool *pool, size_t i, size_t n);
 
 /* tmplc.c */
 struct cprog	*tmplc_compile(const struct tmpl_set *ts, const char *name);

@@ -1060,15 +1060,6 @@ S_format(struct run *r, const struct cfmt *f, const struct scope *sc,
 	buf_puts(b, f->lits[f->n]);
 }
 
-static int
-S_is_url_attr(const char *a)
-{
-	return strcmp(a, "href") == 0 || strcmp(a, "src") == 0 ||
-	    strcmp(a, "action") == 0 || strcmp(a, "formaction") == 0 ||
-	    strcmp(a, "poster") == 0 || strcmp(a, "data") == 0 ||
-	    strcmp(a, "srcset") == 0 || strcmp(a, "cite") == 0;
-}
-
 /* The start tag's attributes: static, then data-attr-* applied. */
 static void
 S_attrs(struct run *r, const struct cnode *e, const struct scope *sc)
@@ -1113,7 +1104,7 @@ S_attrs(struct run *r, const struct cnode *e, const struct scope *sc)
 			}
 			continue;
 		}
-		if (S_is_url_attr(name) && !url_is_safe(b.data)) {
+		if (tmpl_is_url_attr(name) && !url_is_safe(b.data)) {
 			r->failed = 1;
 			break;
 		}
@@ -1327,7 +1318,7 @@ S_run(struct run *r, const struct cnode *n, const struct scope *sc)
 {
 	const struct val *v;
 	struct scope inner, loop;
-	struct val *mark, *lv;
+	struct val *mark;
 	size_t i;
 
 	if (r->failed)
@@ -1357,12 +1348,8 @@ S_run(struct run *r, const struct cnode *n, const struct scope *sc)
 	mark = r->pool->head;
 	for (i = 0; !r->failed && v != NULL && v->type == V_LIST &&
 	    i < v->len; i++) {
-		lv = val_new(r->pool, V_MAP, NULL);
-		map_set(lv, "index", val_num(r->pool, (long)i + 1));
-		map_set(lv, "first", val_bool(r->pool, i == 0));
-		map_set(lv, "last", val_bool(r->pool, i + 1 == v->len));
 		loop.name = "loop";
-		loop.v = lv;
+		loop.v = tmpl_loop(r->pool, i, v->len);
 		loop.up = sc;
 		inner.name = n->var;
 		inner.v = v->items[i];

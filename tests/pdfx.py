@@ -225,6 +225,19 @@ def check_plates(path, page, text_words, work, what):
            "the black plate (%d not)" % (what, found, missing))
 
 
+def edited_build(rel, edit, *args):
+    """The fixture with file rel edited by edit, built: the result."""
+    with tempfile.TemporaryDirectory() as d:
+        root = os.path.join(d, "site")
+        shutil.copytree("tests/fixture", root)
+        path = os.path.join(root, rel)
+        with open(path) as f:
+            s = f.read()
+        with open(path, "w") as f:
+            f.write(edit(s))
+        return build(root, os.path.join(d, "out"), *args)
+
+
 def errors():
     """Bad print: and cmyk: values: exit 1, at their line."""
     cases = [
@@ -243,31 +256,16 @@ def errors():
          "content/site.yml:3:11:", "unknown key 'slogan'"),
     ]
     for i, (yml, where, msg) in enumerate(cases):
-        with tempfile.TemporaryDirectory() as d:
-            root = os.path.join(d, "site")
-            shutil.copytree("tests/fixture", root)
-            path = os.path.join(root, "content/site.yml")
-            with open(path) as f:
-                lines = f.read()
-            with open(path, "w") as f:
-                f.write(yml + lines)
-            r = build(root, os.path.join(d, "out"))
-            report(r.returncode == 1 and where in r.stderr and
-                   msg in r.stderr, "print: case %d is an error at %s "
-                   "(%s): %s" % (i + 1, where, msg, r.stderr.strip()[:200]))
-    with tempfile.TemporaryDirectory() as d:
-        root = os.path.join(d, "site")
-        shutil.copytree("tests/fixture", root)
-        area = os.path.join(root, "content/areas/eldre.md")
-        with open(area) as f:
-            s = f.read()
-        with open(area, "w") as f:
-            f.write(s.replace("cmyk: [0, 85, 100, 25]", "cmyk: [0, 85, 100]"))
-        r = build(root, os.path.join(d, "out"), "--pdfx")
-        report(r.returncode == 1 and "content/areas/eldre.md:" in r.stderr
-               and "four percentages" in r.stderr,
-               "cmyk with three values is an error at its line: %s" %
-               r.stderr.strip()[:200])
+        r = edited_build("content/site.yml", lambda s: yml + s)
+        report(r.returncode == 1 and where in r.stderr and
+               msg in r.stderr, "print: case %d is an error at %s "
+               "(%s): %s" % (i + 1, where, msg, r.stderr.strip()[:200]))
+    r = edited_build("content/areas/eldre.md", lambda s: s.replace(
+        "cmyk: [0, 85, 100, 25]", "cmyk: [0, 85, 100]"), "--pdfx")
+    report(r.returncode == 1 and "content/areas/eldre.md:" in r.stderr
+           and "four percentages" in r.stderr,
+           "cmyk with three values is an error at its line: %s" %
+           r.stderr.strip()[:200])
 
 
 def main():
