@@ -167,6 +167,8 @@ void		 date_from_time(time_t t, struct _GTimeZone *tz,
 
 /* lang.c: labels, dates in words, the time zone (owned by site). */
 int		 lang_load(struct site *site);
+/* The hyphenation dictionary of language code, or NULL. */
+const char	*lang_hyphenation(struct site *site, const char *code);
 /* Is language code ("ar", "fa-AF") written right to left? */
 int		 lang_is_rtl(const char *code);
 const char	*lang_label(const struct site *site, const char *key);

@@ -128,11 +128,6 @@ S_file(struct site *site, const char *lang, int own)
 }
 
 /*
- * Sets site.labels (site->labels), the time zone and today for the
- * language site->lang, from site.yml (already read into site->v).
- * Returns 1, or 0 after reporting errors.
- */
-/*
  * Is language code ("ar", "fa-AF") written right to left?  The
  * languages whose usual script is Arabic, Hebrew or Thaana.
  */
@@ -154,6 +149,31 @@ lang_is_rtl(const char *code)
 	return 0;
 }
 
+/*
+ * The hyphenation dictionary's file name (in /usr/share/hyphen) for
+ * language code, from its labels (the campaign's, else rally's); NULL
+ * when it has none.  Owned by the site's values.
+ */
+const char *
+lang_hyphenation(struct site *site, const char *code)
+{
+	char *lang = S_primary(code);
+	struct val *v = NULL;
+	const char *name = NULL;
+
+	if ((v = S_file(site, lang, 1)) != NULL)
+		name = map_str(v, "hyphenation");
+	if (name == NULL && (v = S_file(site, lang, 0)) != NULL)
+		name = map_str(v, "hyphenation");
+	free(lang);
+	return name != NULL && *name != '\0' ? name : NULL;
+}
+
+/*
+ * Sets site.labels (site->labels), the time zone and today for the
+ * language site->lang, from site.yml (already read into site->v).
+ * Returns 1, or 0 after reporting errors.
+ */
 int
 lang_load(struct site *site)
 {

@@ -78,7 +78,12 @@ struct layout {
 struct print_set {
 	struct layout	*v;
 	size_t		 len;
-	HyphenDict	*hyph;
+	HyphenDict	*hyph;	/* the site's language's, or NULL */
+	struct hyph_lang {
+		char		*lang;	/* "da" (owned) */
+		HyphenDict	*dict;	/* NULL: none for it */
+	}		*hyphs;	/* other languages of the content */
+	size_t		 nhyphs;
 	struct sheet	*sheets;/* every sheet of the plan (owned) */
 	size_t		 nsheets;
 	size_t		 sheets_cap;	/* allocated (S_sheet_new) */
@@ -204,7 +209,8 @@ void		 lay_err(const struct layout *l, xmlNodePtr n,
  * language writes them; tags: hashtags between TAG_ON and TAG_OFF.
  */
 char		*words_units(const char *text);
-char		*words_hyphenate(const struct print_set *ps, const char *text);
+char		*words_hyphenate(const struct print_set *ps, const char *lang,
+		    const char *text);
 char		*words_break_any(const char *text);
 char		*words_upper(const char *text);
 char		*words_tags(const char *text);

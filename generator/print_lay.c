@@ -669,12 +669,50 @@ S_layout(struct site *site, struct layout *l)
 }
 
 /* The site's hyphenation dictionary: a file of /usr/share/hyphen. */
+/* The dictionary for one more language of the content, once. */
+static void
+S_dict_lang(struct site *site, struct print_set *ps, const char *lang)
+{
+	const char *name;
+	char *path;
+	size_t i;
+
+	if (lang == NULL || strcmp(lang, site->lang) == 0)
+		return;
+	for (i = 0; i < ps->nhyphs; i++)
+		if (strcmp(ps->hyphs[i].lang, lang) == 0)
+			return;
+	ps->hyphs = xrealloc(ps->hyphs, (ps->nhyphs + 1) *
+	    sizeof(*ps->hyphs));
+	ps->hyphs[ps->nhyphs].lang = xstrdup(lang);
+	ps->hyphs[ps->nhyphs].dict = NULL;
+	name = lang_hyphenation(site, lang);
+	if (name != NULL && strchr(name, '/') == NULL && name[0] != '.') {
+		path = xasprintf("/usr/share/hyphen/%s", name);
+		ps->hyphs[ps->nhyphs].dict = hnj_hyphen_load(path);
+		free(path);
+	}
+	ps->nhyphs++;
+}
+
 static void
 S_dict(struct site *site, struct print_set *ps)
 {
 	const char *name = lang_label(site, "hyphenation");
 	struct pos p = { "content/site.yml", 0, 0 };
+	const struct val *areas = map_get(site->v, "areas"), *m;
 	char *path;
+	size_t a, i;
+
+	/* The other languages of the areas and their messages, loaded
+	   before print forks its workers. */
+	for (a = 0; areas != NULL && areas->type == V_LIST && a < areas->len;
+	    a++) {
+		S_dict_lang(site, ps, map_str(areas->items[a], "lang"));
+		m = map_get(areas->items[a], "messages");
+		for (i = 0; m != NULL && m->type == V_LIST && i < m->len; i++)
+			S_dict_lang(site, ps, map_str(m->items[i], "lang"));
+	}
 
 	if (*name == '\0' || strcmp(name, "hyphenation") == 0)
 		return;	/* no patterns for this language */
@@ -863,6 +901,12 @@ print_free(struct print_set *ps)
 	free(ps->v);
 	if (ps->hyph != NULL)
 		hnj_hyphen_free(ps->hyph);
+	for (i = 0; i < ps->nhyphs; i++) {
+		free(ps->hyphs[i].lang);
+		if (ps->hyphs[i].dict != NULL)
+			hnj_hyphen_free(ps->hyphs[i].dict);
+	}
+	free(ps->hyphs);
 	free(ps->sheets);
 	free(ps->kits);
 	free(ps->proofs);

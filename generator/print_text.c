@@ -67,10 +67,9 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 	units = words_units(up);
 	g_free(up);
 	up = units;
-	/* libhyphen's dictionary is the site's language's: text in
-	   another language is not hyphenated by it. */
-	h = brk >= BRK_HYPHEN && S_site_lang(c) ?
-	    words_hyphenate(c->sh->ps, up) : g_strdup(up);
+	/* By the dictionary of the text's own language, if it has one. */
+	h = brk >= BRK_HYPHEN ? words_hyphenate(c->sh->ps, S_site_lang(c) ?
+	    NULL : S_lang(c), up) : g_strdup(up);
 	if (brk == BRK_ANY) {
 		any = words_break_any(h);
 		g_free(h);

@@ -157,12 +157,17 @@ S_letter(gunichar c)
 }
 
 /*
- * Returns text with soft hyphens inserted in words of eight letters or
- * more (owned, g_free).  A word that already has one is left alone.
+ * Returns text in language lang (NULL: the site's) with soft hyphens
+ * inserted in words of eight letters or more (owned, g_free), by that
+ * language's dictionary; unchanged when there is none.  A word that
+ * already has one is left alone.
  */
 char *
-words_hyphenate(const struct print_set *ps, const char *text)
+words_hyphenate(const struct print_set *ps, const char *lang,
+    const char *text)
 {
+	HyphenDict *dict = ps->hyph;
+	size_t i;
 	GString *out = g_string_new(NULL);
 	const char *p = text, *w, *e;
 	char *word, *low, *lat, *hy;
@@ -171,7 +176,10 @@ words_hyphenate(const struct print_set *ps, const char *text)
 	long nchars, k;
 	gsize latlen;
 
-	if (ps->hyph == NULL)
+	for (i = 0; lang != NULL && i < ps->nhyphs; i++)
+		if (strcmp(ps->hyphs[i].lang, lang) == 0)
+			dict = ps->hyphs[i].dict;
+	if (dict == NULL)
 		return g_strdup(text);
 	while (*p != '\0') {
 		/* An address or a hashtag is never hyphenated. */
@@ -200,13 +208,13 @@ words_hyphenate(const struct print_set *ps, const char *text)
 		}
 		low = g_utf8_strdown(word, -1);
 		/* Patterns in UTF-8 (en) or Latin-1 (da, nb, sv, de). */
-		if (ps->hyph->utf8) {
+		if (dict->utf8) {
 			lat = g_strdup(low);
 			latlen = strlen(low);
 		} else
 			lat = g_convert(low, -1, "ISO-8859-1", "UTF-8", NULL,
 			    &latlen, NULL);
-		if (lat == NULL || (!ps->hyph->utf8 && (long)latlen != nchars)) {
+		if (lat == NULL || (!dict->utf8 && (long)latlen != nchars)) {
 			g_string_append(out, word);
 			g_free(lat);
 			g_free(low);
@@ -216,7 +224,7 @@ words_hyphenate(const struct print_set *ps, const char *text)
 		hy = xcalloc((size_t)latlen + 5, 1);
 		rep = NULL;
 		pos = cut = NULL;
-		hnj_hyphen_hyphenate2(ps->hyph, lat, (int)latlen, hy, NULL,
+		hnj_hyphen_hyphenate2(dict, lat, (int)latlen, hy, NULL,
 		    &rep, &pos, &cut);
 		e = word;
 		for (k = 0; k < nchars; k++) {

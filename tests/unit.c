@@ -960,6 +960,34 @@ test_pdfx(void)
 	buf_free(&got);
 }
 
+/* A message in another language is hyphenated by its own dictionary. */
+static void
+test_hyph_lang(void)
+{
+	struct print_set ps;
+	struct hyph_lang other = { (char *)"da", NULL };
+	char *h;
+
+	memset(&ps, 0, sizeof(ps));
+	other.dict = hnj_hyphen_load("/usr/share/hyphen/hyph_da_DK.dic");
+	CHECK(other.dict != NULL);
+	ps.hyphs = &other;
+	ps.nhyphs = 1;
+	h = words_hyphenate(&ps, "da", "velfærdsnedskæringerne");
+	CHECK(strstr(h, "\xc2\xad") != NULL);	/* U+00AD */
+	g_free(h);
+	/* The site's (none here) for the site's language, and none for
+	   a language without a dictionary. */
+	h = words_hyphenate(&ps, NULL, "velfærdsnedskæringerne");
+	CHECK(strcmp(h, "velfærdsnedskæringerne") == 0);
+	g_free(h);
+	h = words_hyphenate(&ps, "ar", "velfærdsnedskæringerne");
+	CHECK(strcmp(h, "velfærdsnedskæringerne") == 0);
+	g_free(h);
+	if (other.dict != NULL)
+		hnj_hyphen_free(other.dict);
+}
+
 int
 main(void)
 {
@@ -977,6 +1005,7 @@ main(void)
 	test_fitting();
 	test_build_twice();
 	test_pdfx();
+	test_hyph_lang();
 	xmlCleanupParser();
 	printf("unit: %d passed, %d failed\n", S_pass, S_fail);
 	return S_fail != 0;
