@@ -41,6 +41,10 @@ def site(work, name, area_text):
     shutil.copytree("tests/fixture", root)
     with open(os.path.join(root, "content/areas/flyktninger.md"), "w") as f:
         f.write(area_text)
+    # A press release in Arabic, for the lists' cards.
+    with open(os.path.join(root, "content/press/arabisk.md"), "w") as f:
+        f.write("---\ntitle: لا للتخفيضات\ndate: 2017-03-01\nlang: ar\n"
+                "area: flyktninger\n---\nنص البيان.\n")
     return root
 
 
@@ -173,6 +177,14 @@ def main():
                    ' lang="ti"', ' lang="uk"', ' lang="da"'],
            "scripts: the area page marks each message's lang and dir "
            "(%s)" % lis)
+    with open(os.path.join(out, "press/index.html")) as f:
+        cards = re.findall(r'<li class="press-item"([^>]*)>', f.read())
+    with open(os.path.join(out, "press/arabisk/index.html")) as f:
+        html = re.search(r"<html[^>]*>", f.read()).group(0)
+    report(' lang="ar" dir="rtl"' in cards and cards.count("") >= 1 and
+           'lang="ar"' in html and 'dir="rtl"' in html,
+           "scripts: an Arabic press release's card and page carry lang "
+           "and dir (%s; %s)" % (cards, html))
 
     # A language code that is none: an error at its line.
     text = area.replace("lang: uk", "lang: ukrainsk!")
