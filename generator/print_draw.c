@@ -282,6 +282,49 @@ S_svg(struct rctx *c, xmlNodePtr f, const char *shown, const struct buf *b)
 	g_object_unref(h);
 }
 
+/*
+ * A raster picture too coarse for this size (w pixels over width
+ * points): one warning per picture and layout, the same from every
+ * size (so printed once), at the content line that names the picture
+ * when there is one: its worst size, and how wide it should be.
+ */
+static void
+S_low_dpi(struct rctx *c, xmlNodePtr f, const char *shown, int w,
+    double width)
+{
+	const struct layout *l = c->sh->lay;
+	struct pos p = { l->path, (int)xmlGetLineNo(f), 0 };
+	const struct lsize *worst = c->sh->size;
+	const struct val *v;
+	char *raw = lay_attr(f, "src"), *inner;
+	double most = 0, scaled;
+	size_t i;
+	int failed = 0;
+
+	/* The frame grows with the trim's width from size to size. */
+	for (i = 0; i < l->nsizes; i++) {
+		scaled = width * l->sizes[i].w / c->sh->size->w;
+		if (scaled > most) {
+			most = scaled;
+			worst = &l->sizes[i];
+		}
+	}
+	if (raw != NULL && raw[0] == '{' && strchr(raw, '}') ==
+	    raw + strlen(raw) - 1) {
+		inner = xstrndup(raw + 1, strlen(raw) - 2);
+		v = tmpl_eval(inner, f, l->path, c->sc, c->pool, &failed);
+		if (v != NULL && v->pos.file != NULL &&
+		    strncmp(v->pos.file, "content/", 8) == 0)
+			p = v->pos;
+		free(inner);
+	}
+	free(raw);
+	diag_warn(&p, "%s is %d px wide: on the %s layout it prints at %.0f "
+	    "dpi at %s, below the %.0f dpi it needs; one at least %.0f px "
+	    "wide is sharp at every size", shown, w, l->name, w / (most /
+	    72.0), worst->name, l->dpi, ceil(most / 72.0 * l->dpi / 50) * 50);
+}
+
 static void
 S_raster(struct rctx *c, xmlNodePtr f, const char *shown, const struct buf *b)
 {
@@ -304,13 +347,8 @@ S_raster(struct rctx *c, xmlNodePtr f, const char *shown, const struct buf *b)
 	draw_box(c, f, 0, r);
 	S_place(f, (double)w / h, r, o);
 	dpi = w / (o[2] / 72.0);
-	if (!c->preview && dpi < c->sh->lay->dpi) {
-		struct pos p = { c->sh->lay->path, (int)xmlGetLineNo(f), 0 };
-
-		diag_warn(&p, "%s is %.0f dpi at %s, below the %.0f dpi this "
-		    "layout needs", shown, dpi, c->sh->size->name,
-		    c->sh->lay->dpi);
-	}
+	if (!c->preview && dpi < c->sh->lay->dpi)
+		S_low_dpi(c, f, shown, w, o[2]);
 	/* gdk-pixbuf's RGB(A) into cairo's premultiplied ARGB32. */
 	s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
 	ch = gdk_pixbuf_get_n_channels(pb);

@@ -225,11 +225,14 @@ def check_plates(path, page, text_words, work, what):
            "the black plate (%d not)" % (what, found, missing))
 
 
-def edited_build(rel, edit, *args):
-    """The fixture with file rel edited by edit, built: the result."""
+def edited_build(rel, edit, *args, prepare=None):
+    """The fixture with file rel edited by edit (and prepare(root) run),
+    built: the result."""
     with tempfile.TemporaryDirectory() as d:
         root = os.path.join(d, "site")
         shutil.copytree("tests/fixture", root)
+        if prepare is not None:
+            prepare(root)
         path = os.path.join(root, rel)
         with open(path) as f:
             s = f.read()
@@ -266,6 +269,20 @@ def errors():
            and "four percentages" in r.stderr,
            "cmyk with three values is an error at its line: %s" %
            r.stderr.strip()[:200])
+
+    # A logo too small for print: one warning per layout, at the
+    # organisation's logo line, the same from every size.
+    r = edited_build("content/orgs/klubben.md", lambda s: s.replace(
+        "url: ", "logo: assets/logos/small.png\nurl: ", 1), "--only",
+        "print", prepare=lambda root: png(os.path.join(
+            root, "assets/logos/small.png"), 120, 60))
+    warns = [l for l in r.stderr.splitlines() if "dpi" in l]
+    report(r.returncode == 0 and len(warns) == 2 and all(
+        l.startswith("content/orgs/klubben.md:4:7: warning: "
+                     "assets/logos/small.png is 120 px wide") and
+        "px wide is sharp at every size" in l for l in warns),
+           "a small logo: one warning per layout at its content line "
+           "(%s)" % warns)
 
 
 def main():
