@@ -168,7 +168,7 @@ words_hyphenate(const struct print_set *ps, const char *lang,
 {
 	HyphenDict *dict = ps->hyph;
 	size_t i;
-	GString *out = g_string_new(NULL);
+	GString *out;
 	const char *p = text, *w, *e;
 	char *word, *low, *lat, *hy;
 	char **rep = NULL;
@@ -181,6 +181,7 @@ words_hyphenate(const struct print_set *ps, const char *lang,
 			dict = ps->hyphs[i].dict;
 	if (dict == NULL)
 		return g_strdup(text);
+	out = g_string_new(NULL);
 	while (*p != '\0') {
 		/* An address or a hashtag is never hyphenated. */
 		if ((p == text || g_ascii_isspace(p[-1])) &&
