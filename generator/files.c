@@ -428,12 +428,17 @@ S_out_parent(const char *outdir, const char *rel, const char **base)
 int
 out_stat(const char *outdir, const char *rel, struct stat *st)
 {
-	const char *base;
-	int fd, rc;
+	int top, fd, rc;
 
-	if ((fd = S_out_parent(outdir, rel, &base)) == -1)
+	/* The file itself, as a path: a link at the end is the link
+	   (O_NOFOLLOW with O_PATH), a link on the way is refused. */
+	if ((top = S_out_dir(outdir)) == -1)
 		return -1;
-	rc = fstatat(fd, base, st, AT_SYMLINK_NOFOLLOW);
+	fd = S_open_beneath(top, rel, O_PATH | O_NOFOLLOW, 1);
+	close(top);
+	if (fd == -1)
+		return -1;
+	rc = fstat(fd, st);
 	close(fd);
 	return rc;
 }
