@@ -41,7 +41,8 @@ BUILTIN = layouts/web/base.html layouts/web/home.html layouts/web/page.html \
        layouts/web/tag.html layouts/web/tags.html layouts/web/404.html \
        layouts/web/area-card.html layouts/web/event-item.html \
        layouts/web/press-item.html layouts/web/org-card.html \
-       layouts/web/downloads.html \
+       layouts/web/downloads.html layouts/web/timeline.html \
+       layouts/web/district.html \
        layouts/print/poster.xml layouts/print/flyer.xml \
        layouts/print/placard.xml layouts/print/banner.xml \
        layouts/print/org-flyer.xml layouts/print/org-poster.xml \

@@ -25,7 +25,7 @@ build(const struct opts *o)
 	struct buf snap = { NULL, 0, 0 };
 	struct stat st;
 	int rc = 1, web, print, made;
-	char keyopts[64];
+	char keyopts[128], *held;
 	long fresh;
 
 	web = o->only == NULL || strcmp(o->only, "web") == 0;
@@ -34,6 +34,7 @@ build(const struct opts *o)
 		return 2;
 	site.workers = o->jobs;
 	site.pdfx = o->pdfx;
+	site.internal = o->internal;
 	/* One build at a time in an output directory, a real one. */
 	made = lstat(o->out, &st) == -1 && errno == ENOENT;
 	if ((site.outlock = out_lock(&site, o->out, 1)) < 0) {
@@ -46,8 +47,8 @@ build(const struct opts *o)
 		return rc;
 	}
 	/* Options that change what is written are part of every key. */
-	snprintf(keyopts, sizeof(keyopts), "drafts=%d marks=%d pdfx=%d",
-	    o->drafts, o->marks, o->pdfx);
+	snprintf(keyopts, sizeof(keyopts), "drafts=%d internal=%d marks=%d "
+	    "pdfx=%d", o->drafts, o->internal, o->marks, o->pdfx);
 	/* Nothing changed since the last full build: done. */
 	stamp_take(&site, keyopts, &snap);
 	/* An --only build is done too if a full one made the same. */
@@ -63,6 +64,20 @@ build(const struct opts *o)
 	}
 	if (!load_site(&site) || !model_link(&site))
 		goto out;
+	/*
+	 * Pages held back by publish: are in every key (the day they come
+	 * out, the lists that show them change, not their files), and no
+	 * stamp skips the build once the first of them is due.
+	 */
+	if (site.held != NULL) {
+		held = g_compute_checksum_for_string(G_CHECKSUM_SHA256,
+		    site.held, -1);
+		snprintf(keyopts + strlen(keyopts), sizeof(keyopts) -
+		    strlen(keyopts), " held=%.16s", held);
+		g_free(held);
+		buf_printf(&snap, "held until %lld\n",
+		    (long long)site.held_until);
+	}
 	if (print && (site.print = print_load(&site)) == NULL)
 		goto out;
 	if (web && (site.tmpl = tmpl_load(&site, "layouts/web")) == NULL)

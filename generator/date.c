@@ -127,3 +127,57 @@ date_from_time(time_t t, struct _GTimeZone *tz, struct date *d)
 	g_date_time_unref(l);
 	g_date_time_unref(u);
 }
+
+/*
+ * The Monday of ISO week w of year wy into *d.  Returns 0 when the year
+ * has no such week (53 only in long years).
+ */
+int
+date_isoweek_monday(int wy, int w, struct date *d)
+{
+	struct date jan4 = { wy, 1, 4 }, dec28 = { wy, 12, 28 };
+	int y;
+
+	if (wy < 1900 || wy > 2200 || w < 1 || w > date_isoweek(&dec28, &y))
+		return 0;
+	/* Week 1 holds 4 January. */
+	*d = jan4;
+	d->d -= date_weekday(&jan4);
+	if (d->d < 1) {
+		d->y--;
+		d->m = 12;
+		d->d += 31;
+	}
+	date_add_days(d, (w - 1) * 7);
+	return 1;
+}
+
+/*
+ * A moment as content writes it: "YYYY-MM-DD", "YYYY-MM-DD HH:MM" or
+ * "YYYY-MM-DDTHH:MM" (midnight when no time), local time in tz, into
+ * *t.  Returns 0 if it is none of those or no such moment.
+ */
+int
+date_parse_moment(const char *s, struct _GTimeZone *tz, time_t *t)
+{
+	char day[11];
+	struct date d;
+	GDateTime *l;
+	int m = 0;
+
+	if (strlen(s) < 10)
+		return 0;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (!date_parse(day, &d))
+		return 0;
+	if (s[10] != '\0' && ((s[10] != ' ' && s[10] != 'T') ||
+	    (m = date_parse_time(s + 11)) < 0))
+		return 0;
+	if ((l = g_date_time_new(tz, d.y, d.m, d.d, m / 60, m % 60, 0)) ==
+	    NULL)
+		return 0;
+	*t = (time_t)g_date_time_to_unix(l);
+	g_date_time_unref(l);
+	return 1;
+}

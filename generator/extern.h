@@ -162,6 +162,9 @@ void		 date_add_days(struct date *d, int n);
 int		 date_cmp(const struct date *a, const struct date *b);
 int		 date_weekday(const struct date *d);	/* 0: Monday */
 int		 date_isoweek(const struct date *d, int *wy);
+int		 date_isoweek_monday(int wy, int w, struct date *d);
+int		 date_parse_moment(const char *s, struct _GTimeZone *tz,
+		    time_t *t);
 void		 date_from_time(time_t t, struct _GTimeZone *tz,
 		    struct date *d);
 
@@ -174,6 +177,9 @@ int		 lang_is_rtl(const char *code);
 const char	*lang_label(const struct site *site, const char *key);
 void		 lang_date_long(const struct site *site, const struct date *d,
 		    struct buf *b);
+void		 lang_date_range(const struct site *site,
+		    const struct date *a, const struct date *b,
+		    struct buf *out);
 void		 lang_month_short(const struct site *site,
 		    const struct date *d, struct buf *b);
 void		 lang_weekday(const struct site *site, const struct date *d,

@@ -264,27 +264,73 @@ S_nth(const struct site *site, const char *key, int i)
 	return l->items[i]->s;
 }
 
-/* "10. marts 2017", "10 March 2017": the label date_long, filled in. */
-void
-lang_date_long(const struct site *site, const struct date *d, struct buf *b)
+/*
+ * The label date_long filled in: whole (part 0), up to the day and what
+ * sticks to it ("10." of "{day}. {month} {year}", part 1), or without
+ * the year and what separates it (part 2).
+ */
+static void
+S_date_part(const struct site *site, const struct date *d, int part,
+    struct buf *b)
 {
 	const char *f = lang_label(site, "date_long"), *e;
+	size_t start = b->len;
 
 	for (; *f != '\0'; f++) {
 		if (*f != '{' || (e = strchr(f, '}')) == NULL) {
 			buf_putc(b, *f);
 			continue;
 		}
-		if (strncmp(f, "{day}", 5) == 0)
+		if (strncmp(f, "{day}", 5) == 0) {
 			buf_printf(b, "%d", d->d);
-		else if (strncmp(f, "{month}", 7) == 0)
+			if (part == 1) {
+				for (f = e + 1; *f != '\0' && *f != ' ' &&
+				    *f != '{'; f++)
+					buf_putc(b, *f);
+				return;
+			}
+		} else if (strncmp(f, "{month}", 7) == 0)
 			buf_puts(b, S_nth(site, "months", d->m - 1));
-		else if (strncmp(f, "{year}", 6) == 0)
-			buf_printf(b, "%d", d->y);
-		else
+		else if (strncmp(f, "{year}", 6) == 0) {
+			if (part != 2)
+				buf_printf(b, "%d", d->y);
+		} else
 			buf_put(b, f, (size_t)(e - f + 1));
 		f = e;
 	}
+	/* "30. marts " of "{day}. {month} {year}": no trailing ", ". */
+	while (b->len > start && (b->data[b->len - 1] == ' ' ||
+	    b->data[b->len - 1] == ','))
+		b->data[--b->len] = '\0';
+}
+
+/* "10. marts 2017", "10 March 2017": the label date_long, filled in. */
+void
+lang_date_long(const struct site *site, const struct date *d, struct buf *b)
+{
+	S_date_part(site, d, 0, b);
+}
+
+/*
+ * Days a to b as one text: "10.–11. marts 2017", "30. marts – 2. april
+ * 2017", "29. december 2017 – 2. januar 2018"; one day as date_long.
+ */
+void
+lang_date_range(const struct site *site, const struct date *a,
+    const struct date *b, struct buf *out)
+{
+	if (date_cmp(a, b) >= 0) {
+		S_date_part(site, a, 0, out);
+		return;
+	}
+	if (a->y == b->y && a->m == b->m) {
+		S_date_part(site, a, 1, out);
+		buf_puts(out, "–");
+	} else {
+		S_date_part(site, a, a->y == b->y ? 2 : 0, out);
+		buf_puts(out, " – ");
+	}
+	S_date_part(site, b, 0, out);
 }
 
 /* The month's first three letters, for calendar badges: "mar", "Mär". */

@@ -452,11 +452,13 @@ S_splice(struct pool *to, struct pool *from)
  * a known key is most likely a typing error: a warning says which.
  */
 static const char *const S_keys_page[] = { "title", "description",
-    "tags", "slug", "draft", "lang", "layout", NULL };
+    "tags", "slug", "draft", "lang", "layout", "publish", "internal",
+    NULL };
 static const char *const S_keys_area[] = { "headline", "color",
     "cmyk", "messages", "icon", "order", NULL };
 static const char *const S_keys_event[] = { "date", "time", "end",
-    "place", "address", "area", "org", "kind", NULL };
+    "place", "address", "area", "org", "kind", "week", "weeks", "year",
+    "areas", "orgs", "district", "campaign", NULL };
 static const char *const S_keys_press[] = { "date", "area", "summary",
     NULL };
 static const char *const S_keys_org[] = { "name", "logo", "areas", "url",
@@ -464,7 +466,7 @@ static const char *const S_keys_org[] = { "name", "logo", "areas", "url",
 static const char *const S_keys_site[] = { "title", "tagline", "base_url",
     "language", "hashtag", "slogans", "logo", "contact", "social",
     "labels", "nav", "print_layouts", "markdown", "feed_entries",
-    "timezone", "print", NULL };
+    "timezone", "print", "districts", NULL };
 static const char *const S_keys_message[] = { "headline", "text", "lang",
     NULL };
 static const char *const S_keys_contact[] = { "email", "phone", "address",
@@ -540,6 +542,36 @@ S_typos(const struct val *map, const char *const *a, const char *const *b)
 	}
 }
 
+/*
+ * publish: a moment still to come holds the page back (an embargo):
+ * remembered, so that this build says until when, and so that the
+ * build after that moment is a real one.
+ */
+static void
+S_publish(struct site *site, struct doc *d)
+{
+	const char *s = load_str(site, d->v, "publish", 0, d->path);
+	char *old;
+	time_t t;
+
+	if (s == NULL)
+		return;
+	if (!date_parse_moment(s, site->tz, &t)) {
+		diag_err(&map_get(d->v, "publish")->pos, "bad publish time "
+		    "'%s': write YYYY-MM-DD or \"YYYY-MM-DD HH:MM\" (the "
+		    "site's time zone)", s);
+		return;
+	}
+	if (t <= site->now)
+		return;
+	d->held = 1;
+	if (site->held_until == 0 || t < site->held_until)
+		site->held_until = t;
+	old = site->held;
+	site->held = xasprintf("%s%s\n", old != NULL ? old : "", d->path);
+	free(old);
+}
+
 /* The common keys of a parsed file, in the model; returns its doc. */
 static struct doc *
 S_finish(struct site *site, struct parsed *t)
@@ -557,6 +589,8 @@ S_finish(struct site *site, struct parsed *t)
 		return NULL;
 	meta = d->v;
 	d->draft = S_bool(site, meta, "draft");
+	d->internal = S_bool(site, meta, "internal");
+	S_publish(site, d);
 
 	stem = xstrndup(t->name, strlen(t->name) - 3);
 	slug = load_str(site, meta, "slug", 0, d->path);
@@ -723,33 +757,154 @@ S_area(struct site *site, struct doc *d)
 	}
 }
 
+/*
+ * week: 10 or weeks: 18-23 (and year:, else the build's): from the
+ * Monday of the first week to the Sunday of the last.
+ */
+static void
+S_weeks(struct site *site, struct doc *d, const char *key, const char *s)
+{
+	struct val *v = map_get(d->v, key);
+	const char *ys = load_str(site, d->v, "year", 0, d->path);
+	char *e;
+	long w0, w1, y = site->today.y;
+
+	w0 = strtol(s, &e, 10);
+	w1 = w0;
+	if (e != s && (*e == '-' || strncmp(e, "–", 3) == 0)) {
+		s = e + (*e == '-' ? 1 : 3);
+		w1 = strtol(s, &e, 10);
+	}
+	if (e == s || *e != '\0' || (strcmp(key, "week") == 0 &&
+	    w1 != w0)) {
+		diag_err(&v->pos, "bad %s '%s': write %s", key, v->s,
+		    strcmp(key, "week") == 0 ? "an ISO week number, 1 to 53" :
+		    "two ISO week numbers, as 18-23");
+		return;
+	}
+	if (ys != NULL && ((y = strtol(ys, &e, 10)) < 1900 || y > 2200 ||
+	    *e != '\0')) {
+		diag_err(&map_get(d->v, "year")->pos, "bad year '%s': write "
+		    "four digits", ys);
+		return;
+	}
+	if (w1 < w0) {
+		diag_err(&v->pos, "weeks %ld-%ld end before they begin; a "
+		    "span into the next year is a date and an end: date",
+		    w0, w1);
+		return;
+	}
+	if (!date_isoweek_monday((int)y, (int)w0, &d->date) ||
+	    !date_isoweek_monday((int)y, (int)w1, &d->end)) {
+		diag_err(&v->pos, "%ld has no week %ld", y, w1);
+		return;
+	}
+	date_add_days(&d->end, 6);
+	d->weeks = 1;
+}
+
+/*
+ * end: a time on the event's day ("18:00"), a last day ("2017-03-11")
+ * or both ("2017-03-11 16:00"); end_time gets the time.
+ */
+static void
+S_end(struct site *site, struct doc *d, int t0)
+{
+	struct val *v = map_get(d->v, "end");
+	const char *s = load_str(site, d->v, "end", 0, d->path);
+	char day[11];
+	int t1 = -1, c;
+
+	if (!d->weeks)
+		d->end = d->date;
+	if (s == NULL)
+		return;
+	if (d->weeks) {
+		diag_err(&v->pos, "an event given in weeks has no end: "
+		    "write weeks: 18-23");
+		return;
+	}
+	if (strlen(s) == 5)
+		t1 = date_parse_time(s);
+	else if (strlen(s) >= 10) {
+		memcpy(day, s, 10);
+		day[10] = '\0';
+		if (!date_parse(day, &d->end) || (s[10] != '\0' &&
+		    ((s[10] != ' ' && s[10] != 'T') ||
+		    (t1 = date_parse_time(s + 11)) < 0))) {
+			d->end = d->date;
+			t1 = -2;
+		}
+	} else
+		t1 = -2;
+	if (t1 == -1 && strlen(s) == 5)
+		t1 = -2;
+	if (t1 == -2) {
+		diag_err(&v->pos, "bad end '%s': write a time (\"18:00\"), "
+		    "a last day (2017-03-11) or both (\"2017-03-11 16:00\")",
+		    s);
+		return;
+	}
+	if (d->date.y == 0)
+		return;	/* the date was bad: said */
+	c = date_cmp(&d->end, &d->date);
+	if (c < 0 || (c == 0 && t1 >= 0 && t0 >= 0 && t1 <= t0)) {
+		diag_err(&v->pos, "event ends (%s) before it begins", s);
+		d->end = d->date;
+		return;
+	}
+	if (t1 >= 0)
+		map_set(d->v, "end_time", val_strn(&site->pool,
+		    xasprintf("%02d:%02d", t1 / 60, t1 % 60), NULL));
+}
+
 static void
 S_event(struct site *site, struct doc *d)
 {
-	const char *s;
-	int t0 = -1, t1;
+	const char *s, *w = load_str(site, d->v, "week", 0, d->path);
+	const char *ws = load_str(site, d->v, "weeks", 0, d->path);
+	struct val *l;
+	int t0 = -1, i;
 
 	load_text(site, d->v, "title", 1, d->path, LIM_EVENT_TITLE);
-	S_dated(site, d);
-	if ((s = load_str(site, d->v, "time", 0, d->path)) != NULL &&
-	    (t0 = date_parse_time(s)) < 0) {
-		diag_err(&map_get(d->v, "time")->pos, "bad time '%s': "
-		    "write HH:MM, 24-hour", s);
+	if (w != NULL && ws != NULL)
+		diag_err(&map_get(d->v, "weeks")->pos, "write week or "
+		    "weeks, not both");
+	else if ((w != NULL || ws != NULL) && map_get(d->v, "date") != NULL)
+		diag_err(&map_get(d->v, "date")->pos, "an event has a date "
+		    "or %s, not both", w != NULL ? "a week" : "weeks");
+	else if (w != NULL || ws != NULL)
+		S_weeks(site, d, w != NULL ? "week" : "weeks",
+		    w != NULL ? w : ws);
+	else
+		S_dated(site, d);
+	if ((s = load_str(site, d->v, "time", 0, d->path)) != NULL) {
+		if (d->weeks)
+			diag_err(&map_get(d->v, "time")->pos, "an event "
+			    "given in weeks has no time of day: give it a "
+			    "date");
+		else if ((t0 = date_parse_time(s)) < 0)
+			diag_err(&map_get(d->v, "time")->pos, "bad time '%s': "
+			    "write HH:MM, 24-hour", s);
 	}
-	if ((s = load_str(site, d->v, "end", 0, d->path)) != NULL) {
-		if ((t1 = date_parse_time(s)) < 0) {
-			diag_err(&map_get(d->v, "end")->pos, "bad end time "
-			    "'%s': write HH:MM, 24-hour", s);
-		} else if (t0 >= 0 && t1 <= t0) {
-			diag_err(&map_get(d->v, "end")->pos, "event ends "
-			    "(%s) before it begins", s);
-		}
-	}
+	S_end(site, d, t0);
 	load_text(site, d->v, "place", 0, d->path, LIM_PLACE);
 	load_text(site, d->v, "address", 0, d->path, LIM_PLACE);
-	load_str(site, d->v, "area", 0, d->path);
 	load_text(site, d->v, "kind", 0, d->path, LIM_KIND);
+	load_text(site, d->v, "campaign", 0, d->path, LIM_CAMPAIGN);
+	load_str(site, d->v, "district", 0, d->path);
+	/* One area or organisation, or a joint action of several. */
+	if (map_get(d->v, "area") != NULL && map_get(d->v, "areas") != NULL)
+		diag_err(&map_get(d->v, "areas")->pos, "write area or areas, "
+		    "not both");
+	if (map_get(d->v, "org") != NULL && map_get(d->v, "orgs") != NULL)
+		diag_err(&map_get(d->v, "orgs")->pos, "write org or orgs, "
+		    "not both");
+	load_str(site, d->v, "area", 0, d->path);
 	load_str(site, d->v, "org", 0, d->path);
+	for (i = 0; i < 2; i++)	/* one slug is a list of one */
+		if ((l = S_strlist(site, d->v, i ? "orgs" : "areas")) != NULL)
+			map_set(d->v, i ? "orgs" : "areas", l);
 }
 
 static void
@@ -856,6 +1011,17 @@ S_site_yml(struct site *site)
 				    "most %d characters: shorten it",
 				    LIM_SLOGAN);
 			}
+	}
+	if ((mdv = S_strlist(site, v, "districts")) != NULL) {
+		size_t i;
+
+		map_set(v, "districts", mdv);
+		for (i = 0; i < mdv->len; i++)
+			if (g_utf8_strlen(mdv->items[i]->s, -1) >
+			    LIM_AREA_TITLE)
+				diag_err(&mdv->items[i]->pos, "a district's "
+				    "name is at most %d characters: shorten it",
+				    LIM_AREA_TITLE);
 	}
 	s = load_text(site, v, "base_url", 1, file, LIM_URL);
 	if (s != NULL && strncmp(s, "https://", 8) != 0 &&
@@ -1000,23 +1166,38 @@ S_slugs(struct site *site)
 }
 
 /*
- * Drops drafts (unless --drafts) once their errors have been found,
- * remembering which, so that a reference to one says so.
+ * Drops drafts and pages held back by publish: (unless --drafts) and
+ * internal ones (unless --internal) once their errors have been found,
+ * remembering why, so that a reference to one says so.
  */
 static void
 S_drafts(struct site *site)
 {
 	struct doc *d;
+	char *why;
 	size_t i, n = 0;
 
 	for (i = 0; i < site->ndocs; i++) {
-		if ((d = site->docs[i])->draft && !site->drafts) {
+		d = site->docs[i];
+		why = NULL;
+		if (d->draft && !site->drafts)
+			why = g_strdup_printf("a draft (draft: true in %s), "
+			    "left out of the build: remove the draft line, or "
+			    "build with --drafts to include drafts", d->path);
+		else if (d->held && !site->drafts)
+			why = g_strdup_printf("not published yet (publish: %s "
+			    "in %s): build with --drafts to preview it",
+			    map_str(d->v, "publish"), d->path);
+		else if (d->internal && !site->internal)
+			why = g_strdup_printf("internal (internal: true in "
+			    "%s), left out of the public site: build with "
+			    "--internal for the campaign's own", d->path);
+		if (why != NULL) {
 			if (site->left_out == NULL)
 				site->left_out = g_hash_table_new_full(
 				    g_str_hash, g_str_equal, g_free, g_free);
 			g_hash_table_insert(site->left_out, g_strdup_printf(
-			    "%d/%s", (int)d->kind, d->slug),
-			    g_strdup(d->path));
+			    "%d/%s", (int)d->kind, d->slug), why);
 			site_doc_free(d);
 			continue;
 		}

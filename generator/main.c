@@ -42,7 +42,8 @@ static const char S_help[] =
 "  --only KIND  build only the web site or only the print material\n"
 "  --marks      crop marks on every print sheet\n"
 "  --pdfx       every print sheet as CMYK PDF/X-4, for a print shop\n"
-"  --drafts     include pages marked draft: true\n"
+"  --drafts     include drafts and pages whose publish: time is to come\n"
+"  --internal   include items marked internal: true (not for the public)\n"
 "  -q, --quiet  print errors only\n"
 "  -h, --help   this help\n"
 "  -V, --version\n"
@@ -64,7 +65,8 @@ static const char S_build_help[] =
 "  --only KIND  build only the web site (web) or the print material\n"
 "  --marks      crop marks on every print sheet\n"
 "  --pdfx       every print sheet as CMYK PDF/X-4, for a print shop\n"
-"  --drafts     include pages marked draft: true\n"
+"  --drafts     include drafts and pages whose publish: time is to come\n"
+"  --internal   include items marked internal: true (not for the public)\n"
 "  -q, --quiet  print errors only\n"
 "  -v, --verbose  also the five slowest files and the time per PDF\n";
 
@@ -107,7 +109,8 @@ static const char S_serve_help[] =
 "  -j N         render with N threads and workers (default: cores)\n"
 "  --marks      crop marks on every print sheet\n"
 "  --pdfx       every print sheet as CMYK PDF/X-4, for a print shop\n"
-"  --drafts     include pages marked draft: true\n";
+"  --drafts     include drafts and pages whose publish: time is to come\n"
+"  --internal   include items marked internal: true (not for the public)\n";
 
 static const char S_new_help[] =
 "usage: rally new DIR [--lang da|nb|nn|sv|de|en]\n"
@@ -145,6 +148,7 @@ S_build(int argc, char *argv[])
 		{ "out", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "drafts", no_argument, NULL, 'd' },
+		{ "internal", no_argument, NULL, 'I' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "only", required_argument, NULL, 'O' },
@@ -182,6 +186,9 @@ S_build(int argc, char *argv[])
 			break;
 		case 'd':
 			o.drafts = 1;
+			break;
+		case 'I':
+			o.internal = 1;
 			break;
 		case 'q':
 			o.quiet = 1;
@@ -333,6 +340,7 @@ S_serve(int argc, char *argv[])
 		{ "only", required_argument, NULL, 'O' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "drafts", no_argument, NULL, 'd' },
+		{ "internal", no_argument, NULL, 'I' },
 		{ "marks", no_argument, NULL, 'm' },
 		{ "pdfx", no_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
@@ -357,6 +365,7 @@ S_serve(int argc, char *argv[])
 		case 'o': so.build.out = optarg; break;
 		case 'b': so.bind = optarg; break;
 		case 'd': so.build.drafts = 1; break;
+		case 'I': so.build.internal = 1; break;
 		case 'm': so.build.marks = 1; break;
 		case 'X': so.build.pdfx = 1; break;
 		case 'p':

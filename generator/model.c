@@ -110,6 +110,73 @@ S_excerpt(const struct val *body)
 	return b.data;
 }
 
+/*
+ * An event's time in words, for lists, pages and sheets: "when" is
+ * "fredag 10. marts 2017, kl. 18:00–20:00", "10.–11. marts 2017",
+ * "10. marts 2017, kl. 10:00 – 11. marts 2017, kl. 16:00" or "Uge
+ * 18–23, 2017"; "date_text" the same without the times.  A span has
+ * end_iso (its last day) and span: true; weeks has week_text.
+ */
+static void
+S_when(struct site *site, struct doc *d)
+{
+	struct buf b = { NULL, 0, 0 }, dt = { NULL, 0, 0 };
+	const char *t0 = map_str(d->v, "time"), *t1 = map_str(d->v,
+	    "end_time"), *at = S_label(site, "at");
+	int w0, w1, y0, y1, multi = date_cmp(&d->end, &d->date) > 0;
+	char *low;
+
+	if (d->end.y == 0)
+		d->end = d->date;
+	buf_puts(&dt, "");
+	if (d->weeks) {
+		w0 = date_isoweek(&d->date, &y0);
+		w1 = date_isoweek(&d->end, &y1);
+		if (w0 == w1)
+			buf_printf(&dt, "%s %d, %d", S_label(site, "week"), w0,
+			    y0);
+		else
+			buf_printf(&dt, "%s %d–%d, %d", S_label(site, "week"),
+			    w0, w1, y0);
+		S_set(site, d->v, "week_text", xstrdup(dt.data));
+		/* The calendar's badge: "18" over "uge". */
+		S_set(site, d->v, "badge_day", xasprintf("%d", w0));
+		low = g_utf8_strdown(S_label(site, "week"), -1);
+		S_set(site, d->v, "badge_month", xstrdup(low));
+		g_free(low);
+	} else if (multi)
+		lang_date_range(site, &d->date, &d->end, &dt);
+	else {
+		lang_weekday(site, &d->date, &dt);
+		buf_putc(&dt, ' ');
+		lang_date_long(site, &d->date, &dt);
+	}
+	if (multi && !d->weeks && (t0 != NULL || t1 != NULL)) {
+		lang_date_long(site, &d->date, &b);
+		if (t0 != NULL)
+			buf_printf(&b, ", %s %s", at, t0);
+		buf_puts(&b, " – ");
+		lang_date_long(site, &d->end, &b);
+		if (t1 != NULL)
+			buf_printf(&b, ", %s %s", at, t1);
+	} else {
+		buf_puts(&b, dt.data);
+		if (t0 != NULL)
+			buf_printf(&b, ", %s %s", at, t0);
+		if (t0 != NULL && t1 != NULL)
+			buf_printf(&b, "–%s", t1);
+	}
+	S_set(site, d->v, "date_text", xstrdup(dt.data));
+	S_set(site, d->v, "when", xstrdup(b.data));
+	if (multi) {
+		map_set(d->v, "span", val_bool(&site->pool, 1));
+		S_set(site, d->v, "end_iso", xasprintf("%04d-%02d-%02d",
+		    d->end.y, d->end.m, d->end.d));
+	}
+	buf_free(&b);
+	buf_free(&dt);
+}
+
 static void
 S_date_fields(struct site *site, struct doc *d)
 {
@@ -134,8 +201,24 @@ S_date_fields(struct site *site, struct doc *d)
 	w = date_isoweek(&d->date, &wy);
 	map_set(d->v, "week", val_num(&site->pool, w));
 	map_set(d->v, "week_year", val_num(&site->pool, wy));
+	/* Upcoming until its last day is over. */
 	map_set(d->v, "upcoming", val_bool(&site->pool,
-	    date_cmp(&d->date, &site->today) >= 0));
+	    date_cmp(d->end.y != 0 ? &d->end : &d->date, &site->today) >= 0));
+	if (d->kind == K_EVENT)
+		S_when(site, d);
+}
+
+/* OpenStreetMap's search for the event's address. */
+static char *
+S_map_url(struct site *site, struct doc *d)
+{
+	char *e = g_uri_escape_string(map_str(d->v, "address"), NULL, FALSE);
+	char *url;
+
+	(void)site;
+	url = xasprintf("https://www.openstreetmap.org/search?query=%s", e);
+	g_free(e);
+	return url;
 }
 
 /* kind + slug -> doc, built on first use: lookups stay O(1). */
@@ -207,17 +290,14 @@ static void
 S_unknown(struct site *site, const struct val *v, enum kind k,
     const char *what)
 {
-	const char *dir = k == K_AREA ? "areas" : "orgs", *path = NULL;
+	const char *dir = k == K_AREA ? "areas" : "orgs", *why = NULL;
 	char key[256];
 
 	snprintf(key, sizeof(key), "%d/%s", (int)k, v->s);
 	if (site->left_out != NULL)
-		path = g_hash_table_lookup(site->left_out, key);
-	if (path != NULL)
-		diag_err(&v->pos, "%s '%s' is a draft (draft: true in %s), "
-		    "left out of the build: remove the draft line, or "
-		    "build with --drafts to include drafts", what, v->s,
-		    path);
+		why = g_hash_table_lookup(site->left_out, key);
+	if (why != NULL)
+		diag_err(&v->pos, "%s '%s' is %s", what, v->s, why);
 	else
 		diag_err(&v->pos, "unknown %s '%s': no content/%s/%s.md",
 		    what, v->s, dir, v->s);
@@ -243,6 +323,47 @@ S_ref(struct site *site, struct doc *d, const char *key, enum kind k,
 	free(k2);
 	map_set(d->v, key, to->v);
 	return to;
+}
+
+/*
+ * An event's areas (key "area") or organisations ("org"): "area: x" or
+ * "areas: [x, y]" (a joint action).  Sets both keys to the pages' maps
+ * (area: the first), keeping the slugs as area_slug, areas_slugs;
+ * returns the list of maps.
+ */
+static struct val *
+S_refs(struct site *site, struct doc *d, const char *key, enum kind k,
+    const char *what)
+{
+	char *plural = xasprintf("%ss", key), *sk;
+	struct val *v = map_get(d->v, plural), *l = S_list(site);
+	struct doc *to;
+	size_t i;
+
+	if (v == NULL || v->type != V_LIST) {
+		if ((to = S_ref(site, d, key, k, what)) != NULL)
+			list_push(l, to->v);
+	} else {
+		for (i = 0; i < v->len; i++) {
+			if ((to = S_find(site, k, v->items[i]->s)) == NULL) {
+				S_unknown(site, v->items[i], k, what);
+				continue;
+			}
+			list_push(l, to->v);
+		}
+		sk = xasprintf("%s_slugs", plural);
+		map_set(d->v, sk, v);
+		free(sk);
+		if (l->len > 0) {
+			sk = xasprintf("%s_slug", key);
+			map_set(d->v, sk, v->items[0]);
+			free(sk);
+			map_set(d->v, key, l->items[0]);
+		}
+	}
+	map_set(d->v, plural, l);
+	free(plural);
+	return l;
 }
 
 static int
@@ -479,6 +600,155 @@ S_weeks(struct site *site, struct doc **ev, size_t n)
 	return weeks;
 }
 
+static int
+S_by_sort(const void *a, const void *b)
+{
+	return strcmp(map_str(*(struct val *const *)a, "sort"),
+	    map_str(*(struct val *const *)b, "sort"));
+}
+
+/* A week (y, w) as one number that sorts. */
+#define WEEKNO(y, w)	((long)(y) * 100 + (w))
+
+/*
+ * The campaign plan's timeline: one row per week or run of weeks
+ * ("Uge 18–23"), what happens in it and what the campaign does; this
+ * week marked (a row of its own when nothing is planned in it).
+ */
+static struct val *
+S_timeline(struct site *site, struct doc **ev, size_t n)
+{
+	struct val *rows = S_list(site), *r;
+	GHashTable *by = g_hash_table_new_full(g_str_hash, g_str_equal, free,
+	    NULL);
+	int w0, y0, w1, y1, tw, ty, cur = 0;
+	long lo = 0, hi = 0, now;
+	char key[32];
+	size_t i;
+
+	tw = date_isoweek(&site->today, &ty);
+	now = WEEKNO(ty, tw);
+	for (i = 0; i <= n; i++) {
+		if (i < n) {
+			w0 = date_isoweek(&ev[i]->date, &y0);
+			w1 = date_isoweek(&ev[i]->end, &y1);
+		} else if (!cur && n > 0 && now >= lo && now <= hi) {
+			w0 = w1 = tw;	/* this week, with nothing in it */
+			y0 = y1 = ty;
+		} else
+			break;
+		if (i == 0 || WEEKNO(y0, w0) < lo)
+			lo = WEEKNO(y0, w0);
+		if (i == 0 || WEEKNO(y1, w1) > hi)
+			hi = WEEKNO(y1, w1);
+		snprintf(key, sizeof(key), "%04d-%02d/%04d-%02d", y0, w0, y1,
+		    w1);
+		if ((r = g_hash_table_lookup(by, key)) == NULL) {
+			r = val_new(&site->pool, V_MAP, NULL);
+			map_set_str(&site->pool, r, "sort", key);
+			map_set(r, "week", val_num(&site->pool, w0));
+			map_set(r, "year", val_num(&site->pool, y0));
+			S_set(site, r, "id", w0 == w1 && y0 == y1 ?
+			    xasprintf("uge-%d-%d", y0, w0) :
+			    xasprintf("uge-%d-%d-%d", y0, w0, w1));
+			S_set(site, r, "label", w0 == w1 && y0 == y1 ?
+			    xasprintf("%s %d", S_label(site, "week"), w0) :
+			    xasprintf("%s %d–%d", S_label(site, "week"), w0,
+			    w1));
+			if (now >= WEEKNO(y0, w0) && now <= WEEKNO(y1, w1)) {
+				map_set(r, "current", val_bool(&site->pool, 1));
+				map_set_str(&site->pool, r, "class",
+				    "timeline-row current");
+				cur = 1;
+			} else
+				map_set_str(&site->pool, r, "class",
+				    now > WEEKNO(y1, w1) ? "timeline-row past" :
+				    "timeline-row");
+			map_set(r, "events", S_list(site));
+			g_hash_table_insert(by, xstrdup(key), r);
+			list_push(rows, r);
+		}
+		if (i < n)
+			list_push(map_get(r, "events"), ev[i]->v);
+	}
+	g_hash_table_destroy(by);
+	if (rows->len > 1)
+		qsort(rows->items, rows->len, sizeof(*rows->items), S_by_sort);
+	return rows;
+}
+
+/*
+ * site.yml's districts: a page each (/districts/<slug>/) listing its
+ * events; an event's district: becomes that district's map.
+ */
+static void
+S_districts(struct site *site, struct doc **ev, size_t n)
+{
+	struct val *names = map_get(site->v, "districts"), *list, *m, *v;
+	GHashTable *by = g_hash_table_new(g_str_hash, g_str_equal);
+	struct buf known = { NULL, 0, 0 };
+	struct doc *d;
+	char *slug;
+	size_t i;
+
+	list = S_list(site);
+	buf_puts(&known, "");
+	for (i = 0; names != NULL && names->type == V_LIST &&
+	    i < names->len; i++) {
+		slug = slugify(names->items[i]->s);
+		if (*slug == '\0' || g_hash_table_lookup(by, slug) != NULL) {
+			diag_err(&names->items[i]->pos, "district '%s' %s",
+			    names->items[i]->s, *slug == '\0' ? "has no "
+			    "letters or digits" : "is listed twice");
+			free(slug);
+			continue;
+		}
+		m = val_new(&site->pool, V_MAP, NULL);
+		map_set(m, "name", names->items[i]);
+		S_set(site, m, "slug", slug);
+		S_set(site, m, "url", xasprintf("%s/districts/%s/",
+		    site->base_path, map_str(m, "slug")));
+		map_set(m, "events", S_list(site));
+		map_set(m, "upcoming_events", S_list(site));
+		g_hash_table_insert(by, (gpointer)map_str(m, "slug"), m);
+		g_hash_table_insert(by, names->items[i]->s, m);
+		buf_printf(&known, "%s%s", known.len ? ", " : "",
+		    names->items[i]->s);
+		list_push(list, m);
+		d = S_index(site, "", "", "district", names->items[i]->s);
+		free(d->out);
+		free(d->url);
+		d->out = xasprintf("districts/%s/index.html",
+		    map_str(m, "slug"));
+		d->url = xstrdup(map_str(m, "url"));
+		map_set(d->v, "district", m);
+		S_page_vals(site, d);
+	}
+	for (i = 0; i < n; i++) {
+		if ((v = map_get(ev[i]->v, "district")) == NULL ||
+		    v->type != V_STR)
+			continue;
+		if ((m = g_hash_table_lookup(by, v->s)) == NULL) {
+			if (list->len == 0)
+				diag_err(&v->pos, "unknown district '%s': "
+				    "site.yml lists no districts (districts: "
+				    "[..])", v->s);
+			else
+				diag_err(&v->pos, "unknown district '%s': "
+				    "site.yml lists %s", v->s, known.data);
+			continue;
+		}
+		map_set(ev[i]->v, "district_name", v);
+		map_set(ev[i]->v, "district", m);
+		list_push(map_get(m, "events"), ev[i]->v);
+		if (date_cmp(&ev[i]->end, &site->today) >= 0)
+			list_push(map_get(m, "upcoming_events"), ev[i]->v);
+	}
+	map_set(site->v, "districts", list);
+	buf_free(&known);
+	g_hash_table_destroy(by);
+}
+
 /* The menu: site.yml's (checked by the loader), or the sections. */
 static void
 S_nav(struct site *site)
@@ -535,7 +805,7 @@ model_link(struct site *site)
 {
 	int e0 = diag_count();
 	struct doc **areas, **events, **press, **orgs, *d, *to;
-	size_t na, ne, np, no, i, j, ndocs;
+	size_t na, ne, np, no, i, j, k, ndocs;
 	struct val *sv = site->v, *l, *up, *past;
 	struct buf b = { NULL, 0, 0 };
 	char *ex;
@@ -579,11 +849,16 @@ model_link(struct site *site)
 		if (d->kind == K_ORG)
 			S_set(site, d->v, "initials",
 			    S_initials(map_str(d->v, "name")));
-		if (d->kind == K_EVENT && map_str(d->v, "time") != NULL)
+		if (d->kind == K_EVENT && map_str(d->v, "time") != NULL &&
+		    date_cmp(&d->end, &d->date) == 0)
 			S_set(site, d->v, "time_text", xasprintf(", %s %s%s%s",
 			    S_label(site, "at"), map_str(d->v, "time"),
-			    map_str(d->v, "end") ? "–" : "",
-			    map_str(d->v, "end") ? map_str(d->v, "end") : ""));
+			    map_str(d->v, "end_time") ? "–" : "",
+			    map_str(d->v, "end_time") ? map_str(d->v,
+			    "end_time") : ""));
+		/* Where it is on a map: a plain search link, no script. */
+		if (d->kind == K_EVENT && map_str(d->v, "address") != NULL)
+			S_set(site, d->v, "map_url", S_map_url(site, d));
 		/* ", place": nothing dangles when there is none. */
 		if (d->kind == K_EVENT && map_str(d->v, "place") != NULL)
 			S_set(site, d->v, "place_text", xasprintf(", %s",
@@ -616,23 +891,24 @@ model_link(struct site *site)
 		map_set(orgs[i]->v, "events", S_list(site));
 		map_set(orgs[i]->v, "upcoming_events", S_list(site));
 	}
-	/* In sorted order, so that every back-reference list is sorted. */
+	/*
+	 * In sorted order, so that every back-reference list is sorted.  A
+	 * joint action is on each of its areas' and organisations' pages.
+	 */
 	for (i = 0; i < ne; i++) {
 		d = events[i];
-		if ((to = S_ref(site, d, "area", K_AREA, "area")) != NULL) {
-			list_push(map_get(to->v, "events"), d->v);
-			if (date_cmp(&d->date, &site->today) >= 0)
-				list_push(map_get(to->v, "upcoming_events"),
-				    d->v);
-		}
-		if ((to = S_ref(site, d, "org", K_ORG, "organisation")) !=
-		    NULL) {
-			list_push(map_get(to->v, "events"), d->v);
-			if (date_cmp(&d->date, &site->today) >= 0)
-				list_push(map_get(to->v, "upcoming_events"),
-				    d->v);
+		for (k = 0; k < 2; k++) {
+			l = S_refs(site, d, k ? "org" : "area", k ? K_ORG :
+			    K_AREA, k ? "organisation" : "area");
+			for (j = 0; j < l->len; j++) {
+				list_push(map_get(l->items[j], "events"), d->v);
+				if (date_cmp(&d->end, &site->today) >= 0)
+					list_push(map_get(l->items[j],
+					    "upcoming_events"), d->v);
+			}
 		}
 	}
+	S_districts(site, events, ne);
 	for (i = 0; i < np; i++)
 		if ((to = S_ref(site, press[i], "area", K_AREA, "area")) !=
 		    NULL)
@@ -666,7 +942,7 @@ model_link(struct site *site)
 	up = S_list(site);
 	past = S_list(site);
 	for (i = 0; i < ne; i++)
-		list_push(date_cmp(&events[i]->date, &site->today) >= 0 ?
+		list_push(date_cmp(&events[i]->end, &site->today) >= 0 ?
 		    up : past, events[i]->v);
 	map_set(sv, "upcoming_events", up);
 	map_set(sv, "next_events", S_first(site, up, 3));
@@ -683,6 +959,7 @@ model_link(struct site *site)
 	    up->len > 0 ? "next_events" : "recent_events"));
 	map_set(sv, "latest_press", S_first(site, map_get(sv, "press"), 3));
 	map_set(sv, "weeks", S_weeks(site, events, ne));
+	map_set(sv, "timeline", S_timeline(site, events, ne));
 
 	map_set(sv, "tags", S_list(site));
 	S_tags(site, map_get(sv, "tags"));
@@ -710,10 +987,12 @@ model_sections(struct site *site)
 	    S_label(site, "orgs"));
 	S_index(site, "tags/index.html", "/tags/", "tags",
 	    S_label(site, "tags"));
+	S_index(site, "timeline/index.html", "/timeline/", "timeline",
+	    S_label(site, "timeline"));
 	d = S_index(site, "404.html", "/404.html", "404",
 	    S_label(site, "notfound"));
 	map_set(d->v, "noindex", val_bool(&site->pool, 1));
-	for (size_t i = site->ndocs - 6; i < site->ndocs; i++) {
+	for (size_t i = site->ndocs - 7; i < site->ndocs; i++) {
 		S_page_vals(site, site->docs[i]);
 	}
 }
@@ -762,6 +1041,7 @@ model_event(struct site *site, const char *title, const char *date,
 	struct val *v;
 
 	memset(&d, 0, sizeof(d));
+	d.kind = K_EVENT;
 	if (!date_parse(date, &d.date) || (time != NULL &&
 	    date_parse_time(time) < 0))
 		return NULL;

@@ -50,6 +50,7 @@
 #define LIM_EVENT_TITLE   90
 #define LIM_PLACE         120	/* an event's place, its address */
 #define LIM_KIND          40
+#define LIM_CAMPAIGN      280	/* what the campaign does (timeline) */
 #define LIM_TITLE         120	/* pages and press releases */
 
 /* A position in a source file; line and col count from 1 (0: unknown). */
@@ -138,7 +139,11 @@ struct doc {
 	struct val	*v;	/* the map templates see as "page" */
 	xmlDocPtr	 holder;/* owns the nodes of the body */
 	struct date	 date;	/* events and press releases */
+	struct date	 end;	/* events: the last day (= date: one day) */
+	int		 weeks;	/* events: given as ISO weeks, no day */
 	int		 draft;
+	int		 held;	/* publish: still to come */
+	int		 internal;	/* internal: true */
 	int		 phase;	/* 1: rendered after the print material */
 	char		 hash[65];	/* SHA-256 of the source file */
 	int		 body_line; /* line of the body's first line in path */
@@ -245,6 +250,12 @@ struct site {
 	size_t		 feed_entries; /* newest press releases in feed.atom */
 	int		 raw_html;  /* site.yml: markdown.raw_html */
 	int		 drafts;    /* --drafts */
+	int		 internal;  /* --internal */
+	time_t		 held_until;/* the first publish: time still to come
+				   (0: none): what this build shows changes
+				   then */
+	char		*held;	/* "path\n" of each item held back by its
+				   publish: time (owned; NULL: none) */
 	int		 pdfx;	    /* --pdfx: every sheet CMYK PDF/X */
 	int		 workers;   /* -j: threads and workers; 0: cores */
 	time_t		 now;	/* SOURCE_DATE_EPOCH or the clock */
@@ -258,8 +269,9 @@ struct site {
 	struct _GHashTable *index;/* "kind/slug" -> doc (model.c; owned) */
 	size_t		 nindexed;/* docs in index */
 	struct _GHashTable *by_val;/* a page's values -> its doc (owned) */
-	struct _GHashTable *left_out;/* "kind/slug" -> path of a draft left
-				   out, for errors (owned) */
+	struct _GHashTable *left_out;/* "kind/slug" -> why a page is left
+				   out (a draft, held, internal), for
+				   errors (owned) */
 	char		**names;/* file names values point at (owned) */
 	struct tmpl_set	*tmpl;	/* the web layouts (owned) */
 	struct print_set *print;/* the print layouts and plan (owned) */
@@ -279,7 +291,8 @@ struct opts {
 	int		 pdfx;	/* CMYK PDF/X for a print shop */
 	const char	*out;
 	int		 jobs;	/* threads; 0: number of cores */
-	int		 drafts;
+	int		 drafts;	/* and embargoed items */
+	int		 internal;	/* items marked internal: true */
 	int		 quiet;
 	int		 verbose;
 	double		 start;	/* run_clock() when rally started */

@@ -118,6 +118,7 @@ site_free(struct site *site)
 		g_hash_table_destroy(site->by_val);
 	if (site->left_out != NULL)
 		g_hash_table_destroy(site->left_out);
+	free(site->held);
 	print_fonts_free(site->fonts);
 	pool_free(&site->pool);
 	free(site->root);

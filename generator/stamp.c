@@ -54,6 +54,7 @@ stamp_take(const struct site *site, const char *opts, struct buf *b)
 {
 	struct date east, west;
 	GTimeZone *utc = g_time_zone_new_utc();
+	char *digest;
 
 	/*
 	 * Today depends on the site's time zone, which lives in site.yml:
@@ -70,6 +71,16 @@ stamp_take(const struct site *site, const char *opts, struct buf *b)
 	dir_walk(site, "content", S_line, b);
 	dir_walk(site, "layouts", S_line, b);
 	dir_walk(site, "assets", S_line, b);
+	/*
+	 * Kept as its digest: out/ is published, and the names of the
+	 * files of an embargoed press release or an internal meeting are
+	 * not for the public.
+	 */
+	digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+	    (const guchar *)b->data, b->len);
+	b->len = 0;
+	buf_printf(b, "%s\n", digest);
+	g_free(digest);
 }
 
 /*

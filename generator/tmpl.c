@@ -223,6 +223,8 @@ static const struct {
 	{ "next_events", 1u << K_EVENT }, { "past_events", 1u << K_EVENT },
 	{ "recent_events", 1u << K_EVENT }, { "home_events", 1u << K_EVENT },
 	{ "home_events_title", 1u << K_EVENT }, { "weeks", 1u << K_EVENT },
+	{ "timeline", 1u << K_EVENT }, { "districts", 1u << K_EVENT },
+	{ "district", 1u << K_EVENT },
 	{ "next_event", 1u << K_EVENT }, { "qr_url", 1u << K_EVENT },
 	{ "press", 1u << K_PRESS }, { "latest_press", 1u << K_PRESS },
 	/* A tag's pages and their count: files of any kind.  (A page's

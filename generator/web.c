@@ -290,11 +290,15 @@ S_ics_utc(struct site *site, struct buf *out, const char *name,
 static void
 S_vevent(struct site *site, const struct val *e, struct buf *out)
 {
-	const char *t0 = map_str(e, "time"), *t1 = map_str(e, "end");
+	const char *t0 = map_str(e, "time"), *t1 = map_str(e, "end_time");
 	const char *iso = map_str(e, "date_iso"), *host;
+	const char *last = map_str(e, "end_iso");
 	struct buf l = { NULL, 0, 0 };
 	struct date d, next;
 	char ymd[9];
+
+	if (last == NULL)
+		last = iso;	/* one day */
 
 	snprintf(ymd, sizeof(ymd), "%.4s%.2s%.2s", iso, iso + 5, iso + 8);
 	host = strstr(site->base_url, "://") + 3;
@@ -304,12 +308,27 @@ S_vevent(struct site *site, const struct val *e, struct buf *out)
 	S_ics_line(out, &l);
 	buf_printf(out, "DTSTAMP:%04d%02d%02dT000000Z\r\n", site->today.y,
 	    site->today.m, site->today.d);
+	/*
+	 * A time of day: UTC times, DTEND at the end time of the last day
+	 * (or its midnight when only the start has a time).  Otherwise all
+	 * day: DATE values, DTEND the day after the last (exclusive, RFC
+	 * 5545 3.6.1), so a week is seven days.
+	 */
 	if (t0 != NULL) {
 		S_ics_utc(site, out, "DTSTART", iso, t0);
 		if (t1 != NULL)
-			S_ics_utc(site, out, "DTEND", iso, t1);
+			S_ics_utc(site, out, "DTEND", last, t1);
+		else if (strcmp(last, iso) != 0) {
+			char nextiso[11];
+
+			date_parse(last, &next);
+			date_add_days(&next, 1);
+			snprintf(nextiso, sizeof(nextiso), "%04d-%02d-%02d",
+			    next.y, next.m, next.d);
+			S_ics_utc(site, out, "DTEND", nextiso, "00:00");
+		}
 	} else {
-		date_parse(iso, &d);
+		date_parse(last, &d);
 		next = d;
 		date_add_days(&next, 1);	/* DTEND is exclusive */
 		buf_printf(out, "DTSTART;VALUE=DATE:%s\r\n", ymd);
