@@ -25,7 +25,7 @@ build(const struct opts *o)
 	struct buf snap = { NULL, 0, 0 };
 	struct stat st;
 	int rc = 1, web, print, made;
-	char keyopts[128], *held;
+	char keyopts[128];
 	long fresh;
 
 	web = o->only == NULL || strcmp(o->only, "web") == 0;
@@ -65,19 +65,14 @@ build(const struct opts *o)
 	if (!load_site(&site) || !model_link(&site))
 		goto out;
 	/*
-	 * Pages held back by publish: are in every key (the day they come
-	 * out, the lists that show them change, not their files), and no
-	 * stamp skips the build once the first of them is due.
+	 * A page held back by publish: is not in the model, so the keys of
+	 * the pages that would list it change when it comes out; but no
+	 * stamp may skip that build: one that names the moment never
+	 * matches the next build's snapshot.
 	 */
-	if (site.held != NULL) {
-		held = g_compute_checksum_for_string(G_CHECKSUM_SHA256,
-		    site.held, -1);
-		snprintf(keyopts + strlen(keyopts), sizeof(keyopts) -
-		    strlen(keyopts), " held=%.16s", held);
-		g_free(held);
+	if (site.held != NULL)
 		buf_printf(&snap, "held until %lld\n",
 		    (long long)site.held_until);
-	}
 	if (print && (site.print = print_load(&site)) == NULL)
 		goto out;
 	if (web && (site.tmpl = tmpl_load(&site, "layouts/web")) == NULL)

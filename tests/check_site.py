@@ -33,7 +33,8 @@ def content_items(sub):
     for name in sorted(os.listdir(d)):
         if name.endswith(".md") and not name.startswith("."):
             fm = front_matter(os.path.join(d, name))
-            if not re.search(r"^draft:\s*true", fm, re.M):
+            # Drafts and internal items stay out of a public build.
+            if not re.search(r"^(draft|internal):\s*true", fm, re.M):
                 items.append(name[:-3])
     return items
 

@@ -67,6 +67,7 @@ PYX=python3
 /usr/bin/python3 -c 'import pikepdf' 2>/dev/null && PYX=/usr/bin/python3
 [ -n "$LIGHT" ] || run $PYX tests/pdfx.py "$W/pdfx"
 [ -n "$LIGHT" ] || run python3 tests/scripts.py "$W/scripts"
+run python3 tests/calendar_plan.py "$W/calendar"
 run sh tests/cli.sh
 run sh tests/new.sh
 run sh tests/serve.sh
