@@ -24,6 +24,7 @@ SRCS = generator/util.c generator/files.c generator/site.c \
        generator/print_text.c generator/print_fit.c generator/print_draw.c \
        generator/print_sheet.c generator/print_plan.c \
        generator/print_kit.c generator/print_impose.c generator/print_press.c \
+       generator/print_timeline.c \
        generator/pdf.c generator/pdfx.c generator/keys.c \
        generator/manifest.c generator/stamp.c generator/builtin.c \
        generator/lang.c

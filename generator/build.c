@@ -84,6 +84,7 @@ build(const struct opts *o)
 	if (print_count(site.print) > 0) {
 		print_plan_kit(&site, site.print, &site.jobs);
 		print_plan_proofs(&site, site.print, &site.jobs);
+		print_plan_timeline(&site, &site.jobs);
 	}
 	if (web)
 		plan_web(&site, site.tmpl, &site.jobs);

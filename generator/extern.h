@@ -269,6 +269,7 @@ void		 print_plan(struct site *site, struct print_set *ps,
 		    struct jobs *js, int marks);
 void		 print_plan_kit(struct site *site, struct print_set *ps,
 		    struct jobs *js);
+void		 print_plan_timeline(struct site *site, struct jobs *js);
 void		 print_plan_proofs(struct site *site, struct print_set *ps,
 		    struct jobs *js);
 void		 print_sizes(struct site *site, const struct jobs *js);

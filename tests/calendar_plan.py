@@ -218,6 +218,26 @@ def main():
            "A: district Sør lists its event only")
     report('href="/vest/districts/nord/"' in cal,
            "A: the calendar links each district")
+    # The timeline for the wall: A3 and A4 landscape PDFs.
+    for size, dims in (("a3", "1190.55 x 841.89"), ("a4", "841.89 x 595.276")):
+        pdf = os.path.join(out, "print", "timeline-" + size + ".pdf")
+        info = subprocess.run(["pdfinfo", pdf], capture_output=True,
+                              text=True).stdout
+        report(dims in info, f"A: timeline-{size}.pdf is {size.upper()} "
+               "landscape")
+        fonts = subprocess.run(["pdffonts", pdf], capture_output=True,
+                               text=True).stdout.splitlines()[2:]
+        report(fonts and all(f.split()[-5] == "yes" for f in fonts),
+               f"A: timeline-{size}.pdf embeds every font")
+        text = subprocess.run(["pdftotext", "-layout", pdf, "-"],
+                              capture_output=True, text=True).stdout
+        report("Økonomiforhandlingene" in text and "Løpende press på" in text
+               and "Uke 18–23 2017" in text,
+               f"A: timeline-{size}.pdf has the weeks and the plan")
+        report(SECRET not in text, f"A: timeline-{size}.pdf leaves the "
+               "internal meeting out")
+        report('href="/vest/print/timeline-' + size + '.pdf"' in tl,
+               f"A: the timeline page links timeline-{size}.pdf")
     # Internal and embargoed: no trace anywhere in the public output.
     report(anywhere(out, SECRET) == [], "A: no file names the internal "
            f"meeting ({anywhere(out, SECRET)})")
@@ -271,11 +291,16 @@ def main():
     # --internal: the steering group's own build.
     iout = os.path.join(work, "internal")
     shutil.rmtree(iout, ignore_errors=True)
-    r = build(root, iout, "2017-03-05 12:00", "--only", "web", "--internal")
+    r = build(root, iout, "2017-03-05 12:00", "--internal")
     tl = read(iout, "timeline/index.html")
     report(r.returncode == 0 and SECRET in tl and
            "Styringsgruppen tar stilling." in tl,
            "--internal: the meeting and its plan are on the timeline")
+    text = subprocess.run(["pdftotext", os.path.join(
+        iout, "print/timeline-a3.pdf"), "-"], capture_output=True,
+        text=True).stdout
+    report(SECRET in " ".join(text.split()),
+           "--internal: and on the printed timeline")
 
     # Bad values: errors at their line.
     bad = [

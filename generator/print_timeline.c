@@ -1,0 +1,244 @@
+/*
+ * print_timeline.c: the campaign plan's timeline for the steering
+ * group's wall: A3 and A4 landscape, week by week (the rows of
+ * site.timeline, model.c), what happens and what the campaign does,
+ * this week marked; as many pages as the plan needs, the column heads
+ * on each.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <cairo.h>
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+
+#include "rally.h"
+#include "extern.h"
+#include "print.h"
+
+struct tl_size {
+	const char	*slug;	/* "a3" */
+	const char	*name;	/* "A3" */
+	double		 w, h;	/* points, landscape */
+};
+
+static const struct tl_size S_sizes[] = {
+	{ "a3", "A3", 420 * MM, 297 * MM },
+	{ "a4", "A4", 297 * MM, 210 * MM },
+};
+
+/* A block of text at x, y, w wide, in font at pt; returns its height. */
+static double
+S_text(cairo_t *cr, const char *text, const char *font, double pt,
+    double x, double y, double w, double grey, int draw)
+{
+	PangoLayout *pl = pango_cairo_create_layout(cr);
+	PangoFontDescription *fd = pango_font_description_from_string(font);
+	int ph;
+
+	pango_font_description_set_absolute_size(fd, pt * PANGO_SCALE);
+	pango_layout_set_font_description(pl, fd);
+	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
+	pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_auto_dir(pl, TRUE);
+	pango_layout_set_text(pl, text != NULL ? text : "", -1);
+	pango_layout_get_size(pl, NULL, &ph);
+	if (draw) {
+		cairo_set_source_rgb(cr, 0.086 * (1 - grey) + 0.45 * grey,
+		    0.086 * (1 - grey) + 0.45 * grey,
+		    0.114 * (1 - grey) + 0.5 * grey);
+		cairo_move_to(cr, x, y);
+		pango_cairo_show_layout(cr, pl);
+	}
+	pango_font_description_free(fd);
+	g_object_unref(pl);
+	return (double)ph / PANGO_SCALE;
+}
+
+/*
+ * One row: the week, then each event (title, when and where) beside
+ * what the campaign does.  Drawn when draw; returns its height.
+ */
+static double
+S_row(cairo_t *cr, struct site *site, const struct val *row, double x,
+    double y, const double col[3], double pt, int draw)
+{
+	const struct val *evs = map_get(row, "events"), *e;
+	double h, eh, a, b, grey = strstr(map_str(row, "class"), "past") !=
+	    NULL ? 1 : 0;
+	char *t;
+	size_t i;
+
+	t = xasprintf("%s %ld", map_str(row, "label"),
+	    map_get(row, "year")->n);
+	h = S_text(cr, t, "Bebas Neue Bold", pt * 1.5, x, y, col[0] - 6,
+	    grey, draw);
+	free(t);
+	if (map_get(row, "current") != NULL)
+		h += S_text(cr, lang_label(site, "this_week"), "Inter Bold",
+		    pt * 0.8, x, y + h, col[0] - 6, 0, draw);
+	for (i = 0, eh = 0; evs != NULL && i < evs->len; i++) {
+		e = evs->items[i];
+		a = S_text(cr, map_str(e, "title"), "Inter Bold", pt,
+		    x + col[0], y + eh, col[1] - 12, grey, draw);
+		t = xasprintf("%s%s", map_str(e, "when"),
+		    map_str(e, "place_text") != NULL ? map_str(e,
+		    "place_text") : "");
+		a += S_text(cr, t, "Inter", pt * 0.85, x + col[0], y + eh + a,
+		    col[1] - 12, 0.6 + 0.4 * grey, draw);
+		free(t);
+		b = S_text(cr, map_str(e, "campaign"), "Inter", pt,
+		    x + col[0] + col[1], y + eh, col[2], grey, draw);
+		eh += (a > b ? a : b) + pt * 0.5;
+	}
+	if (evs == NULL || evs->len == 0)
+		eh = S_text(cr, lang_label(site, "nothing_planned"), "Inter",
+		    pt, x + col[0], y, col[1] - 12, 0.6, draw) + pt * 0.5;
+	return h > eh ? h : eh;
+}
+
+/* The heading and the column heads at the top of a page; returns y. */
+static double
+S_head(cairo_t *cr, struct site *site, double m, double w,
+    const double col[3], double pt, int page)
+{
+	double y = m;
+	char *t;
+
+	t = xasprintf("%s · %s", lang_label(site, "timeline"),
+	    map_str(site->v, "title"));
+	y += S_text(cr, t, "Bebas Neue Bold", pt * 2.6, m, y, w, 0, 1);
+	free(t);
+	if (page == 0)
+		y += S_text(cr, lang_label(site, "timeline_intro"), "Inter",
+		    pt, m, y, w, 0.6, 1);
+	y += pt * 0.8;
+	S_text(cr, lang_label(site, "week"), "Bebas Neue Bold", pt * 1.2, m,
+	    y, col[0], 0, 1);
+	S_text(cr, lang_label(site, "happens"), "Bebas Neue Bold", pt * 1.2,
+	    m + col[0], y, col[1], 0, 1);
+	y += S_text(cr, lang_label(site, "campaign_does"), "Bebas Neue Bold",
+	    pt * 1.2, m + col[0] + col[1], y, col[2], 0, 1);
+	cairo_set_source_rgb(cr, 0.086, 0.086, 0.114);
+	cairo_rectangle(cr, m, y + 2, w, 2.5);
+	cairo_fill(cr);
+	return y + pt;
+}
+
+/* Draws every page; 1 on success. */
+static int
+S_draw(cairo_t *cr, struct site *site, const struct tl_size *sz, int one)
+{
+	const struct val *rows = map_get(site->v, "timeline");
+	double m = 15 * MM, w = sz->w - 2 * m, pt = sz->w > 400 * MM ? 11 :
+	    8.5, y, rh, col[3];
+	size_t i;
+	int page = 0;
+
+	col[0] = w * 0.14;
+	col[1] = w * 0.43;
+	col[2] = w - col[0] - col[1];
+	cairo_set_source_rgb(cr, 1, 1, 1);
+	cairo_paint(cr);
+	y = S_head(cr, site, m, w, col, pt, page);
+	for (i = 0; rows != NULL && i < rows->len; i++) {
+		rh = S_row(cr, site, rows->items[i], m, y, col, pt, 0);
+		if (y + rh > sz->h - m && y > m + 8 * pt) {
+			if (one)
+				break;	/* the preview: the first page */
+			cairo_show_page(cr);
+			cairo_set_source_rgb(cr, 1, 1, 1);
+			cairo_paint(cr);
+			y = S_head(cr, site, m, w, col, pt, ++page);
+		}
+		if (map_get(rows->items[i], "current") != NULL) {
+			cairo_set_source_rgb(cr, 1, 0.957, 0.78);
+			cairo_rectangle(cr, m - 4, y - pt * 0.35, w + 8,
+			    rh + pt * 0.5);
+			cairo_fill(cr);
+			cairo_set_source_rgb(cr, 0.784, 0.063, 0.18);
+			cairo_rectangle(cr, m - 4, y - pt * 0.35, 3,
+			    rh + pt * 0.5);
+			cairo_fill(cr);
+		}
+		S_row(cr, site, rows->items[i], m, y, col, pt, 1);
+		y += rh + pt * 0.3;
+		cairo_set_source_rgb(cr, 0.89, 0.87, 0.83);
+		cairo_rectangle(cr, m, y - pt * 0.15, w, 0.6);
+		cairo_fill(cr);
+		y += pt * 0.5;
+	}
+	return cairo_status(cr) == CAIRO_STATUS_SUCCESS;
+}
+
+/* out[0]: the PDF, every page; out[1]: the first page as a PNG. */
+static int
+S_timeline(const struct job *j, struct site *site, struct buf *out)
+{
+	const struct tl_size *sz = j->arg;
+	cairo_surface_t *s;
+	cairo_t *cr;
+	char date[32];
+	struct tm tm;
+	int ok;
+
+	s = cairo_pdf_surface_create_for_stream(sheet_write, &out[0], sz->w,
+	    sz->h);
+	gmtime_r(&site->now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
+	    date);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
+	    lang_label(site, "timeline"));
+	cr = cairo_create(s);
+	ok = S_draw(cr, site, sz, 0);
+	cairo_destroy(cr);
+	cairo_surface_destroy(s);
+	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1400,
+	    (int)(1400 * sz->h / sz->w));
+	cr = cairo_create(s);
+	cairo_scale(cr, 1400 / sz->w, 1400 / sz->w);
+	ok = ok && S_draw(cr, site, sz, 1);
+	cairo_destroy(cr);
+	sheet_png(s, &out[1]);
+	cairo_surface_destroy(s);
+	return ok;
+}
+
+/*
+ * print/timeline-a3.pdf and -a4.pdf (with a preview of the first
+ * page), when there are events; site.timeline_pdf names them for the
+ * timeline page.
+ */
+void
+print_plan_timeline(struct site *site, struct jobs *js)
+{
+	const struct val *rows = map_get(site->v, "timeline");
+	struct val *links;
+	struct job *j;
+	char *out;
+	size_t i;
+
+	if (rows == NULL || rows->len == 0)
+		return;
+	links = val_new(&site->pool, V_LIST, NULL);
+	for (i = 0; i < sizeof(S_sizes) / sizeof(S_sizes[0]); i++) {
+		struct val *it = val_new(&site->pool, V_MAP, NULL);
+
+		out = xasprintf("print/timeline-%s.pdf", S_sizes[i].slug);
+		j = plan_add(js, out, S_timeline, NULL, NULL,
+		    (void *)&S_sizes[i]);
+		j->proc = 1;
+		plan_in(j, IN_PRINT, 0, NULL);
+		plan_in(j, IN_KIND, K_EVENT, NULL);
+		j->out2 = xasprintf("print/timeline-%s.png", S_sizes[i].slug);
+		map_set_str(&site->pool, it, "size", S_sizes[i].name);
+		map_set(it, "url", val_strn(&site->pool, xasprintf("%s/%s",
+		    site->base_path, out), NULL));
+		list_push(links, it);
+		free(out);
+	}
+	map_set(site->v, "timeline_pdf", links);
+}
