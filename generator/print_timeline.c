@@ -56,46 +56,47 @@ S_text(cairo_t *cr, const char *text, const char *font, double pt,
 	return (double)ph / PANGO_SCALE;
 }
 
-/*
- * One row: the week, then each event (title, when and where) beside
- * what the campaign does.  Drawn when draw; returns its height.
- */
+/* The week of a row, and "this week" under it; returns its height. */
 static double
-S_row(cairo_t *cr, struct site *site, const struct val *row, double x,
-    double y, const double col[3], double pt, int draw)
+S_week(cairo_t *cr, struct site *site, const struct val *row, double x,
+    double y, double w, double pt, double grey, int draw)
 {
-	const struct val *evs = map_get(row, "events"), *e;
-	double h, eh, a, b, grey = strstr(map_str(row, "class"), "past") !=
-	    NULL ? 1 : 0;
-	char *t;
-	size_t i;
-
-	t = xasprintf("%s %ld", map_str(row, "label"),
+	char *t = xasprintf("%s %ld", map_str(row, "label"),
 	    map_get(row, "year")->n);
-	h = S_text(cr, t, "Bebas Neue Bold", pt * 1.5, x, y, col[0] - 6,
-	    grey, draw);
+	double h = S_text(cr, t, "Bebas Neue Bold", pt * 1.5, x, y, w, grey,
+	    draw);
+
 	free(t);
 	if (map_get(row, "current") != NULL)
 		h += S_text(cr, lang_label(site, "this_week"), "Inter Bold",
-		    pt * 0.8, x, y + h, col[0] - 6, 0, draw);
-	for (i = 0, eh = 0; evs != NULL && i < evs->len; i++) {
-		e = evs->items[i];
-		a = S_text(cr, map_str(e, "title"), "Inter Bold", pt,
-		    x + col[0], y + eh, col[1] - 12, grey, draw);
-		t = xasprintf("%s%s", map_str(e, "when"),
-		    map_str(e, "place_text") != NULL ? map_str(e,
-		    "place_text") : "");
-		a += S_text(cr, t, "Inter", pt * 0.85, x + col[0], y + eh + a,
-		    col[1] - 12, 0.6 + 0.4 * grey, draw);
-		free(t);
-		b = S_text(cr, map_str(e, "campaign"), "Inter", pt,
-		    x + col[0] + col[1], y + eh, col[2], grey, draw);
-		eh += (a > b ? a : b) + pt * 0.5;
-	}
-	if (evs == NULL || evs->len == 0)
-		eh = S_text(cr, lang_label(site, "nothing_planned"), "Inter",
-		    pt, x + col[0], y, col[1] - 12, 0.6, draw) + pt * 0.5;
-	return h > eh ? h : eh;
+		    pt * 0.8, x, y + h, w, 0, draw);
+	return h;
+}
+
+/*
+ * One event of a row (e NULL: "nothing planned"): its title, when and
+ * where, beside what the campaign does.  Returns its height.
+ */
+static double
+S_event(cairo_t *cr, struct site *site, const struct val *e, double x,
+    double y, const double col[3], double pt, double grey, int draw)
+{
+	double a, b;
+	char *t;
+
+	if (e == NULL)
+		return S_text(cr, lang_label(site, "nothing_planned"), "Inter",
+		    pt, x + col[0], y, col[1] - 12, 0.6, draw);
+	a = S_text(cr, map_str(e, "title"), "Inter Bold", pt, x + col[0], y,
+	    col[1] - 12, grey, draw);
+	t = xasprintf("%s%s", map_str(e, "when"), map_str(e, "place_text") !=
+	    NULL ? map_str(e, "place_text") : "");
+	a += S_text(cr, t, "Inter", pt * 0.85, x + col[0], y + a, col[1] - 12,
+	    0.6 + 0.4 * grey, draw);
+	free(t);
+	b = S_text(cr, map_str(e, "campaign"), "Inter", pt, x + col[0] +
+	    col[1], y, col[2], grey, draw);
+	return a > b ? a : b;
 }
 
 /* The heading and the column heads at the top of a page; returns y. */
@@ -126,48 +127,76 @@ S_head(cairo_t *cr, struct site *site, double m, double w,
 	return y + pt;
 }
 
-/* Draws every page; 1 on success. */
+/* This week's background behind h points from y. */
+static void
+S_mark(cairo_t *cr, double x, double y, double w, double h)
+{
+	cairo_set_source_rgb(cr, 1, 0.957, 0.78);
+	cairo_rectangle(cr, x - 4, y, w + 8, h);
+	cairo_fill(cr);
+	cairo_set_source_rgb(cr, 0.784, 0.063, 0.18);
+	cairo_rectangle(cr, x - 4, y, 3, h);
+	cairo_fill(cr);
+}
+
+/*
+ * Draws every page (one: the first only, for the preview); a row that
+ * runs over a page goes on with its week at the top of the next.
+ * Returns 1 on success.
+ */
 static int
 S_draw(cairo_t *cr, struct site *site, const struct tl_size *sz, int one)
 {
-	const struct val *rows = map_get(site->v, "timeline");
+	const struct val *rows = map_get(site->v, "timeline"), *row, *evs;
 	double m = 15 * MM, w = sz->w - 2 * m, pt = sz->w > 400 * MM ? 11 :
-	    8.5, y, rh, col[3];
-	size_t i;
-	int page = 0;
+	    8.5, y, top, eh, wh, gap, grey, col[3];
+	size_t i, k, n;
+	int page = 0, cur;
 
 	col[0] = w * 0.14;
 	col[1] = w * 0.43;
 	col[2] = w - col[0] - col[1];
+	gap = pt * 0.6;
 	cairo_set_source_rgb(cr, 1, 1, 1);
 	cairo_paint(cr);
-	y = S_head(cr, site, m, w, col, pt, page);
+	y = top = S_head(cr, site, m, w, col, pt, page);
 	for (i = 0; rows != NULL && i < rows->len; i++) {
-		rh = S_row(cr, site, rows->items[i], m, y, col, pt, 0);
-		if (y + rh > sz->h - m && y > m + 8 * pt) {
-			if (one)
-				break;	/* the preview: the first page */
-			cairo_show_page(cr);
-			cairo_set_source_rgb(cr, 1, 1, 1);
-			cairo_paint(cr);
-			y = S_head(cr, site, m, w, col, pt, ++page);
+		row = rows->items[i];
+		evs = map_get(row, "events");
+		n = evs != NULL && evs->len > 0 ? evs->len : 1;
+		cur = map_get(row, "current") != NULL;
+		grey = strstr(map_str(row, "class"), "past") != NULL;
+		wh = S_week(cr, site, row, m, y, col[0] - 6, pt, grey, 0);
+		for (k = 0; k < n; k++) {
+			eh = S_event(cr, site, evs != NULL && evs->len > 0 ?
+			    evs->items[k] : NULL, m, y, col, pt, grey, 0);
+			if (k == 0 && wh > eh)
+				eh = wh;
+			if (y + eh > sz->h - m && y > top) {
+				if (one)
+					return cairo_status(cr) ==
+					    CAIRO_STATUS_SUCCESS;
+				cairo_show_page(cr);
+				cairo_set_source_rgb(cr, 1, 1, 1);
+				cairo_paint(cr);
+				y = top = S_head(cr, site, m, w, col, pt,
+				    ++page);
+				if (k > 0 && wh > eh)
+					eh = wh;
+			}
+			if (cur)
+				S_mark(cr, m, y - gap / 2, w, eh + gap);
+			if (k == 0 || y == top)
+				S_week(cr, site, row, m, y, col[0] - 6, pt,
+				    grey, 1);
+			S_event(cr, site, evs != NULL && evs->len > 0 ?
+			    evs->items[k] : NULL, m, y, col, pt, grey, 1);
+			y += eh + gap;
 		}
-		if (map_get(rows->items[i], "current") != NULL) {
-			cairo_set_source_rgb(cr, 1, 0.957, 0.78);
-			cairo_rectangle(cr, m - 4, y - pt * 0.35, w + 8,
-			    rh + pt * 0.5);
-			cairo_fill(cr);
-			cairo_set_source_rgb(cr, 0.784, 0.063, 0.18);
-			cairo_rectangle(cr, m - 4, y - pt * 0.35, 3,
-			    rh + pt * 0.5);
-			cairo_fill(cr);
-		}
-		S_row(cr, site, rows->items[i], m, y, col, pt, 1);
-		y += rh + pt * 0.3;
 		cairo_set_source_rgb(cr, 0.89, 0.87, 0.83);
-		cairo_rectangle(cr, m, y - pt * 0.15, w, 0.6);
+		cairo_rectangle(cr, m, y - gap / 2, w, 0.6);
 		cairo_fill(cr);
-		y += pt * 0.5;
+		y += gap / 2;
 	}
 	return cairo_status(cr) == CAIRO_STATUS_SUCCESS;
 }

@@ -302,6 +302,44 @@ def main():
     report(SECRET in " ".join(text.split()),
            "--internal: and on the printed timeline")
 
+    # A busy week runs over pages: the week goes on at the top of the
+    # next, and no word leaves the page's margins (pdftotext -bbox).
+    broot = os.path.join(work, "busy")
+    shutil.rmtree(broot, ignore_errors=True)
+    shutil.copytree(root, broot)
+    for k in range(40):
+        write(os.path.join(broot, "content/events", f"travel-{k}.md"),
+              f"title: Stand nummer {k} på torget\ndate: 2017-03-22\n"
+              "campaign: Vi deler ut løpesedler og samler underskrifter "
+              "mot kuttene i kommunen.\n")
+    bout = os.path.join(work, "busyout")
+    shutil.rmtree(bout, ignore_errors=True)
+    r = build(broot, bout, "2017-03-05 12:00")
+    for size, (pw, ph) in (("a3", (1190.55, 841.89)), ("a4", (841.89,
+                                                              595.276))):
+        pdf = os.path.join(bout, "print", "timeline-" + size + ".pdf")
+        bbox = subprocess.run(["pdftotext", "-bbox", pdf, "-"],
+                              capture_output=True, text=True).stdout
+        words = [tuple(float(v) for v in m) for m in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+            r'yMax="([\d.]+)"', bbox)]
+        pages = bbox.count("<page ")
+        m = 15 * 72 / 25.4 - 1
+        out_of = [w for w in words if w[0] < m or w[1] < m or
+                  w[2] > pw - m or w[3] > ph - m]
+        text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True,
+                              text=True).stdout
+        per = [subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), pdf,
+                               "-"], capture_output=True, text=True).stdout
+               for p in range(1, pages + 1)]
+        report(r.returncode == 0 and pages > 1 and words and not out_of
+               and all("Uke 12 2017" in t for t in per if "Stand nummer"
+                       in t) and
+               all(f"Stand nummer {k} " in text for k in range(40)),
+               f"busy: timeline-{size}.pdf runs over {pages} pages, all 40 "
+               f"stands, week 12 on each, {len(out_of)} words outside the "
+               "margins")
+
     # Bad values: errors at their line.
     bad = [
         ("end: 2017-02-30", "bad end '2017-02-30'"),
