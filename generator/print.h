@@ -161,7 +161,7 @@ struct rctx {
 #define WJ	"\xE2\x81\xA0"	/* word joiner: no break here */
 #define TAG_ON	"\xEE\x80\x80"	/* U+E000: a hashtag begins (see S_tags) */
 #define TAG_OFF	"\xEE\x80\x81"	/* U+E001: it ends */
-#define NUNIT	5		/* S_units' patterns */
+#define NUNIT	8		/* S_units' patterns */
 #define ZWSP	"\xE2\x80\x8B"	/* zero-width space: a break here */
 
 /* One paragraph of a text frame, before sizing. */

@@ -87,9 +87,10 @@ S_addr(GString *out, const char *w, size_t n)
 }
 
 /*
- * Keeps units whole: a time range ("19:00–21:30"), a number and what
- * it counts ("kl. 19.00", "2200 København", "3 mia. kr."), a phone
- * number's groups ("+45 70 30 00 00"), and addresses (S_addr).
+ * Keeps units whole: a time range ("19:00–21:30"), a range of days or
+ * weeks ("10.–11. marts", "Uge 18–23"), a number and what it counts
+ * ("kl. 19.00", "2200 København", "3 mia. kr."), a phone number's
+ * groups ("+45 70 30 00 00"), and addresses (S_addr).
  * Returns a new string (g_free).
  */
 char *
@@ -110,9 +111,16 @@ words_units(const char *text)
 		/* "omsorg – ikke": a spaced dash ends its line, never
 		   begins one */
 		" (?=[–—](\\s|$))",
+		/* a range of days or weeks: "10.–11.", "18–23" */
+		"(?<=\\d\\.|\\d)([–—])(?=\\d)",
+		/* a day and its month: "10. marts" */
+		"(?<=\\d\\.) (?=\\p{Ll})",
+		/* a week and its number: "Uge 18", "Vecka 9", "KW 10" */
+		"\\b(\\p{Lu}\\p{L}{1,4}) (?=\\d{1,2}\\b)",
 	};
 	static const char *const rep[NUNIT] = { "\\1" WJ "\\2" WJ,
-	    "\\1" NBSP, NBSP, NBSP, NBSP };
+	    "\\1" NBSP, NBSP, NBSP, NBSP, WJ "\\1" WJ, NBSP,
+	    "\\1" NBSP };
 	GString *out = g_string_new(NULL);
 	const char *p = text, *w;
 	char *t, *u;

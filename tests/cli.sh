@@ -44,9 +44,9 @@ if (cd "$I" && SOURCE_DATE_EPOCH=1489104000 ./rally build -q --root camp); then
 else
 	fail "cli: the installed rally builds a campaign of content/ only"
 fi
-check "cli: ... with the whole print set (38 PDFs)" \
+check "cli: ... with the whole print set (38 PDFs and the timeline's 2)" \
     test "$(find "$I/camp/out/print" -name '*.pdf' ! -name '*up.pdf' \
-    ! -name '*-tiles.pdf' | wc -l)" -eq 38
+    ! -name '*-tiles.pdf' | wc -l)" -eq 40
 check "cli: ... in Norwegian" sh -c \
     "pdftotext $I/camp/out/print/eldre/flyer-1-a5.pdf - | grep -q 'Bli med'"
 # No logo: its slot collapses, the name starts at the margin (6 % of
