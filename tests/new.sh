@@ -36,9 +36,9 @@ for l in $LANGS; do
 	check "new $l: the site's links, pages and feeds ($(grep -c '^PASS' "$W/$l.site") checks)" \
 	    sh -c "! grep -q '^FAIL' $W/$l.site && grep -q '^PASS' $W/$l.site"
 	[ -n "$LIGHT" ] && continue
-	check "new $l: the whole print set (23 PDFs, logo kit, proof)" sh -c \
+	check "new $l: the whole print set (23 PDFs and the timeline, logo kit, proof)" sh -c \
 	    "test \$(find $d/out/print -name '*.pdf' ! -name '*up.pdf' \
-	     ! -name '*-tiles.pdf' | wc -l) -eq 23 &&
+	     ! -name '*-tiles.pdf' | wc -l) -eq 25 &&
 	     test -f $d/out/logo/alliance.svg &&
 	     test \$(find $d/out/print/orgs -name proof.pdf | wc -l) -eq 1"
 	python3 tests/check_frames.py "$d/out" "$d" $l --strict > "$W/$l.frames" 2>&1

@@ -299,8 +299,9 @@ def main():
         return
     sheets = sorted(f for f in glob.glob(out + "/print/**/*.pdf",
                                          recursive=True)
-                    if not re.search(r"-\d+up\.pdf$|-tiles\.pdf$|/proof\.pdf$",
-                                     f))
+                    # The office's: n-up, tiles, proofs, the timeline.
+                    if not re.search(r"-\d+up\.pdf$|-tiles\.pdf$|/proof\.pdf$"
+                                     r"|/timeline-a[34]\.pdf$", f))
     n_x = n_rgb = 0
     for f in sheets:
         name = os.path.relpath(f, out)
