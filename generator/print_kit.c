@@ -116,20 +116,10 @@ S_kit(const struct job *j, struct site *site, struct buf *out)
 	const struct kit *k = j->arg;
 	cairo_surface_t *s;
 	cairo_t *cr;
-	char date[32];
-	struct tm tm;
 	int ok;
 
 	if (k->pdf) {
-		s = cairo_pdf_surface_create_for_stream(sheet_write, &out[0],
-		    100 * MM, 100 * MM);
-		gmtime_r(&site->now, &tm);
-		strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		cairo_pdf_surface_set_metadata(s,
-		    CAIRO_PDF_METADATA_CREATE_DATE, date);
-		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE,
-		    date);
-		cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
+		s = sheet_pdf_own(site, &out[0], 100 * MM, 100 * MM,
 		    map_str(site->v, "title"));
 		cr = cairo_create(s);
 		ok = S_kit_draw(site, k, cr, 100 * MM, j->out);
@@ -333,18 +323,9 @@ S_proof(const struct job *j, struct site *site, struct buf *out)
 	const struct proof *pr = j->arg;
 	cairo_surface_t *s;
 	cairo_t *cr;
-	char date[32];
-	struct tm tm;
 	int ok;
 
-	s = cairo_pdf_surface_create_for_stream(sheet_write, &out[0], 420 * MM,
-	    297 * MM);
-	gmtime_r(&site->now, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
-	    date);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
+	s = sheet_pdf_own(site, &out[0], 420 * MM, 297 * MM,
 	    map_str(pr->org, "name"));
 	cr = cairo_create(s);
 	ok = S_proof_draw(cr, site, pr);

@@ -187,6 +187,39 @@ sheet_preview_size(const struct sheet *sh, double *w, double *h)
 	*w = n * lround(W * k) + (n - 1) * PREVIEW_GAP;
 }
 
+/* The build's date as the PDF's creation and modification dates. */
+static void
+S_pdf_dates(cairo_surface_t *s, const struct site *site)
+{
+	char date[32];
+	struct tm tm;
+
+	gmtime_r(&site->now, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
+	    date);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
+}
+
+/*
+ * A PDF of w x h points written into out, for rally's own documents
+ * (the logo kit, proofs, the timeline): title, creator, the build's
+ * date.  The caller destroys it.
+ */
+cairo_surface_t *
+sheet_pdf_own(const struct site *site, struct buf *out, double w, double h,
+    const char *title)
+{
+	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sheet_write,
+	    out, w, h);
+
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
+	    "rally " RALLY_VERSION);
+	S_pdf_dates(s, site);
+	return s;
+}
+
 /*
  * The PDF's document information for sheet sh: title (layout, headline,
  * size), subject (area), author (organisation or campaign), creator and
@@ -196,8 +229,7 @@ void
 sheet_metadata(cairo_surface_t *s, const struct sheet *sh,
     const struct site *site)
 {
-	char *title, date[32];
-	struct tm tm;
+	char *title;
 
 	title = xasprintf("%s: %s (%s)", sh->lay->title,
 	    map_str(sh->message, "headline") ? map_str(sh->message,
@@ -211,11 +243,7 @@ sheet_metadata(cairo_surface_t *s, const struct sheet *sh,
 	    map_str(site->v, "title"));
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
 	    "rally " RALLY_VERSION);
-	gmtime_r(&site->now, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
-	    date);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
+	S_pdf_dates(s, site);
 }
 
 /*

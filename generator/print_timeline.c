@@ -208,19 +208,10 @@ S_timeline(const struct job *j, struct site *site, struct buf *out)
 	const struct tl_size *sz = j->arg;
 	cairo_surface_t *s;
 	cairo_t *cr;
-	char date[32];
-	struct tm tm;
 	int ok;
 
-	s = cairo_pdf_surface_create_for_stream(sheet_write, &out[0], sz->w,
-	    sz->h);
-	gmtime_r(&site->now, &tm);
-	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE,
-	    date);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE,
-	    lang_label(site, "timeline"));
+	s = sheet_pdf_own(site, &out[0], sz->w, sz->h, lang_label(site,
+	    "timeline"));
 	cr = cairo_create(s);
 	ok = S_draw(cr, site, sz, 0);
 	cairo_destroy(cr);
