@@ -325,7 +325,7 @@ lang_date_range(const struct site *site, const struct date *a,
 	}
 	if (a->y == b->y && a->m == b->m) {
 		S_date_part(site, a, 1, out);
-		buf_puts(out, "–");
+		buf_puts(out, "\xE2\x81\xA0–\xE2\x81\xA0");	/* joined */
 	} else {
 		S_date_part(site, a, a->y == b->y ? 2 : 0, out);
 		buf_puts(out, " – ");

@@ -110,12 +110,16 @@ S_excerpt(const struct val *body)
 	return b.data;
 }
 
+#define NBSP	"\xC2\xA0"	/* no-break space */
+#define WJ	"\xE2\x81\xA0"	/* word joiner */
+
 /*
- * An event's time in words, for lists, pages and sheets: "when" is
- * "fredag 10. marts 2017, kl. 18:00–20:00", "10.–11. marts 2017",
- * "10. marts 2017, kl. 10:00 – 11. marts 2017, kl. 16:00" or "Uge
- * 18–23, 2017"; "date_text" the same without the times.  A span has
- * end_iso (its last day) and span: true; weeks has week_text.
+ * An event's time in words, for lists, pages and sheets, with no line
+ * break inside "kl. 18:00", "18:00–20:00", "10.–11." or "Uge 18":
+ * "when" is "fredag 10. marts 2017, kl. 18:00–20:00", "10.–11. marts
+ * 2017", "10. marts 2017, kl. 10:00 – 11. marts 2017, kl. 16:00" or
+ * "Uge 18–23, 2017"; "date_text" the same without the times.  A span
+ * has end_iso (its last day) and span: true; weeks has week_text.
  */
 static void
 S_when(struct site *site, struct doc *d)
@@ -133,10 +137,11 @@ S_when(struct site *site, struct doc *d)
 		w0 = date_isoweek(&d->date, &y0);
 		w1 = date_isoweek(&d->end, &y1);
 		if (w0 == w1)
-			buf_printf(&dt, "%s %d, %d", S_label(site, "week"), w0,
-			    y0);
+			buf_printf(&dt, "%s" NBSP "%d, %d", S_label(site,
+			    "week"), w0, y0);
 		else
-			buf_printf(&dt, "%s %d–%d, %d", S_label(site, "week"),
+			buf_printf(&dt, "%s" NBSP "%d" WJ "–" WJ "%d, %d",
+			    S_label(site, "week"),
 			    w0, w1, y0);
 		S_set(site, d->v, "week_text", xstrdup(dt.data));
 		/* The calendar's badge: "18" over "uge". */
@@ -154,17 +159,17 @@ S_when(struct site *site, struct doc *d)
 	if (multi && !d->weeks && (t0 != NULL || t1 != NULL)) {
 		lang_date_long(site, &d->date, &b);
 		if (t0 != NULL)
-			buf_printf(&b, ", %s %s", at, t0);
+			buf_printf(&b, ", %s" NBSP "%s", at, t0);
 		buf_puts(&b, " – ");
 		lang_date_long(site, &d->end, &b);
 		if (t1 != NULL)
-			buf_printf(&b, ", %s %s", at, t1);
+			buf_printf(&b, ", %s" NBSP "%s", at, t1);
 	} else {
 		buf_puts(&b, dt.data);
 		if (t0 != NULL)
-			buf_printf(&b, ", %s %s", at, t0);
+			buf_printf(&b, ", %s" NBSP "%s", at, t0);
 		if (t0 != NULL && t1 != NULL)
-			buf_printf(&b, "–%s", t1);
+			buf_printf(&b, WJ "–" WJ "%s", t1);
 	}
 	S_set(site, d->v, "date_text", xstrdup(dt.data));
 	S_set(site, d->v, "when", xstrdup(b.data));

@@ -108,7 +108,8 @@ def build(root, out, when, *extra):
 def read(out, rel):
     try:
         with open(os.path.join(out, rel), encoding="utf-8", newline="") as f:
-            return f.read()
+            # Dates and times carry no-break spaces and word joiners.
+            return f.read().replace("\u2060", "").replace("\u00a0", " ")
     except OSError:
         return ""
 
@@ -231,6 +232,7 @@ def main():
                f"A: timeline-{size}.pdf embeds every font")
         text = subprocess.run(["pdftotext", "-layout", pdf, "-"],
                               capture_output=True, text=True).stdout
+        text = text.replace("\u2060", "").replace("\u00a0", " ")
         report("Økonomiforhandlingene" in text and "Løpende press på" in text
                and "Uke 18–23 2017" in text,
                f"A: timeline-{size}.pdf has the weeks and the plan")
