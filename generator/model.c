@@ -144,6 +144,11 @@ S_when(struct site *site, struct doc *d)
 			    S_label(site, "week"),
 			    w0, w1, y0);
 		S_set(site, d->v, "week_text", xstrdup(dt.data));
+		/* Its days too: "1. maj – 11. juni 2017". */
+		lang_date_range(site, &d->date, &d->end, &b);
+		S_set(site, d->v, "dates_text", xstrdup(b.data));
+		b.len = 0;
+		buf_puts(&b, "");
 		/* The calendar's badge: "18" over "uge". */
 		S_set(site, d->v, "badge_day", xasprintf("%d", w0));
 		low = g_utf8_strdown(S_label(site, "week"), -1);
@@ -381,7 +386,8 @@ S_by_date(const void *a, const void *b)
 
 	if (c == 0 && tx != NULL && ty != NULL)
 		c = strcmp(tx, ty);
-	return c != 0 ? c : strcmp(x->slug, y->slug);
+	/* stand-2 before stand-10 */
+	return c != 0 ? c : strverscmp(x->slug, y->slug);
 }
 
 static int
@@ -662,6 +668,10 @@ S_timeline(struct site *site, struct doc **ev, size_t n)
 			    w1));
 			if (now >= WEEKNO(y0, w0) && now <= WEEKNO(y1, w1)) {
 				map_set(r, "current", val_bool(&site->pool, 1));
+				/* "Denne uge", or "I gang" for a run of weeks. */
+				map_set_str(&site->pool, r, "current_text",
+				    S_label(site, w0 == w1 && y0 == y1 ?
+				    "this_week" : "ongoing"));
 				map_set_str(&site->pool, r, "class",
 				    "timeline-row current");
 				cur = 1;
@@ -914,6 +924,10 @@ model_link(struct site *site)
 		}
 	}
 	S_districts(site, events, ne);
+	for (i = 0; i < ne; i++)	/* "Arrangør", "Arrangører" */
+		map_set_str(&site->pool, events[i]->v, "organiser_label",
+		    S_label(site, map_get(events[i]->v, "orgs")->len > 1 ?
+		    "organisers" : "organiser"));
 	for (i = 0; i < np; i++)
 		if ((to = S_ref(site, press[i], "area", K_AREA, "area")) !=
 		    NULL)

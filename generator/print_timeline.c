@@ -56,19 +56,22 @@ S_text(cairo_t *cr, const char *text, const char *font, double pt,
 	return (double)ph / PANGO_SCALE;
 }
 
-/* The week of a row, and "this week" under it; returns its height. */
+/*
+ * The week of a row, its year under it, and "this week" (or "ongoing")
+ * under that; returns its height.
+ */
 static double
-S_week(cairo_t *cr, struct site *site, const struct val *row, double x,
-    double y, double w, double pt, double grey, int draw)
+S_week(cairo_t *cr, const struct val *row, double x, double y, double w,
+    double pt, double grey, int draw)
 {
-	char *t = xasprintf("%s %ld", map_str(row, "label"),
-	    map_get(row, "year")->n);
-	double h = S_text(cr, t, "Bebas Neue Bold", pt * 1.5, x, y, w, grey,
-	    draw);
+	char *t = xasprintf("%ld", map_get(row, "year")->n);
+	double h = S_text(cr, map_str(row, "label"), "Bebas Neue Bold",
+	    pt * 1.5, x, y, w, grey, draw);
 
+	h += S_text(cr, t, "Inter", pt * 0.8, x, y + h, w, 0.6, draw);
 	free(t);
 	if (map_get(row, "current") != NULL)
-		h += S_text(cr, lang_label(site, "this_week"), "Inter Bold",
+		h += S_text(cr, map_str(row, "current_text"), "Inter Bold",
 		    pt * 0.8, x, y + h, w, 0, draw);
 	return h;
 }
@@ -84,7 +87,7 @@ S_event(cairo_t *cr, struct site *site, const struct val *e, double x,
 	double a, b;
 	char *t;
 
-	if (e == NULL)
+	if (e == NULL)	/* this week, with nothing in it */
 		return S_text(cr, lang_label(site, "nothing_planned"), "Inter",
 		    pt, x + col[0], y, col[1] - 12, 0.6, draw);
 	a = S_text(cr, map_str(e, "title"), "Inter Bold", pt, x + col[0], y,
@@ -99,31 +102,56 @@ S_event(cairo_t *cr, struct site *site, const struct val *e, double x,
 	return a > b ? a : b;
 }
 
-/* The heading and the column heads at the top of a page; returns y. */
+/*
+ * The heading, the build's date and page n/N at the right, and the
+ * column heads at the top of a page; returns y below them.
+ */
 static double
 S_head(cairo_t *cr, struct site *site, double m, double w,
-    const double col[3], double pt, int page)
+    const double col[3], double pt, int page, int pages, int draw)
 {
+	PangoLayout *pl;
+	PangoFontDescription *fd;
 	double y = m;
 	char *t;
 
 	t = xasprintf("%s · %s", lang_label(site, "timeline"),
 	    map_str(site->v, "title"));
-	y += S_text(cr, t, "Bebas Neue Bold", pt * 2.6, m, y, w, 0, 1);
+	y += S_text(cr, t, "Bebas Neue Bold", pt * 2.6, m, y, w * 0.7, 0,
+	    draw);
 	free(t);
+	if (draw) {	/* when it was true, and which sheet of how many */
+		t = xasprintf("%s · %d/%d", map_str(site->v, "today_long"),
+		    page + 1, pages);
+		pl = pango_cairo_create_layout(cr);
+		fd = pango_font_description_from_string("Inter");
+		pango_font_description_set_absolute_size(fd, pt * PANGO_SCALE);
+		pango_layout_set_font_description(pl, fd);
+		pango_layout_set_width(pl, (int)(w * 0.3 * PANGO_SCALE));
+		pango_layout_set_alignment(pl, PANGO_ALIGN_RIGHT);
+		pango_layout_set_text(pl, t, -1);
+		cairo_set_source_rgb(cr, 0.086, 0.086, 0.114);
+		cairo_move_to(cr, m + w * 0.7, m + pt);
+		pango_cairo_show_layout(cr, pl);
+		pango_font_description_free(fd);
+		g_object_unref(pl);
+		free(t);
+	}
 	if (page == 0)
 		y += S_text(cr, lang_label(site, "timeline_intro"), "Inter",
-		    pt, m, y, w, 0.6, 1);
+		    pt, m, y, w, 0.6, draw);
 	y += pt * 0.8;
 	S_text(cr, lang_label(site, "week"), "Bebas Neue Bold", pt * 1.2, m,
-	    y, col[0], 0, 1);
+	    y, col[0], 0, draw);
 	S_text(cr, lang_label(site, "happens"), "Bebas Neue Bold", pt * 1.2,
-	    m + col[0], y, col[1], 0, 1);
+	    m + col[0], y, col[1], 0, draw);
 	y += S_text(cr, lang_label(site, "campaign_does"), "Bebas Neue Bold",
-	    pt * 1.2, m + col[0] + col[1], y, col[2], 0, 1);
-	cairo_set_source_rgb(cr, 0.086, 0.086, 0.114);
-	cairo_rectangle(cr, m, y + 2, w, 2.5);
-	cairo_fill(cr);
+	    pt * 1.2, m + col[0] + col[1], y, col[2], 0, draw);
+	if (draw) {
+		cairo_set_source_rgb(cr, 0.086, 0.086, 0.114);
+		cairo_rectangle(cr, m, y + 2, w, 2.5);
+		cairo_fill(cr);
+	}
 	return y + pt;
 }
 
@@ -140,33 +168,39 @@ S_mark(cairo_t *cr, double x, double y, double w, double h)
 }
 
 /*
- * Draws every page (one: the first only, for the preview); a row that
- * runs over a page goes on with its week at the top of the next.
- * Returns 1 on success.
+ * Lays out every page and returns how many there are; draws them when
+ * pages > 0 (their number, for "n/N"), only the first when one (the
+ * preview).  A row that runs over a page goes on with its week at the
+ * top of the next.
  */
 static int
-S_draw(cairo_t *cr, struct site *site, const struct tl_size *sz, int one)
+S_pages(cairo_t *cr, struct site *site, const struct tl_size *sz, int pages,
+    int one)
 {
 	const struct val *rows = map_get(site->v, "timeline"), *row, *evs;
 	double m = 15 * MM, w = sz->w - 2 * m, pt = sz->w > 400 * MM ? 11 :
 	    8.5, y, top, eh, wh, gap, grey, col[3];
 	size_t i, k, n;
-	int page = 0, cur;
+	int page = 0, cur, draw = pages > 0;
 
 	col[0] = w * 0.14;
 	col[1] = w * 0.43;
 	col[2] = w - col[0] - col[1];
 	gap = pt * 0.6;
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
-	y = top = S_head(cr, site, m, w, col, pt, page);
+	if (draw) {
+		cairo_set_source_rgb(cr, 1, 1, 1);
+		cairo_paint(cr);
+	}
+	y = top = S_head(cr, site, m, w, col, pt, page, pages, draw);
 	for (i = 0; rows != NULL && i < rows->len; i++) {
 		row = rows->items[i];
 		evs = map_get(row, "events");
 		n = evs != NULL && evs->len > 0 ? evs->len : 1;
 		cur = map_get(row, "current") != NULL;
-		grey = strstr(map_str(row, "class"), "past") != NULL;
-		wh = S_week(cr, site, row, m, y, col[0] - 6, pt, grey, 0);
+		/* Past weeks lighter, still legible across a room. */
+		grey = strstr(map_str(row, "class"), "past") != NULL ? 0.55 :
+		    0;
+		wh = S_week(cr, row, m, y, col[0] - 6, pt, grey, 0);
 		for (k = 0; k < n; k++) {
 			eh = S_event(cr, site, evs != NULL && evs->len > 0 ?
 			    evs->items[k] : NULL, m, y, col, pt, grey, 0);
@@ -174,30 +208,41 @@ S_draw(cairo_t *cr, struct site *site, const struct tl_size *sz, int one)
 				eh = wh;
 			if (y + eh > sz->h - m && y > top) {
 				if (one)
-					return cairo_status(cr) ==
-					    CAIRO_STATUS_SUCCESS;
-				cairo_show_page(cr);
-				cairo_set_source_rgb(cr, 1, 1, 1);
-				cairo_paint(cr);
+					return 1;
+				if (draw) {
+					cairo_show_page(cr);
+					cairo_set_source_rgb(cr, 1, 1, 1);
+					cairo_paint(cr);
+				}
 				y = top = S_head(cr, site, m, w, col, pt,
-				    ++page);
+				    ++page, pages, draw);
 				if (k > 0 && wh > eh)
 					eh = wh;
 			}
-			if (cur)
+			if (cur && draw)
 				S_mark(cr, m, y - gap / 2, w, eh + gap);
 			if (k == 0 || y == top)
-				S_week(cr, site, row, m, y, col[0] - 6, pt,
-				    grey, 1);
+				S_week(cr, row, m, y, col[0] - 6, pt, grey,
+				    draw);
 			S_event(cr, site, evs != NULL && evs->len > 0 ?
-			    evs->items[k] : NULL, m, y, col, pt, grey, 1);
+			    evs->items[k] : NULL, m, y, col, pt, grey, draw);
 			y += eh + gap;
 		}
-		cairo_set_source_rgb(cr, 0.89, 0.87, 0.83);
-		cairo_rectangle(cr, m, y - gap / 2, w, 0.6);
-		cairo_fill(cr);
+		if (draw) {
+			cairo_set_source_rgb(cr, 0.89, 0.87, 0.83);
+			cairo_rectangle(cr, m, y - gap / 2, w, 0.6);
+			cairo_fill(cr);
+		}
 		y += gap / 2;
 	}
+	return page + 1;
+}
+
+/* Draws every page (one: the first only); 1 on success. */
+static int
+S_draw(cairo_t *cr, struct site *site, const struct tl_size *sz, int one)
+{
+	S_pages(cr, site, sz, S_pages(cr, site, sz, 0, 0), one);
 	return cairo_status(cr) == CAIRO_STATUS_SUCCESS;
 }
 

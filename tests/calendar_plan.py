@@ -205,6 +205,11 @@ def main():
            "A: the joint action's page names both organisers")
     report("openstreetmap.org/search?query=Torget%201%2C%205014%20Bergen" in
            page, "A: a map link from the address")
+    report("<dt>Arrangører</dt>" in page, "A: two organisers are "
+           "Arrangører")
+    report("(1. mai – 11. juni 2017)" in read(out, "events/forhandlinger/"
+                                              "index.html"),
+           "A: weeks 18-23 also give their days")
     for org in ("klubben", "ungdom"):
         pdf = os.path.join(out, "print/orgs", org,
                            "felles-org-poster-a4.pdf")
@@ -234,7 +239,7 @@ def main():
                               capture_output=True, text=True).stdout
         text = text.replace("\u2060", "").replace("\u00a0", " ")
         report("Økonomiforhandlingene" in text and "Løpende press på" in text
-               and "Uke 18–23 2017" in text,
+               and "Uke 18–23" in text,
                f"A: timeline-{size}.pdf has the weeks and the plan")
         report(SECRET not in text, f"A: timeline-{size}.pdf leaves the "
                "internal meeting out")
@@ -269,6 +274,9 @@ def main():
     tl = read(out, "timeline/index.html")
     cur = re.findall(r'<tr id="([^"]+)" class="[^"]*current', tl)
     report(cur == ["uge-2017-18-23"], f"D: weeks 18-23 are marked ({cur})")
+    report(re.search(r'id="uge-2017-18-23".*?now-badge">Pågår<', tl, re.S)
+           is not None, "D: a run of weeks under way is Pågår, not Denne "
+           "uken")
     report("Økonomiforhandlingene" in read(out, "index.html"),
            "D: weeks 18-23 are on the home page while they run")
     r = build(root, out, "2017-06-08 11:00", "--only", "web")
@@ -335,12 +343,15 @@ def main():
                                "-"], capture_output=True, text=True).stdout
                for p in range(1, pages + 1)]
         report(r.returncode == 0 and pages > 1 and words and not out_of
-               and all("Uke 12 2017" in t for t in per if "Stand nummer"
+               and all("Uke 12" in t for t in per if "Stand nummer"
                        in t) and
-               all(f"Stand nummer {k} " in text for k in range(40)),
-               f"busy: timeline-{size}.pdf runs over {pages} pages, all 40 "
-               f"stands, week 12 on each, {len(out_of)} words outside the "
-               "margins")
+               all(f"Stand nummer {k} " in text for k in range(40)) and
+               text.index("Stand nummer 2 ") < text.index("Stand nummer 10 ")
+               and all(f"{p}/{pages}" in per[p - 1]
+                       for p in range(1, pages + 1)),
+               f"busy: timeline-{size}.pdf runs over {pages} pages (n/N on "
+               f"each), all 40 stands in order, week 12 on each, "
+               f"{len(out_of)} words outside the margins")
 
     # Bad values: errors at their line.
     bad = [
