@@ -36,7 +36,8 @@ cp "$W/dest/opt/r/bin/rally" "$I/rally"
 mkdir "$I/camp"
 cp -r tests/fixture/content "$I/camp/"
 rm -f "$I/camp/content/site.yml.bak"
-sed -i '/^logo:/d' "$I/camp/content/site.yml"
+# ... and no logo, no slogans, no hashtag.
+sed -i '/^logo:/d; /^slogans:/d; /^hashtag:/d' "$I/camp/content/site.yml"
 printf -- '---\nname: Foreldre og Pårørende for Velferd – Bergen\nareas: [eldre]\n---\n' \
     > "$I/camp/content/orgs/fpv.md"
 if (cd "$I" && SOURCE_DATE_EPOCH=1489104000 ./rally build -q --root camp); then
@@ -55,6 +56,23 @@ check "cli: ... a missing logo collapses its slot" sh -c \
     "pdftotext -bbox -f 1 -l 1 $I/camp/out/print/eldre/poster-1-a4.pdf - |
      grep -m1 '<word' | sed 's/.*xMin=\"\\([0-9]*\\).*/\\1/' |
      awk '{ exit !(\$1 > 35 && \$1 < 55) }'"
+# No slogan, no hashtag: the flyer's yellow band goes (no pixel of
+# #ffd23f), the placard's back carries the campaign's name, whole, and
+# the banner no lone separator.
+check "cli: ... no slogan band without slogans" sh -c \
+    "pdftoppm -r 20 -f 1 -l 1 -png $I/camp/out/print/eldre/flyer-1-a5.pdf \
+     $I/band && python3 -c '
+import sys; sys.path.insert(0, \"tests\"); import png
+w, h, rows = png.read(sys.argv[1])
+n = sum(1 for r in rows for x in range(0, len(r) - 2, 3)
+        if abs(r[x] - 255) < 12 and abs(r[x + 1] - 210) < 12 and
+        abs(r[x + 2] - 63) < 12)
+sys.exit(n != 0)' $I/band-1.png"
+check "cli: ... the placard's back names the campaign, unhyphenated" sh -c \
+    "pdftotext -f 2 -l 2 $I/camp/out/print/eldre/placard-1-50x70.pdf - |
+     tr '\\n' ' ' | grep -q 'VELFERDSALLIANSEN VEST'"
+check "cli: ... the banner has no lone separator" sh -c \
+    "! pdftotext $I/camp/out/print/eldre/banner-300x100.pdf - | grep -q '·'"
 # No area icon: the area's name starts at the margin too.
 check "cli: ... a missing area icon collapses its slot" sh -c \
     "pdftotext -bbox -f 1 -l 1 $I/camp/out/print/eldre/poster-1-a4.pdf - |
