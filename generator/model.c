@@ -154,8 +154,18 @@ S_when(struct site *site, struct doc *d)
 		low = g_utf8_strdown(S_label(site, "week"), -1);
 		S_set(site, d->v, "badge_month", xstrdup(low));
 		g_free(low);
-	} else if (multi)
+	} else if (multi) {
 		lang_date_range(site, &d->date, &d->end, &dt);
+		/* The calendar's badge: "10–11" over "mar". */
+		if (d->date.y == d->end.y && d->date.m == d->end.m) {
+			S_set(site, d->v, "badge_day", xasprintf("%d–%d",
+			    d->date.d, d->end.d));
+			lang_month_short(site, &d->date, &b);
+			S_set(site, d->v, "badge_month", xstrdup(b.data));
+			b.len = 0;
+			buf_puts(&b, "");
+		}
+	}
 	else {
 		lang_weekday(site, &d->date, &dt);
 		buf_putc(&dt, ' ');
