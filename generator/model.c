@@ -628,6 +628,22 @@ S_by_sort(const void *a, const void *b)
 	    map_str(*(struct val *const *)b, "sort"));
 }
 
+/* A timeline row's days, Monday to Sunday, as "days". */
+static void
+S_weekdays(struct site *site, struct val *r, int y0, int w0, int y1, int w1)
+{
+	struct buf b = { NULL, 0, 0 };
+	struct date a, z;
+
+	if (!date_isoweek_monday(y0, w0, &a) || !date_isoweek_monday(y1, w1,
+	    &z))
+		return;
+	date_add_days(&z, 6);
+	lang_date_range(site, &a, &z, &b);
+	S_set(site, r, "days", xstrdup(b.data));
+	buf_free(&b);
+}
+
 /* A week (y, w) as one number that sorts. */
 #define WEEKNO(y, w)	((long)(y) * 100 + (w))
 
@@ -669,6 +685,8 @@ S_timeline(struct site *site, struct doc **ev, size_t n)
 			map_set_str(&site->pool, r, "sort", key);
 			map_set(r, "week", val_num(&site->pool, w0));
 			map_set(r, "year", val_num(&site->pool, y0));
+			/* Its days: "22.–28. maj". */
+			S_weekdays(site, r, y0, w0, y1, w1);
 			S_set(site, r, "id", w0 == w1 && y0 == y1 ?
 			    xasprintf("uge-%d-%d", y0, w0) :
 			    xasprintf("uge-%d-%d-%d", y0, w0, w1));

@@ -57,17 +57,21 @@ S_text(cairo_t *cr, const char *text, const char *font, double pt,
 }
 
 /*
- * The week of a row, its year under it, and "this week" (or "ongoing")
- * under that; returns its height.
+ * The week of a row ("(forts.)" on the page it goes on to), its days
+ * under it, and "this week" (or "ongoing") under that; returns its
+ * height.
  */
 static double
-S_week(cairo_t *cr, const struct val *row, double x, double y, double w,
-    double pt, double grey, int draw)
+S_week(cairo_t *cr, struct site *site, const struct val *row, double x,
+    double y, double w, double pt, double grey, int more, int draw)
 {
-	char *t = xasprintf("%ld", map_get(row, "year")->n);
 	double h = S_text(cr, map_str(row, "label"), "Bebas Neue Bold",
 	    pt * 1.5, x, y, w, grey, draw);
+	char *t;
 
+	t = more ? xasprintf("(%s)", lang_label(site, "continued")) :
+	    xstrdup(map_str(row, "days") != NULL ? map_str(row, "days") :
+	    "");
 	h += S_text(cr, t, "Inter", pt * 0.8, x, y + h, w, 0.6, draw);
 	free(t);
 	if (map_get(row, "current") != NULL)
@@ -200,7 +204,7 @@ S_pages(cairo_t *cr, struct site *site, const struct tl_size *sz, int pages,
 		/* Past weeks lighter, still legible across a room. */
 		grey = strstr(map_str(row, "class"), "past") != NULL ? 0.55 :
 		    0;
-		wh = S_week(cr, row, m, y, col[0] - 6, pt, grey, 0);
+		wh = S_week(cr, site, row, m, y, col[0] - 6, pt, grey, 0, 0);
 		for (k = 0; k < n; k++) {
 			eh = S_event(cr, site, evs != NULL && evs->len > 0 ?
 			    evs->items[k] : NULL, m, y, col, pt, grey, 0);
@@ -222,8 +226,8 @@ S_pages(cairo_t *cr, struct site *site, const struct tl_size *sz, int pages,
 			if (cur && draw)
 				S_mark(cr, m, y - gap / 2, w, eh + gap);
 			if (k == 0 || y == top)
-				S_week(cr, row, m, y, col[0] - 6, pt, grey,
-				    draw);
+				S_week(cr, site, row, m, y, col[0] - 6, pt,
+				    grey, k > 0, draw);
 			S_event(cr, site, evs != NULL && evs->len > 0 ?
 			    evs->items[k] : NULL, m, y, col, pt, grey, draw);
 			y += eh + gap;

@@ -196,6 +196,9 @@ def main():
     report(cur == ["uge-2017-9"], f"A: this week (9) is marked ({cur})")
     report("Løpende press på forhandlerne." in tl and "Stands hver dag." in tl,
            "A: the timeline says what the campaign does")
+    report(re.search(r'id="uge-2017-18-23".*?week-year">1\. mai – 11\. juni '
+                     r'2017<', tl, re.S) is not None,
+           "A: a row gives its days (weeks 18-23: 1. mai – 11. juni 2017)")
     report(ids == sorted(ids, key=lambda s: [int(x) for x in
                                              s.split("-")[1:3]]),
            "A: timeline rows in week order")
@@ -353,6 +356,8 @@ def main():
             report(r.returncode == 0 and pages > 1 and words and not out_of
                    and all("Uke 12" in t for t in per if "Stand nummer"
                            in t) and
+                   all("(fortsatt)" in t for t in per[1:] if "Stand nummer"
+                       in t) and
                    all(f"Stand nummer {k} " in text for k in range(40)) and
                    text.index("Stand nummer 2 ") < text.index("Stand nummer 10 ")
                    and all(f"{p}/{pages}" in per[p - 1]
@@ -371,6 +376,8 @@ def main():
          "Sør"),
         ("areas: [eldre, ingen]", "unknown area 'ingen'"),
         ("publish: i morgen", "bad publish time 'i morgen'"),
+        ("orgs: [klubben, styret]", "organisation 'styret' is internal "
+         "(internal: true in content/orgs/styret.md)"),
     ]
     for line, msg in bad:
         broot = os.path.join(work, "bad")
@@ -380,6 +387,8 @@ def main():
         if line.startswith("week"):
             front = "title: Feil\nyear: 2017\n" + line + "\n"
         write(os.path.join(broot, "content/events/feil.md"), front)
+        write(os.path.join(broot, "content/orgs/styret.md"),
+              "name: Styret\ninternal: true\n")
         r = build(broot, os.path.join(work, "badout"), "2017-03-05 12:00",
                   "--only", "web")
         n = front.split("\n").index(line) + 2
