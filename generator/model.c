@@ -114,6 +114,26 @@ S_excerpt(const struct val *body)
 #define WJ	"\xE2\x81\xA0"	/* word joiner */
 
 /*
+ * Joins the words of a date written into b from from: "6 oktober 2017"
+ * never ends a line on its day; a range breaks after its dash only.
+ */
+static void
+S_glue(struct buf *b, size_t from)
+{
+	char *tail = xstrdup(b->data + from), *p;
+
+	b->len = from;
+	b->data[from] = '\0';
+	for (p = tail; *p != '\0'; p++)
+		if (*p == ' ' && !(p - tail >= 3 && strncmp(p - 3, "–", 3) ==
+		    0))
+			buf_puts(b, NBSP);
+		else
+			buf_putc(b, *p);
+	free(tail);
+}
+
+/*
  * An event's time in words, for lists, pages and sheets, with no line
  * break inside "kl. 18:00", "18:00–20:00", "10.–11." or "Uge 18":
  * "when" is "fredag 10. marts 2017, kl. 18:00–20:00", "10.–11. marts
@@ -128,6 +148,7 @@ S_when(struct site *site, struct doc *d)
 	const char *t0 = map_str(d->v, "time"), *t1 = map_str(d->v,
 	    "end_time"), *at = S_label(site, "at");
 	int w0, w1, y0, y1, multi = date_cmp(&d->end, &d->date) > 0;
+	size_t n;
 	char *low;
 
 	if (d->end.y == 0)
@@ -156,6 +177,7 @@ S_when(struct site *site, struct doc *d)
 		g_free(low);
 	} else if (multi) {
 		lang_date_range(site, &d->date, &d->end, &dt);
+		S_glue(&dt, 0);
 		/* The calendar's badge: "10–11" over "mar". */
 		if (d->date.y == d->end.y && d->date.m == d->end.m) {
 			S_set(site, d->v, "badge_day", xasprintf("%d–%d",
@@ -169,14 +191,19 @@ S_when(struct site *site, struct doc *d)
 	else {
 		lang_weekday(site, &d->date, &dt);
 		buf_putc(&dt, ' ');
+		n = dt.len;
 		lang_date_long(site, &d->date, &dt);
+		S_glue(&dt, n);
 	}
 	if (multi && !d->weeks && (t0 != NULL || t1 != NULL)) {
 		lang_date_long(site, &d->date, &b);
+		S_glue(&b, 0);
 		if (t0 != NULL)
 			buf_printf(&b, ", %s" NBSP "%s", at, t0);
-		buf_puts(&b, " – ");
+		buf_puts(&b, NBSP "– ");
+		n = b.len;
 		lang_date_long(site, &d->end, &b);
+		S_glue(&b, n);
 		if (t1 != NULL)
 			buf_printf(&b, ", %s" NBSP "%s", at, t1);
 	} else {
