@@ -59,6 +59,11 @@ BUILTIN = layouts/web/base.html layouts/web/home.html layouts/web/page.html \
        generator/fonts/NotoSansArabic-Bold.ttf \
        generator/fonts/NotoSansEthiopic-Regular.ttf \
        generator/fonts/NotoSansEthiopic-Bold.ttf \
+       generator/fonts/NotoKufiArabic-Bold.ttf \
+       generator/fonts/NotoNastaliqUrdu-Regular.ttf \
+       generator/fonts/NotoNastaliqUrdu-Bold.ttf \
+       generator/fonts/NotoSansHebrew-Regular.ttf \
+       generator/fonts/NotoSansHebrew-Bold.ttf \
        generator/fonts/LICENSE-Noto.txt \
        generator/icc/FOGRA39L-coated.icc \
        scaffold/site.yml scaffold/index.md scaffold/about.md \

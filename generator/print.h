@@ -172,6 +172,7 @@ struct para {
 	char	*color;	/* owned, or NULL */
 	char	*tagfont; /* hashtags' font (owned), or NULL */
 	double	 tagrel;  /* hashtags' size relative to the text's */
+	const char *lang; /* its language (the model's, not owned) */
 };
 
 /* How a frame's text may break, from the most to the least careful. */

@@ -48,6 +48,9 @@ S_markup(const struct para *v, size_t n, double pt, int plain)
 		g_string_append_printf(m, "<span font_desc=\"%s\" size=\"%d\"%s",
 		    v[i].font, (int)lround(pt * v[i].rel * PANGO_SCALE),
 		    plain ? " insert_hyphens=\"false\"" : "");
+		/* Shaped, and its fallback fonts chosen, for its language. */
+		if (v[i].lang != NULL)
+			g_string_append_printf(m, " lang=\"%s\"", v[i].lang);
 		if (v[i].color != NULL && *v[i].color == '#')
 			g_string_append_printf(m, " foreground=\"%s\"",
 			    v[i].color);
@@ -344,6 +347,7 @@ fit_glue(const struct para *v, size_t n)
 		g[i].tagfont = v[i].tagfont != NULL ? xstrdup(v[i].tagfont) :
 		    NULL;
 		g[i].tagrel = v[i].tagrel;
+		g[i].lang = v[i].lang;
 	}
 	if (!any) {
 		fit_free(g, n);

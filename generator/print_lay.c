@@ -187,6 +187,44 @@ print_fonts_free(struct print_fonts *f)
 }
 
 /*
+ * Which face sets a script the layout's face lacks, by the frame's role:
+ * a bold frame (display: headlines, names) takes the script's display
+ * face, a regular one its text face, Urdu its own Nastaliq.  Listed
+ * families come before every other font in fontconfig's sort, so the
+ * choice never depends on the order the files were added in.
+ */
+static const char S_fallbacks[] =
+"<?xml version=\"1.0\"?><fontconfig>"
+/* The file says Regular weight (80) for the bold Nastaliq. */
+"<match target=\"scan\">"
+" <test name=\"family\"><string>Noto Nastaliq Urdu</string></test>"
+" <test name=\"style\"><string>Bold</string></test>"
+" <edit name=\"weight\" mode=\"assign\"><const>bold</const></edit>"
+"</match>"
+"<match target=\"pattern\">"
+" <test name=\"lang\"><string>ur</string></test>"
+" <edit name=\"family\" mode=\"append_last\">"
+"  <string>Noto Nastaliq Urdu</string></edit>"
+"</match>"
+"<match target=\"pattern\">"
+" <test name=\"lang\"><string>ur-pk</string></test>"
+" <edit name=\"family\" mode=\"append_last\">"
+"  <string>Noto Nastaliq Urdu</string></edit>"
+"</match>"
+"<match target=\"pattern\">"
+" <test name=\"weight\" compare=\"more_eq\"><const>semibold</const></test>"
+" <edit name=\"family\" mode=\"append_last\">"
+"  <string>Noto Kufi Arabic</string></edit>"
+"</match>"
+/* Punctuation the display face lacks (U+2011) from rally's text face. */
+"<match target=\"pattern\">"
+" <edit name=\"family\" mode=\"append_last\">"
+"  <string>Inter</string><string>Noto Sans Arabic</string><string>Noto Sans Ethiopic</string>"
+"  <string>Noto Sans Hebrew</string></edit>"
+"</match>"
+"</fontconfig>";
+
+/*
  * Makes rally's fonts and the campaign's assets/fonts/ the only fonts
  * fontconfig knows, for this process (pango and librsvg alike).
  */
@@ -213,6 +251,12 @@ print_fonts(struct site *site)
 	 * and rally writes nothing outside the output directory.
 	 */
 	cfg = FcConfigCreate();
+	if (!FcConfigParseAndLoadFromMemory(cfg, (const FcChar8 *)S_fallbacks,
+	    FcTrue)) {
+		diag_err(&p, "rally's font fallbacks do not parse");
+		FcConfigDestroy(cfg);
+		return 0;
+	}
 	names = dir_names(site, "assets/fonts", &nn);
 	for (i = 0; i < nn; free(names[i++])) {
 		if (!S_font_file(names[i]))

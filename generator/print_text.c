@@ -39,20 +39,61 @@ S_lang(const struct rctx *c)
 	return l != NULL ? l : c->sh->site->lang;
 }
 
-/* Is the sheet's text in the site's language (the dictionary's)? */
+/* Is l the site's language (the dictionary's)? */
 static int
-S_site_lang(const struct rctx *c)
+S_site_lang(const struct rctx *c, const char *l)
 {
-	const char *l = S_lang(c), *s = c->sh->site->lang;
+	const char *s = c->sh->site->lang;
 	size_t n = strcspn(s, "-_");
 
 	return strncmp(l, s, n) == 0 && (l[n] == '\0' || l[n] == '-' ||
 	    l[n] == '_');
 }
 
+/*
+ * The language of a paragraph: that of whatever its first {expr} starts
+ * from.  The sheet's message, or another message of its area listed on
+ * the back, is in its own lang, else its area's, else the site's; the
+ * area in its own or the site's; anything else (the site's labels, an
+ * organisation, events) in its own lang if it has one, else the site's.
+ * Literal text is the sheet's.
+ */
+static const char *
+S_para_lang(struct rctx *c, xmlNodePtr n, const char *raw,
+    const struct scope *sc)
+{
+	const char *o = strchr(raw, '{'), *l;
+	const struct val *v, *msgs;
+	char *root;
+	size_t i, len;
+	int failed = 0, msg;
+
+	if (o == NULL)
+		return S_lang(c);
+	o += strspn(o + 1, " ") + 1;
+	len = strcspn(o, " .|}");
+	if (len == 0)
+		return S_lang(c);
+	root = xstrndup(o, len);
+	v = tmpl_eval(root, n, c->sh->lay->path, sc, c->pool, &failed);
+	free(root);
+	if (v == NULL || v->type != V_MAP)
+		return S_lang(c);
+	if ((l = map_str(v, "lang")) != NULL)
+		return l;
+	msg = v == c->sh->message;
+	msgs = c->sh->area != NULL ? map_get(c->sh->area, "messages") : NULL;
+	for (i = 0; !msg && msgs != NULL && msgs->type == V_LIST &&
+	    i < msgs->len; i++)
+		msg = msgs->items[i] == v;
+	if (msg && (l = map_str(c->sh->area, "lang")) != NULL)
+		return l;
+	return c->sh->site->lang;
+}
+
 static void
 S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
-    struct para **v, size_t *n, enum brk brk)
+    const char *lang, struct para **v, size_t *n, enum brk brk)
 {
 	char *tr = lay_attr(f, "transform"), *font, *up, *h, *any, *units;
 	struct para *q;
@@ -68,8 +109,8 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 	g_free(up);
 	up = units;
 	/* By the dictionary of the text's own language, if it has one. */
-	h = brk >= BRK_HYPHEN ? words_hyphenate(c->sh->ps, S_site_lang(c) ?
-	    NULL : S_lang(c), up) : g_strdup(up);
+	h = brk >= BRK_HYPHEN ? words_hyphenate(c->sh->ps, S_site_lang(c,
+	    lang) ? NULL : lang, up) : g_strdup(up);
 	if (brk == BRK_ANY) {
 		any = words_break_any(h);
 		g_free(h);
@@ -87,6 +128,7 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 		h = any;
 	}
 	q->text = xstrdup(h);
+	q->lang = lang;
 	q->font = font;
 	q->rel = p != NULL ? lay_num(p, "size", 1) : 1;
 	if (!(q->rel > 0 && q->rel < 10))
@@ -183,8 +225,9 @@ S_paras(struct rctx *c, xmlNodePtr f, size_t *n, enum brk brk, long drop,
 		raw = g_strstrip(g_strdup((const char *)t));
 		xmlFree(t);
 		S_text_of(c, f, raw, c->sc, &b, bl);
+		S_para_add(c, f, NULL, b.data, S_para_lang(c, f, raw, c->sc),
+		    &v, n, brk);
 		g_free(raw);
-		S_para_add(c, f, NULL, b.data, &v, n, brk);
 		buf_free(&b);
 		return v;
 	}
@@ -197,7 +240,8 @@ S_paras(struct rctx *c, xmlNodePtr f, size_t *n, enum brk brk, long drop,
 		each = lay_attr(k, "each");
 		if (each == NULL) {
 			S_text_of(c, k, raw, c->sc, &b, bl);
-			S_para_add(c, f, k, b.data, &v, n, brk);
+			S_para_add(c, f, k, b.data, S_para_lang(c, k, raw,
+			    c->sc), &v, n, brk);
 		} else if ((in = strstr(each, " in ")) != NULL) {
 			var = g_strstrip(g_strndup(each, (gsize)(in - each)));
 			list = tmpl_eval(in + 4, k, c->sh->lay->path, c->sc,
@@ -215,7 +259,8 @@ S_paras(struct rctx *c, xmlNodePtr f, size_t *n, enum brk brk, long drop,
 				loop.v = list->items[i];
 				loop.up = c->sc;
 				S_text_of(c, k, raw, &loop, &b, bl);
-				S_para_add(c, f, k, b.data, &v, n, brk);
+				S_para_add(c, f, k, b.data, S_para_lang(c, k,
+				    raw, &loop), &v, n, brk);
 			}
 			g_free(var);
 		} else {

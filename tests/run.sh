@@ -8,10 +8,14 @@ UNIT=${UNIT:-./tests/unit}
 export RALLY LIGHT
 LOG=$W/test.log
 : > "$LOG"
+: > "$W/times"
 run() {
 	echo "== $*" | tee -a "$LOG"
+	t0=$(date +%s)
 	"$@" > "$W/part" 2>&1
 	rc=$?
+	# How long each part takes, to keep the suite (and CI) short.
+	echo "$(($(date +%s) - t0)) s  $*" >> "$W/times"
 	cat "$W/part" >> "$LOG"
 	grep -v '^PASS' "$W/part" || true
 	# A checker that dies counts as a failure, not as nothing.

@@ -1,13 +1,20 @@
 #!/usr/bin/env python3
 """Every script on every sheet: the Norwegian fixture with an area whose
-messages are in Arabic, Farsi, Tigrinya, Ukrainian and Danish
+messages are in Arabic, Farsi, Tigrinya, Ukrainian, Urdu, Hebrew and
+Danish
 (tests/scripts/flyktninger.md), built for print and web.
 
 - every sheet builds; page 1 of each message's flyer gives back, by
   pdftotext, every word of its headline and text, and no run of hex
   digits where letters should be (pango's box for a missing glyph);
-- Arabic and Farsi are set right to left: on the headline's line the
-  rightmost word is the headline's first;
+- each script in its own faces, bold (display) for the headline and
+  regular for the text, Urdu in Nastaliq (pdffonts);
+- Arabic, Farsi and Hebrew are set right to left: on the headline's
+  line the rightmost word is the headline's first;
+- the back's list of the area's other messages sets each in its own
+  language (Urdu in Nastaliq on the Danish back, Arabic not in
+  Nastaliq on the Urdu back) and from its own start (Hebrew from the
+  right, Ukrainian from the left);
 - the area page marks each message with its lang, and dir="rtl" where
   it runs right to left;
 - a message in a script no font covers (Tifinagh, Devanagari): exit 1,
@@ -81,6 +88,14 @@ def bbox(path):
         r'yMax="([\d.]+)">([^<]*)</word>', html)]
 
 
+def fonts(path, page):
+    """The base names of the fonts used on one page (pdffonts)."""
+    out = subprocess.run(["pdffonts", "-f", str(page), "-l", str(page),
+                          path], capture_output=True, text=True).stdout
+    return set(line.split()[0].split("+")[-1]
+               for line in out.splitlines()[2:] if line.strip())
+
+
 def line_gaps(path, headline):
     """The page's margins left and right of the headline's first line."""
     letters = set(clean(headline).replace(" ", ""))
@@ -122,7 +137,7 @@ def main():
         area = f.read()
     root = site(work, "site", area)
     r = build(root)
-    report(r.returncode == 0, "scripts: the area in five languages builds "
+    report(r.returncode == 0, "scripts: the area in seven languages builds "
            "(%s)" % r.stderr.strip()[:300])
     if r.returncode != 0:
         return
@@ -135,12 +150,30 @@ def main():
         want = [w for w in words(head) + words(text)]
         missing = [w for w in want if w.casefold() not in have and
                    w[::-1].casefold() not in have]
+        if lang == "ur":
+            # Nastaliq's letters cascade: pdftotext gives them back,
+            # not in their words' order.
+            got_letters = collections.Counter(clean(got).replace(" ", ""))
+            need = collections.Counter(clean(head + text).replace(" ", ""))
+            missing = [ch for ch in need if got_letters[ch] < need[ch]]
         report(not missing, "scripts: %s flyer gives back its words "
                "(missing: %s)" % (lang, " ".join(missing)))
         hexes = re.findall(r"\b[0-9A-F]{4,6}\b", got)
         report(not hexes, "scripts: %s flyer has no box of hex digits "
                "(%s)" % (lang, " ".join(hexes)))
-        if lang in ("ar", "fa"):
+        # Each script in its own faces, bold for the display frame
+        # (the headline), regular for the text; Urdu in Nastaliq.
+        want = {"ar": ("NotoKufiArabic-Bold", "NotoSansArabic-Regular"),
+                "fa": ("NotoKufiArabic-Bold", "NotoSansArabic-Regular"),
+                "ur": ("NotoNastaliqUrdu-Bold", "NotoNastaliqUrdu-Regular"),
+                "he": ("NotoSansHebrew-Bold", "NotoSansHebrew-Regular"),
+                "ti": ("NotoSansEthiopic-Bold",
+                       "NotoSansEthiopic-Regular")}.get(lang, ())
+        front = fonts(pdf, 1)
+        report(all(f in front for f in want),
+               "scripts: %s flyer sets its headline and text in %s (%s)" %
+               (lang, " and ".join(want), " ".join(sorted(front))))
+        if lang in ("ar", "fa", "he"):
             first = collections.Counter(clean(head).split()[0])
             report(rightmost_word(pdf, head) == first,
                    "scripts: %s headline runs right to left: its first "
@@ -156,6 +189,53 @@ def main():
                    "scripts: %s headline set from the right (%s pt left "
                    "of it, %s right; the frame's edge %s)" %
                    (lang, hl, hr, edge[:1]))
+    # The back lists the area's other messages, each in its own
+    # language: Urdu in Nastaliq on the Danish flyer's back, Arabic not
+    # in Nastaliq on the Urdu flyer's back.
+    langs = [m[2] for m in messages(area)]
+    back = {lang: fonts(os.path.join(
+        out, "print/flyktninger/flyer-%d-a5.pdf" % i), 2)
+        for i, lang in enumerate(langs, 1)}
+    report("NotoNastaliqUrdu-Regular" in back["da"] and
+           "NotoSansArabic-Regular" in back["da"],
+           "scripts: the Danish flyer's back sets the Urdu message in "
+           "Nastaliq, the Arabic in Noto Sans Arabic (%s)" %
+           " ".join(sorted(back["da"])))
+    report("NotoNastaliqUrdu-Regular" not in back["ur"] and
+           "NotoSansArabic-Regular" in back["ur"],
+           "scripts: the Urdu flyer's back sets the Arabic and Farsi "
+           "messages as Arabic and Farsi, not as Urdu (%s)" %
+           " ".join(sorted(back["ur"])))
+    # Mixed directions in one list: each paragraph from its own start.
+    # The Hebrew message (one line) ends at the frame's right edge, as
+    # far in as the left-aligned, Latin "DERFOR" starts from the left;
+    # the Ukrainian one starts at the left.
+    da = os.path.join(out, "print/flyktninger/flyer-%d-a5.pdf" %
+                      (langs.index("da") + 1))
+    words2 = subprocess.run(["pdftotext", "-bbox", "-f", "2", "-l", "2", da,
+                             "-"], capture_output=True, text=True).stdout
+    boxes = [(float(m.group(1)), float(m.group(3)), clean(m.group(5)),
+              float(m.group(2))) for m in re.finditer(
+                 r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+                 r'yMax="([\d.]+)">([^<]*)</word>', words2)]
+    width = float(subprocess.run(["pdfinfo", da], capture_output=True,
+                                 text=True).stdout.split("Page size:")[1]
+                  .split()[0])
+    left = [b[0] for b in boxes if b[2].upper() == "DERFOR"]
+    he = [b for b in boxes if b[2] and re.search("[\u05d0-\u05ea]", b[2])]
+    # Its first line, the bullet included (at its right).
+    he = [b for b in boxes if he and abs(b[3] - he[0][3]) < 2]
+    uk = [b[0] for b in boxes if b[2] == "Турбота"]
+    bullet = [b[0] for b in boxes if b[2] == "•"]
+    report(left and he and uk and bullet and
+           abs(width - max(b[1] for b in he) - left[0]) < 2 and
+           abs(min(bullet) - left[0]) < 2,
+           "scripts: a Hebrew message in the Danish flyer's list runs from "
+           "the right edge, the Ukrainian from the left (right gap %s, "
+           "left %s, bullets from %s)" % (
+               he and round(width - max(b[1] for b in he), 1),
+               left[:1], bullet and round(min(bullet), 1)))
+
     # Golden images of the Arabic flyer, front and back (looked at
     # before they were committed; tests/print_golden.sh's tolerance).
     ar = os.path.join(out, "print/flyktninger/flyer-1-a5.pdf")
@@ -174,7 +254,8 @@ def main():
         page = f.read()
     lis = re.findall(r'<li class="message"([^>]*)>', page)
     report(lis == [' lang="ar" dir="rtl"', ' lang="fa" dir="rtl"',
-                   ' lang="ti"', ' lang="uk"', ' lang="da"'],
+                   ' lang="ti"', ' lang="uk"', ' lang="ur" dir="rtl"',
+                   ' lang="he" dir="rtl"', ' lang="da"'],
            "scripts: the area page marks each message's lang and dir "
            "(%s)" % lis)
     with open(os.path.join(out, "press/index.html")) as f:
