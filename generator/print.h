@@ -159,6 +159,7 @@ struct rctx {
 
 #define NBSP	"\xC2\xA0"		/* no-break space */
 #define WJ	"\xE2\x81\xA0"	/* word joiner: no break here */
+#define RLM	"\xE2\x80\x8F"	/* right-to-left mark: starts a paragraph RTL */
 #define TAG_ON	"\xEE\x80\x80"	/* U+E000: a hashtag begins (see S_tags) */
 #define TAG_OFF	"\xEE\x80\x81"	/* U+E001: it ends */
 #define NUNIT	8		/* S_units' patterns */

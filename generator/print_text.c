@@ -91,6 +91,27 @@ S_para_lang(struct rctx *c, xmlNodePtr n, const char *raw,
 	return c->sh->site->lang;
 }
 
+/* Is the first letter of s (by its script) one written left to right? */
+static int
+S_starts_ltr(const char *s)
+{
+	GUnicodeScript sc;
+
+	for (; *s != '\0'; s = g_utf8_next_char(s)) {
+		sc = g_unichar_get_script(g_utf8_get_char(s));
+		if (sc == G_UNICODE_SCRIPT_COMMON ||
+		    sc == G_UNICODE_SCRIPT_INHERITED ||
+		    sc == G_UNICODE_SCRIPT_UNKNOWN)
+			continue;
+		return sc != G_UNICODE_SCRIPT_ARABIC &&
+		    sc != G_UNICODE_SCRIPT_HEBREW &&
+		    sc != G_UNICODE_SCRIPT_SYRIAC &&
+		    sc != G_UNICODE_SCRIPT_THAANA &&
+		    sc != G_UNICODE_SCRIPT_NKO;
+	}
+	return 0;
+}
+
 static void
 S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
     const char *lang, struct para **v, size_t *n, enum brk brk)
@@ -127,7 +148,11 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 		g_free(h);
 		h = any;
 	}
-	q->text = xstrdup(h);
+	/* A paragraph in a language written right to left runs so,
+	   whatever its first word: "KL: ..." in Farsi starts on the
+	   right.  Otherwise the text says (pango's first strong letter). */
+	q->text = lang_is_rtl(lang) && S_starts_ltr(h) ?
+	    xasprintf("%s%s", RLM, h) : xstrdup(h);
 	q->lang = lang;
 	q->font = font;
 	q->rel = p != NULL ? lay_num(p, "size", 1) : 1;

@@ -148,8 +148,12 @@ def main():
                              capture_output=True, text=True).stdout
         have = set(w.casefold() for w in words(got))
         want = [w for w in words(head) + words(text)]
+        # (pdftotext may glue a Latin word to an Arabic one on a
+        # right-to-left line: "کاهشKL".)
+        page = clean(got).casefold()
         missing = [w for w in want if w.casefold() not in have and
-                   w[::-1].casefold() not in have]
+                   w[::-1].casefold() not in have and
+                   w.casefold() not in page]
         if lang == "ur":
             # Nastaliq's letters cascade: pdftotext gives them back,
             # not in their words' order.
@@ -189,6 +193,18 @@ def main():
                    "scripts: %s headline set from the right (%s pt left "
                    "of it, %s right; the frame's edge %s)" %
                    (lang, hl, hr, edge[:1]))
+    # A Farsi text that starts with a Latin word still runs right to
+    # left (its lang says so): "KL" is the rightmost word of its line.
+    fa = os.path.join(out, "print/flyktninger/flyer-2-a5.pdf")
+    boxes = bbox(fa)
+    kl = [b for b in boxes if b[4] == "KL"]
+    line = [b for b in boxes if kl and abs(b[1] - kl[0][1]) < 14]
+    report(kl and max(b[2] for b in line) == kl[0][2],
+           "scripts: a Farsi text starting with a Latin word runs right to "
+           "left, that word rightmost (%s)" % (kl and [
+               (b[4], round(b[2])) for b in sorted(line, key=lambda b: -b[2])
+           ][:3]))
+
     # The back lists the area's other messages, each in its own
     # language: Urdu in Nastaliq on the Danish flyer's back, Arabic not
     # in Nastaliq on the Urdu flyer's back.
