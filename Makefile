@@ -60,6 +60,7 @@ BUILTIN = layouts/web/base.html layouts/web/home.html layouts/web/page.html \
        generator/fonts/NotoSansEthiopic-Regular.ttf \
        generator/fonts/NotoSansEthiopic-Bold.ttf \
        generator/fonts/NotoKufiArabic-Bold.ttf \
+       generator/fonts/NotoSansDisplay-ExtraCondensedBold.ttf \
        generator/fonts/NotoNastaliqUrdu-Regular.ttf \
        generator/fonts/NotoNastaliqUrdu-Bold.ttf \
        generator/fonts/NotoSansHebrew-Regular.ttf \

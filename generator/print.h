@@ -208,9 +208,11 @@ void		 lay_err(const struct layout *l, xmlNodePtr n,
  * breaks inside them; hyphenate: soft hyphens at libhyphen's points
  * (ps's dictionary; three letters each side); break_any: a last-resort
  * break in words of ten letters or more; upper: capitals, as the
- * language writes them; tags: hashtags between TAG_ON and TAG_OFF.
+ * language writes them; tags: hashtags between TAG_ON and TAG_OFF;
+ * single: one-letter words kept with the next, where lang does so.
  */
 char		*words_units(const char *text);
+char		*words_single(const char *lang, const char *text);
 char		*words_hyphenate(const struct print_set *ps, const char *lang,
 		    const char *text);
 char		*words_break_any(const char *text);

@@ -112,6 +112,51 @@ S_starts_ltr(const char *s)
 	return 0;
 }
 
+/*
+ * A face that lacks a letter of an alphabet it otherwise has (Bebas
+ * Neue: no Ukrainian І Ї Є, no Greek, no Sami Ŋ) would set that letter
+ * alone in another face, mid-word.  Returns the face the paragraph goes
+ * in instead, whole (owned): rally's condensed display face for every
+ * alphabet for a bold frame, Inter for a regular one; NULL when font
+ * has every letter of text.
+ */
+static char *
+S_whole_face(struct rctx *c, const char *font, const char *text)
+{
+	PangoContext *ctx = c->sh->site->fonts->pctx;
+	PangoFontDescription *fd = pango_font_description_from_string(font);
+	PangoFont *pf = pango_font_map_load_font(
+	    pango_context_get_font_map(ctx), ctx, fd);
+	GUnicodeScript sc;
+	const char *s;
+	char *alt = NULL, *name;
+	gunichar u;
+
+	for (s = text; *s != '\0'; s = g_utf8_next_char(s)) {
+		u = g_utf8_get_char(s);
+		sc = g_unichar_get_script(u);
+		if (!g_unichar_isalpha(u) || (sc != G_UNICODE_SCRIPT_LATIN &&
+		    sc != G_UNICODE_SCRIPT_CYRILLIC &&
+		    sc != G_UNICODE_SCRIPT_GREEK))
+			continue;
+		if (pf == NULL || !pango_font_has_char(pf, u))
+			break;
+	}
+	if (*s != '\0') {
+		pango_font_description_set_family(fd,
+		    pango_font_description_get_weight(fd) >=
+		    PANGO_WEIGHT_SEMIBOLD ? "Noto Sans Display ExtraCondensed" :
+		    "Inter");
+		name = pango_font_description_to_string(fd);
+		alt = xstrdup(name);
+		g_free(name);
+	}
+	if (pf != NULL)
+		g_object_unref(pf);
+	pango_font_description_free(fd);
+	return alt;
+}
+
 static void
 S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
     const char *lang, struct para **v, size_t *n, enum brk brk)
@@ -128,7 +173,8 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 	    g_strdup(text);
 	units = words_units(up);
 	g_free(up);
-	up = units;
+	up = words_single(lang, units);
+	g_free(units);
 	/* By the dictionary of the text's own language, if it has one. */
 	h = brk >= BRK_HYPHEN ? words_hyphenate(c->sh->ps, S_site_lang(c,
 	    lang) ? NULL : lang, up) : g_strdup(up);
@@ -154,6 +200,10 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 	q->text = lang_is_rtl(lang) && S_starts_ltr(h) ?
 	    xasprintf("%s%s", RLM, h) : xstrdup(h);
 	q->lang = lang;
+	if ((any = S_whole_face(c, font, h)) != NULL) {
+		free(font);
+		font = any;
+	}
 	q->font = font;
 	q->rel = p != NULL ? lay_num(p, "size", 1) : 1;
 	if (!(q->rel > 0 && q->rel < 10))

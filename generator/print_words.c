@@ -301,6 +301,88 @@ words_break_any(const char *text)
 }
 
 /*
+ * In the languages whose typesetters keep a one-letter word with the
+ * word after it (Ukrainian "в", Polish "w", Czech "v": never at a
+ * line's end), the space after it becomes a no-break space.  Other
+ * languages' text is returned as it is.  g_free.
+ */
+char *
+words_single(const char *lang, const char *text)
+{
+	static const char *const keep[] = { "uk", "ru", "be", "bg", "pl",
+	    "cs", "sk", "sl", "hr", "sr", "bs", "mk", NULL };
+	GString *out;
+	const char *p, *prev = NULL, *next;
+	size_t i, n;
+
+	for (i = 0; lang != NULL && keep[i] != NULL; i++) {
+		n = strlen(keep[i]);
+		if (strncmp(lang, keep[i], n) == 0 && (lang[n] == '\0' ||
+		    lang[n] == '-' || lang[n] == '_'))
+			break;
+	}
+	if (lang == NULL || keep[i] == NULL)
+		return g_strdup(text);
+	out = g_string_new(NULL);
+	for (p = text; *p != '\0'; prev = p, p = next) {
+		next = g_utf8_next_char(p);
+		/* a letter alone: a space or the start before, a space after */
+		if (g_unichar_isalpha(g_utf8_get_char(p)) && *next == ' ' &&
+		    (prev == NULL || g_unichar_isspace(g_utf8_get_char(prev)))) {
+			g_string_append_len(out, p, next - p);
+			g_string_append(out, NBSP);
+			next++;
+			p = next - 1;	/* prev: the space, now joined */
+			continue;
+		}
+		g_string_append_len(out, p, next - p);
+	}
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * Appends capitals u to out; Greek in capitals goes without its accents
+ * (ΦΡΟΝΤΙΔΑ ΓΙΑ ΟΛΟΥΣ, not ΦΡΟΝΤΊΔΑ ΓΙΑ ΌΛΟΥΣ), as Greek typesetters
+ * set it; the diaeresis stays, it changes how the word is read.
+ */
+static void
+S_greek_caps(GString *out, const char *u)
+{
+	char *d, *c;
+	const char *p;
+	gunichar ch, base = 0;
+	GString *t;
+
+	for (p = u; *p != '\0'; p = g_utf8_next_char(p))
+		if (g_unichar_get_script(g_utf8_get_char(p)) ==
+		    G_UNICODE_SCRIPT_GREEK)
+			break;
+	if (*p == '\0') {
+		g_string_append(out, u);
+		return;
+	}
+	d = g_utf8_normalize(u, -1, G_NORMALIZE_NFD);
+	t = g_string_new(NULL);
+	for (p = d; p != NULL && *p != '\0'; p = g_utf8_next_char(p)) {
+		ch = g_utf8_get_char(p);
+		/* tonos/oxia, varia, perispomeni, breathings, ypogegrammeni
+		   on a Greek letter */
+		if ((ch == 0x301 || ch == 0x300 || ch == 0x342 ||
+		    ch == 0x313 || ch == 0x314 || ch == 0x345) &&
+		    g_unichar_get_script(base) == G_UNICODE_SCRIPT_GREEK)
+			continue;
+		if (g_unichar_combining_class(ch) == 0)
+			base = ch;
+		g_string_append_unichar(t, ch);
+	}
+	c = g_utf8_normalize(t->str, -1, G_NORMALIZE_NFC);
+	g_string_append(out, c != NULL ? c : u);
+	g_free(c);
+	g_free(d);
+	g_string_free(t, TRUE);
+}
+
+/*
  * transform="upper", but a hashtag stays as the campaign writes it
  * (#JaTilTryghed): its capitals are how it is read.  g_free.
  */
@@ -315,7 +397,7 @@ words_upper(const char *text)
 		for (w = p; *p != '\0' && *p != '#'; p++)
 			continue;
 		u = g_utf8_strup(w, p - w);
-		g_string_append(out, u);
+		S_greek_caps(out, u);
 		g_free(u);
 		for (w = p; *p != '\0' && !g_unichar_isspace(
 		    g_utf8_get_char(p)); p = g_utf8_next_char(p))

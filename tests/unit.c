@@ -856,6 +856,19 @@ test_fitting(void)
 	u = words_units("en sti-lang");	/* not an address: untouched */
 	CHECK(strcmp(u, "en sti-lang") == 0);
 	g_free(u);
+	/* A one-letter word kept with the next, where the language does:
+	   Ukrainian, not Danish. */
+	u = words_single("uk", "бюджету в муніципалітетах і в селах");
+	CHECK(strcmp(u, "бюджету в\xC2\xA0муніципалітетах і\xC2\xA0"
+	    "в\xC2\xA0селах") == 0);
+	g_free(u);
+	/* Greek capitals go without tonos, keep their diaeresis. */
+	u = words_upper("Φροντίδα για όλους, πρωτεΐνη");
+	CHECK(strcmp(u, "ΦΡΟΝΤΙΔΑ ΓΙΑ ΟΛΟΥΣ, ΠΡΩΤΕΪΝΗ") == 0);
+	g_free(u);
+	u = words_single("da", "tid i ro");
+	CHECK(strcmp(u, "tid i ro") == 0);
+	g_free(u);
 	fit_free(best.v, best.n);
 	fit_free(wide.v, wide.n);
 	g_object_unref(pl);
