@@ -37,6 +37,7 @@
 #define SOCIAL_THUMB	320		/* social images' thumbnails, wide */
 #define FIT_STEPS	18		/* binary search steps on the size */
 #define FIT_REF		100.0		/* points: text is set at this size */
+#define FIT_TOL		0.5		/* points a fit may be off by */
 #define NSCOPE		10		/* a sheet's bindings, and its head */
 #define OUTLINE_PT	900.0		/* larger type is drawn as outlines */
 
@@ -226,6 +227,7 @@ char		*words_tags(const char *text);
 void		 fit_free(struct para *v, size_t n);
 void		 fit_set_at(PangoLayout *pl, const struct para *v, size_t n,
 		    double pt, double w);
+double		 fit_inset(double left, double k);
 void		 fit_extent(PangoLayout *pl, double *top, double *height,
 		    double *left, double *right, double *logw);
 int		 fit_try(PangoLayout *pl, struct para *v, size_t n, double lo,

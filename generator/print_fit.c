@@ -123,17 +123,29 @@ fit_set_at(PangoLayout *pl, const struct para *v, size_t n, double pt,
 	g_object_set_data_full(G_OBJECT(pl), "rally-markup", m, g_free);
 }
 
+/*
+ * How far the text moves in from the frame's left: a glyph whose ink
+ * reaches left of where it starts (a Greek capital with its tonos
+ * before it, Ό) would stand outside at any size, and so never fit.
+ * left is the ink's (fit_extent), k the scale to the frame.
+ */
+double
+fit_inset(double left, double k)
+{
+	return left * k < -FIT_TOL ? -left * k : 0;
+}
+
 /* Does the text fit the w x h box at size pt?  Ink included. */
 static int
 S_fits(PangoLayout *pl, const struct para *v, size_t n, double pt,
     double w, double h)
 {
-	double tol = 0.5, top, height, left, right, logw, k = pt / FIT_REF;
+	double top, height, left, right, logw, k = pt / FIT_REF;
 
 	fit_set_at(pl, v, n, pt, w);
 	fit_extent(pl, &top, &height, &left, &right, &logw);
-	return logw * k <= w + tol && height * k <= h + tol &&
-	    left * k >= -tol && right * k <= w + tol;
+	return logw * k <= w + FIT_TOL && height * k <= h + FIT_TOL &&
+	    right * k + fit_inset(left, k) <= w + FIT_TOL;
 }
 
 /* The largest size in [lo, hi] at which the text fits, or 0. */

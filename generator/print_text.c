@@ -735,6 +735,7 @@ text_frame(struct rctx *c, xmlNodePtr f)
 		x += (r[2] - best.w) / 2;
 	else if ((al != NULL && strcmp(al, "right") == 0) != rtl)
 		x += r[2] - best.w;
+	x += fit_inset(left, k);
 	free(al);
 	for (i = 0; i < best.n; i++)
 		colours |= best.v[i].color != NULL;

@@ -823,6 +823,24 @@ test_fitting(void)
 	CHECK(fit_try(pl, S_para(head, "Bebas Neue Bold"), 1, 10, 400, big,
 	    1, &wide));
 	CHECK(wide.pt > best.pt && S_inside(pl, &wide, big));
+	/* A capital whose accent stands before it (Ό): the text moves in
+	   by its overhang rather than never fitting. */
+	{
+		struct setting gr = { NULL, 0, 0, 0, 0, 0 };
+		double top, height, left, right, logw, k;
+
+		CHECK(fit_try(pl, S_para("Όμιλος", "Noto Sans Display "
+		    "ExtraCondensed Bold"), 1, 10, 200, box, 1, &gr));
+		CHECK(gr.v != NULL);
+		if (gr.v != NULL) {
+			k = gr.pt / FIT_REF;
+			fit_set_at(pl, gr.v, gr.n, gr.pt, gr.w);
+			fit_extent(pl, &top, &height, &left, &right, &logw);
+			CHECK(left < 0 && fit_inset(left, k) > 0 &&
+			    right * k + fit_inset(left, k) <= box[2] + 0.5);
+			fit_free(gr.v, gr.n);
+		}
+	}
 	/* Too little room even at the smallest size: nothing. */
 	CHECK(!fit_try(pl, S_para(head, "Bebas Neue Bold"), 1, 10, 200,
 	    tiny, 1, &none));
