@@ -219,6 +219,7 @@ S_build(int argc, char *argv[])
 		return S_usage_err("empty directory name");
 	if (o.out == NULL)
 		o.out = outbuf = xasprintf("%s/out", o.root);
+	o.exiting = 1;
 	rc = build(&o);
 	free(outbuf);
 	return rc;

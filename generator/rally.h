@@ -295,6 +295,7 @@ struct opts {
 	int		 internal;	/* items marked internal: true */
 	int		 quiet;
 	int		 verbose;
+	int		 exiting; /* the process ends after this build */
 	double		 start;	/* run_clock() when rally started */
 };
 
