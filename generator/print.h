@@ -228,6 +228,8 @@ void		 fit_free(struct para *v, size_t n);
 void		 fit_set_at(PangoLayout *pl, const struct para *v, size_t n,
 		    double pt, double w);
 double		 fit_inset(double left, double k);
+int		 fit_mixed_lines(PangoLayout *pl, const struct para *v,
+		    size_t n, double face, double lh);
 void		 fit_extent(PangoLayout *pl, double *top, double *height,
 		    double *left, double *right, double *logw);
 int		 fit_try(PangoLayout *pl, struct para *v, size_t n, double lo,

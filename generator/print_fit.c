@@ -36,8 +36,11 @@ fit_free(struct para *v, size_t n)
  * plain: no hyphen where a line breaks inside a word (wrap="char",
  * addresses).
  */
+static int	 S_para_lh(PangoLayout *, const struct para *, double);
+
 static char *
-S_markup(const struct para *v, size_t n, double pt, int plain)
+S_markup(const struct para *v, size_t n, double pt, int plain, double lh,
+    PangoLayout *pl)
 {
 	GString *m = g_string_new(NULL);
 	char *esc;
@@ -51,6 +54,10 @@ S_markup(const struct para *v, size_t n, double pt, int plain)
 		/* Shaped, and its fallback fonts chosen, for its language. */
 		if (v[i].lang != NULL)
 			g_string_append_printf(m, " lang=\"%s\"", v[i].lang);
+		/* Leading from each run's own face (see fit_mixed_lines). */
+		if (lh > 0)
+			g_string_append_printf(m, " line_height=\"%d\"",
+			    S_para_lh(pl, &v[i], lh));
 		if (v[i].color != NULL && *v[i].color == '#')
 			g_string_append_printf(m, " foreground=\"%s\"",
 			    v[i].color);
@@ -78,6 +85,122 @@ S_markup(const struct para *v, size_t n, double pt, int plain)
 		g_free(esc);
 	}
 	return g_string_free(m, FALSE);
+}
+
+/*
+ * The line height of paragraph p in a frame stacked by extents (pango
+ * units, at FIT_REF): the frame's, lh times the size, where its ink
+ * fits in that (Latin, Hebrew); more where it does not (Nastaliq, its
+ * dots far below its descent), so that its lines and the next clear
+ * each other by a tenth of the size.  pango centres a run's line height
+ * on its ascent and descent.  Cached on pl by face, size and text.
+ */
+static int
+S_para_lh(PangoLayout *pl, const struct para *p, double lh)
+{
+	GHashTable *t = g_object_get_data(G_OBJECT(pl), "rally-ink");
+	PangoRectangle ir, lr;
+	PangoLayout *one;
+	double half, size = FIT_REF * p->rel * PANGO_SCALE;
+	char *key, *m;
+	gpointer d;
+
+	if (t == NULL) {
+		t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		    NULL);
+		g_object_set_data_full(G_OBJECT(pl), "rally-ink", t,
+		    (GDestroyNotify)g_hash_table_unref);
+	}
+	key = g_strdup_printf("%s|%s|%g|%s", p->font, p->lang != NULL ?
+	    p->lang : "", p->rel, p->text);
+	if (g_hash_table_lookup_extended(t, key, NULL, &d)) {
+		g_free(key);
+		return GPOINTER_TO_INT(d);
+	}
+	one = pango_layout_new(pango_layout_get_context(pl));
+	m = S_markup(p, 1, FIT_REF, 0, 0, NULL);
+	pango_layout_set_markup(one, m, -1);
+	g_free(m);
+	pango_layout_get_extents(one, &ir, &lr);
+	g_object_unref(one);
+	/* half the leading: what the frame's line height leaves, or what
+	   the ink needs above or below the line box */
+	half = fmax((lh * size - lr.height) / 2, fmax(lr.y - ir.y,
+	    ir.y + ir.height - lr.y - lr.height) + size / 10);
+	d = GINT_TO_POINTER((int)lround(lr.height + 2 * half));
+	g_hash_table_insert(t, key, d);
+	return GPOINTER_TO_INT(d);
+}
+
+/* Has text a letter of a script other than Latin, Greek, Cyrillic? */
+static int
+S_other_script(const char *text)
+{
+	GUnicodeScript sc;
+	const char *p;
+
+	for (p = text; *p != '\0'; p = g_utf8_next_char(p)) {
+		sc = g_unichar_get_script(g_utf8_get_char(p));
+		if (sc != G_UNICODE_SCRIPT_COMMON &&
+		    sc != G_UNICODE_SCRIPT_INHERITED &&
+		    sc != G_UNICODE_SCRIPT_UNKNOWN &&
+		    sc != G_UNICODE_SCRIPT_LATIN &&
+		    sc != G_UNICODE_SCRIPT_GREEK &&
+		    sc != G_UNICODE_SCRIPT_CYRILLIC)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * pango places each line at the layout's line spacing times the line's
+ * own height below the last: after a Nastaliq line, deep below its
+ * baseline, a Hebrew or Latin line sits on its dots.  When a paragraph
+ * of v in another script (Arabic, Hebrew, Ethiopic ...) is more than a
+ * sixth taller than the frame's face (one line at
+ * FIT_REF), the lines are stacked by their extents instead, each
+ * paragraph with the line height it needs (S_para_lh; pango's
+ * line_height, as CSS does).  lh is the frame's line-height.  Frames
+ * of one face keep their setting.  Returns whether the layout was
+ * switched.
+ */
+int
+fit_mixed_lines(PangoLayout *pl, const struct para *v, size_t n,
+    double face, double lh)
+{
+	PangoLayout *one;
+	PangoRectangle lr;
+	double f = pango_layout_get_line_spacing(pl), *keep;
+	char *m;
+	size_t i;
+	int tall = 0;
+
+	if (f <= 0 || face <= 0)
+		return 0;
+	one = pango_layout_new(pango_layout_get_context(pl));
+	for (i = 0; i < n && !tall; i++) {
+		/* Latin, Greek and Cyrillic faces stay as they were set
+		   (a hashtag in Inter in a Bebas Neue line among them). */
+		if (!S_other_script(v[i].text))
+			continue;
+		m = S_markup(&v[i], 1, FIT_REF, 0, 0, NULL);
+		pango_layout_set_markup(one, m, -1);
+		g_free(m);
+		pango_layout_get_extents(one, NULL, &lr);
+		/* its tallest line, against the face's at its size */
+		tall = (double)lr.height / PANGO_SCALE /
+		    (double)pango_layout_get_line_count(one) >
+		    face * v[i].rel * 7 / 6;
+	}
+	g_object_unref(one);
+	if (!tall)
+		return 0;
+	keep = g_new(double, 1);
+	*keep = lh;
+	g_object_set_data_full(G_OBJECT(pl), "rally-runs-lh", keep, g_free);
+	g_object_set_data(G_OBJECT(pl), "rally-markup", NULL);
+	pango_layout_set_line_spacing(pl, 0);
+	return 1;
 }
 
 /* The text's vertical extent, ink and line boxes together: top, height. */
@@ -109,8 +232,10 @@ void
 fit_set_at(PangoLayout *pl, const struct para *v, size_t n, double pt,
     double w)
 {
+	const double *lh = g_object_get_data(G_OBJECT(pl), "rally-runs-lh");
 	char *m = S_markup(v, n, FIT_REF,
-	    pango_layout_get_wrap(pl) == PANGO_WRAP_WORD_CHAR);
+	    pango_layout_get_wrap(pl) == PANGO_WRAP_WORD_CHAR,
+	    lh != NULL ? *lh : 0, pl);
 	const char *was = g_object_get_data(G_OBJECT(pl), "rally-markup");
 
 	pango_layout_set_width(pl, (int)(w * FIT_REF / pt * PANGO_SCALE));

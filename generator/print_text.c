@@ -431,6 +431,8 @@ S_pango(struct rctx *c, xmlNodePtr f, double w)
 		pango_layout_get_extents(one, NULL, &lr);
 		pango_layout_set_line_spacing(pl, (float)(lr.height > 0 ?
 		    lh * FIT_REF * PANGO_SCALE / lr.height : lh));
+		g_object_set_data(G_OBJECT(pl), "rally-face",
+		    GINT_TO_POINTER(lr.height));
 		g_object_unref(one);
 		pango_font_description_free(fd);
 		free(font);
@@ -664,6 +666,10 @@ text_frame(struct rctx *c, xmlNodePtr f)
 			fit_free(v, n);
 			goto out;
 		}
+		if (drop == 0)
+			fit_mixed_lines(pl, v, n, (double)GPOINTER_TO_INT(
+			    g_object_get_data(G_OBJECT(pl), "rally-face")) /
+			    PANGO_SCALE, lay_num(f, "line-height", 0));
 		for (i = 0, total = 0; i < n; i++)
 			total += strlen(v[i].text);
 		if (total > LIMIT_TEXT) {

@@ -104,6 +104,27 @@ def fonts(path, page):
                for line in out.splitlines()[2:] if line.strip())
 
 
+def bbox_page(path, page):
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l",
+                           str(page), path, "-"], capture_output=True,
+                          text=True).stdout
+    return [(float(m.group(1)), float(m.group(2)), float(m.group(3)),
+             float(m.group(4)), clean(m.group(5))) for m in re.finditer(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" '
+        r'yMax="([\d.]+)">([^<]*)</word>', html)]
+
+
+def gray(path, page, dpi):
+    """Rows of grey values of one page (pdftoppm's PGM)."""
+    data = subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f",
+                           str(page), "-l", str(page), path],
+                          capture_output=True).stdout
+    head = data.split(b"\n", 3)
+    w, h = map(int, head[1].split())
+    px = head[3]
+    return [px[r * w:(r + 1) * w] for r in range(h)]
+
+
 def line_gaps(path, headline):
     """The page's margins left and right of the headline's first line."""
     letters = set(clean(headline).replace(" ", ""))
@@ -264,6 +285,32 @@ def main():
            "left %s, bullets from %s)" % (
                he and round(width - max(b[1] for b in he), 1),
                left[:1], bullet and round(min(bullet), 1)))
+
+    # Lines of other faces in one frame clear each other: on the Danish
+    # back, the blank rows between the Hebrew line's ink and the Urdu
+    # line's above it (Nastaliq's dots hang far below its descent).
+    hy = [b for b in bbox_page(da, 2) if re.search("[\u05d0-\u05ea]", b[4])]
+    gap = None
+    if hy:
+        dpi = 150
+        top, bot = min(b[1] for b in hy), max(b[3] for b in hy)
+        x0, x1 = min(b[0] for b in boxes), max(b[1] for b in boxes)
+        img = gray(da, 2, dpi)
+        s = dpi / 72
+        dark = [any(v < 128 for v in img[int(y)][int(x0 * s):int(x1 * s)])
+                for y in range(len(img))]
+        y = int((top + bot) / 2 * s)
+        while y > 0 and dark[y]:
+            y -= 1          # up through the Hebrew ink
+        n = 0
+        while y > 0 and not dark[y]:
+            y -= 1
+            n += 1          # the blank rows above it
+        gap = n / s / (bot - top)
+    report(gap is not None and gap > 0.08,
+           "scripts: a Hebrew line under a Nastaliq line clears its dots "
+           "(%s of a line's height blank between them)" %
+           (gap and round(gap, 2)))
 
     # Golden images of the Arabic flyer, front and back (looked at
     # before they were committed; tests/print_golden.sh's tolerance).
