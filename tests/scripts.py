@@ -11,11 +11,13 @@ Greek and Danish
   regular for the text, Urdu in Nastaliq, a Ukrainian or Greek headline
   (letters Bebas Neue lacks) wholly in the condensed Noto (pdffonts);
 - Arabic, Farsi and Hebrew are set right to left: on the headline's
-  line the rightmost word is the headline's first;
+  line the rightmost word is the headline's first; a Farsi text that
+  starts with a Latin word too (its lang decides);
 - the back's list of the area's other messages sets each in its own
   language (Urdu in Nastaliq on the Danish back, Arabic not in
   Nastaliq on the Urdu back) and from its own start (Hebrew from the
-  right, Ukrainian from the left);
+  right, Ukrainian from the left), a Hebrew line clear of the dots of
+  the Nastaliq line above it (blank rows between them, rendered);
 - the area page marks each message with its lang, and dir="rtl" where
   it runs right to left;
 - a message in a script no font covers (Tifinagh, Devanagari): exit 1,
