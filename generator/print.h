@@ -192,6 +192,8 @@ struct setting {
 	double		 w;	/* balanced width */
 	double		 score;
 	int		 lone;	/* a setting tried had a lone short word */
+	int		 widow;	/* ... a paragraph ending in a line of
+				   one word */
 };
 
 /* print_lay.c: sizes and layouts. */
@@ -227,7 +229,7 @@ char		*words_tags(const char *text);
 void		 fit_free(struct para *v, size_t n);
 void		 fit_set_at(PangoLayout *pl, const struct para *v, size_t n,
 		    double pt, double w);
-double		 fit_inset(double left, double k);
+double		 fit_inset(double left, double right, double w, double k);
 int		 fit_mixed_lines(PangoLayout *pl, const struct para *v,
 		    size_t n, double face, double lh);
 void		 fit_extent(PangoLayout *pl, double *top, double *height,
@@ -235,7 +237,7 @@ void		 fit_extent(PangoLayout *pl, double *top, double *height,
 int		 fit_try(PangoLayout *pl, struct para *v, size_t n, double lo,
 		    double hi, const double r[4], double most,
 		    struct setting *best);
-struct para	*fit_glue(const struct para *v, size_t n);
+struct para	*fit_glue(const struct para *v, size_t n, int last);
 
 /* print_text.c: a text frame, set at the size and breaks that fit best. */
 void		 text_frame(struct rctx *c, xmlNodePtr f);

@@ -249,15 +249,21 @@ fit_set_at(PangoLayout *pl, const struct para *v, size_t n, double pt,
 }
 
 /*
- * How far the text moves in from the frame's left: a glyph whose ink
- * reaches left of where it starts (a Greek capital with its tonos
- * before it, Ό) would stand outside at any size, and so never fit.
- * left is the ink's (fit_extent), k the scale to the frame.
+ * How far the text moves right (or left, if negative) in a layout w
+ * wide: a glyph whose ink reaches before where it starts (a Greek
+ * capital with its tonos first, Ό; a Nastaliq kaf at the start of a
+ * line that runs right to left) would stand outside at any size, and
+ * so never fit.  left and right are the ink's (fit_extent), k the
+ * scale to the frame.
  */
 double
-fit_inset(double left, double k)
+fit_inset(double left, double right, double w, double k)
 {
-	return left * k < -FIT_TOL ? -left * k : 0;
+	if (left * k < -FIT_TOL)
+		return -left * k;
+	if (right * k > w + FIT_TOL)
+		return w - right * k;
+	return 0;
 }
 
 /* Does the text fit the w x h box at size pt?  Ink included. */
@@ -265,12 +271,13 @@ static int
 S_fits(PangoLayout *pl, const struct para *v, size_t n, double pt,
     double w, double h)
 {
-	double top, height, left, right, logw, k = pt / FIT_REF;
+	double top, height, left, right, logw, k = pt / FIT_REF, in;
 
 	fit_set_at(pl, v, n, pt, w);
 	fit_extent(pl, &top, &height, &left, &right, &logw);
+	in = fit_inset(left, right, w, k);
 	return logw * k <= w + FIT_TOL && height * k <= h + FIT_TOL &&
-	    right * k + fit_inset(left, k) <= w + FIT_TOL;
+	    left * k + in >= -FIT_TOL && right * k + in <= w + FIT_TOL;
 }
 
 /* The largest size in [lo, hi] at which the text fits, or 0. */
@@ -301,6 +308,8 @@ struct flaws {
 			   of more lines */
 	int	hyph;	/* lines ending at a hyphen rally added */
 	int	addr;	/* lines ending inside an address */
+	int	widow;	/* last lines of one word (not a hashtag), in
+			   paragraphs of more lines */
 	int	lines;
 };
 
@@ -311,13 +320,14 @@ S_flaws(PangoLayout *pl, struct flaws *fl)
 	GSList *l;
 	PangoLayoutLine *ln, *nx;
 	long letters, words;
-	int inword;
+	int inword, plines = 0, tag = 0;
 
-	fl->lone = fl->hyph = fl->addr = 0;
+	fl->lone = fl->hyph = fl->addr = fl->widow = 0;
 	fl->lines = pango_layout_get_line_count(pl);
 	for (l = pango_layout_get_lines_readonly(pl); l != NULL; l = l->next) {
 		ln = l->data;
 		nx = l->next != NULL ? l->next->data : NULL;
+		plines = ln->is_paragraph_start ? 1 : plines + 1;
 		p = text + ln->start_index;
 		e = p + ln->length;
 		letters = words = 0;
@@ -330,8 +340,10 @@ S_flaws(PangoLayout *pl, struct flaws *fl)
 				inword = 0;
 				continue;
 			}
-			if (!inword)
+			if (!inword) {
 				words++;
+				tag = ch == '#' || ch == 0xE000;
+			}
 			inword = 1;
 			if (g_unichar_isalnum(ch))
 				letters++;
@@ -339,6 +351,11 @@ S_flaws(PangoLayout *pl, struct flaws *fl)
 		if (words == 1 && letters <= 3 && !(ln->is_paragraph_start &&
 		    (nx == NULL || nx->is_paragraph_start)))
 			fl->lone++;
+		/* A paragraph ends in a line of one word (a hashtag may
+		   stand on a line of its own, under its slogan). */
+		else if (words == 1 && plines >= 2 && !tag &&
+		    (nx == NULL || nx->is_paragraph_start))
+			fl->widow++;
 		/* Ends at a soft hyphen pango turned into a hyphen. */
 		for (p = text + ln->start_index + ln->length; p > text +
 		    ln->start_index; ) {
@@ -398,7 +415,8 @@ S_balance(PangoLayout *pl, const struct para *v, size_t n, double pt,
  * hyphens wins unless the hyphen doubles the size ("I ALDER- / DOMMEN"
  * reads badly from across a square), and 15 % in running text, where
  * a setting without wins from 85 % of the size; an address broken over
- * two lines 30 %.  Keeps the best in *best and takes v (frees it when
+ * two lines 30 %; running text ending in a line of one word 5 % (the
+ * setting with its last two words joined wins).  Keeps the best in *best and takes v (frees it when
  * it is not the best); returns whether anything fitted.
  */
 int
@@ -424,7 +442,9 @@ fit_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 		fit_set_at(pl, v, n, size, w);
 		S_flaws(pl, &fl);
 		best->lone |= fl.lone;
+		best->widow |= fl.widow;
 		score = size * (fl.lone ? 0.75 : 1) * (fl.addr ? 0.7 : 1) *
+		    (fl.widow ? 0.95 : 1) *
 		    (!fl.hyph ? 1 : n == 1 && fl.lines <= 5 ? 0.5 : 0.85);
 		if (score > best->score) {
 			if (!took && best->v != NULL)
@@ -444,13 +464,34 @@ fit_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 	return 1;
 }
 
+/* Is there a word before the space at p, after another one (three)? */
+static int
+S_two_words(const char *text, const char *p)
+{
+	int words = 0, in = 0;
+
+	for (; p > text; p--) {
+		if (p[-1] == ' ' || p[-1] == '\n') {
+			if (p[-1] == '\n')
+				break;
+			in = 0;
+		} else if (!in) {
+			in = 1;
+			words++;
+		}
+	}
+	return words >= 2;
+}
+
 /*
  * A copy of v in which each word of three letters or fewer is joined
- * to the word before it by a no-break space; NULL when there is none.
+ * to the word before it by a no-break space, and with last, each
+ * paragraph's last word too (of three words or more: no line of one
+ * word at its end); NULL when there is none.
  * v is not freed: fit_try may own it.
  */
 struct para *
-fit_glue(const struct para *v, size_t n)
+fit_glue(const struct para *v, size_t n, int last)
 {
 	struct para *g = xcalloc(n, sizeof(*g));
 	GString *t;
@@ -466,8 +507,10 @@ fit_glue(const struct para *v, size_t n)
 			for (e = w; *e != '\0' && *e != ' ' && *e != '\n'; e++)
 				continue;
 			if (w > p && w > v[i].text && e > w &&
-			    g_utf8_strlen(w, e - w) <= 3 &&
-			    g_unichar_isalpha(g_utf8_get_char(w))) {
+			    ((g_utf8_strlen(w, e - w) <= 3 &&
+			    g_unichar_isalpha(g_utf8_get_char(w))) ||
+			    (last && (*e == '\0' || *e == '\n') &&
+			    S_two_words(v[i].text, p)))) {
 				g_string_append_len(t, p, w - p - 1);
 				g_string_append(t, NBSP);
 				any = 1;

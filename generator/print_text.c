@@ -639,7 +639,7 @@ text_frame(struct rctx *c, xmlNodePtr f)
 {
 	const struct sheet *sh = c->sh;
 	double r[4], side = fmin(c->W, c->H), lo, hi, y, x;
-	struct setting best = { NULL, 0, 0, 0, 0, 0 };
+	struct setting best = { NULL, 0, 0, 0, 0, 0, 0 };
 	struct para *v;
 	size_t n = 0, i, total;
 	PangoLayout *pl;
@@ -684,8 +684,8 @@ text_frame(struct rctx *c, xmlNodePtr f)
 		fitted = fit_try(pl, v, n, lo, hi, r, 1, &best);
 		/* "JA TIL / TRYGHED I / ALDERDOMMEN": a short word kept
 		   with the word before it, where it would stand alone. */
-		if (fitted && best.lone && best.v == v &&
-		    (vg = fit_glue(v, n)) != NULL)
+		if (fitted && (best.lone || best.widow) && best.v == v &&
+		    (vg = fit_glue(v, n, best.widow)) != NULL)
 			fit_try(pl, vg, n, lo, hi, r, 1, &best);
 		/* hyphenate="no" still takes a hyphen before a break
 		   anywhere, when nothing else fits. */
@@ -741,7 +741,7 @@ text_frame(struct rctx *c, xmlNodePtr f)
 		x += (r[2] - best.w) / 2;
 	else if ((al != NULL && strcmp(al, "right") == 0) != rtl)
 		x += r[2] - best.w;
-	x += fit_inset(left, k);
+	x += fit_inset(left, right, best.w, k);
 	free(al);
 	for (i = 0; i < best.n; i++)
 		colours |= best.v[i].color != NULL;

@@ -796,9 +796,9 @@ static void
 test_fitting(void)
 {
 	struct site site;
-	struct setting best = { NULL, 0, 0, 0, 0, 0 };
-	struct setting wide = { NULL, 0, 0, 0, 0, 0 };
-	struct setting none = { NULL, 0, 0, 0, 0, 0 };
+	struct setting best = { NULL, 0, 0, 0, 0, 0, 0 };
+	struct setting wide = { NULL, 0, 0, 0, 0, 0, 0 };
+	struct setting none = { NULL, 0, 0, 0, 0, 0, 0 };
 	const double box[4] = { 0, 0, 300, 200 }, big[4] = { 0, 0, 600, 400 };
 	const double tiny[4] = { 0, 0, 20, 10 };
 	const char *head = "JA TIL TRYGHED I ALDERDOMMEN";
@@ -826,7 +826,7 @@ test_fitting(void)
 	/* A capital whose accent stands before it (Ό): the text moves in
 	   by its overhang rather than never fitting. */
 	{
-		struct setting gr = { NULL, 0, 0, 0, 0, 0 };
+		struct setting gr = { NULL, 0, 0, 0, 0, 0, 0 };
 		double top, height, left, right, logw, k;
 
 		CHECK(fit_try(pl, S_para("Όμιλος", "Noto Sans Display "
@@ -836,8 +836,9 @@ test_fitting(void)
 			k = gr.pt / FIT_REF;
 			fit_set_at(pl, gr.v, gr.n, gr.pt, gr.w);
 			fit_extent(pl, &top, &height, &left, &right, &logw);
-			CHECK(left < 0 && fit_inset(left, k) > 0 &&
-			    right * k + fit_inset(left, k) <= box[2] + 0.5);
+			CHECK(left < 0 && fit_inset(left, right, gr.w, k) >
+			    0 && right * k + fit_inset(left, right, gr.w, k) <=
+			    box[2] + 0.5);
 			fit_free(gr.v, gr.n);
 		}
 	}
@@ -846,11 +847,29 @@ test_fitting(void)
 	    tiny, 1, &none));
 	CHECK(none.v == NULL);
 	/* Short words kept with the word before them, never the first. */
-	g = fit_glue(best.v, best.n);
+	g = fit_glue(best.v, best.n, 0);
 	CHECK(g != NULL && strcmp(g[0].text,
 	    "JA\xC2\xA0TIL TRYGHED\xC2\xA0I ALDERDOMMEN") == 0);
 	if (g != NULL)
 		fit_free(g, 1);
+	/* A paragraph's last word kept with the one before (running text
+	   ending in a line of one word), only when asked. */
+	{
+		struct para *w = S_para("Tid til hver elev betyder omsorg",
+		    "Inter"), *gw;
+
+		gw = fit_glue(w, 1, 1);
+		CHECK(gw != NULL && strcmp(gw[0].text, "Tid\xC2\xA0til hver "
+		    "elev betyder\xC2\xA0omsorg") == 0);
+		if (gw != NULL)
+			fit_free(gw, 1);
+		gw = fit_glue(w, 1, 0);
+		CHECK(gw != NULL && strcmp(gw[0].text, "Tid\xC2\xA0til hver "
+		    "elev betyder omsorg") == 0);
+		if (gw != NULL)
+			fit_free(gw, 1);
+		fit_free(w, 1);
+	}
 	/* What a line must not split: a time range, a postcode and town. */
 	u = words_units("kl. 19.00-21.00 i 2500 Valby");
 	CHECK(strstr(u, "19.00\xE2\x81\xA0-\xE2\x81\xA0" "21.00") != NULL);
