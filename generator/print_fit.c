@@ -36,7 +36,7 @@ fit_free(struct para *v, size_t n)
  * plain: no hyphen where a line breaks inside a word (wrap="char",
  * addresses).
  */
-static int	 S_para_lh(PangoLayout *, const struct para *, double);
+static int	 S_para_lh(PangoLayout *, const struct para *, double, int *);
 
 static char *
 S_markup(const struct para *v, size_t n, double pt, int plain, double lh,
@@ -45,6 +45,7 @@ S_markup(const struct para *v, size_t n, double pt, int plain, double lh,
 	GString *m = g_string_new(NULL);
 	char *esc;
 	size_t i;
+	int drop;
 
 	for (i = 0; i < n; i++) {
 		esc = g_markup_escape_text(v[i].text, -1);
@@ -55,9 +56,10 @@ S_markup(const struct para *v, size_t n, double pt, int plain, double lh,
 		if (v[i].lang != NULL)
 			g_string_append_printf(m, " lang=\"%s\"", v[i].lang);
 		/* Leading from each run's own face (see fit_mixed_lines). */
+		drop = 0;
 		if (lh > 0)
 			g_string_append_printf(m, " line_height=\"%d\"",
-			    S_para_lh(pl, &v[i], lh));
+			    S_para_lh(pl, &v[i], lh, &drop));
 		if (v[i].color != NULL && *v[i].color == '#')
 			g_string_append_printf(m, " foreground=\"%s\"",
 			    v[i].color);
@@ -80,8 +82,13 @@ S_markup(const struct para *v, size_t n, double pt, int plain, double lh,
 			g_free(esc);
 			esc = j;
 		}
-		g_string_append_printf(m, "%s</span>%s", esc,
-		    i + 1 < n ? "\n" : "");
+		/* A word joiner lowered by drop: its box, in the face's
+		   height, takes the last line's down that far. */
+		g_string_append(m, esc);
+		if (drop > 0)
+			g_string_append_printf(m, "<span rise=\"-%d\">"
+			    "\xE2\x81\xA0</span>", drop);
+		g_string_append_printf(m, "</span>%s", i + 1 < n ? "\n" : "");
 		g_free(esc);
 	}
 	return g_string_free(m, FALSE);
@@ -89,33 +96,37 @@ S_markup(const struct para *v, size_t n, double pt, int plain, double lh,
 
 /*
  * The line height of paragraph p in a frame stacked by extents (pango
- * units, at FIT_REF): the frame's, lh times the size, where its ink
- * fits in that (Latin, Hebrew); more where it does not (Nastaliq, its
- * dots far below its descent), so that its lines and the next clear
- * each other by a tenth of the size.  pango centres a run's line height
- * on its ascent and descent.  Cached on pl by face, size and text.
+ * units, at FIT_REF), and in *drop how far its last line's box must
+ * reach further down.  Its lines are lh times the size apart where its
+ * ink fits in that (Latin, Hebrew); where not (Nastaliq), as far apart
+ * as its ink is tall, with a tenth of the size between.  pango centres
+ * that height on the face's ascent and descent; ink that still hangs
+ * below (Nastaliq's dots under a short descent) is what *drop makes
+ * room for, under the paragraph only: the next paragraph, in another
+ * face, clears it, and the lines inside already do.  Cached on pl.
  */
 static int
-S_para_lh(PangoLayout *pl, const struct para *p, double lh)
+S_para_lh(PangoLayout *pl, const struct para *p, double lh, int *drop)
 {
 	GHashTable *t = g_object_get_data(G_OBJECT(pl), "rally-ink");
 	PangoRectangle ir, lr;
 	PangoLayout *one;
-	double half, size = FIT_REF * p->rel * PANGO_SCALE;
+	double half, gap, size = FIT_REF * p->rel * PANGO_SCALE;
 	char *key, *m;
-	gpointer d;
+	int *d;
 
 	if (t == NULL) {
 		t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-		    NULL);
+		    g_free);
 		g_object_set_data_full(G_OBJECT(pl), "rally-ink", t,
 		    (GDestroyNotify)g_hash_table_unref);
 	}
 	key = g_strdup_printf("%s|%s|%g|%s", p->font, p->lang != NULL ?
 	    p->lang : "", p->rel, p->text);
-	if (g_hash_table_lookup_extended(t, key, NULL, &d)) {
+	if ((d = g_hash_table_lookup(t, key)) != NULL) {
 		g_free(key);
-		return GPOINTER_TO_INT(d);
+		*drop = d[1];
+		return d[0];
 	}
 	one = pango_layout_new(pango_layout_get_context(pl));
 	m = S_markup(p, 1, FIT_REF, 0, 0, NULL);
@@ -123,13 +134,17 @@ S_para_lh(PangoLayout *pl, const struct para *p, double lh)
 	g_free(m);
 	pango_layout_get_extents(one, &ir, &lr);
 	g_object_unref(one);
-	/* half the leading: what the frame's line height leaves, or what
-	   the ink needs above or below the line box */
-	half = fmax((lh * size - lr.height) / 2, fmax(lr.y - ir.y,
-	    ir.y + ir.height - lr.y - lr.height) + size / 10);
-	d = GINT_TO_POINTER((int)lround(lr.height + 2 * half));
+	gap = size / 10;
+	half = (fmax(lh * size, ir.height + gap) - lr.height) / 2;
+	/* ink above the box: the box grows (both ways) */
+	half = fmax(half, lr.y - ir.y + gap / 2);
+	d = g_new(int, 2);
+	d[0] = (int)lround(lr.height + 2 * half);
+	d[1] = (int)fmax(0, lround(ir.y + ir.height - lr.y - lr.height -
+	    half + gap / 2));
 	g_hash_table_insert(t, key, d);
-	return GPOINTER_TO_INT(d);
+	*drop = d[1];
+	return d[0];
 }
 
 /* Has text a letter of a script other than Latin, Greek, Cyrillic? */
