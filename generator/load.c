@@ -716,6 +716,47 @@ S_dated(struct site *site, struct doc *d)
 	}
 }
 
+/*
+ * What ends a message's headline where a layout runs it into its text
+ * ("{m.headline}{m.stop} {m.text}"): nothing after its own ! ? or full
+ * stop ("Nej til kutt!." was printed), else its language's full stop:
+ * Urdu ۔, Tigrinya and Amharic ።, Hindi, Nepali, Bengali ।, Armenian
+ * ։, Chinese and Japanese 。, else ".".
+ */
+static const char *
+S_stop(const char *headline, const char *lang)
+{
+	static const struct {
+		const char	*lang, *stop;
+	} stops[] = {
+		{ "ur", "\xDB\x94" }, { "ti", "\xE1\x8D\xA2" },
+		{ "am", "\xE1\x8D\xA2" }, { "hi", "\xE0\xA5\xA4" },
+		{ "ne", "\xE0\xA5\xA4" }, { "mr", "\xE0\xA5\xA4" },
+		{ "bn", "\xE0\xA5\xA4" }, { "hy", "\xD6\x89" },
+		{ "zh", "\xE3\x80\x82" }, { "ja", "\xE3\x80\x82" },
+	};
+	const char *end;
+	gunichar u;
+	size_t i, n;
+
+	if (headline != NULL && *headline != '\0') {
+		end = g_utf8_prev_char(headline + strlen(headline));
+		u = g_utf8_get_char(end);
+		if (g_utf8_strchr(".!?\xE2\x80\xA6\xD8\x9F\xDB\x94"
+		    "\xE1\x8D\xA2\xE0\xA5\xA4\xD6\x89\xE3\x80\x82"
+		    "\xEF\xBC\x81\xEF\xBC\x9F:;", -1, u) != NULL)
+			return "";
+	}
+	for (i = 0; lang != NULL && i < sizeof(stops) / sizeof(stops[0]);
+	    i++) {
+		n = strlen(stops[i].lang);
+		if (strncmp(lang, stops[i].lang, n) == 0 &&
+		    (lang[n] == '\0' || lang[n] == '-' || lang[n] == '_'))
+			return stops[i].stop;
+	}
+	return ".";
+}
+
 static void
 S_area(struct site *site, struct doc *d)
 {
@@ -754,6 +795,10 @@ S_area(struct site *site, struct doc *d)
 		load_text(site, m, "text", 1, d->path, LIM_MESSAGE);
 		S_lang(site, m, d->path);
 		map_set(m, "number", val_num(&site->pool, (long)i + 1));
+		map_set_str(&site->pool, m, "stop", S_stop(map_str(m,
+		    "headline"), map_str(m, "lang") != NULL ? map_str(m,
+		    "lang") : map_str(d->v, "lang") != NULL ? map_str(d->v,
+		    "lang") : site->lang));
 	}
 }
 

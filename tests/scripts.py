@@ -258,6 +258,18 @@ def main():
            "scripts: the Urdu flyer's back sets the Arabic and Farsi "
            "messages as Arabic and Farsi, not as Urdu (%s)" %
            " ".join(sorted(back["ur"])))
+    # A message's headline runs into its text with its language's full
+    # stop, none after its own "!": "ሓገዝ ንኹሉ። ሰላም", "omsorg! Nej".
+    ar_back = subprocess.run(["pdftotext", "-f", "2", "-l", "2",
+                              os.path.join(out, "print/flyktninger/"
+                                           "flyer-1-a5.pdf"), "-"],
+                             capture_output=True, text=True).stdout
+    ar_back = " ".join(clean(ar_back).split())
+    report("ንኹሉ። ሰላም" in ar_back and "omsorg! Nej" in ar_back and
+           "!." not in ar_back,
+           "scripts: headline and text joined by the language's full stop "
+           "(%s)" % ar_back[:200])
+
     # Mixed directions in one list: each paragraph from its own start.
     # The Hebrew message (one line) ends at the frame's right edge, as
     # far in as the left-aligned, Latin "DERFOR" starts from the left;
