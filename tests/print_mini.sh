@@ -22,3 +22,18 @@ grep -v 'a page for every' "$W/site.txt"
 if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$W/site.txt"; then
 	fail "mini: check_site.py exited with status $rc"
 fi
+# Every script on one sheet, small enough for valgrind: the scripts
+# area's Greek message on a flyer (its capitals, the whole headline in
+# the condensed Noto), its back listing the Arabic, Farsi, Tigrinya,
+# Ukrainian, Urdu, Hebrew and Danish ones (Nastaliq among other faces,
+# right-to-left paragraphs, each language's full stop).
+cp tests/scripts/flyktninger.md "$W/site/content/areas/"
+if SOURCE_DATE_EPOCH=1489104000 $RALLY flyer --root "$W/site" \
+    --area flyktninger --message 7 --name "Lag for alle" \
+    --layout flyer -o "$W/scripts.pdf" &&
+    pdffonts "$W/scripts.pdf" | grep -q NotoNastaliqUrdu &&
+    pdffonts "$W/scripts.pdf" | grep -q NotoSansDisplay; then
+	pass "mini: a flyer with every script on its back"
+else
+	fail "mini: a flyer with every script on its back"
+fi
