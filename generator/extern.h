@@ -172,6 +172,8 @@ void		 date_from_time(time_t t, struct _GTimeZone *tz,
 int		 lang_load(struct site *site);
 /* The hyphenation dictionary of language code, or NULL. */
 const char	*lang_hyphenation(struct site *site, const char *code);
+/* Is code ("ur-PK") the language of base[0..n) ("ur")? */
+int		 lang_is(const char *code, const char *base, size_t n);
 /* Is language code ("ar", "fa-AF") written right to left? */
 int		 lang_is_rtl(const char *code);
 const char	*lang_label(const struct site *site, const char *key);

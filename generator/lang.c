@@ -128,6 +128,18 @@ S_file(struct site *site, const char *lang, int own)
 }
 
 /*
+ * Is language code ("ur", "ur-PK", "UR") the language of the first n
+ * bytes of base ("ur")?  Tags compare without case; a region or script
+ * after '-' or '_' does not matter.
+ */
+int
+lang_is(const char *code, const char *base, size_t n)
+{
+	return code != NULL && strncasecmp(code, base, n) == 0 &&
+	    (code[n] == '\0' || code[n] == '-' || code[n] == '_');
+}
+
+/*
  * Is language code ("ar", "fa-AF") written right to left?  The
  * languages whose usual script is Arabic, Hebrew or Thaana.
  */
@@ -136,16 +148,11 @@ lang_is_rtl(const char *code)
 {
 	static const char *const rtl[] = { "ar", "fa", "prs", "ps", "ur",
 	    "he", "yi", "ckb", "sd", "ug", "dv", "ku-Arab", NULL };
-	size_t i, n;
+	size_t i;
 
-	if (code == NULL)
-		return 0;
-	for (i = 0; rtl[i] != NULL; i++) {
-		n = strlen(rtl[i]);
-		if (strncasecmp(code, rtl[i], n) == 0 &&
-		    (code[n] == '\0' || code[n] == '-' || code[n] == '_'))
+	for (i = 0; rtl[i] != NULL; i++)
+		if (lang_is(code, rtl[i], strlen(rtl[i])))
 			return 1;
-	}
 	return 0;
 }
 

@@ -737,7 +737,7 @@ S_stop(const char *headline, const char *lang)
 	};
 	const char *end;
 	gunichar u;
-	size_t i, n;
+	size_t i;
 
 	if (headline != NULL && *headline != '\0') {
 		end = g_utf8_prev_char(headline + strlen(headline));
@@ -747,13 +747,9 @@ S_stop(const char *headline, const char *lang)
 		    "\xEF\xBC\x81\xEF\xBC\x9F:;", -1, u) != NULL)
 			return "";
 	}
-	for (i = 0; lang != NULL && i < sizeof(stops) / sizeof(stops[0]);
-	    i++) {
-		n = strlen(stops[i].lang);
-		if (strncmp(lang, stops[i].lang, n) == 0 &&
-		    (lang[n] == '\0' || lang[n] == '-' || lang[n] == '_'))
+	for (i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		if (lang_is(lang, stops[i].lang, strlen(stops[i].lang)))
 			return stops[i].stop;
-	}
 	return ".";
 }
 
@@ -761,6 +757,7 @@ static void
 S_area(struct site *site, struct doc *d)
 {
 	struct val *msgs, *m;
+	const char *lang;
 	size_t i;
 
 	load_text(site, d->v, "title", 1, d->path, LIM_AREA_TITLE);
@@ -795,10 +792,11 @@ S_area(struct site *site, struct doc *d)
 		load_text(site, m, "text", 1, d->path, LIM_MESSAGE);
 		S_lang(site, m, d->path);
 		map_set(m, "number", val_num(&site->pool, (long)i + 1));
-		map_set_str(&site->pool, m, "stop", S_stop(map_str(m,
-		    "headline"), map_str(m, "lang") != NULL ? map_str(m,
-		    "lang") : map_str(d->v, "lang") != NULL ? map_str(d->v,
-		    "lang") : site->lang));
+		if ((lang = map_str(m, "lang")) == NULL &&
+		    (lang = map_str(d->v, "lang")) == NULL)
+			lang = site->lang;
+		map_set_str(&site->pool, m, "stop",
+		    S_stop(map_str(m, "headline"), lang));
 	}
 }
 

@@ -216,6 +216,7 @@ void		 lay_err(const struct layout *l, xmlNodePtr n,
  */
 char		*words_units(const char *text);
 char		*words_single(const char *lang, const char *text);
+int		 words_alphabet(gunichar u);
 char		*words_hyphenate(const struct print_set *ps, const char *lang,
 		    const char *text);
 char		*words_break_any(const char *text);

@@ -31,13 +31,14 @@ fit_free(struct para *v, size_t n)
 	free(v);
 }
 
+static int	 S_para_lh(PangoLayout *, const struct para *, double, int *);
+
 /*
  * Pango markup for the paragraphs at size pt; values are escaped.
  * plain: no hyphen where a line breaks inside a word (wrap="char",
- * addresses).
+ * addresses).  lh > 0: each paragraph's own line height (S_para_lh,
+ * measured with pl's context).
  */
-static int	 S_para_lh(PangoLayout *, const struct para *, double, int *);
-
 static char *
 S_markup(const struct para *v, size_t n, double pt, int plain, double lh,
     PangoLayout *pl)
@@ -151,17 +152,12 @@ S_para_lh(PangoLayout *pl, const struct para *p, double lh, int *drop)
 static int
 S_other_script(const char *text)
 {
-	GUnicodeScript sc;
 	const char *p;
+	gunichar u;
 
 	for (p = text; *p != '\0'; p = g_utf8_next_char(p)) {
-		sc = g_unichar_get_script(g_utf8_get_char(p));
-		if (sc != G_UNICODE_SCRIPT_COMMON &&
-		    sc != G_UNICODE_SCRIPT_INHERITED &&
-		    sc != G_UNICODE_SCRIPT_UNKNOWN &&
-		    sc != G_UNICODE_SCRIPT_LATIN &&
-		    sc != G_UNICODE_SCRIPT_GREEK &&
-		    sc != G_UNICODE_SCRIPT_CYRILLIC)
+		u = g_utf8_get_char(p);
+		if (g_unichar_isalpha(u) && !words_alphabet(u))
 			return 1;
 	}
 	return 0;
@@ -172,8 +168,8 @@ S_other_script(const char *text)
  * own height below the last: after a Nastaliq line, deep below its
  * baseline, a Hebrew or Latin line sits on its dots.  When a paragraph
  * of v in another script (Arabic, Hebrew, Ethiopic ...) is more than a
- * sixth taller than the frame's face (one line at
- * FIT_REF), the lines are stacked by their extents instead, each
+ * sixth taller than the frame's face (one line at FIT_REF), the lines
+ * are stacked by their extents instead, each
  * paragraph with the line height it needs (S_para_lh; pango's
  * line_height, as CSS does).  lh is the frame's line-height.  Frames
  * of one face keep their setting.  Returns whether the layout was
@@ -431,8 +427,9 @@ S_balance(PangoLayout *pl, const struct para *v, size_t n, double pt,
  * reads badly from across a square), and 15 % in running text, where
  * a setting without wins from 85 % of the size; an address broken over
  * two lines 30 %; running text ending in a line of one word 5 % (the
- * setting with its last two words joined wins).  Keeps the best in *best and takes v (frees it when
- * it is not the best); returns whether anything fitted.
+ * setting with its last two words joined wins).  Keeps the best in
+ * *best and takes v (frees it when it is not the best); returns
+ * whether anything fitted.
  */
 int
 fit_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,

@@ -44,10 +44,8 @@ static int
 S_site_lang(const struct rctx *c, const char *l)
 {
 	const char *s = c->sh->site->lang;
-	size_t n = strcspn(s, "-_");
 
-	return strncmp(l, s, n) == 0 && (l[n] == '\0' || l[n] == '-' ||
-	    l[n] == '_');
+	return lang_is(l, s, strcspn(s, "-_"));
 }
 
 /*
@@ -127,19 +125,14 @@ S_whole_face(struct rctx *c, const char *font, const char *text)
 	PangoFontDescription *fd = pango_font_description_from_string(font);
 	PangoFont *pf = pango_font_map_load_font(
 	    pango_context_get_font_map(ctx), ctx, fd);
-	GUnicodeScript sc;
 	const char *s;
 	char *alt = NULL, *name;
 	gunichar u;
 
 	for (s = text; *s != '\0'; s = g_utf8_next_char(s)) {
 		u = g_utf8_get_char(s);
-		sc = g_unichar_get_script(u);
-		if (!g_unichar_isalpha(u) || (sc != G_UNICODE_SCRIPT_LATIN &&
-		    sc != G_UNICODE_SCRIPT_CYRILLIC &&
-		    sc != G_UNICODE_SCRIPT_GREEK))
-			continue;
-		if (pf == NULL || !pango_font_has_char(pf, u))
+		if (g_unichar_isalpha(u) && words_alphabet(u) &&
+		    (pf == NULL || !pango_font_has_char(pf, u)))
 			break;
 	}
 	if (*s != '\0') {

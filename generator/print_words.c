@@ -300,6 +300,16 @@ words_break_any(const char *text)
 	return g_string_free(out, FALSE);
 }
 
+/* Is u of the Latin, Greek or Cyrillic script (rally's own faces')? */
+int
+words_alphabet(gunichar u)
+{
+	GUnicodeScript sc = g_unichar_get_script(u);
+
+	return sc == G_UNICODE_SCRIPT_LATIN || sc == G_UNICODE_SCRIPT_GREEK ||
+	    sc == G_UNICODE_SCRIPT_CYRILLIC;
+}
+
 /*
  * In the languages whose typesetters keep a one-letter word with the
  * word after it (Ukrainian "в", Polish "w", Czech "v": never at a
@@ -313,15 +323,12 @@ words_single(const char *lang, const char *text)
 	    "cs", "sk", "sl", "hr", "sr", "bs", "mk", NULL };
 	GString *out;
 	const char *p, *prev = NULL, *next;
-	size_t i, n;
+	size_t i;
 
-	for (i = 0; lang != NULL && keep[i] != NULL; i++) {
-		n = strlen(keep[i]);
-		if (strncmp(lang, keep[i], n) == 0 && (lang[n] == '\0' ||
-		    lang[n] == '-' || lang[n] == '_'))
+	for (i = 0; keep[i] != NULL; i++)
+		if (lang_is(lang, keep[i], strlen(keep[i])))
 			break;
-	}
-	if (lang == NULL || keep[i] == NULL)
+	if (keep[i] == NULL)
 		return g_strdup(text);
 	out = g_string_new(NULL);
 	for (p = text; *p != '\0'; prev = p, p = next) {
