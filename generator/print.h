@@ -108,6 +108,8 @@ struct print_fonts {
 	char		*seen[64];	/* font descriptions seen (owned) */
 	int		 known[64];	/* ... and whether a family matched */
 	size_t		 nseen;
+	GHashTable	*faces;	/* description -> PangoFont, as loaded
+				   (print_text.c S_whole_face) */
 };
 
 /* An organisation's proof sheet: thumbnails of its sheets in ps. */

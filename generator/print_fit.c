@@ -53,9 +53,12 @@ S_markup(const struct para *v, size_t n, double pt, int plain, double lh,
 		g_string_append_printf(m, "<span font_desc=\"%s\" size=\"%d\"%s",
 		    v[i].font, (int)lround(pt * v[i].rel * PANGO_SCALE),
 		    plain ? " insert_hyphens=\"false\"" : "");
-		/* Shaped, and its fallback fonts chosen, for its language. */
+		/* Shaped, and its fallback fonts chosen, for its language:
+		   the primary subtag, as rally's fontconfig rules name it
+		   ("fa" for "fa-AF"). */
 		if (v[i].lang != NULL)
-			g_string_append_printf(m, " lang=\"%s\"", v[i].lang);
+			g_string_append_printf(m, " lang=\"%.*s\"",
+			    (int)strcspn(v[i].lang, "-_"), v[i].lang);
 		/* Leading from each run's own face (see fit_mixed_lines). */
 		drop = 0;
 		if (lh > 0)

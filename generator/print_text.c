@@ -122,13 +122,27 @@ static char *
 S_whole_face(struct rctx *c, const char *font, const char *text)
 {
 	PangoContext *ctx = c->sh->site->fonts->pctx;
-	PangoFontDescription *fd = pango_font_description_from_string(font);
-	PangoFont *pf = pango_font_map_load_font(
-	    pango_context_get_font_map(ctx), ctx, fd);
+	PangoFontDescription *fd;
+	PangoFont *pf;
 	const char *s;
 	char *alt = NULL, *name;
 	gunichar u;
 
+	/* Letters of ASCII only, the common case: every face has them. */
+	for (s = text; *s != '\0' && !(*s & 0x80); s++)
+		continue;
+	if (*s == '\0')
+		return NULL;
+	fd = pango_font_description_from_string(font);
+	/* Loaded once a face: pango's own lookup builds a pattern. */
+	if (c->sh->site->fonts->faces == NULL)
+		c->sh->site->fonts->faces = g_hash_table_new_full(g_str_hash,
+		    g_str_equal, g_free, g_object_unref);
+	if ((pf = g_hash_table_lookup(c->sh->site->fonts->faces, font)) ==
+	    NULL && (pf = pango_font_map_load_font(
+	    pango_context_get_font_map(ctx), ctx, fd)) != NULL)
+		g_hash_table_insert(c->sh->site->fonts->faces, g_strdup(font),
+		    pf);
 	for (s = text; *s != '\0'; s = g_utf8_next_char(s)) {
 		u = g_utf8_get_char(s);
 		if (g_unichar_isalpha(u) && words_alphabet(u) &&
@@ -144,8 +158,6 @@ S_whole_face(struct rctx *c, const char *font, const char *text)
 		alt = xstrdup(name);
 		g_free(name);
 	}
-	if (pf != NULL)
-		g_object_unref(pf);
 	pango_font_description_free(fd);
 	return alt;
 }
@@ -388,13 +400,14 @@ S_pango(struct rctx *c, xmlNodePtr f, double w)
 {
 	PangoContext *ctx = S_context(c->sh->site->fonts, c->cr);
 	PangoLayout *pl;
-	char *al = lay_attr(f, "align"), *wr = lay_attr(f, "wrap");
+	char *al = lay_attr(f, "align"), *wr = lay_attr(f, "wrap"), *l;
 	double lh = lay_num(f, "line-height", 0);
 
 	/* Shaping and the choice of fallback fonts follow the language:
 	   Farsi and Urdu set Arabic script their own way. */
-	pango_context_set_language(ctx, pango_language_from_string(
-	    S_lang(c)));
+	l = g_strndup(S_lang(c), strcspn(S_lang(c), "-_"));
+	pango_context_set_language(ctx, pango_language_from_string(l));
+	g_free(l);
 	pl = pango_layout_new(ctx);
 	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
 	/*
