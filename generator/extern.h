@@ -191,6 +191,12 @@ void		 lang_weekday(const struct site *site, const struct date *d,
 int		 md_render(const char *text, size_t len, xmlDocPtr holder,
 		    const char *file, int line_off, int raw_html,
 		    const char *base_path, struct buf *links);
+/* md.c: the body md_render made, as a V_NODES value of pool (its HTML);
+   *excerpt: its first paragraph's text, near 155 characters (owned). */
+struct val	*md_markup(struct pool *pool, xmlDocPtr holder,
+		    char **excerpt);
+/* md.c: markup as nodes again, in a document the caller frees. */
+xmlDocPtr	 md_markup_nodes(const struct val *v, xmlNodePtr *first);
 
 /*
  * load.c, model.c: content to site model.  Load checks every file and
@@ -224,6 +230,10 @@ int		 tmpl_has(const struct tmpl_set *ts, const char *name);
 unsigned	 tmpl_needs(const char *text);
 unsigned	 tmpl_layout_needs(const struct tmpl_set *ts,
 		    const char *name);
+/* tmplc.c: Markdown's nodes written as a page writes them; 0 for a
+   node only libxml2's writer writes. */
+int		 tmplc_markup(xmlNodePtr first, struct buf *out,
+		    size_t *nodes);
 /* tmplc.c: the page of layout name written into out (appended): 1, or 0
    when the tree (tmpl_apply) must make it.  Values made go in pool. */
 int		 tmplc_page(const struct tmpl_set *ts, const char *name,

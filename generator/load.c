@@ -393,6 +393,7 @@ struct parsed {
 	struct doc	*d;	/* NULL if it could not be read */
 	struct pool	 pool;
 	struct buf	 diag;
+	struct val	*body;	/* the Markdown, rendered (in pool) */
 };
 
 static void
@@ -402,6 +403,7 @@ S_parse(const struct site *site, struct parsed *t)
 	struct fm fm;
 	struct doc *d;
 	struct pos p = { NULL, 0, 0 };
+	xmlDocPtr holder;
 
 	diag_capture(&t->diag);
 	d = S_doc_new(t->k, t->rel);
@@ -416,10 +418,12 @@ S_parse(const struct site *site, struct parsed *t)
 	}
 	d->body_line = fm.body_line;
 	sha256_hex(b.data, b.len, d->hash);
-	d->holder = xmlNewDoc(BAD_CAST "1.0");
+	holder = xmlNewDoc(BAD_CAST "1.0");
 	/* Its errors are counted and captured like the others. */
-	(void)md_render(fm.body, fm.bodylen, d->holder, d->path,
+	(void)md_render(fm.body, fm.bodylen, holder, d->path,
 	    fm.body_line - 1, site->raw_html, site->base_path, &links);
+	t->body = md_markup(&t->pool, holder, &d->excerpt);
+	xmlFreeDoc(holder);
 	d->links = links.data;	/* taken */
 	buf_free(&b);
 	t->d = d;
@@ -621,9 +625,7 @@ S_finish(struct site *site, struct parsed *t)
 	S_typos(meta, S_keys_page, t->k == K_AREA ? S_keys_area :
 	    t->k == K_EVENT ? S_keys_event : t->k == K_PRESS ? S_keys_press :
 	    t->k == K_ORG ? S_keys_org : NULL);
-	map_set(meta, "body", val_new(&site->pool, V_NODES, NULL));
-	map_get(meta, "body")->nodes =
-	    xmlDocGetRootElement(d->holder)->children;
+	map_set(meta, "body", t->body);
 	site_doc_add(site, d);
 	return d;
 }
@@ -1258,6 +1260,7 @@ S_home(struct site *site)
 {
 	struct pos p = { "content/index.md", 0, 0 };
 	struct parsed t;
+	xmlDocPtr holder;
 	size_t i;
 
 	for (i = 0; i < site->ndocs; i++)
@@ -1271,9 +1274,10 @@ S_home(struct site *site)
 	t.name = "index.md";
 	t.d = S_doc_new(K_HOME, t.rel);
 	t.d->v = val_new(&site->pool, V_MAP, &p);
-	t.d->holder = xmlNewDoc(BAD_CAST "1.0");
-	md_render("", 0, t.d->holder, t.d->path, 0, 0, site->base_path,
-	    NULL);
+	holder = xmlNewDoc(BAD_CAST "1.0");
+	md_render("", 0, holder, t.d->path, 0, 0, site->base_path, NULL);
+	t.body = md_markup(&site->pool, holder, &t.d->excerpt);
+	xmlFreeDoc(holder);
 	S_finish(site, &t);
 }
 

@@ -8,6 +8,7 @@
 
 #include <cmark.h>
 #include <libxml/HTMLparser.h>
+#include <libxml/HTMLtree.h>
 
 #include "rally.h"
 #include "extern.h"
@@ -360,6 +361,38 @@ S_sanitize(xmlNodePtr n)
 }
 
 /*
+ * HTML read by libxml2's HTML parser as the content of a <body>:
+ * returns the document (the caller frees it), *body its body element
+ * (NULL if there is none).
+ */
+static htmlDocPtr
+S_html_read(const char *html, size_t len, const char *file,
+    xmlNodePtr *body)
+{
+	struct buf w = { NULL, 0, 0 };
+	htmlDocPtr h;
+	xmlNodePtr n;
+
+	buf_puts(&w, "<html><body>");
+	buf_put(&w, html, len);
+	buf_puts(&w, "</body></html>");
+	h = htmlReadMemory(w.data, (int)w.len, file, "UTF-8",
+	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+	    HTML_PARSE_NOIMPLIED);
+	buf_free(&w);
+	*body = NULL;
+	if (h == NULL)
+		return NULL;
+	n = xmlDocGetRootElement(h);
+	for (n = n != NULL ? n->children : NULL; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    xmlStrcmp(n->name, BAD_CAST "body") == 0)
+			break;
+	*body = n;
+	return h;
+}
+
+/*
  * With raw HTML allowed, cmark renders HTML and libxml2's HTML parser
  * reads it back: the only way to keep inline tags that span nodes.
  */
@@ -367,23 +400,13 @@ static void
 S_raw(struct mdctx *c, cmark_node *root, xmlNodePtr parent)
 {
 	char *html = cmark_render_html(root, CMARK_OPT_UNSAFE | CMARK_OPT_SMART);
-	char *wrapped = xasprintf("<html><body>%s</body></html>", html);
 	htmlDocPtr h;
 	xmlNodePtr body, n, next;
 
-	h = htmlReadMemory(wrapped, (int)strlen(wrapped), c->file, "UTF-8",
-	    HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-	    HTML_PARSE_NOIMPLIED);
+	h = S_html_read(html, strlen(html), c->file, &body);
 	free(html);
-	free(wrapped);
 	if (h == NULL)
 		return;
-	body = xmlDocGetRootElement(h);
-	if (body != NULL)
-		body = body->children;
-	while (body != NULL && (body->type != XML_ELEMENT_NODE ||
-	    xmlStrcmp(body->name, BAD_CAST "body")))
-		body = body->next;
 	if (body != NULL) {
 		S_sanitize(body->children);
 		for (n = body->children; n != NULL; n = next) {
@@ -456,4 +479,93 @@ md_render(const char *text, size_t len, xmlDocPtr holder, const char *file,
 		S_links(&c, root, links);
 	cmark_node_free(root);
 	return !c.failed;
+}
+
+/* First paragraph of the body, cut at a word near 155 characters. */
+static char *
+S_excerpt(xmlNodePtr n)
+{
+	struct buf b = { NULL, 0, 0 };
+	xmlChar *c;
+	size_t cut, i;
+
+	for (; n != NULL; n = n->next)
+		if (n->type == XML_ELEMENT_NODE &&
+		    xmlStrcmp(n->name, BAD_CAST "p") == 0)
+			break;
+	if (n == NULL)
+		return NULL;
+	c = xmlNodeGetContent(n);
+	buf_puts(&b, (const char *)c);
+	xmlFree(c);
+	for (i = 0; i < b.len; i++)
+		if (b.data[i] == '\n')
+			b.data[i] = ' ';
+	if (b.len > 160) {
+		for (cut = 155; cut > 60 && b.data[cut] != ' '; cut--)
+			continue;
+		b.len = cut;
+		b.data[b.len] = '\0';
+		buf_puts(&b, "…");
+	}
+	return xrealloc(b.data, b.len + 1);
+}
+
+/*
+ * The body md_render made in holder, as HTML: a 10k-page site keeps
+ * one string a page instead of a tree of a hundred nodes, and every
+ * page copies it.  It is what the page writers make of the nodes (the
+ * compiled engine's, libxml2's for a node that only it writes).
+ */
+struct val *
+md_markup(struct pool *pool, xmlDocPtr holder, char **excerpt)
+{
+	struct val *v = val_new(pool, V_NODES, NULL);
+	xmlNodePtr first = xmlDocGetRootElement(holder), n;
+	struct buf b = { NULL, 0, 0 };
+	xmlOutputBufferPtr o;
+	size_t nodes = 0;
+
+	first = first != NULL ? first->children : NULL;
+	*excerpt = S_excerpt(first);
+	buf_puts(&b, "");
+	if (!tmplc_markup(first, &b, &nodes)) {
+		b.len = 0;
+		nodes = 0;
+		if ((o = xmlAllocOutputBuffer(NULL)) == NULL) {
+			fprintf(stderr, "rally: out of memory\n");
+			abort();
+		}
+		for (n = first; n != NULL; n = n->next, nodes++)
+			htmlNodeDumpFormatOutput(o, holder, n, "UTF-8", 0);
+		xmlOutputBufferFlush(o);
+		buf_put(&b, (const char *)xmlOutputBufferGetContent(o),
+		    xmlOutputBufferGetSize(o));
+		xmlOutputBufferClose(o);
+	}
+	v->s = xrealloc(b.data, b.len + 1);
+	v->len = b.len;
+	v->cap = nodes;
+	return v;
+}
+
+/*
+ * Markup v (V_NODES) as nodes again, for the tree engine and the feed:
+ * returns a document the caller frees with xmlFreeDoc, *first the
+ * first node (NULL: none).
+ */
+xmlDocPtr
+md_markup_nodes(const struct val *v, xmlNodePtr *first)
+{
+	xmlNodePtr body;
+	htmlDocPtr h;
+
+	*first = NULL;
+	if ((h = S_html_read(v->s, v->len, NULL, &body)) == NULL) {
+		fprintf(stderr, "rally: out of memory\n");
+		abort();
+	}
+	if (body != NULL)
+		*first = body->children;
+	return h;
 }

@@ -77,39 +77,6 @@ S_urls(struct site *site, struct doc *d)
 	d->out = xasprintf("%s%s/index.html", dir, d->slug);
 }
 
-/* First paragraph of the body, cut at a word near 155 characters. */
-static char *
-S_excerpt(const struct val *body)
-{
-	struct buf b = { NULL, 0, 0 };
-	xmlNodePtr n;
-	xmlChar *c;
-	size_t cut, i;
-
-	if (body == NULL || body->type != V_NODES)
-		return NULL;
-	for (n = body->nodes; n != NULL; n = n->next)
-		if (n->type == XML_ELEMENT_NODE &&
-		    xmlStrcmp(n->name, BAD_CAST "p") == 0)
-			break;
-	if (n == NULL)
-		return NULL;
-	c = xmlNodeGetContent(n);
-	buf_puts(&b, (const char *)c);
-	xmlFree(c);
-	for (i = 0; i < b.len; i++)
-		if (b.data[i] == '\n')
-			b.data[i] = ' ';
-	if (b.len > 160) {
-		for (cut = 155; cut > 60 && b.data[cut] != ' '; cut--)
-			continue;
-		b.len = cut;
-		b.data[b.len] = '\0';
-		buf_puts(&b, "…");
-	}
-	return b.data;
-}
-
 #define NBSP	"\xC2\xA0"	/* no-break space */
 #define WJ	"\xE2\x81\xA0"	/* word joiner */
 
@@ -907,7 +874,8 @@ model_link(struct site *site)
 		if (d->kind == K_HOME && map_get(d->v, "title") == NULL)
 			map_set(d->v, "title", map_get(sv, "title"));
 		if (map_get(d->v, "description") == NULL) {
-			ex = S_excerpt(map_get(d->v, "body"));
+			ex = d->excerpt;
+			d->excerpt = NULL;
 			if (ex == NULL && d->kind == K_PRESS &&
 			    map_str(d->v, "summary") != NULL)
 				ex = xstrdup(map_str(d->v, "summary"));

@@ -74,7 +74,7 @@ enum vtype {
 	V_NUM,
 	V_LIST,
 	V_MAP,
-	V_NODES	/* rendered Markdown: a list of libxml2 nodes */
+	V_NODES	/* rendered Markdown, as HTML (md_markup) */
 };
 
 /*
@@ -89,16 +89,16 @@ struct val {
 	union {	/* by type: a 10k-page model has a million values */
 		char		*s;	/* V_STR: the text (owned); V_NULL:
 					   a comment YAML took for the value,
-					   or NULL (owned) */
+					   or NULL (owned); V_NODES: the HTML
+					   (owned), len bytes, cap nodes */
 		long		 n;	/* V_BOOL, V_NUM */
-		xmlNodePtr	 nodes;	/* V_NODES: first sibling, in a
-					   holder doc */
 		struct _GHashTable *index; /* V_MAP of more than MAP_INDEXED
 					   keys: key -> position + 1
 					   (owned), else NULL */
 	};
-	size_t		 len;	/* V_LIST, V_MAP: entries used */
-	size_t		 cap;	/* entries allocated */
+	size_t		 len;	/* V_LIST, V_MAP: entries used;
+				   V_NODES: bytes */
+	size_t		 cap;	/* entries allocated; V_NODES: nodes */
 	struct val	**items;/* V_LIST items, V_MAP values (owned array) */
 	const char	**keys;	/* V_MAP keys (array owned; interned) */
 	struct val	*next;	/* the pool's list of every value */
@@ -137,7 +137,9 @@ struct doc {
 	char		*out;	/* output file relative to out dir (owned) */
 	char		*layout;/* web template name (owned) */
 	struct val	*v;	/* the map templates see as "page" */
-	xmlDocPtr	 holder;/* owns the nodes of the body */
+	char		*excerpt;/* the body's first paragraph, cut
+				   (md_markup; owned until the model takes
+				   it) */
 	struct date	 date;	/* events and press releases */
 	struct date	 end;	/* events: the last day (= date: one day) */
 	int		 weeks;	/* events: given as ISO weeks, no day */

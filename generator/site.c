@@ -91,8 +91,7 @@ site_doc_free(struct doc *d)
 	free(d->out);
 	free(d->layout);
 	free(d->links);
-	if (d->holder != NULL)
-		xmlFreeDoc(d->holder);
+	free(d->excerpt);
 	free(d);
 }
 

@@ -1238,9 +1238,12 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 		free(a);
 		S_clear(e);
 		if (v != NULL && v->type == V_NODES) {
-			for (k = v->nodes; k != NULL; k = k->next)
+			xmlDocPtr h = md_markup_nodes(v, &k);
+
+			for (; k != NULL; k = k->next)
 				if (!S_add_copy(c, e, k, file))
 					break;
+			xmlFreeDoc(h);
 		} else if (v != NULL) {
 			struct buf b = { NULL, 0, 0 };
 

@@ -1195,6 +1195,18 @@ S_nodes(struct run *r, xmlNodePtr k, int raw)
 	}
 }
 
+int
+tmplc_markup(xmlNodePtr first, struct buf *out, size_t *nodes)
+{
+	struct run r;
+
+	memset(&r, 0, sizeof(r));
+	r.out = out;
+	S_nodes(&r, first, 0);
+	*nodes = r.nodes;
+	return !r.failed;
+}
+
 /* Text made for the page, kept for its level (pool-allocated). */
 static void
 S_made_text(struct run *r, const struct cnode *e, const char *s, size_t n)
@@ -1255,9 +1267,16 @@ S_element(struct run *r, const struct cnode *e, const struct scope *sc)
 			S_made_text(r, e, r->tmp.data, r->tmp.len);
 	} else if (e->content == CC_HTML) {
 		v = S_eval(r, e->chtml, sc);
-		if (v != NULL && v->type == V_NODES && v->nodes != NULL) {
-			S_child(r);
-			S_nodes(r, v->nodes, e->raw);
+		if (v != NULL && v->type == V_NODES && v->len > 0) {
+			/* Written once, when the body was read (md_markup);
+			   the tree writes its text raw in a script. */
+			if (e->raw)
+				r->failed = 1;
+			else {
+				S_child(r);
+				buf_put(r->out, v->s, v->len);
+				r->nodes += v->cap;
+			}
 		} else if (v != NULL) {
 			r->tmp.len = 0;
 			buf_puts(&r->tmp, "");

@@ -69,7 +69,8 @@ pool_release(struct pool *pool, struct val *mark)
 
 	for (v = pool->head; v != NULL && v != mark; v = next) {
 		next = v->next;
-		if (v->type == V_STR || v->type == V_NULL)
+		if (v->type == V_STR || v->type == V_NULL ||
+		    v->type == V_NODES)
 			free(v->s);	/* V_NULL: see fm.c, S_dropped */
 		else if (v->type == V_MAP && v->index != NULL)
 			g_hash_table_destroy(v->index);
@@ -218,7 +219,7 @@ val_truthy(const struct val *v)
 	case V_MAP:
 		return v->len > 0;
 	case V_NODES:
-		return v->nodes != NULL;
+		return v->len > 0;
 	}
 	return 0;
 }
@@ -227,6 +228,8 @@ val_truthy(const struct val *v)
 void
 val_text(const struct val *v, struct buf *b)
 {
+	xmlNodePtr first, n;
+	xmlDocPtr h;
 	xmlChar *c;
 
 	if (v == NULL)
@@ -242,12 +245,16 @@ val_text(const struct val *v, struct buf *b)
 		buf_printf(b, "%ld", v->n);
 		break;
 	case V_NODES:
-		for (xmlNodePtr n = v->nodes; n != NULL; n = n->next) {
+		if (v->len == 0)
+			break;
+		h = md_markup_nodes(v, &first);
+		for (n = first; n != NULL; n = n->next) {
 			c = xmlNodeGetContent(n);
 			if (c != NULL)
 				buf_puts(b, (const char *)c);
 			xmlFree(c);
 		}
+		xmlFreeDoc(h);
 		break;
 	default:
 		break;

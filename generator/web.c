@@ -141,6 +141,7 @@ web_atom(const struct job *j, struct site *site, struct buf *out)
 	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
 	xmlNodePtr feed, e, n, div, k;
 	xmlNsPtr xhtml;
+	xmlDocPtr h;
 	char *s;
 	size_t i;
 
@@ -200,8 +201,10 @@ web_atom(const struct job *j, struct site *site, struct buf *out)
 		xhtml = xmlNewNs(div, BAD_CAST "http://www.w3.org/1999/xhtml",
 		    NULL);
 		xmlSetNs(div, xhtml);
-		for (k = map_get(p, "body")->nodes; k != NULL; k = k->next)
+		h = md_markup_nodes(map_get(p, "body"), &k);
+		for (; k != NULL; k = k->next)
 			xmlAddChild(div, xmlDocCopyNode(k, doc, 1));
+		xmlFreeDoc(h);
 		xmlReconciliateNs(doc, div);
 	}
 	S_xml(doc, out);
