@@ -21,7 +21,7 @@ SRCS = generator/util.c generator/files.c generator/site.c \
        generator/tmpl.c generator/tmplc.c generator/web.c generator/plan.c generator/run.c \
        generator/build.c generator/new.c generator/serve.c \
        generator/print_lay.c generator/print_words.c \
-       generator/print_text.c generator/print_fit.c generator/print_draw.c \
+       generator/print_text.c generator/print_fit.c generator/print_memo.c generator/print_draw.c \
        generator/print_sheet.c generator/print_plan.c \
        generator/print_kit.c generator/print_impose.c generator/print_press.c \
        generator/print_timeline.c \

@@ -60,6 +60,9 @@ pdf_set_boxes(struct buf *b, const double trim[4], const double bleed[4],
 	qpdf_set_deterministic_ID(q, QPDF_TRUE);
 	if (x != NULL)
 		qpdf_set_minimum_pdf_version(q, "1.6");	/* PDF/X-4 */
+	/* cairo compressed its streams: copied, not inflated and deflated
+	   again (new ones, PDF/X's, are compressed). */
+	qpdf_set_decode_level(q, qpdf_dl_none);
 	qpdf_set_compress_streams(q, QPDF_TRUE);
 	qpdf_set_object_stream_mode(q, qpdf_o_generate);
 	if (qpdf_write(q) & QPDF_ERRORS)

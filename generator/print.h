@@ -93,6 +93,9 @@ struct print_set {
 	struct proof	*proofs;/* the proof jobs' arguments (owned) */
 	size_t		 nproofs;
 	struct pdfx	*cmyk;	/* colours for PDF/X sheets, or NULL (owned) */
+	struct fit_memo	*memo;	/* frames' settings, shared by the
+				   workers (owned; NULL: none) */
+	int		 memo_tell;	/* say when it is used */
 };
 
 /*
@@ -186,6 +189,16 @@ enum brk {
 	BRK_ANY		/* also anywhere in a long word: the last resort */
 };
 
+/* What text_frame chose for a frame: how its paragraphs were made
+   (S_paras, then fit_glue or not) and set. */
+struct fit_choice {
+	int	 brk;	/* enum brk */
+	long	 drop;	/* list items left out */
+	int	 glued;	/* -1: not glued; else fit_glue's last */
+	double	 pt;
+	double	 w;
+};
+
 /* A setting of a frame: its paragraphs, size and width. */
 struct setting {
 	struct para	*v;	/* owned */
@@ -244,6 +257,15 @@ struct para	*fit_glue(const struct para *v, size_t n, int last);
 
 /* print_text.c: a text frame, set at the size and breaks that fit best. */
 void		 text_frame(struct rctx *c, xmlNodePtr f);
+
+/* print_memo.c: settings of text frames, shared by worker processes. */
+struct fit_memo	*memo_new(void);
+void		 memo_free(struct fit_memo *m);
+void		 memo_key(GString *k, unsigned char key[32]);
+int		 memo_get(const struct fit_memo *m,
+		    const unsigned char key[32], struct fit_choice *ch);
+void		 memo_put(struct fit_memo *m, const unsigned char key[32],
+		    const struct fit_choice *ch);
 
 /* print_draw.c: frames on a page. */
 char		*draw_attr(struct rctx *c, xmlNodePtr f, const char *name);

@@ -959,8 +959,16 @@ print_load_only(struct site *site, const char *only)
 		print_free(ps);
 		return NULL;
 	}
-	if (ps->len > 0)
+	if (ps->len > 0) {
 		S_dict(site, ps);
+		/* RALLY_MEMO=off fits every frame anew, =tell says which
+		   frames were set as before (tests/memo.sh). */
+		const char *e = getenv("RALLY_MEMO");
+
+		if (e == NULL || strcmp(e, "off") != 0)
+			ps->memo = memo_new();
+		ps->memo_tell = e != NULL && strcmp(e, "tell") == 0;
+	}
 	return ps;
 }
 
@@ -987,6 +995,7 @@ print_free(struct print_set *ps)
 	free(ps->kits);
 	free(ps->proofs);
 	pdfx_free(ps->cmyk);
+	memo_free(ps->memo);
 	free(ps);
 }
 

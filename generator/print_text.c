@@ -634,26 +634,145 @@ S_remember(struct rctx *c, xmlNodePtr f, double pt)
 	c->setpt[c->nset++] = pt;
 }
 
+/* Text beyond LIMIT_TEXT: an error (the frame is not set). */
+static int
+S_too_long(struct rctx *c, xmlNodePtr f, const struct para *v, size_t n)
+{
+	const struct sheet *sh = c->sh;
+	size_t i, total;
+
+	for (i = 0, total = 0; i < n; i++)
+		total += strlen(v[i].text);
+	if (total <= LIMIT_TEXT)
+		return 0;
+	lay_err(sh->lay, f, "%zu bytes of text is more than a print frame "
+	    "takes (limit %d): layout %s, area %s", total, LIMIT_TEXT,
+	    sh->lay->name, sh->area != NULL ? map_str(sh->area, "slug") : "-");
+	c->failed = 1;
+	return 1;
+}
+
+static void
+S_chose(struct fit_choice *ch, const struct setting *best, enum brk brk,
+    long drop, int glued)
+{
+	ch->brk = brk;
+	ch->drop = drop;
+	ch->glued = glued;
+	ch->pt = best->pt;
+	ch->w = best->w;
+}
+
 /*
- * Sets a text frame.  Among the settings that fit between min and max,
- * breaking between words or also at libhyphen's points, the best scored
- * (fit_try), balanced; when none fits, breaking anywhere in a long word;
- * when even that does not fit, lists show fewer items.
+ * The search for a frame's setting, from its paragraphs v (n of them,
+ * broken between words, with no item left out; taken).  Among the
+ * settings that fit between lo and hi, breaking between words or also
+ * at libhyphen's points, the best scored (fit_try), balanced; when
+ * none fits, breaking anywhere in a long word; when even that does not
+ * fit, lists show fewer items.  The best goes in *best, how it was
+ * made in *ch.
+ */
+static void
+S_search(struct rctx *c, xmlNodePtr f, PangoLayout *pl, const double r[4],
+    double lo, double hi, int hyph, long items, struct para *v, size_t n,
+    struct setting *best, struct fit_choice *ch)
+{
+	struct para *vg;
+	long drop;
+	int fitted, last;
+
+	for (drop = 0; drop == 0 || drop < items; drop++) {
+		if (drop > 0)
+			v = S_paras(c, f, &n, BRK_WORDS, drop, NULL);
+		if (S_too_long(c, f, v, n)) {
+			fit_free(v, n);
+			return;
+		}
+		fitted = fit_try(pl, v, n, lo, hi, r, 1, best);
+		if (best->v == v)
+			S_chose(ch, best, BRK_WORDS, drop, -1);
+		/* "JA TIL / TRYGHED I / ALDERDOMMEN": a short word kept
+		   with the word before it, where it would stand alone. */
+		if (fitted && (best->lone || best->widow) && best->v == v &&
+		    (vg = fit_glue(v, n, last = best->widow)) != NULL) {
+			fit_try(pl, vg, n, lo, hi, r, 1, best);
+			if (best->v == vg)
+				S_chose(ch, best, BRK_WORDS, drop, last);
+		}
+		/* hyphenate="no" still takes a hyphen before a break
+		   anywhere, when nothing else fits. */
+		if ((hyph && (!fitted || best->score < hi * 0.85)) ||
+		    !fitted) {
+			v = S_paras(c, f, &n, BRK_HYPHEN, drop, NULL);
+			fitted |= fit_try(pl, v, n, lo, hi, r, 0.85, best);
+			if (best->v == v)
+				S_chose(ch, best, BRK_HYPHEN, drop, -1);
+		}
+		if (fitted)
+			break;
+		v = S_paras(c, f, &n, BRK_ANY, drop, NULL);
+		fitted = fit_try(pl, v, n, lo, hi, r, 1, best);
+		if (best->v == v)
+			S_chose(ch, best, BRK_ANY, drop, -1);
+		if (fitted)
+			break;
+	}
+}
+
+/*
+ * What the frame's setting depends on, digested for the memo: the
+ * layout's frame element with its children, its box and sizes, the
+ * sheet's language, and its paragraphs as the values made them.
+ */
+static void
+S_key(struct rctx *c, xmlNodePtr f, const double r[4], double lo, double hi,
+    long items, const struct para *v, size_t n, unsigned char key[32])
+{
+	xmlBufferPtr xb = xmlBufferCreate();
+	GString *k = g_string_new(NULL);
+	size_t i;
+
+	if (xb == NULL) {
+		fputs("rally: out of memory\n", stderr);
+		abort();
+	}
+	xmlNodeDump(xb, f->doc, f, 0, 0);
+	g_string_append_len(k, (const char *)xmlBufferContent(xb),
+	    xmlBufferLength(xb));
+	xmlBufferFree(xb);
+	g_string_append_printf(k, "\n%a %a %a %a %ld %s\n", r[2], r[3], lo,
+	    hi, items, S_lang(c));
+	for (i = 0; i < n; i++)
+		g_string_append_printf(k, "%s\037%s\037%a\037%s\037%s\037%a"
+		    "\037%s\036", v[i].text, v[i].font, v[i].rel,
+		    v[i].color != NULL ? v[i].color : "",
+		    v[i].tagfont != NULL ? v[i].tagfont : "", v[i].tagrel,
+		    v[i].lang != NULL ? v[i].lang : "");
+	memo_key(k, key);
+	g_string_free(k, TRUE);
+}
+
+/*
+ * Sets a text frame: the setting S_search finds, or the one it found
+ * for the same frame and text on an earlier sheet of the build (the
+ * product's preview, the flyer two to a page ...: print_memo.c).
  */
 void
 text_frame(struct rctx *c, xmlNodePtr f)
 {
 	const struct sheet *sh = c->sh;
+	struct fit_memo *memo = sh->ps != NULL ? sh->ps->memo : NULL;
 	double r[4], side = fmin(c->W, c->H), lo, hi, y, x;
 	struct setting best = { NULL, 0, 0, 0, 0, 0, 0 };
-	struct para *v;
-	size_t n = 0, i, total;
+	struct fit_choice ch;
+	unsigned char key[32];
+	struct para *v, *vg;
+	size_t n = 0, i;
 	PangoLayout *pl;
 	double top, height, left, right, logw, k;
 	char *va, *hy, *al;
-	struct para *vg;
-	long drop, items;
-	int hyph, fitted, colours = 0, rtl;
+	long items;
+	int hyph, colours = 0, rtl;
 
 	draw_box(c, f, 0, r);
 	hi = lay_num(f, "max", 0.1) * side;
@@ -666,45 +785,38 @@ text_frame(struct rctx *c, xmlNodePtr f)
 	free(hy);
 	pl = S_pango(c, f, r[2]);
 	items = S_list_items(c, f);
-	for (drop = 0; drop == 0 || drop < items; drop++) {
-		v = S_paras(c, f, &n, BRK_WORDS, drop, NULL);
-		if (n == 0) {
+	v = S_paras(c, f, &n, BRK_WORDS, 0, NULL);
+	if (n == 0) {
+		fit_free(v, n);
+		goto out;
+	}
+	fit_mixed_lines(pl, v, n, (double)GPOINTER_TO_INT(g_object_get_data(
+	    G_OBJECT(pl), "rally-face")) / PANGO_SCALE, lay_num(f,
+	    "line-height", 0));
+	if (memo != NULL)
+		S_key(c, f, r, lo, hi, items, v, n, key);
+	if (memo != NULL && memo_get(memo, key, &ch)) {
+		if (sh->ps->memo_tell)
+			fprintf(stderr, "rally: %s:%ld: set as before\n",
+			    sh->lay->path, xmlGetLineNo(f));
+		if (ch.brk != BRK_WORDS || ch.drop != 0) {
 			fit_free(v, n);
-			goto out;
+			v = S_paras(c, f, &n, (enum brk)ch.brk, ch.drop, NULL);
 		}
-		if (drop == 0)
-			fit_mixed_lines(pl, v, n, (double)GPOINTER_TO_INT(
-			    g_object_get_data(G_OBJECT(pl), "rally-face")) /
-			    PANGO_SCALE, lay_num(f, "line-height", 0));
-		for (i = 0, total = 0; i < n; i++)
-			total += strlen(v[i].text);
-		if (total > LIMIT_TEXT) {
-			lay_err(sh->lay, f, "%zu bytes of text is more than a "
-			    "print frame takes (limit %d): layout %s, area %s",
-			    total, LIMIT_TEXT, sh->lay->name, sh->area != NULL
-			    ? map_str(sh->area, "slug") : "-");
+		if (ch.glued >= 0 && (vg = fit_glue(v, n, ch.glued)) != NULL) {
 			fit_free(v, n);
-			c->failed = 1;
+			v = vg;
+		}
+		best.v = v;
+		best.n = n;
+		best.pt = ch.pt;
+		best.w = ch.w;
+	} else {
+		S_search(c, f, pl, r, lo, hi, hyph, items, v, n, &best, &ch);
+		if (c->failed)
 			goto out;
-		}
-		fitted = fit_try(pl, v, n, lo, hi, r, 1, &best);
-		/* "JA TIL / TRYGHED I / ALDERDOMMEN": a short word kept
-		   with the word before it, where it would stand alone. */
-		if (fitted && (best.lone || best.widow) && best.v == v &&
-		    (vg = fit_glue(v, n, best.widow)) != NULL)
-			fit_try(pl, vg, n, lo, hi, r, 1, &best);
-		/* hyphenate="no" still takes a hyphen before a break
-		   anywhere, when nothing else fits. */
-		if ((hyph && (!fitted || best.score < hi * 0.85)) ||
-		    !fitted) {
-			v = S_paras(c, f, &n, BRK_HYPHEN, drop, NULL);
-			fitted |= fit_try(pl, v, n, lo, hi, r, 0.85, &best);
-		}
-		if (fitted)
-			break;
-		v = S_paras(c, f, &n, BRK_ANY, drop, NULL);
-		if (fit_try(pl, v, n, lo, hi, r, 1, &best))
-			break;
+		if (best.v != NULL)
+			memo_put(memo, key, &ch);
 	}
 	if (best.v == NULL) {
 		/* Boxes for missing glyphs are wide: say that, not that

@@ -63,6 +63,7 @@ run python3 tests/check_site.py "$W/fixture" tests/fixture
 [ -n "$LIGHT" ] || run sh tests/limits.sh
 run sh tests/golden.sh
 run sh tests/engines.sh
+run sh tests/memo.sh
 run sh tests/bad.sh
 run sh tests/hostile.sh
 [ -n "$LIGHT" ] || run python3 tests/impose.py "$W/sample"

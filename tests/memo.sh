@@ -1,0 +1,39 @@
+#!/bin/sh
+# The memo of text frames' settings (print_memo.c) against fitting
+# every frame anew: a frame set as before must come out as it would
+# have been set, so a build with the memo and one without
+# (RALLY_MEMO=off) must give the same bytes in every file: PDFs,
+# previews, social images.  And the memo must have been used (the
+# previews, the flyers two and four to a page).
+. tests/lib.sh
+W=tests/work/memo
+rm -rf "$W"
+mkdir -p "$W"
+CAMPAIGNS="fixture:tests/fixture sample:."
+# Under valgrind (LIGHT) the fixture is enough.
+[ -n "$LIGHT" ] && CAMPAIGNS="fixture:tests/fixture"
+for c in $CAMPAIGNS; do
+	name=${c%%:*}
+	root=${c#*:}
+	SOURCE_DATE_EPOCH=1489104000 RALLY_MEMO=tell $RALLY build -q \
+	    --only print --root "$root" --out "$W/$name-memo" \
+	    2> "$W/$name-memo.err"
+	a=$?
+	SOURCE_DATE_EPOCH=1489104000 RALLY_MEMO=off $RALLY build -q \
+	    --only print --root "$root" --out "$W/$name-off" \
+	    2> "$W/$name-off.err"
+	b=$?
+	if [ $a -eq 0 ] && [ $b -eq 0 ] &&
+	    diff -r "$W/$name-memo" "$W/$name-off" > "$W/$name.diff"; then
+		pass "memo: $name: every file the same, with and without"
+	else
+		fail "memo: $name: exit $a and $b; $(head -c 600 "$W/$name.diff")"
+	fi
+	hits=$(grep -c 'set as before' "$W/$name-memo.err")
+	if [ "$hits" -gt 0 ] && ! grep -q 'set as before' "$W/$name-off.err"
+	then
+		pass "memo: $name: $hits frames set as before"
+	else
+		fail "memo: $name: $hits frames set as before"
+	fi
+done
