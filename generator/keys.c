@@ -27,6 +27,8 @@ struct keys {
 	char	print[65];	/* layouts/print, assets (fonts, logos) */
 	char	kind[K_INDEX + 1][65];	/* every file of a kind */
 	char	all[65];	/* every content file */
+	char	listed[K_INDEX + 1][65];	/* ... as lists show them */
+	char	listed_all[65];
 	char	phase0[65];	/* the keys of every phase-0 job */
 };
 
@@ -78,6 +80,29 @@ keys_free(struct keys *k)
 }
 
 /*
+ * The digest of every file of kind: their paths and hashes, or with
+ * listed, what lists show of them (doc.listed; a page rally made has
+ * its hash).
+ */
+static void
+S_kind(const struct site *site, int kind, int listed, char out[65])
+{
+	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+	const struct doc *d;
+	size_t i;
+
+	for (i = 0; i < site->ndocs; i++) {
+		d = site->docs[i];
+		if ((int)d->kind != kind)
+			continue;
+		g_checksum_update(c, (const guchar *)d->path, -1);
+		g_checksum_update(c, (const guchar *)(listed &&
+		    d->listed[0] != '\0' ? d->listed : d->hash), 64);
+	}
+	S_done(c, out);
+}
+
+/*
  * Computes the digests that keys share, once the site is loaded.
  * opts: the options that change output.  Returns them, to free with
  * keys_free().
@@ -87,7 +112,6 @@ keys_init(struct site *site, const char *opts)
 {
 	struct keys *k = xcalloc(1, sizeof(*k));
 	GChecksum *c;
-	size_t i;
 	int kind;
 
 	c = g_checksum_new(G_CHECKSUM_SHA256);
@@ -113,20 +137,17 @@ keys_init(struct site *site, const char *opts)
 	S_done(c, k->print);
 
 	for (kind = 0; kind <= K_INDEX; kind++) {
-		c = g_checksum_new(G_CHECKSUM_SHA256);
-		for (i = 0; i < site->ndocs; i++)
-			if ((int)site->docs[i]->kind == kind) {
-				g_checksum_update(c, (const guchar *)
-				    site->docs[i]->path, -1);
-				g_checksum_update(c, (const guchar *)
-				    site->docs[i]->hash, 64);
-			}
-		S_done(c, k->kind[kind]);
+		S_kind(site, kind, 0, k->kind[kind]);
+		S_kind(site, kind, 1, k->listed[kind]);
 	}
 	c = g_checksum_new(G_CHECKSUM_SHA256);
 	for (kind = 0; kind <= K_INDEX; kind++)
 		g_checksum_update(c, (const guchar *)k->kind[kind], 64);
 	S_done(c, k->all);
+	c = g_checksum_new(G_CHECKSUM_SHA256);
+	for (kind = 0; kind <= K_INDEX; kind++)
+		g_checksum_update(c, (const guchar *)k->listed[kind], 64);
+	S_done(c, k->listed_all);
 	return k;
 }
 
@@ -148,6 +169,8 @@ S_input(GChecksum *c, const struct keys *k, const struct job *j,
 	case IN_PRINT: s = k->print; break;
 	case IN_KIND: s = k->kind[in->kind]; break;
 	case IN_ALL: s = k->all; break;
+	case IN_LISTED: s = k->listed[in->kind]; break;
+	case IN_LISTED_ALL: s = k->listed_all; break;
 	case IN_HASH:
 		if (in->hash != NULL)
 			g_checksum_update(c, (const guchar *)in->hash, 64);

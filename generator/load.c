@@ -396,6 +396,26 @@ struct parsed {
 	struct val	*body;	/* the Markdown, rendered (in pool) */
 };
 
+/*
+ * What other pages can show of d (its front matter, n bytes at text,
+ * and the excerpt of its body), digested: a page that lists d without
+ * its body need not be made again when only the rest of the body
+ * changes (IN_LISTED).
+ */
+static void
+S_listed(struct doc *d, const char *text, size_t n)
+{
+	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+
+	g_checksum_update(c, (const guchar *)text, (gssize)n);
+	g_checksum_update(c, (const guchar *)"", 1);
+	if (d->excerpt != NULL)
+		g_checksum_update(c, (const guchar *)d->excerpt, -1);
+	memcpy(d->listed, g_checksum_get_string(c), 64);
+	d->listed[64] = '\0';
+	g_checksum_free(c);
+}
+
 static void
 S_parse(const struct site *site, struct parsed *t)
 {
@@ -424,6 +444,7 @@ S_parse(const struct site *site, struct parsed *t)
 	    fm.body_line - 1, site->raw_html, site->base_path, &links);
 	t->body = md_markup(&t->pool, holder, &d->excerpt);
 	xmlFreeDoc(holder);
+	S_listed(d, b.data, (size_t)(fm.body - b.data));
 	d->links = links.data;	/* taken */
 	buf_free(&b);
 	t->d = d;

@@ -73,16 +73,18 @@ void
 plan_needs(struct job *j, unsigned needs)
 {
 	unsigned have = 0;
-	int i, k, n = 0, print = 0;
+	int i, k, n = 0, print = 0, bodies = (needs & NEED_BODIES) != 0;
 
 	if (needs & NEED_PAGE_AREA)	/* the caller knows if it has one */
 		needs |= 1u << K_AREA;
 	if (needs & NEED_PRINT)
 		needs |= 1u << K_AREA | 1u << K_EVENT | 1u << K_ORG;
 	for (i = 0; i < j->nin; i++) {
-		if (j->in[i].type == IN_ALL)
+		if (j->in[i].type == IN_ALL ||
+		    (j->in[i].type == IN_LISTED_ALL && !bodies))
 			have |= NEED_ALL;
-		else if (j->in[i].type == IN_KIND)
+		else if (j->in[i].type == IN_KIND ||
+		    (j->in[i].type == IN_LISTED && !bodies))
 			have |= 1u << j->in[i].kind;
 		else if (j->in[i].type == IN_PRINT)
 			print = 1;
@@ -94,13 +96,16 @@ plan_needs(struct job *j, unsigned needs)
 	needs &= ~have;
 	for (k = 0; k <= K_INDEX; k++)
 		n += (needs >> k) & 1;
+	/* What lists show of the files, unless the layout reads their
+	   bodies. */
 	if ((needs & NEED_ALL) || n > JOB_INPUTS - j->nin) {
-		plan_in(j, IN_ALL, 0, NULL);
+		plan_in(j, bodies ? IN_ALL : IN_LISTED_ALL, 0, NULL);
 		return;
 	}
 	for (k = 0; k <= K_INDEX; k++)
 		if (needs & (1u << k))
-			plan_in(j, IN_KIND, (enum kind)k, NULL);
+			plan_in(j, bodies ? IN_KIND : IN_LISTED,
+			    (enum kind)k, NULL);
 }
 
 void
@@ -134,12 +139,12 @@ S_asset(void *arg, const char *rel, const struct stat *st, const char *why)
 	return 1;
 }
 
-/* A file made from the whole site: feeds, sitemap, built-in assets. */
+/* A file made from the whole site: feeds, sitemap; with listed, from what lists show of each file (not its body). */
 static void
-S_site_wide(struct job *j)
+S_site_wide(struct job *j, int listed)
 {
 	plan_in(j, IN_WEB, 0, NULL);
-	plan_in(j, IN_ALL, 0, NULL);
+	plan_in(j, listed ? IN_LISTED_ALL : IN_ALL, 0, NULL);
 }
 
 /* The default stylesheet, for campaigns that bring none. */
@@ -156,8 +161,9 @@ S_builtin_assets(struct site *site, struct jobs *js)
 			free(full);
 			continue;
 		}
-		S_site_wide(plan_add(js, b->name, web_builtin, NULL, NULL,
-		    (void *)b));
+		/* A copy of rally's own bytes: nothing of the content. */
+		plan_in(plan_add(js, b->name, web_builtin, NULL, NULL,
+		    (void *)b), IN_WEB, 0, NULL);
 	}
 }
 
@@ -262,11 +268,13 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 			free(out);
 		}
 	}
-	S_site_wide(plan_add(js, "feed.atom", web_atom, NULL, NULL, NULL));
-	S_site_wide(plan_add(js, "events.ics", web_ics, NULL, NULL, NULL));
+	S_site_wide(plan_add(js, "feed.atom", web_atom, NULL, NULL, NULL), 0);
+	S_site_wide(plan_add(js, "events.ics", web_ics, NULL, NULL, NULL), 0);
+	/* Addresses and dates. */
 	S_site_wide(plan_add(js, "sitemap.xml", web_sitemap, NULL, NULL,
-	    NULL));
-	S_site_wide(plan_add(js, "robots.txt", web_robots, NULL, NULL, NULL));
+	    NULL), 1);
+	S_site_wide(plan_add(js, "robots.txt", web_robots, NULL, NULL, NULL),
+	    1);
 	dir_walk(site, "assets", S_asset, js);
 	S_builtin_assets(site, js);
 }

@@ -148,6 +148,8 @@ struct doc {
 	int		 internal;	/* internal: true */
 	int		 phase;	/* 1: rendered after the print material */
 	char		 hash[65];	/* SHA-256 of the source file */
+	char		 listed[65];	/* ... of what other pages can show
+				   of it: front matter and excerpt */
 	int		 body_line; /* line of the body's first line in path */
 	char		*links;	/* its Markdown's links, "a|i LINE COL URL\n"
 				   each (owned; NULL: none) */
@@ -166,6 +168,10 @@ enum input_type {
 	IN_PRINT,	/* layouts/print and labels, assets/, rally's own */
 	IN_KIND,	/* every content file of one kind */
 	IN_ALL,		/* every content file */
+	IN_LISTED,	/* every file of one kind, as lists show it: its
+			   front matter and excerpt, not the rest of its
+			   body (doc.listed) */
+	IN_LISTED_ALL,	/* every content file, so */
 	IN_HASH		/* one file: its SHA-256, 64 digits in a char[65]
 			   (64 NULs: a page rally made; NULL: none) */
 };
@@ -179,6 +185,8 @@ enum input_type {
 #define NEED_PRINT	(1u << (K_INDEX + 2))	/* the print catalogue */
 #define NEED_PAGE_AREA	(1u << (K_INDEX + 3))	/* page.accent_style: the
 						   page's area's colour */
+#define NEED_BODIES	(1u << (K_INDEX + 4))	/* the body of another page
+						   than its own */
 
 struct input {
 	enum input_type	 type;

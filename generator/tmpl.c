@@ -251,6 +251,11 @@ S_path_needs(const char *s, size_t n)
 		len = (size_t)(dot - seg);
 		if (i == 0)
 			continue;	/* the root: page, site, a loop's name */
+		/* A body other than the page's own: lists (IN_LISTED) do
+		   not show it. */
+		if (len == 4 && strncmp(seg, "body", 4) == 0 && !(i == 1 &&
+		    rootlen == 4 && strncmp(s, "page", 4) == 0))
+			needs |= NEED_BODIES;
 		/* The words rally writes, site.labels.events: site.yml's. */
 		if (i == 1 && rootlen == 4 && strncmp(s, "site", 4) == 0 &&
 		    len == 6 && strncmp(seg, "labels", 6) == 0)

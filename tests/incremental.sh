@@ -77,6 +77,15 @@ change() {
 }
 change "a content change" \
     "sed -i 's/allianse sier nei./allianse sier klart nei./' content/press/kutt.md && grep -q klart content/press/kutt.md"
+# A paragraph after the first: the release's page and the feed are
+# made again, the lists that show its title and excerpt are not.
+ino() { stat -c '%i %Y' "$W/site/out/press/index.html" "$W/site/out/index.html" "$W/site/out/sitemap.xml"; }
+ino > "$W/lists.before"
+change "a paragraph after the first" \
+    "printf '\nDet andre avsnittet.\n' >> content/press/kutt.md"
+ino > "$W/lists.after"
+check "incremental: ... the lists of press releases are not made again" \
+    cmp -s "$W/lists.before" "$W/lists.after"
 change "a front matter change" \
     "sed -i 's/^title: Markering ved rådhuset/title: Stor markering ved rådhuset/' content/events/markering.md"
 change "a web layout" "mkdir -p layouts/web && sed 's/<h1/<h1 class=\"t\"/' $(pwd)/layouts/web/page.html > layouts/web/page.html"
@@ -99,3 +108,8 @@ change "an organisation a custom layout and a flyer list" \
     "sed -i 's/^name: Helseklubben Bergen/name: Helseklubben Vest/' content/orgs/klubben.md && grep -q Vest content/orgs/klubben.md"
 change "a press release a custom layout lists" \
     "sed -i 's/^title: \(.*\)/title: \1 i dag/' content/press/kutt.md && grep -q 'i dag' content/press/kutt.md"
+# A layout that shows other pages' bodies is made again when one of
+# them changes anywhere (NEED_BODIES: what it reads is not IN_LISTED).
+change "a layout showing the releases' bodies" "sed -i 's|</footer></main>|<div data-each=\"p in site.press\" data-html=\"p.body\">b</div>&|' layouts/web/page.html && grep -q p.body layouts/web/page.html"
+change "a body that layout shows" \
+    "printf '\nEt tredje avsnitt.\n' >> content/press/kutt.md"

@@ -602,6 +602,27 @@ test_keys(void)
 	S_key(&site, "o=1", j, k);
 	CHECK(strcmp(k, k0) == 0);
 	area->hash[0] = saved;
+	/* A list of the events (IN_LISTED): the key follows what lists
+	   show of an event (its front matter and excerpt), not the rest
+	   of its body (its file's hash). */
+	j->in[3].type = IN_LISTED;
+	S_key(&site, "o=1", j, k0);
+	saved = event->hash[0];
+	event->hash[0] = saved == 'f' ? 'e' : 'f';
+	S_key(&site, "o=1", j, k);
+	CHECK(strcmp(k, k0) == 0);
+	event->hash[0] = saved;
+	saved = event->listed[0];
+	event->listed[0] = saved == 'f' ? 'e' : 'f';
+	S_key(&site, "o=1", j, k);
+	CHECK(strcmp(k, k0) != 0);
+	event->listed[0] = saved;
+	j->in[3].type = IN_KIND;
+	/* Layouts that show other pages' bodies need them whole. */
+	CHECK(!(tmpl_needs("page.body") & NEED_BODIES));
+	CHECK(tmpl_needs("{p.body}") & NEED_BODIES);
+	CHECK(tmpl_needs("page.area.body") & NEED_BODIES);
+	CHECK(!(tmpl_needs("{p.title} {p.description}") & NEED_BODIES));
 	/* A phase-1 job covers the keys of phase 0. */
 	j = plan_add(&js, "new/list.html", S_newkind, NULL, NULL, NULL);
 	j->phase = 1;
