@@ -106,7 +106,7 @@ struct val {
 
 /* Keys a map searches in order; a longer one (50 000 tags as keys ...)
    keeps a hash index, made as keys are set, so reads need no lock. */
-#define MAP_INDEXED	16
+#define MAP_INDEXED	48
 
 /* Owner of values; pool_free() releases all of them. */
 struct pool {

@@ -118,6 +118,20 @@ S_xml(xmlDocPtr doc, struct buf *out)
 	xmlFree(mem);
 }
 
+/* Text of an element, escaped as libxml2's XML writer does. */
+static void
+S_xml_text(struct buf *b, const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		switch (*s) {
+		case '&': buf_puts(b, "&amp;"); break;
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '\r': buf_puts(b, "&#13;"); break;
+		default: buf_putc(b, *s); break;
+		}
+}
+
 static xmlNodePtr
 S_add(xmlNodePtr parent, const char *name, const char *text)
 {
@@ -390,27 +404,31 @@ web_ics(const struct job *j, struct site *site, struct buf *out)
 int
 web_sitemap(const struct job *j, struct site *site, struct buf *out)
 {
-	xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-	xmlNodePtr set, u;
+	const char *s;
 	struct doc *d;
 	size_t i;
 
+	/* Written as libxml2 writes the tree, without the tree: a
+	   10k-page site's is 20 000 nodes at the build's peak. */
 	(void)j;
-	set = xmlNewDocNode(doc, NULL, BAD_CAST "urlset", NULL);
-	xmlDocSetRootElement(doc, set);
-	xmlSetNs(set, xmlNewNs(set,
-	    BAD_CAST "http://www.sitemaps.org/schemas/sitemap/0.9", NULL));
+	buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">"
+	    "\n");
 	for (i = 0; i < site->ndocs; i++) {
 		d = site->docs[i];
 		if (map_get(d->v, "noindex") != NULL)
 			continue;
-		u = S_add(set, "url", NULL);
-		S_add(u, "loc", map_str(d->v, "abs_url"));
-		if (map_str(d->v, "date_iso") != NULL)
-			S_add(u, "lastmod", map_str(d->v, "date_iso"));
+		buf_puts(out, "  <url>\n    <loc>");
+		S_xml_text(out, map_str(d->v, "abs_url"));
+		buf_puts(out, "</loc>\n");
+		if ((s = map_str(d->v, "date_iso")) != NULL) {
+			buf_puts(out, "    <lastmod>");
+			S_xml_text(out, s);
+			buf_puts(out, "</lastmod>\n");
+		}
+		buf_puts(out, "  </url>\n");
 	}
-	S_xml(doc, out);
-	xmlFreeDoc(doc);
+	buf_puts(out, "</urlset>\n");
 	return 1;
 }
 
