@@ -138,7 +138,9 @@ struct val	*val_strn(struct pool *pool, char *owned,
 struct val	*val_num(struct pool *pool, long n);
 struct val	*val_bool(struct pool *pool, int b);
 void		 pool_free(struct pool *pool);
-void		 pool_release(struct pool *pool, struct val *mark);
+struct pool_mark pool_mark(const struct pool *pool);
+void		 pool_release(struct pool *pool, struct pool_mark mark);
+void		 pool_splice(struct pool *to, struct pool *from);
 void		 list_push(struct val *list, struct val *item);
 void		 map_set(struct val *map, const char *key, struct val *item);
 void		 map_set_str(struct pool *pool, struct val *map,

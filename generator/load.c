@@ -456,21 +456,6 @@ bad:
 	diag_capture(NULL);
 }
 
-/* Moves pool from into the front of pool to. */
-static void
-S_splice(struct pool *to, struct pool *from)
-{
-	struct val *tail;
-
-	if (from->head == NULL)
-		return;
-	for (tail = from->head; tail->next != NULL; tail = tail->next)
-		continue;
-	tail->next = to->head;
-	to->head = from->head;
-	from->head = NULL;
-}
-
 /*
  * The keys rally reads, by kind.  Other keys are the campaign's own
  * (templates reach them as page.KEY), but one a letter or two from
@@ -609,7 +594,7 @@ S_finish(struct site *site, struct parsed *t)
 
 	diag_put(t->diag.data, t->diag.len);
 	buf_free(&t->diag);
-	S_splice(&site->pool, &t->pool);
+	pool_splice(&site->pool, &t->pool);
 	if (d == NULL)
 		return NULL;
 	meta = d->v;

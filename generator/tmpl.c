@@ -1116,7 +1116,7 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 	xmlNodePtr clone, src, k;
 	char *a, *in, *var;
 	const char *ffile;
-	struct val *mark;
+	struct pool_mark mark;
 	xmlAttrPtr at;
 	size_t i;
 	int outer;
@@ -1143,7 +1143,7 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 			S_err(c, file, e, "data-each over a %s, not a list",
 			    vtype_name(v->type));
 		/* What an item makes dies with it: big lists stay small. */
-		mark = c->pool->head;
+		mark = pool_mark(c->pool);
 		if ((outer = c->each_file == NULL)) {
 			c->each_file = file;
 			c->each_line = (int)xmlGetLineNo(e);

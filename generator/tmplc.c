@@ -1337,7 +1337,7 @@ S_run(struct run *r, const struct cnode *n, const struct scope *sc)
 {
 	const struct val *v;
 	struct scope inner, loop;
-	struct val *mark;
+	struct pool_mark mark;
 	size_t i;
 
 	if (r->failed)
@@ -1364,7 +1364,7 @@ S_run(struct run *r, const struct cnode *n, const struct scope *sc)
 		r->failed = 1;
 		return;
 	}
-	mark = r->pool->head;
+	mark = pool_mark(r->pool);
 	for (i = 0; !r->failed && v != NULL && v->type == V_LIST &&
 	    i < v->len; i++) {
 		loop.name = "loop";

@@ -12,16 +12,41 @@
 #include "rally.h"
 #include "extern.h"
 
+/* A pool's first block holds 16 values, each next one twice as many,
+   up to 512 (32 kB): a page's own values fill two or three small ones
+   (a block each would be a 10k-page site's memory), the model's big
+   ones. */
+#define POOL_FIRST	16
+#define POOL_MOST	512
+
+struct pool_block {
+	struct pool_block	*prev;	/* the block made before */
+	size_t			 used;
+	size_t			 cap;
+	struct val		 v[];
+};
+
 struct val *
 val_new(struct pool *pool, enum vtype t, const struct pos *p)
 {
-	struct val *v = xcalloc(1, sizeof(*v));
+	struct pool_block *b = pool->head;
+	struct val *v;
+	size_t cap;
 
+	if (b == NULL || b->used == b->cap) {
+		cap = b == NULL ? POOL_FIRST : b->cap < POOL_MOST ?
+		    b->cap * 2 : POOL_MOST;
+		b = xmalloc(sizeof(*b) + cap * sizeof(b->v[0]));
+		b->prev = pool->head;
+		b->used = 0;
+		b->cap = cap;
+		pool->head = b;
+	}
+	v = &b->v[b->used++];
+	memset(v, 0, sizeof(*v));
 	v->type = t;
 	if (p != NULL)
 		v->pos = *p;
-	v->next = pool->head;
-	pool->head = v;
 	return v;
 }
 
@@ -61,30 +86,66 @@ val_bool(struct pool *pool, int b)
 	return v;
 }
 
-/* Frees the values made since mark (an earlier pool->head). */
-void
-pool_release(struct pool *pool, struct val *mark)
+/* Where pool is now: pool_release() frees what is made after. */
+struct pool_mark
+pool_mark(const struct pool *pool)
 {
-	struct val *v, *next;
+	struct pool_mark m = { pool->head, pool->head != NULL ?
+	    pool->head->used : 0 };
 
-	for (v = pool->head; v != NULL && v != mark; v = next) {
-		next = v->next;
-		if (v->type == V_STR || v->type == V_NULL ||
-		    v->type == V_NODES)
-			free(v->s);	/* V_NULL: see fm.c, S_dropped */
-		else if (v->type == V_MAP && v->index != NULL)
-			g_hash_table_destroy(v->index);
-		free(v->keys);
-		free(v->items);
-		free(v);
+	return m;
+}
+
+static void
+S_val_free(struct val *v)
+{
+	if (v->type == V_STR || v->type == V_NULL || v->type == V_NODES)
+		free(v->s);	/* V_NULL: see fm.c, S_dropped */
+	else if (v->type == V_MAP && v->index != NULL)
+		g_hash_table_destroy(v->index);
+	free(v->keys);
+	free(v->items);
+}
+
+/* Frees the values made since mark (of this pool, not spliced since). */
+void
+pool_release(struct pool *pool, struct pool_mark mark)
+{
+	struct pool_block *b;
+	size_t from;
+
+	while ((b = pool->head) != NULL) {
+		from = b == mark.block ? mark.used : 0;
+		while (b->used > from)
+			S_val_free(&b->v[--b->used]);
+		if (b == mark.block)
+			break;
+		pool->head = b->prev;
+		free(b);
 	}
-	pool->head = v;
 }
 
 void
 pool_free(struct pool *pool)
 {
-	pool_release(pool, NULL);
+	struct pool_mark none = { NULL, 0 };
+
+	pool_release(pool, none);
+}
+
+/* Moves the values of pool from into pool to (from is left empty). */
+void
+pool_splice(struct pool *to, struct pool *from)
+{
+	struct pool_block *oldest;
+
+	if (from->head == NULL)
+		return;
+	for (oldest = from->head; oldest->prev != NULL; oldest = oldest->prev)
+		continue;
+	oldest->prev = to->head;
+	to->head = from->head;
+	from->head = NULL;
 }
 
 static void
