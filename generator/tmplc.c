@@ -99,6 +99,17 @@ struct cnode {
 	size_t		 nkids;
 	struct cnode	*incl;	/* data-include with a loop or condition:
 				   what stands in this element's place */
+	int		 site_only;	/* its attributes and content read
+				   the site alone (S_mark_site) */
+	struct cmade	*made;	/* ... as written once for the build, or
+				   NULL (set atomically: threads share it) */
+};
+
+/* What an element that reads the site alone wrote, for every page. */
+struct cmade {
+	char		*bytes;
+	size_t		 len;
+	size_t		 nodes;
 };
 
 struct cprog {
@@ -793,7 +804,130 @@ S_nfree(struct cnode *n)
 		S_nfree(n->kids[i]);
 	free(n->kids);
 	S_nfree(n->incl);
+	if (n->made != NULL) {
+		free(n->made->bytes);
+		free(n->made);
+	}
 	free(n);
+}
+
+/*
+ * Does e read nothing but the site (with site not rebound: shadow
+ * unset) and the names bound? Not the print material either: it learns
+ * its file sizes between the phases of a build.
+ */
+static int
+S_e_site(const struct cexpr *e, int shadow, const char *const *bound,
+    size_t nb)
+{
+	struct buf path = { NULL, 0, 0 };
+	size_t i;
+	int ok;
+
+	if (e == NULL)
+		return 1;
+	switch (e->k) {
+	case E_STR:
+	case E_NUM:
+		return 1;
+	case E_ERR:
+		return 0;
+	case E_PATH:
+		for (i = 0; i < nb; i++)
+			if (strcmp(e->segs[0], bound[i]) == 0)
+				break;
+		if (i == nb && (shadow || strcmp(e->segs[0], "site") != 0))
+			return 0;
+		for (i = 0; i < e->nsegs; i++)
+			buf_printf(&path, "%s%s", i > 0 ? "." : "",
+			    e->segs[i]);
+		ok = !(tmpl_needs(path.data) & NEED_PRINT);
+		buf_free(&path);
+		return ok;
+	default:
+		return S_e_site(e->l, shadow, bound, nb) &&
+		    S_e_site(e->r, shadow, bound, nb);
+	}
+}
+
+static int
+S_f_site(const struct cfmt *f, int shadow, const char *const *bound,
+    size_t nb)
+{
+	size_t i;
+
+	if (f == NULL)
+		return 1;
+	if (f->bad || !S_e_site(f->whole, shadow, bound, nb))
+		return 0;
+	for (i = 0; i < f->n; i++)
+		if (!S_e_site(f->holes[i], shadow, bound, nb))
+			return 0;
+	return 1;
+}
+
+#define SITE_BOUND	16	/* loops within loops a check follows */
+
+/*
+ * Does n read nothing but the site and the names bound (nb of them),
+ * with its own loop's names?  Its loop's list is read outside them.
+ */
+static int
+S_n_site(const struct cnode *n, int shadow, const char **bound, size_t nb)
+{
+	size_t i;
+
+	if (n == NULL || n->kind != CN_ELEM)
+		return 1;
+	if (n->each != NULL) {
+		if (!S_e_site(n->each, shadow, bound, nb) ||
+		    nb + 2 > SITE_BOUND)
+			return 0;
+		bound[nb++] = n->var;
+		bound[nb++] = "loop";
+	}
+	if (!S_e_site(n->cond_if, shadow, bound, nb) ||
+	    !S_e_site(n->cond_unless, shadow, bound, nb) ||
+	    !S_f_site(n->ctext, shadow, bound, nb) ||
+	    !S_e_site(n->chtml, shadow, bound, nb) ||
+	    !S_n_site(n->incl, shadow, bound, nb))
+		return 0;
+	for (i = 0; i < n->ndyn; i++)
+		if (!S_f_site(n->dyn[i].f, shadow, bound, nb))
+			return 0;
+	for (i = 0; i < n->nkids; i++)
+		if (!S_n_site(n->kids[i], shadow, bound, nb))
+			return 0;
+	return 1;
+}
+
+/*
+ * Marks the elements whose attributes and content read the site alone
+ * (header, navigation, footer): written once a build, then copied.
+ * Not one with a loop (each item is other) or an include standing in
+ * its place, nor one under a loop that names its item "site".
+ */
+static void
+S_mark_site(struct cnode *n, int shadow)
+{
+	const char *bound[SITE_BOUND] = { NULL };
+	size_t i;
+
+	if (n == NULL || n->kind != CN_ELEM)
+		return;
+	if (n->each == NULL && n->incl == NULL && !shadow) {
+		n->site_only = S_f_site(n->ctext, 0, bound, 0) &&
+		    S_e_site(n->chtml, 0, bound, 0);
+		for (i = 0; i < n->ndyn && n->site_only; i++)
+			n->site_only = S_f_site(n->dyn[i].f, 0, bound, 0);
+		for (i = 0; i < n->nkids && n->site_only; i++)
+			n->site_only = S_n_site(n->kids[i], 0, bound, 0);
+	}
+	if (n->each != NULL && strcmp(n->var, "site") == 0)
+		shadow = 1;
+	for (i = 0; i < n->nkids; i++)
+		S_mark_site(n->kids[i], shadow);
+	S_mark_site(n->incl, shadow);
 }
 
 /* Collects a template's data-fill elements, as S_fills does. */
@@ -863,6 +997,7 @@ tmplc_compile(const struct tmpl_set *ts, const char *name)
 	if (root != NULL && !c.refused) {
 		p = xcalloc(1, sizeof(*p));
 		p->root = root;
+		S_mark_site(root, 0);
 	} else
 		S_nfree(root);
 out:
@@ -1311,6 +1446,46 @@ S_element(struct run *r, const struct cnode *e, const struct scope *sc)
 	r->nlv--;
 }
 
+/*
+ * An element that reads the site alone: what it wrote on the first
+ * page, on every page.  (What fails is not kept: each page falls back
+ * to the tree, which reports it.)
+ */
+static void
+S_site_element(struct run *r, const struct cnode *e, const struct scope *sc)
+{
+	struct cnode *m = (struct cnode *)e;	/* only its made */
+	struct cmade *made = __atomic_load_n(&m->made, __ATOMIC_ACQUIRE);
+	struct cmade *none = NULL;
+	size_t at, nodes;
+
+	S_child(r);
+	if (made != NULL) {
+		buf_put(r->out, made->bytes, made->len);
+		r->nodes += made->nodes;
+		if (r->nodes > LIMIT_TMPL_NODES / 4 ||
+		    r->out->len > LIMIT_TMPL_BYTES / 4)
+			r->failed = 1;	/* as S_run would inside */
+		return;
+	}
+	at = r->out->len;
+	nodes = r->nodes;
+	S_element(r, e, sc);
+	if (r->failed)
+		return;
+	made = xmalloc(sizeof(*made));
+	made->len = r->out->len - at;
+	made->bytes = xmalloc(made->len + 1);
+	memcpy(made->bytes, r->out->data + at, made->len);
+	made->nodes = r->nodes - nodes;
+	/* Another thread may have been first: the same bytes. */
+	if (!__atomic_compare_exchange_n(&m->made, &none, made, 0,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		free(made->bytes);
+		free(made);
+	}
+}
+
 /* After data-each: whether e is kept, then the element. */
 static void
 S_kept(struct run *r, const struct cnode *e, const struct scope *sc)
@@ -1328,6 +1503,8 @@ S_kept(struct run *r, const struct cnode *e, const struct scope *sc)
 		return;
 	if (e->incl != NULL)
 		S_run(r, e->incl, sc);
+	else if (e->site_only)
+		S_site_element(r, e, sc);
 	else
 		S_element(r, e, sc);
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # The compiled engine against the tree: the sample, the Norwegian
-# fixture, and a layout of every construct (tests/engines/page.html),
+# fixture, and a layout of every construct (tests/engines/page.html;
+# event.html: elements written once a build, on three events),
 # each built with RALLY_TEMPLATES=tree (tmpl.c only) and as usual, must
 # give the same bytes in every file; and the usual build must have made
 # the pages compiled, not by falling back to the tree.
@@ -11,6 +12,7 @@ mkdir -p "$W"
 cp -r tests/fixture "$W/edge"
 mkdir -p "$W/edge/layouts/web"
 cp tests/engines/page.html "$W/edge/layouts/web/page.html"
+cp tests/engines/event.html "$W/edge/layouts/web/event.html"
 # One layout the compiler refuses (data-omit): the tree makes it.
 sed 's|<h1 data-text="page.title">Titel</h1>|<h1 data-omit="" data-text="page.title">Titel</h1>|' \
     layouts/web/press.html > "$W/edge/layouts/web/press.html"
