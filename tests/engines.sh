@@ -1,7 +1,7 @@
 #!/bin/sh
 # The compiled engine against the tree: the sample, the Norwegian
 # fixture, and a layout of every construct (tests/engines/page.html;
-# event.html: elements written once a build, on three events),
+# event-extra.html: elements written once a build, on three events),
 # each built with RALLY_TEMPLATES=tree (tmpl.c only) and as usual, must
 # give the same bytes in every file; and the usual build must have made
 # the pages compiled, not by falling back to the tree.
@@ -12,7 +12,9 @@ mkdir -p "$W"
 cp -r tests/fixture "$W/edge"
 mkdir -p "$W/edge/layouts/web"
 cp tests/engines/page.html "$W/edge/layouts/web/page.html"
-cp tests/engines/event.html "$W/edge/layouts/web/event.html"
+# Elements that read the site alone, after the event's body.
+sed '/data-html="page.body"/r tests/engines/event-extra.html' \
+    layouts/web/event.html > "$W/edge/layouts/web/event.html"
 # One layout the compiler refuses (data-omit): the tree makes it.
 sed 's|<h1 data-text="page.title">Titel</h1>|<h1 data-omit="" data-text="page.title">Titel</h1>|' \
     layouts/web/press.html > "$W/edge/layouts/web/press.html"
