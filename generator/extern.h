@@ -137,6 +137,7 @@ struct val	*val_strn(struct pool *pool, char *owned,
 		    const struct pos *p);	/* takes owned */
 struct val	*val_num(struct pool *pool, long n);
 struct val	*val_bool(struct pool *pool, int b);
+const char	*val_intern(const char *key);
 void		 pool_free(struct pool *pool);
 struct pool_mark pool_mark(const struct pool *pool);
 void		 pool_release(struct pool *pool, struct pool_mark mark);

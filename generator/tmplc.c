@@ -43,7 +43,8 @@ struct cexpr {
 	struct cexpr	*l, *r;
 	char		*s;	/* E_STR text, E_FILTER name */
 	long		 n;	/* E_NUM */
-	char		**segs;	/* E_PATH */
+	const char	**segs;	/* E_PATH (interned: map_get finds a key
+				   by its pointer) */
 	size_t		 nsegs;
 };
 
@@ -221,7 +222,7 @@ S_expr(const char *expr)
 	for (seg = strtok_r(copy, ".", &save); seg != NULL;
 	    seg = strtok_r(NULL, ".", &save)) {
 		e->segs = xrealloc(e->segs, (e->nsegs + 1) * sizeof(*e->segs));
-		e->segs[e->nsegs++] = xstrdup(seg);
+		e->segs[e->nsegs++] = val_intern(seg);
 	}
 	free(copy);
 	if (e->nsegs == 0)	/* "..." */
@@ -232,15 +233,11 @@ S_expr(const char *expr)
 static void
 S_efree(struct cexpr *e)
 {
-	size_t i;
-
 	if (e == NULL)
 		return;
 	S_efree(e->l);
 	S_efree(e->r);
 	free(e->s);
-	for (i = 0; i < e->nsegs; i++)
-		free(e->segs[i]);
 	free(e->segs);
 	free(e);
 }

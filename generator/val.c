@@ -193,6 +193,13 @@ S_intern(const char *key)
 	return k;
 }
 
+/* key, interned: kept until the process exits (owned by val.c). */
+const char *
+val_intern(const char *key)
+{
+	return S_intern(key);
+}
+
 /* The position of key in map, or -1. */
 static long
 S_pos(const struct val *map, const char *key)
@@ -202,8 +209,13 @@ S_pos(const struct val *map, const char *key)
 	if (map->type == V_MAP && map->index != NULL)
 		return (long)GPOINTER_TO_SIZE(g_hash_table_lookup(map->index,
 		    key)) - 1;
+	/* Keys are interned: the same pointer is the same key; else
+	   the first letter rules most of them out. */
 	for (i = 0; i < map->len; i++)
-		if (strcmp(map->keys[i], key) == 0)
+		if (map->keys[i] == key)
+			return (long)i;
+	for (i = 0; i < map->len; i++)
+		if (map->keys[i][0] == key[0] && strcmp(map->keys[i], key) == 0)
 			return (long)i;
 	return -1;
 }
