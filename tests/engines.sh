@@ -25,18 +25,9 @@ CAMPAIGNS="sample:. fixture:tests/fixture edge:$W/edge"
 for c in $CAMPAIGNS; do
 	name=${c%%:*}
 	root=${c#*:}
-	SOURCE_DATE_EPOCH=1489104000 RALLY_TEMPLATES=tree $RALLY build -q \
-	    --only web --root "$root" --out "$W/$name-tree" 2> "$W/$name-tree.err"
-	a=$?
-	SOURCE_DATE_EPOCH=1489104000 RALLY_TEMPLATES=tell $RALLY build -q \
-	    --only web --root "$root" --out "$W/$name-fast" 2> "$W/$name-fast.err"
-	b=$?
-	if [ $a -eq 0 ] && [ $b -eq 0 ] &&
-	    diff -r "$W/$name-tree" "$W/$name-fast" > "$W/$name.diff"; then
-		pass "engines: $name: every file the same, tree and compiled"
-	else
-		fail "engines: $name: exit $a and $b; $(head -c 600 "$W/$name.diff")"
-	fi
+	two_ways "engines: $name: every file the same, tree and compiled" \
+	    "$root" web "$W/$name-tree" RALLY_TEMPLATES=tree \
+	    "$W/$name-fast" RALLY_TEMPLATES=tell
 	fell=$(grep -c 'the tree makes a page' "$W/$name-fast.err")
 	case $name in
 	edge)

@@ -31,3 +31,21 @@ serve() {
 		sleep 0.1
 	done
 }
+# two_ways LABEL ROOT ONLY DIR-A ENV-A DIR-B ENV-B: the campaign at ROOT
+# built (--only ONLY, on a fixed date) with the variable ENV-A, then with
+# ENV-B (VAR=value), into DIR-A and DIR-B, stderr in DIR.err: both
+# builds pass and every file is the same (differential tests).
+two_ways() {
+	env SOURCE_DATE_EPOCH=1489104000 "$5" $RALLY build -q --only "$3" \
+	    --root "$2" --out "$4" 2> "$4.err"
+	_a=$?
+	env SOURCE_DATE_EPOCH=1489104000 "$7" $RALLY build -q --only "$3" \
+	    --root "$2" --out "$6" 2> "$6.err"
+	_b=$?
+	if [ $_a -eq 0 ] && [ $_b -eq 0 ] && diff -r "$4" "$6" > "$4.diff"
+	then
+		pass "$1"
+	else
+		fail "$1: exit $_a and $_b; $(head -c 600 "$4.diff")"
+	fi
+}
