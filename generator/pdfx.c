@@ -654,21 +654,6 @@ S_resources(struct walk *w, qpdf_oh res)
 	return ok;
 }
 
-/* Appends s to b with XML's five characters escaped. */
-static void
-S_xml(struct buf *b, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		switch (*s) {
-		case '<': buf_puts(b, "&lt;"); break;
-		case '>': buf_puts(b, "&gt;"); break;
-		case '&': buf_puts(b, "&amp;"); break;
-		case '"': buf_puts(b, "&quot;"); break;
-		case '\'': buf_puts(b, "&apos;"); break;
-		default: buf_putc(b, *s); break;
-		}
-}
-
 /* The Info keys PDF/X-4 asks for, and the same in XMP. */
 static void
 S_metadata(struct walk *w)
@@ -703,7 +688,7 @@ S_metadata(struct walk *w)
 	    "<dc:format>application/pdf</dc:format>\n"
 	    "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
 	k = qpdf_get_info_key(q, "/Title");
-	S_xml(&b, k);
+	buf_xml(&b, k, 1);
 	id = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
 	    (const guchar *)(k != NULL ? k : ""), k != NULL ? strlen(k) : 0);
 	buf_puts(&b, "</rdf:li></rdf:Alt></dc:title>\n<xmp:CreateDate>");
@@ -713,9 +698,9 @@ S_metadata(struct walk *w)
 	buf_puts(&b, "</xmp:ModifyDate>\n<xmp:MetadataDate>");
 	buf_puts(&b, date);
 	buf_puts(&b, "</xmp:MetadataDate>\n<xmp:CreatorTool>");
-	S_xml(&b, qpdf_get_info_key(q, "/Creator"));
+	buf_xml(&b, qpdf_get_info_key(q, "/Creator"), 1);
 	buf_puts(&b, "</xmp:CreatorTool>\n<pdf:Producer>");
-	S_xml(&b, qpdf_get_info_key(q, "/Producer"));
+	buf_xml(&b, qpdf_get_info_key(q, "/Producer"), 1);
 	buf_puts(&b, "</pdf:Producer>\n<pdf:Trapped>False</pdf:Trapped>\n");
 	buf_printf(&b, "<xmpMM:DocumentID>uuid:%.8s-%.4s-%.4s-%.4s-%.12s"
 	    "</xmpMM:DocumentID>\n", id, id + 8, id + 12, id + 16, id + 20);

@@ -177,6 +177,26 @@ buf_putc(struct buf *b, char c)
 	buf_put(b, &c, 1);
 }
 
+/*
+ * Appends s (NULL: nothing) with XML's markup characters escaped, and a
+ * carriage return as &#13;, as libxml2's writer escapes text; with
+ * quotes, also " and ' (text that may end up in an attribute).
+ */
+void
+buf_xml(struct buf *b, const char *s, int quotes)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		switch (*s) {
+		case '<': buf_puts(b, "&lt;"); break;
+		case '>': buf_puts(b, "&gt;"); break;
+		case '&': buf_puts(b, "&amp;"); break;
+		case '\r': buf_puts(b, "&#13;"); break;
+		case '"': buf_puts(b, quotes ? "&quot;" : "\""); break;
+		case '\'': buf_puts(b, quotes ? "&apos;" : "'"); break;
+		default: buf_putc(b, *s); break;
+		}
+}
+
 void
 buf_printf(struct buf *b, const char *fmt, ...)
 {

@@ -176,8 +176,9 @@ list_push(struct val *list, struct val *item)
 static GHashTable	*S_keys;
 static pthread_mutex_t	 S_keys_mx = PTHREAD_MUTEX_INITIALIZER;
 
-static const char *
-S_intern(const char *key)
+/* key, interned: kept until the process exits (owned by val.c). */
+const char *
+val_intern(const char *key)
 {
 	char *k;
 
@@ -191,13 +192,6 @@ S_intern(const char *key)
 	}
 	pthread_mutex_unlock(&S_keys_mx);
 	return k;
-}
-
-/* key, interned: kept until the process exits (owned by val.c). */
-const char *
-val_intern(const char *key)
-{
-	return S_intern(key);
 }
 
 /* The position of key in map, or -1. */
@@ -232,7 +226,7 @@ map_set(struct val *map, const char *key, struct val *item)
 		return;
 	}
 	S_reserve(map);
-	map->keys[map->len] = S_intern(key);
+	map->keys[map->len] = val_intern(key);
 	map->items[map->len++] = item;
 	if (map->type != V_MAP)
 		return;	/* the union holds something else */

@@ -118,20 +118,6 @@ S_xml(xmlDocPtr doc, struct buf *out)
 	xmlFree(mem);
 }
 
-/* Text of an element, escaped as libxml2's XML writer does. */
-static void
-S_xml_text(struct buf *b, const char *s)
-{
-	for (; s != NULL && *s != '\0'; s++)
-		switch (*s) {
-		case '&': buf_puts(b, "&amp;"); break;
-		case '<': buf_puts(b, "&lt;"); break;
-		case '>': buf_puts(b, "&gt;"); break;
-		case '\r': buf_puts(b, "&#13;"); break;
-		default: buf_putc(b, *s); break;
-		}
-}
-
 static xmlNodePtr
 S_add(xmlNodePtr parent, const char *name, const char *text)
 {
@@ -419,11 +405,11 @@ web_sitemap(const struct job *j, struct site *site, struct buf *out)
 		if (map_get(d->v, "noindex") != NULL)
 			continue;
 		buf_puts(out, "  <url>\n    <loc>");
-		S_xml_text(out, map_str(d->v, "abs_url"));
+		buf_xml(out, map_str(d->v, "abs_url"), 0);
 		buf_puts(out, "</loc>\n");
 		if ((s = map_str(d->v, "date_iso")) != NULL) {
 			buf_puts(out, "    <lastmod>");
-			S_xml_text(out, s);
+			buf_xml(out, s, 0);
 			buf_puts(out, "</lastmod>\n");
 		}
 		buf_puts(out, "  </url>\n");
