@@ -7,7 +7,7 @@ CC        = cc
 CXX       = c++
 PKGS      = libcmark libxml-2.0 yaml-0.1 glib-2.0 cairo pangocairo fontconfig \
             librsvg-2.0 gdk-pixbuf-2.0 libqrencode libqpdf libpng libmicrohttpd \
-            lcms2 zlib
+            lcms2 zlib nettle
 CFLAGS    = -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic \
             -Wstrict-prototypes -Wno-unused-parameter
 # pdftok.cc, the one C++ file: qpdf's tokenizer has no C API.

@@ -75,6 +75,9 @@ char		*slugify(const char *s);
 int		 url_is_safe(const char *u);
 int		 strcmp_ptr(const void *a, const void *b);
 void		 sha256_hex(const char *data, size_t len, char out[65]);
+struct sha256_ctx;	/* nettle's */
+void		 sha_hex(struct sha256_ctx *c, char out[65]);
+void		 sha_puts(struct sha256_ctx *c, const char *s);
 /* Compiled into rally (not owned; static data), or NULL. */
 const struct builtin	*builtin_get(const char *name);
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <nettle/sha2.h>
 
 #include "rally.h"
 #include "extern.h"
@@ -33,7 +34,7 @@ struct keys {
 };
 
 struct tree {
-	GChecksum	*c;
+	struct sha256_ctx *c;
 	struct site	*site;
 };
 
@@ -48,9 +49,8 @@ S_file(void *arg, const char *rel, const struct stat *st, const char *why)
 	if (st == NULL || !S_ISREG(st->st_mode))
 		return 1;
 	if (root_read(t->site, rel, &b, NULL)) {
-		g_checksum_update(t->c, (const guchar *)rel,
-		    (gssize)strlen(rel) + 1);
-		g_checksum_update(t->c, (const guchar *)b.data, (gssize)b.len);
+		sha256_update(t->c, strlen(rel) + 1, (const uint8_t *)rel);
+		sha256_update(t->c, b.len, (const uint8_t *)b.data);
 	}
 	buf_free(&b);
 	return 1;
@@ -58,19 +58,11 @@ S_file(void *arg, const char *rel, const struct stat *st, const char *why)
 
 /* Adds every regular file below rel (sorted, inside root) to c. */
 static void
-S_tree(GChecksum *c, struct site *site, const char *rel)
+S_tree(struct sha256_ctx *c, struct site *site, const char *rel)
 {
 	struct tree t = { c, site };
 
 	dir_walk(site, rel, S_file, &t);
-}
-
-static void
-S_done(GChecksum *c, char out[65])
-{
-	memcpy(out, g_checksum_get_string(c), 64);
-	out[64] = '\0';
-	g_checksum_free(c);
 }
 
 void
@@ -87,19 +79,20 @@ keys_free(struct keys *k)
 static void
 S_kind(const struct site *site, int kind, int listed, char out[65])
 {
-	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+	struct sha256_ctx c;
 	const struct doc *d;
 	size_t i;
 
+	sha256_init(&c);
 	for (i = 0; i < site->ndocs; i++) {
 		d = site->docs[i];
 		if ((int)d->kind != kind)
 			continue;
-		g_checksum_update(c, (const guchar *)d->path, -1);
-		g_checksum_update(c, (const guchar *)(listed &&
-		    d->listed[0] != '\0' ? d->listed : d->hash), 64);
+		sha_puts(&c, d->path);
+		sha256_update(&c, 64, (const uint8_t *)(listed &&
+		    d->listed[0] != '\0' ? d->listed : d->hash));
 	}
-	S_done(c, out);
+	sha_hex(&c, out);
 }
 
 /*
@@ -111,43 +104,39 @@ struct keys *
 keys_init(struct site *site, const char *opts)
 {
 	struct keys *k = xcalloc(1, sizeof(*k));
-	GChecksum *c;
+	struct sha256_ctx c;
 	int kind;
 
-	c = g_checksum_new(G_CHECKSUM_SHA256);
-	g_checksum_update(c, (const guchar *)"rally " RALLY_VERSION, -1);
-	g_checksum_update(c, (const guchar *)opts, -1);
-	g_checksum_update(c, (const guchar *)site->yml_hash, 64);
-	g_checksum_update(c, (const guchar *)&site->today,
-	    sizeof(site->today));
-	S_done(c, k->site);
+	sha256_init(&c);
+	sha_puts(&c, "rally " RALLY_VERSION);
+	sha_puts(&c, opts);
+	sha256_update(&c, 64, (const uint8_t *)site->yml_hash);
+	sha256_update(&c, sizeof(site->today),
+	    (const uint8_t *)&site->today);
+	sha_hex(&c, k->site);
 
 	/* rally's own layouts, words and fonts count for web and print. */
-	c = g_checksum_new(G_CHECKSUM_SHA256);
-	S_tree(c, site, "layouts/web");
-	S_tree(c, site, "layouts/labels");
-	g_checksum_update(c, (const guchar *)builtins_digest, -1);
-	S_done(c, k->web);
+	S_tree(&c, site, "layouts/web");
+	S_tree(&c, site, "layouts/labels");
+	sha_puts(&c, builtins_digest);
+	sha_hex(&c, k->web);
 
-	c = g_checksum_new(G_CHECKSUM_SHA256);
-	S_tree(c, site, "layouts/print");
-	S_tree(c, site, "layouts/labels");
-	S_tree(c, site, "assets");
-	g_checksum_update(c, (const guchar *)builtins_digest, -1);
-	S_done(c, k->print);
+	S_tree(&c, site, "layouts/print");
+	S_tree(&c, site, "layouts/labels");
+	S_tree(&c, site, "assets");
+	sha_puts(&c, builtins_digest);
+	sha_hex(&c, k->print);
 
 	for (kind = 0; kind <= K_INDEX; kind++) {
 		S_kind(site, kind, 0, k->kind[kind]);
 		S_kind(site, kind, 1, k->listed[kind]);
 	}
-	c = g_checksum_new(G_CHECKSUM_SHA256);
 	for (kind = 0; kind <= K_INDEX; kind++)
-		g_checksum_update(c, (const guchar *)k->kind[kind], 64);
-	S_done(c, k->all);
-	c = g_checksum_new(G_CHECKSUM_SHA256);
+		sha256_update(&c, 64, (const uint8_t *)k->kind[kind]);
+	sha_hex(&c, k->all);
 	for (kind = 0; kind <= K_INDEX; kind++)
-		g_checksum_update(c, (const guchar *)k->listed[kind], 64);
-	S_done(c, k->listed_all);
+		sha256_update(&c, 64, (const uint8_t *)k->listed[kind]);
+	sha_hex(&c, k->listed_all);
 	return k;
 }
 
@@ -156,7 +145,7 @@ keys_init(struct site *site, const char *opts)
  * 64 NULs for a page made by rally (no file); NULL, no file, as nothing.
  */
 static void
-S_input(GChecksum *c, const struct keys *k, const struct job *j,
+S_input(struct sha256_ctx *c, const struct keys *k, const struct job *j,
     const struct input *in)
 {
 	const char *s = "";
@@ -173,22 +162,23 @@ S_input(GChecksum *c, const struct keys *k, const struct job *j,
 	case IN_LISTED_ALL: s = k->listed_all; break;
 	case IN_HASH:
 		if (in->hash != NULL)
-			g_checksum_update(c, (const guchar *)in->hash, 64);
+			sha256_update(c, 64, (const uint8_t *)in->hash);
 		return;
 	}
-	g_checksum_update(c, (const guchar *)s, (gssize)strlen(s));
+	sha_puts(c, s);
 }
 
 /* The key of j: its inputs, in the order planning listed them. */
 void
 keys_job(const struct keys *k, struct job *j)
 {
-	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+	struct sha256_ctx c;
 	int i;
 
+	sha256_init(&c);
 	for (i = 0; i < j->nin; i++)
-		S_input(c, k, j, &j->in[i]);
-	S_done(c, j->key);
+		S_input(&c, k, j, &j->in[i]);
+	sha_hex(&c, j->key);
 }
 
 /*
@@ -199,16 +189,16 @@ keys_job(const struct keys *k, struct job *j)
 void
 keys_jobs(struct keys *k, struct jobs *js)
 {
-	GChecksum *p0 = g_checksum_new(G_CHECKSUM_SHA256);
+	struct sha256_ctx p0;
 	size_t i;
 
+	sha256_init(&p0);
 	for (i = 0; i < js->len; i++)
 		if (js->v[i].phase == 0) {
 			keys_job(k, &js->v[i]);
-			g_checksum_update(p0, (const guchar *)js->v[i].key,
-			    64);
+			sha256_update(&p0, 64, (const uint8_t *)js->v[i].key);
 		}
-	S_done(p0, k->phase0);
+	sha_hex(&p0, k->phase0);
 	for (i = 0; i < js->len; i++)
 		if (js->v[i].phase != 0)
 			keys_job(k, &js->v[i]);

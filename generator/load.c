@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <nettle/sha2.h>
+
 #include "rally.h"
 #include "extern.h"
 
@@ -405,15 +407,14 @@ struct parsed {
 static void
 S_listed(struct doc *d, const char *text, size_t n)
 {
-	GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+	struct sha256_ctx c;
 
-	g_checksum_update(c, (const guchar *)text, (gssize)n);
-	g_checksum_update(c, (const guchar *)"", 1);
+	sha256_init(&c);
+	sha256_update(&c, n, (const uint8_t *)text);
+	sha256_update(&c, 1, (const uint8_t *)"");
 	if (d->excerpt != NULL)
-		g_checksum_update(c, (const guchar *)d->excerpt, -1);
-	memcpy(d->listed, g_checksum_get_string(c), 64);
-	d->listed[64] = '\0';
-	g_checksum_free(c);
+		sha_puts(&c, d->excerpt);
+	sha_hex(&c, d->listed);
 }
 
 static void

@@ -661,7 +661,7 @@ S_metadata(struct walk *w)
 	qpdf_data q = w->q;
 	qpdf_oh info = qpdf_oh_get_key(q, qpdf_get_trailer(q), "/Info"), m;
 	struct buf b = { NULL, 0, 0 };
-	char date[32], *id;
+	char date[32], id[65];
 	struct tm tm;
 	const char *k;
 
@@ -689,8 +689,7 @@ S_metadata(struct walk *w)
 	    "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
 	k = qpdf_get_info_key(q, "/Title");
 	buf_xml(&b, k, 1);
-	id = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-	    (const guchar *)(k != NULL ? k : ""), k != NULL ? strlen(k) : 0);
+	sha256_hex(k != NULL ? k : "", k != NULL ? strlen(k) : 0, id);
 	buf_puts(&b, "</rdf:li></rdf:Alt></dc:title>\n<xmp:CreateDate>");
 	buf_puts(&b, date);
 	buf_puts(&b, "</xmp:CreateDate>\n<xmp:ModifyDate>");
@@ -709,7 +708,6 @@ S_metadata(struct walk *w)
 	    "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>\n"
 	    "</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n"
 	    "<?xpacket end=\"w\"?>");
-	g_free(id);
 	m = qpdf_make_indirect_object(q, qpdf_oh_new_stream(q));
 	qpdf_oh_replace_stream_data(q, m, (unsigned char *)b.data, b.len,
 	    qpdf_oh_new_null(q), qpdf_oh_new_null(q));

@@ -23,6 +23,8 @@
 #include <libxml/tree.h>
 #include <pango/pangocairo.h>
 
+#include <nettle/sha2.h>
+
 #include "rally.h"
 #include "extern.h"
 #include "print.h"
@@ -73,12 +75,11 @@ memo_free(struct fit_memo *m)
 void
 memo_key(GString *k, unsigned char key[32])
 {
-	GChecksum *cs = g_checksum_new(G_CHECKSUM_SHA256);
-	gsize len = 32;
+	struct sha256_ctx cs;
 
-	g_checksum_update(cs, (const guchar *)k->str, (gssize)k->len);
-	g_checksum_get_digest(cs, key, &len);
-	g_checksum_free(cs);
+	sha256_init(&cs);
+	sha256_update(&cs, k->len, (const uint8_t *)k->str);
+	sha256_digest(&cs, 32, key);
 }
 
 static size_t

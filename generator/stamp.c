@@ -54,7 +54,7 @@ stamp_take(const struct site *site, const char *opts, struct buf *b)
 {
 	struct date east, west;
 	GTimeZone *utc = g_time_zone_new_utc();
-	char *digest;
+	char digest[65];
 
 	/*
 	 * Today depends on the site's time zone, which lives in site.yml:
@@ -76,11 +76,9 @@ stamp_take(const struct site *site, const char *opts, struct buf *b)
 	 * files of an embargoed press release or an internal meeting are
 	 * not for the public.
 	 */
-	digest = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
-	    (const guchar *)b->data, b->len);
+	sha256_hex(b->data, b->len, digest);
 	b->len = 0;
 	buf_printf(b, "%s\n", digest);
-	g_free(digest);
 }
 
 /*

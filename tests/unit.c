@@ -15,6 +15,8 @@
 
 #include <libxml/parser.h>
 
+#include <nettle/sha2.h>
+
 #include "rally.h"
 #include "extern.h"
 #include "pdftok.h"
@@ -543,6 +545,32 @@ S_key(struct site *site, const char *opts, struct job *j, char out[65])
 	keys_job(k, j);
 	memcpy(out, j->key, 65);
 	keys_free(k);
+}
+
+/* SHA-256 (nettle's): FIPS 180-2's vectors, whole and fed in parts. */
+static void
+test_sha(void)
+{
+	struct sha256_ctx c;
+	char h[65];
+
+	sha256_hex("abc", 3, h);
+	CHECK(strcmp(h, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad") == 0);
+	sha256_hex("", 0, h);
+	CHECK(strcmp(h, "e3b0c44298fc1c149afbf4c8996fb924"
+	    "27ae41e4649b934ca495991b7852b855") == 0);
+	sha256_init(&c);
+	sha_puts(&c, "abcdbcdecdefdefgefghfghighijhi");
+	sha_puts(&c, "jkijkljklmklmnlmnomnopnopq");
+	sha_hex(&c, h);
+	CHECK(strcmp(h, "248d6a61d20638b8e5c026930c3e6039"
+	    "a33ce45964ff2167f6ecedd419db06c1") == 0);
+	/* A context is fresh again after its digest. */
+	sha_puts(&c, "abc");
+	sha_hex(&c, h);
+	CHECK(strcmp(h, "ba7816bf8f01cfea414140de5dae2223"
+	    "b00361a396177a9cb410ff61f20015ad") == 0);
 }
 
 static void
@@ -1082,6 +1110,7 @@ main(void)
 	test_slugs_paths();
 	test_markdown();
 	test_templates();
+	test_sha();
 	test_keys();
 	test_manifest();
 	test_stamp();
