@@ -26,6 +26,7 @@
 #include "extern.h"
 
 #define S_SHARED	(64 * 1024)	/* bytes shared with print workers */
+#define S_BUF_KEEP	(256 * 1024)	/* a worker's page buffer kept */
 
 #define STAGING  ".rally-tmp"
 
@@ -84,6 +85,11 @@ S_one(struct pool_ctx *c, struct job *j, size_t i, struct buf b[2])
 	b[0].len = b[1].len = 0;
 	ok = j->fn(j, c->site, b) && S_put(c, j->out, &b[0]) &&
 	    (j->out2 == NULL || S_put(c, j->out2, &b[1]));
+	/* A 4 MB press index is not kept for the pages after it. */
+	if (b[0].cap > S_BUF_KEEP)
+		buf_free(&b[0]);
+	if (b[1].cap > S_BUF_KEEP)
+		buf_free(&b[1]);
 	c->shared[2 + i] = (long)((run_clock() - t) * 1e6);
 	done = __atomic_add_fetch(&c->shared[0], 1, __ATOMIC_SEQ_CST);
 	if (c->tty && (done % 8 == 0 || (size_t)done == c->todo))

@@ -117,6 +117,9 @@ struct cprog {
 	struct cnode	*root;
 };
 
+/* made of an element written once, not yet kept. */
+static struct cmade S_once;
+
 /* Compiling. */
 
 struct comp {
@@ -801,7 +804,7 @@ S_nfree(struct cnode *n)
 		S_nfree(n->kids[i]);
 	free(n->kids);
 	S_nfree(n->incl);
-	if (n->made != NULL) {
+	if (n->made != NULL && n->made != &S_once) {
 		free(n->made->bytes);
 		free(n->made);
 	}
@@ -1444,9 +1447,11 @@ S_element(struct run *r, const struct cnode *e, const struct scope *sc)
 }
 
 /*
- * An element that reads the site alone: what it wrote on the first
- * page, on every page.  (What fails is not kept: each page falls back
- * to the tree, which reports it.)
+ * An element that reads the site alone: what it wrote on the second
+ * page, on every page after.  Not on the first: the press index's
+ * list of 10 000 releases is such an element, on one page only, and
+ * 4 MB kept for nothing.  (What fails is not kept: each page falls
+ * back to the tree, which reports it.)
  */
 static void
 S_site_element(struct run *r, const struct cnode *e, const struct scope *sc)
@@ -1457,7 +1462,13 @@ S_site_element(struct run *r, const struct cnode *e, const struct scope *sc)
 	size_t at, nodes;
 
 	S_child(r);
-	if (made != NULL) {
+	if (made == NULL && __atomic_compare_exchange_n(&m->made, &none,
+	    &S_once, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		S_element(r, e, sc);
+		return;
+	}
+	made = __atomic_load_n(&m->made, __ATOMIC_ACQUIRE);
+	if (made != &S_once) {
 		buf_put(r->out, made->bytes, made->len);
 		r->nodes += made->nodes;
 		if (r->nodes > LIMIT_TMPL_NODES / 4 ||
@@ -1476,6 +1487,7 @@ S_site_element(struct run *r, const struct cnode *e, const struct scope *sc)
 	memcpy(made->bytes, r->out->data + at, made->len);
 	made->nodes = r->nodes - nodes;
 	/* Another thread may have been first: the same bytes. */
+	none = &S_once;
 	if (!__atomic_compare_exchange_n(&m->made, &none, made, 0,
 	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
 		free(made->bytes);
