@@ -108,6 +108,10 @@ void		 dir_walk(const struct site *site, const char *rel,
 /* lstat() of rel in outdir, through no link: 0 or -1. */
 int		 out_stat(const char *outdir, const char *rel,
 		    struct stat *st);
+/* The output directory, never through a link: a descriptor (close
+   it), or -1; out_stat with it, for many files. */
+int		 out_open(const char *outdir);
+int		 out_statat(int top, const char *rel, struct stat *st);
 /* Reads regular file rel of outdir (the caller's, buf_free), no link. */
 int		 out_read(const char *outdir, const char *rel, struct buf *out);
 /* Removes rel and its emptied directories from outdir; no link followed. */

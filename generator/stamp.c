@@ -94,6 +94,7 @@ stamp_fresh(const char *outdir, const struct buf *snap, const char *only)
 	struct stat st;
 	char *name, *line, *nl;
 	long n = -1;
+	int top;
 
 	name = xasprintf("%s%s%s", STAMP, only != NULL ? "-" : "",
 	    only != NULL ? only : "");
@@ -102,20 +103,21 @@ stamp_fresh(const char *outdir, const struct buf *snap, const char *only)
 	    b.len != snap->len || memcmp(b.data, snap->data, b.len) != 0)
 		goto out;
 	buf_free(&b);
-	if (!out_read(outdir, MANIFEST, &b))
+	if (!out_read(outdir, MANIFEST, &b) || (top = out_open(outdir)) == -1)
 		goto out;
 	n = 0;
 	for (line = b.data; line != NULL && *line != '\0'; line = nl) {
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl++ = '\0';
 		if (strlen(line) < 66 || !path_is_safe(line + 65) ||
-		    out_stat(outdir, line + 65, &st) == -1 ||
+		    out_statat(top, line + 65, &st) == -1 ||
 		    !S_ISREG(st.st_mode)) {
 			n = -1;
 			break;
 		}
 		n++;
 	}
+	close(top);
 out:
 	free(name);
 	buf_free(&b);
