@@ -385,10 +385,13 @@ S_by_date(const void *a, const void *b)
 {
 	const struct doc *x = *(struct doc *const *)a;
 	const struct doc *y = *(struct doc *const *)b;
-	const char *tx = map_str(x->v, "time"), *ty = map_str(y->v, "time");
 	int c = date_cmp(&x->date, &y->date);
+	const char *tx, *ty;
 
-	if (c == 0 && tx != NULL && ty != NULL)
+	/* Times looked up only on the same day: 10 000 releases sort
+	   with 140 000 comparisons. */
+	if (c == 0 && (tx = map_str(x->v, "time")) != NULL &&
+	    (ty = map_str(y->v, "time")) != NULL)
 		c = strcmp(tx, ty);
 	/* stand-2 before stand-10 */
 	return c != 0 ? c : strverscmp(x->slug, y->slug);
