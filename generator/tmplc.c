@@ -57,15 +57,21 @@ struct cfmt {
 	int		 bad;	/* '{' without '}' */
 };
 
+/* How an attribute is written (S_attr_kind). */
+enum { AK_PLAIN, AK_BOOL, AK_URL };
+
 struct cattr {
 	char		*name;	/* with its prefix */
 	char		*value;	/* as written (not escaped) */
 	int		 ns;	/* namespaced: never a URL */
+	int		 kind;	/* AK_* */
 };
 
 struct cdyn {
 	char		*name;	/* data-attr-NAME */
 	struct cfmt	*f;
+	int		 kind;	/* AK_* */
+	int		 url;	/* javascript: must not pass (tmpl_is_url_attr) */
 };
 
 enum { CN_TEXT, CN_ELEM, CN_DROP };
@@ -84,6 +90,7 @@ struct cnode {
 	char		*nsdefs;/* " xmlns=..." as written */
 	char		*start;	/* "<name xmlns=... a=...": the start tag
 				   when no attribute is dynamic */
+	size_t		 start_len;
 	int		 html;	/* an HTML element (no namespace) */
 	int		 empty;	/* void: no end tag, no content */
 	int		 save_end;/* no end tag when empty (li) */
@@ -366,28 +373,44 @@ S_url_keeps(unsigned char c)
 }
 
 /*
- * One attribute, as libxml2's htmlAttrDumpOutput writes it: the value
- * entity-escaped, a URL's %-escaped too (leading blanks dropped), in
- * double quotes unless it holds one; a boolean attribute bare.
+ * How libxml2's htmlAttrDumpOutput writes attribute name of e: bare
+ * (boolean), %-escaped (a URL) or plain.  Worked out when a layout is
+ * compiled: on every page, it was a twentieth of the writing.
+ */
+static int
+S_attr_kind(const struct cnode *e, const char *name, int ns)
+{
+	const char *local = ns && strchr(name, ':') != NULL ?
+	    strchr(name, ':') + 1 : name;
+
+	if (htmlIsBooleanAttr(BAD_CAST local))
+		return AK_BOOL;
+	if (!ns && e->html && (strcasecmp(local, "href") == 0 ||
+	    strcasecmp(local, "action") == 0 || strcasecmp(local, "src") == 0 ||
+	    (strcasecmp(local, "name") == 0 && e->is_a)))
+		return AK_URL;
+	return AK_PLAIN;
+}
+
+/*
+ * One attribute of kind (S_attr_kind), as libxml2's htmlAttrDumpOutput
+ * writes it: the value entity-escaped, a URL's %-escaped too (leading
+ * blanks dropped), in double quotes unless it holds one; a boolean
+ * attribute bare.
  */
 static void
-S_attr_out(struct buf *b, const struct cnode *e, const char *name,
-    const char *value, int ns)
+S_attr_out(struct buf *b, const char *name, const char *value, int kind)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const char *local = ns && strchr(name, ':') != NULL ?
-	    strchr(name, ':') + 1 : name, *p;
-	int url, dq, sq;
+	const char *p;
+	int dq, sq;
 	char q;
 
 	buf_putc(b, ' ');
 	buf_puts(b, name);
-	if (htmlIsBooleanAttr(BAD_CAST local))
+	if (kind == AK_BOOL)
 		return;
-	url = !ns && e->html && (strcasecmp(local, "href") == 0 ||
-	    strcasecmp(local, "action") == 0 || strcasecmp(local, "src") == 0 ||
-	    (strcasecmp(local, "name") == 0 && e->is_a));
-	if (url) {
+	if (kind == AK_URL) {
 		/* Escaped first, then its leading blanks dropped, then
 		   %-escaped (no quote is left to choose by). */
 		struct buf v = { NULL, 0, 0 };
@@ -729,6 +752,13 @@ S_elem(struct comp *c, xmlNodePtr n, const struct cnode *parent)
 		S_nfree(e);
 		return NULL;
 	}
+	for (i = 0; i < e->nattrs; i++)
+		e->attrs[i].kind = S_attr_kind(e, e->attrs[i].name,
+		    e->attrs[i].ns);
+	for (i = 0; i < e->ndyn; i++) {
+		e->dyn[i].kind = S_attr_kind(e, e->dyn[i].name, 0);
+		e->dyn[i].url = tmpl_is_url_attr(e->dyn[i].name);
+	}
 	if (e->ndyn == 0) {
 		b.data = NULL;
 		b.len = b.cap = 0;
@@ -736,9 +766,10 @@ S_elem(struct comp *c, xmlNodePtr n, const struct cnode *parent)
 		buf_puts(&b, e->name);
 		buf_puts(&b, e->nsdefs);
 		for (i = 0; i < e->nattrs; i++)
-			S_attr_out(&b, e, e->attrs[i].name, e->attrs[i].value,
-			    e->attrs[i].ns);
+			S_attr_out(&b, e->attrs[i].name, e->attrs[i].value,
+			    e->attrs[i].kind);
 		e->start = b.data;
+		e->start_len = b.len;
 	}
 	return e;
 refuse:
@@ -1042,6 +1073,7 @@ struct run {
 	size_t		 nodes;
 	int		 failed;
 	struct buf	 tmp;	/* scratch for values */
+	struct buf	 vals;	/* an element's attribute values (S_attrs) */
 };
 
 static struct level *
@@ -1195,70 +1227,83 @@ S_format(struct run *r, const struct cfmt *f, const struct scope *sc,
 	buf_puts(b, f->lits[f->n]);
 }
 
-/* The start tag's attributes: static, then data-attr-* applied. */
+/* An attribute as S_attrs has it: static, or its value in r->vals. */
+struct attr_at {
+	const char	*name;
+	const char	*value;	/* static: e's */
+	size_t		 off;	/* dynamic: where in r->vals */
+	int		 dyn;
+	int		 kind;
+};
+
+#define S_ATTRS_ON_STACK 16
+
+/*
+ * The start tag's attributes: static, then data-attr-* applied.  No
+ * allocation but r's buffers, for most elements: a page has dozens.
+ */
 static void
 S_attrs(struct run *r, const struct cnode *e, const struct scope *sc)
 {
-	struct { const char *name; char *value; int ns; int owned; } *a;
+	struct attr_at stack[S_ATTRS_ON_STACK], *a = stack;
 	size_t n = e->nattrs, i, k;
 	const struct val *v;
-	struct buf b = { NULL, 0, 0 };
+	struct buf *b = &r->tmp;
 
 	if (e->ndyn == 0) {
 		for (i = 0; i < e->nattrs; i++)
-			S_attr_out(r->out, e, e->attrs[i].name,
-			    e->attrs[i].value, e->attrs[i].ns);
+			S_attr_out(r->out, e->attrs[i].name,
+			    e->attrs[i].value, e->attrs[i].kind);
 		return;
 	}
-	a = xcalloc(e->nattrs + e->ndyn, sizeof(*a));
+	if (e->nattrs + e->ndyn > S_ATTRS_ON_STACK)
+		a = xcalloc(e->nattrs + e->ndyn, sizeof(*a));
 	for (i = 0; i < e->nattrs; i++) {
 		a[i].name = e->attrs[i].name;
 		a[i].value = e->attrs[i].value;
-		a[i].ns = e->attrs[i].ns;
+		a[i].dyn = 0;
+		a[i].kind = e->attrs[i].kind;
 	}
+	r->vals.len = 0;
 	for (k = 0; k < e->ndyn && !r->failed; k++) {
 		const char *name = e->dyn[k].name;
 
-		b.len = 0;
-		buf_puts(&b, "");
-		S_format(r, e->dyn[k].f, sc, &b, &v);
+		b->len = 0;
+		buf_puts(b, "");
+		S_format(r, e->dyn[k].f, sc, b, &v);
 		if (v != NULL && v->type == V_BOOL) {
-			b.len = 0;
-			buf_puts(&b, v->n ? name : "");
+			b->len = 0;
+			buf_puts(b, v->n ? name : "");
 		}
 		for (i = 0; i < n; i++)
-			if (!a[i].ns && strcmp(a[i].name, name) == 0)
+			if (strcmp(a[i].name, name) == 0)
 				break;
-		if (b.len == 0 || (v != NULL && v->type == V_BOOL && !v->n)) {
+		if (b->len == 0 || (v != NULL && v->type == V_BOOL && !v->n)) {
 			if (i < n) {
-				if (a[i].owned)
-					free(a[i].value);
 				memmove(&a[i], &a[i + 1], (n - i - 1) *
 				    sizeof(*a));
 				n--;
 			}
 			continue;
 		}
-		if (tmpl_is_url_attr(name) && !url_is_safe(b.data)) {
+		if (e->dyn[k].url && !url_is_safe(b->data)) {
 			r->failed = 1;
 			break;
 		}
 		if (i == n) {
 			a[n].name = name;
+			a[n].kind = e->dyn[k].kind;
 			n++;
-		} else if (a[i].owned)
-			free(a[i].value);
-		a[i].value = xstrdup(b.data);
-		a[i].owned = 1;
+		}
+		a[i].dyn = 1;
+		a[i].off = r->vals.len;
+		buf_put(&r->vals, b->data, b->len + 1);	/* its NUL too */
 	}
-	for (i = 0; i < n; i++) {
-		if (!r->failed)
-			S_attr_out(r->out, e, a[i].name, a[i].value, a[i].ns);
-		if (a[i].owned)
-			free(a[i].value);
-	}
-	free(a);
-	buf_free(&b);
+	for (i = 0; i < n && !r->failed; i++)
+		S_attr_out(r->out, a[i].name, a[i].dyn ? r->vals.data +
+		    a[i].off : a[i].value, a[i].kind);
+	if (a != stack)
+		free(a);
 }
 
 static void S_run(struct run *, const struct cnode *, const struct scope *);
@@ -1299,8 +1344,9 @@ S_nodes(struct run *r, xmlNodePtr k, int raw)
 			    xstrdup((const char *)at->name);
 
 			tx = xmlNodeListGetString(k->doc, at->children, 1);
-			S_attr_out(r->out, &fake, an, tx != NULL ?
-			    (const char *)tx : "", at->ns != NULL);
+			S_attr_out(r->out, an, tx != NULL ?
+			    (const char *)tx : "", S_attr_kind(&fake, an,
+			    at->ns != NULL));
 			xmlFree(tx);
 			free(an);
 		}
@@ -1370,7 +1416,7 @@ S_element(struct run *r, const struct cnode *e, const struct scope *sc)
 	S_child(r);
 	r->nodes++;
 	if (e->start != NULL)
-		buf_puts(r->out, e->start);
+		buf_put(r->out, e->start, e->start_len);
 	else {
 		buf_putc(r->out, '<');
 		buf_puts(r->out, e->name);
@@ -1607,6 +1653,7 @@ tmplc_page(const struct tmpl_set *ts, const char *name,
 	free(r.lv[0].pend);
 	free(r.lv);
 	buf_free(&r.tmp);
+	buf_free(&r.vals);
 	if (r.failed) {
 		out->len = start;
 		S_tell(name);
