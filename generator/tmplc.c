@@ -362,15 +362,27 @@ S_quoted(struct buf *b, const char *s)
 	}
 }
 
-/* A byte as the value of a URL attribute keeps it (xmlURIEscapeStr's
-   unreserved characters and "@/:=?;#%&,+"). */
-static int
-S_url_keeps(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || (c != '\0' &&
-	    strchr("-_.!~*'()@/:=?;#%&,+", c) != NULL);
-}
+/* Bytes a URL attribute's value keeps (xmlURIEscapeStr's unreserved
+   characters and "@/:=?;#%&,+"); the rest is %-escaped.  A table, as
+   md4c scans. */
+static const unsigned char S_url_keeps[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
 
 /*
  * How libxml2's htmlAttrDumpOutput writes attribute name of e: bare
@@ -393,15 +405,53 @@ S_attr_kind(const struct cnode *e, const char *name, int ns)
 }
 
 /*
- * One attribute of kind (S_attr_kind), as libxml2's htmlAttrDumpOutput
- * writes it: the value entity-escaped, a URL's %-escaped too (leading
- * blanks dropped), in double quotes unless it holds one; a boolean
- * attribute bare.
+ * A URL's value as libxml2 writes it: entity-escaped (S_escape), its
+ * leading blanks then dropped, then %-escaped; in one pass.
  */
 static void
-S_attr_out(struct buf *b, const char *name, const char *value, int kind)
+S_url_out(struct buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789ABCDEF";
+	const char *ent;
+	size_t i;
+	unsigned char c;
+
+	/* Blanks, and the controls escaping leaves out, until the rest. */
+	for (i = 0; i < n; i++) {
+		c = (unsigned char)s[i];
+		if (c >= 0x20 ? c != ' ' : c == '\r')
+			break;
+	}
+	buf_putc(b, '"');
+	for (; i < n; i++) {
+		c = (unsigned char)s[i];
+		ent = c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ?
+		    "&amp;" : c == '\r' ? "&#13;" : NULL;
+		if (ent != NULL)
+			buf_puts(b, ent);	/* every byte kept */
+		else if (c < 0x20 && c != '\n' && c != '\t')
+			continue;	/* escaping leaves it out */
+		else if (S_url_keeps[c])
+			buf_putc(b, (char)c);
+		else {
+			buf_putc(b, '%');
+			buf_putc(b, hex[c >> 4]);
+			buf_putc(b, hex[c & 15]);
+		}
+	}
+	buf_putc(b, '"');
+}
+
+/*
+ * One attribute of kind (S_attr_kind), its value n bytes, as libxml2's
+ * htmlAttrDumpOutput writes it: the value entity-escaped, a URL's
+ * %-escaped too (leading blanks dropped), in double quotes unless it
+ * holds one; a boolean attribute bare.
+ */
+static void
+S_attr_out(struct buf *b, const char *name, const char *value, size_t n,
+    int kind)
+{
 	const char *p;
 	int dq, sq;
 	char q;
@@ -411,32 +461,12 @@ S_attr_out(struct buf *b, const char *name, const char *value, int kind)
 	if (kind == AK_BOOL)
 		return;
 	if (kind == AK_URL) {
-		/* Escaped first, then its leading blanks dropped, then
-		   %-escaped (no quote is left to choose by). */
-		struct buf v = { NULL, 0, 0 };
-
-		buf_puts(&v, "");
-		S_escape(&v, value, strlen(value));
-		buf_puts(b, "=\"");
-		for (p = v.data; *p == ' ' || *p == '\t' || *p == '\n'; p++)
-			continue;
-		for (; *p != '\0'; p++) {
-			unsigned char c = (unsigned char)*p;
-
-			if (S_url_keeps(c))
-				buf_putc(b, (char)c);
-			else {
-				buf_putc(b, '%');
-				buf_putc(b, hex[c >> 4]);
-				buf_putc(b, hex[c & 15]);
-			}
-		}
-		buf_putc(b, '"');
-		buf_free(&v);
+		buf_putc(b, '=');
+		S_url_out(b, value, n);
 		return;
 	}
-	dq = strchr(value, '"') != NULL;
-	sq = strchr(value, '\'') != NULL;
+	dq = memchr(value, '"', n) != NULL;
+	sq = memchr(value, '\'', n) != NULL;
 	q = dq && !sq ? '\'' : '"';
 	buf_putc(b, '=');
 	buf_putc(b, q);
@@ -446,7 +476,7 @@ S_attr_out(struct buf *b, const char *name, const char *value, int kind)
 		struct buf v = { NULL, 0, 0 };
 
 		buf_puts(&v, "");
-		S_escape(&v, value, strlen(value));
+		S_escape(&v, value, n);
 		for (p = v.data; *p != '\0'; p++)
 			if (*p == '"')
 				buf_puts(b, "&quot;");
@@ -454,7 +484,7 @@ S_attr_out(struct buf *b, const char *name, const char *value, int kind)
 				buf_putc(b, *p);
 		buf_free(&v);
 	} else
-		S_escape(b, value, strlen(value));
+		S_escape(b, value, n);
 	buf_putc(b, q);
 }
 
@@ -767,7 +797,7 @@ S_elem(struct comp *c, xmlNodePtr n, const struct cnode *parent)
 		buf_puts(&b, e->nsdefs);
 		for (i = 0; i < e->nattrs; i++)
 			S_attr_out(&b, e->attrs[i].name, e->attrs[i].value,
-			    e->attrs[i].kind);
+			    strlen(e->attrs[i].value), e->attrs[i].kind);
 		e->start = b.data;
 		e->start_len = b.len;
 	}
@@ -1232,6 +1262,7 @@ struct attr_at {
 	const char	*name;
 	const char	*value;	/* static: e's */
 	size_t		 off;	/* dynamic: where in r->vals */
+	size_t		 len;	/* ... and how long */
 	int		 dyn;
 	int		 kind;
 };
@@ -1253,7 +1284,8 @@ S_attrs(struct run *r, const struct cnode *e, const struct scope *sc)
 	if (e->ndyn == 0) {
 		for (i = 0; i < e->nattrs; i++)
 			S_attr_out(r->out, e->attrs[i].name,
-			    e->attrs[i].value, e->attrs[i].kind);
+			    e->attrs[i].value, strlen(e->attrs[i].value),
+			    e->attrs[i].kind);
 		return;
 	}
 	if (e->nattrs + e->ndyn > S_ATTRS_ON_STACK)
@@ -1297,11 +1329,16 @@ S_attrs(struct run *r, const struct cnode *e, const struct scope *sc)
 		}
 		a[i].dyn = 1;
 		a[i].off = r->vals.len;
+		a[i].len = b->len;
 		buf_put(&r->vals, b->data, b->len + 1);	/* its NUL too */
 	}
 	for (i = 0; i < n && !r->failed; i++)
-		S_attr_out(r->out, a[i].name, a[i].dyn ? r->vals.data +
-		    a[i].off : a[i].value, a[i].kind);
+		if (a[i].dyn)
+			S_attr_out(r->out, a[i].name, r->vals.data + a[i].off,
+			    a[i].len, a[i].kind);
+		else
+			S_attr_out(r->out, a[i].name, a[i].value,
+			    strlen(a[i].value), a[i].kind);
 	if (a != stack)
 		free(a);
 }
@@ -1345,8 +1382,9 @@ S_nodes(struct run *r, xmlNodePtr k, int raw)
 
 			tx = xmlNodeListGetString(k->doc, at->children, 1);
 			S_attr_out(r->out, an, tx != NULL ?
-			    (const char *)tx : "", S_attr_kind(&fake, an,
-			    at->ns != NULL));
+			    (const char *)tx : "", tx != NULL ?
+			    strlen((const char *)tx) : 0, S_attr_kind(&fake,
+			    an, at->ns != NULL));
 			xmlFree(tx);
 			free(an);
 		}

@@ -15,6 +15,10 @@ cp tests/engines/page.html "$W/edge/layouts/web/page.html"
 # Elements that read the site alone, after the event's body.
 sed '/data-html="page.body"/r tests/engines/event-extra.html' \
     layouts/web/event.html > "$W/edge/layouts/web/event.html"
+# A value every escape of a URL attribute meets: leading blanks and
+# controls, CR, entities, quotes, DEL, a non-ASCII letter.
+sed '/^title: Om oss$/a weird: "\\t \\x01\\r /a b?c=<d>\&e\\"f'"'"'g\\x7f\\u00e6\\x02 "' \
+    tests/fixture/content/om-oss.md > "$W/edge/content/om-oss.md"
 # One layout the compiler refuses (data-omit): the tree makes it.
 sed 's|<h1 data-text="page.title">Titel</h1>|<h1 data-omit="" data-text="page.title">Titel</h1>|' \
     layouts/web/press.html > "$W/edge/layouts/web/press.html"
