@@ -155,6 +155,7 @@ void		 map_set(struct val *map, const char *key, struct val *item);
 void		 map_set_str(struct pool *pool, struct val *map,
 		    const char *key, const char *s);
 struct val	*map_get(const struct val *map, const char *key);
+struct val	*map_get_interned(const struct val *map, const char *key);
 const char	*map_str(const struct val *map, const char *key);
 int		 val_truthy(const struct val *v);
 void		 val_text(const struct val *v, struct buf *b);

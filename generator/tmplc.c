@@ -91,6 +91,8 @@ struct cnode {
 	char		*start;	/* "<name xmlns=... a=...": the start tag
 				   when no attribute is dynamic */
 	size_t		 start_len;
+	char		*end;	/* "</name>" */
+	size_t		 end_len;
 	int		 html;	/* an HTML element (no namespace) */
 	int		 empty;	/* void: no end tag, no content */
 	int		 save_end;/* no end tag when empty (li) */
@@ -782,6 +784,8 @@ S_elem(struct comp *c, xmlNodePtr n, const struct cnode *parent)
 		S_nfree(e);
 		return NULL;
 	}
+	e->end = xasprintf("</%s>", e->name);
+	e->end_len = strlen(e->end);
 	for (i = 0; i < e->nattrs; i++)
 		e->attrs[i].kind = S_attr_kind(e, e->attrs[i].name,
 		    e->attrs[i].ns);
@@ -849,6 +853,7 @@ S_nfree(struct cnode *n)
 	free(n->name);
 	free(n->nsdefs);
 	free(n->start);
+	free(n->end);
 	for (i = 0; i < n->nattrs; i++) {
 		free(n->attrs[i].name);
 		free(n->attrs[i].value);
@@ -1178,7 +1183,7 @@ static const struct val *
 S_lookup(const struct scope *sc, const char *name)
 {
 	for (; sc != NULL; sc = sc->up)
-		if (strcmp(sc->name, name) == 0)
+		if (sc->name == name || strcmp(sc->name, name) == 0)
 			return sc->v;
 	return NULL;
 }
@@ -1224,7 +1229,8 @@ S_eval(struct run *r, const struct cexpr *e, const struct scope *sc)
 			return NULL;
 		}
 		for (i = 1; i < e->nsegs && v != NULL; i++)
-			v = tmpl_step(r->pool, v, e->segs[i]);
+			v = v->type == V_MAP ? map_get_interned(v,
+			    e->segs[i]) : tmpl_step(r->pool, v, e->segs[i]);
 		return v;
 	case E_ERR:
 		break;
@@ -1471,9 +1477,9 @@ S_element(struct run *r, const struct cnode *e, const struct scope *sc)
 	memset(l, 0, sizeof(*l));
 	l->e = e;
 	l->open = 1;
-	if (e->empty) {
-		/* Void: its content is worked out (errors count) but never
-		   shows. */
+	/* Void: its content, if any, is worked out (errors count) but
+	   never shows. */
+	if (e->empty && (e->content != CC_KIDS || e->nkids > 0)) {
 		save = r->out;
 		r->out = &scratch;
 		buf_puts(r->out, "");
@@ -1507,24 +1513,20 @@ S_element(struct run *r, const struct cnode *e, const struct scope *sc)
 			S_run(r, e->kids[i], sc);
 	l = S_top(r);
 	if (e->empty) {
-		r->out = save;
-		buf_free(&scratch);
+		if (save != NULL) {
+			r->out = save;
+			buf_free(&scratch);
+		}
 		buf_putc(r->out, '>');
 	} else if (!l->written && l->npend == 0) {
-		if (e->save_end)
-			buf_putc(r->out, '>');
-		else {
-			buf_puts(r->out, "></");
-			buf_puts(r->out, e->name);
-			buf_putc(r->out, '>');
-		}
+		buf_putc(r->out, '>');
+		if (!e->save_end)
+			buf_put(r->out, e->end, e->end_len);
 	} else {
 		S_flush(r);
 		if (l->open)
 			buf_putc(r->out, '>');
-		buf_puts(r->out, "</");
-		buf_puts(r->out, e->name);
-		buf_putc(r->out, '>');
+		buf_put(r->out, e->end, e->end_len);
 	}
 	free(l->pend);
 	r->nlv--;

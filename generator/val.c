@@ -214,19 +214,36 @@ S_pos(const struct val *map, const char *key)
 	return -1;
 }
 
+/* The position of key, interned (val_intern), in map, or -1: every
+   key of a map is interned, so its pointer is enough. */
+static long
+S_pos_interned(const struct val *map, const char *key)
+{
+	size_t i;
+
+	if (map->type == V_MAP && map->index != NULL)
+		return (long)GPOINTER_TO_SIZE(g_hash_table_lookup(map->index,
+		    key)) - 1;
+	for (i = 0; i < map->len; i++)
+		if (map->keys[i] == key)
+			return (long)i;
+	return -1;
+}
+
 /* Sets key in a map, replacing an earlier value of the same key. */
 void
 map_set(struct val *map, const char *key, struct val *item)
 {
-	long at = S_pos(map, key);
+	long at;
 	size_t i;
 
-	if (at >= 0) {
+	key = val_intern(key);
+	if ((at = S_pos_interned(map, key)) >= 0) {
 		map->items[at] = item;
 		return;
 	}
 	S_reserve(map);
-	map->keys[map->len] = val_intern(key);
+	map->keys[map->len] = key;
 	map->items[map->len++] = item;
 	if (map->type != V_MAP)
 		return;	/* the union holds something else */
@@ -257,6 +274,18 @@ map_get(const struct val *map, const char *key)
 	if (map == NULL || map->type != V_MAP)
 		return NULL;
 	at = S_pos(map, key);
+	return at >= 0 ? map->items[at] : NULL;
+}
+
+/* map_get for a key made by val_intern (a compiled layout's). */
+struct val *
+map_get_interned(const struct val *map, const char *key)
+{
+	long at;
+
+	if (map == NULL || map->type != V_MAP)
+		return NULL;
+	at = S_pos_interned(map, key);
 	return at >= 0 ? map->items[at] : NULL;
 }
 

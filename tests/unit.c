@@ -547,6 +547,42 @@ S_key(struct site *site, const char *opts, struct job *j, char out[65])
 	keys_free(k);
 }
 
+/* Maps: keys interned, replaced in place, found by pointer or text,
+   small and indexed (more than MAP_INDEXED keys). */
+static void
+test_maps(void)
+{
+	struct pool pool = { NULL };
+	struct val *m = val_new(&pool, V_MAP, NULL), *a, *b;
+	char key[16], k2[16];
+	int i;
+
+	a = val_num(&pool, 1);
+	b = val_num(&pool, 2);
+	strcpy(key, "title");
+	map_set(m, key, a);
+	CHECK(m->keys[0] != key && m->keys[0] == val_intern("title"));
+	map_set(m, "title", b);	/* replaced, not added */
+	CHECK(m->len == 1 && map_get(m, "title") == b);
+	CHECK(map_get_interned(m, val_intern("title")) == b);
+	CHECK(map_get_interned(m, val_intern("titles")) == NULL);
+	CHECK(map_get(m, "titl") == NULL && map_get(m, "title ") == NULL);
+	for (i = 0; i < MAP_INDEXED + 10; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		map_set(m, key, val_num(&pool, i));
+	}
+	CHECK(m->index != NULL);
+	for (i = 0; i < MAP_INDEXED + 10; i += 7) {
+		snprintf(k2, sizeof(k2), "k%d", i);
+		CHECK(map_get(m, k2) != NULL && map_get(m, k2)->n == i);
+		CHECK(map_get_interned(m, val_intern(k2)) == map_get(m, k2));
+	}
+	map_set(m, "k3", a);
+	CHECK(map_get(m, "k3") == a && m->len == MAP_INDEXED + 11);
+	CHECK(map_get_interned(m, val_intern("nope")) == NULL);
+	pool_free(&pool);
+}
+
 /* SHA-256 (nettle's): FIPS 180-2's vectors, whole and fed in parts. */
 static void
 test_sha(void)
@@ -1110,6 +1146,7 @@ main(void)
 	test_slugs_paths();
 	test_markdown();
 	test_templates();
+	test_maps();
 	test_sha();
 	test_keys();
 	test_manifest();
