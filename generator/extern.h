@@ -125,6 +125,8 @@ int		 file_write_atomic(const char *path, const char *data,
 		    size_t len);
 int		 file_write_new(const char *path, const char *data,
 		    size_t len);
+int		 file_write_new_at(int dirfd, const char *path,
+		    const char *data, size_t len);
 int		 mkdirs(const char *path);
 int		 rmtree(const char *path);
 

@@ -13,6 +13,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 
@@ -34,6 +35,7 @@ struct pool_ctx {
 	struct site	*site;
 	struct jobs	*js;
 	const char	*staging;
+	int		 stagefd;	/* staging, open */
 	size_t		 next;	/* next job to take (atomic) */
 	int		 phase;	/* the phase being run */
 	size_t		 todo;	/* jobs to render */
@@ -48,16 +50,18 @@ struct pool_ctx {
 static int
 S_put(struct pool_ctx *c, const char *rel, const struct buf *b)
 {
-	char *path = xasprintf("%s/%s", c->staging, rel);
 	/* The staging directory is thrown away whole on failure. */
-	int ok = file_write_new(path, b->data ? b->data : "", b->len);
+	int ok = file_write_new_at(c->stagefd, rel, b->data ? b->data : "",
+	    b->len);
+	char *path;
 
 	if (!ok) {
-		struct pos p = { path, 0, 0 };
+		struct pos p = { NULL, 0, 0 };
 
+		p.file = path = xasprintf("%s/%s", c->staging, rel);
 		diag_err(&p, "cannot write: %s", strerror(errno));
+		free(path);
 	}
-	free(path);
 	return ok;
 }
 
@@ -449,6 +453,8 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	c.old = old;
 	c.js = js;
 	c.staging = staging;
+	c.stagefd = open(staging, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
 	c.todo = todo;
 	c.tty = !o->quiet && isatty(2);
 	c.shared = mmap(NULL, sizeof(*c.shared) * (2 + js->len),
@@ -475,6 +481,8 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	for (k = 0; k < js->len; k++)	/* times from the workers */
 		js->v[k].secs = (double)c.shared[2 + k] / 1e6;
 	munmap(c.shared, sizeof(*c.shared) * (2 + js->len));
+	if (c.stagefd != -1)
+		close(c.stagefd);
 	if (c.failed) {
 		rmtree(staging);
 		free(staging);
