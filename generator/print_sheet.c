@@ -41,7 +41,10 @@ S_png_flush(png_structp png)
 /*
  * Writes an RGB24 or ARGB32 cairo surface as PNG into b.  cairo's own
  * writer compresses hard; previews and social images do not need it,
- * and at level 3 they take a quarter of the time.
+ * and at level 3 they take a quarter of the time.  No row filter:
+ * sheets are flat colour and type, where deflate alone was a fifth
+ * faster and a fifth smaller than with the SUB filter (og card 5.9
+ * against 7.2 ms, 53 against 66 KB; story, proof sheet alike).
  */
 void
 sheet_png(cairo_surface_t *s, struct buf *b)
@@ -65,7 +68,7 @@ sheet_png(cairo_surface_t *s, struct buf *b)
 	}
 	png_set_write_fn(png, b, S_png_write, S_png_flush);
 	png_set_compression_level(png, 3);
-	png_set_filter(png, 0, PNG_FILTER_SUB);	/* one cheap filter */
+	png_set_filter(png, 0, PNG_FILTER_NONE);
 	png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8,
 	    alpha ? PNG_COLOR_TYPE_RGB_ALPHA : PNG_COLOR_TYPE_RGB,
 	    PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
