@@ -211,6 +211,16 @@ struct val	*md_markup(struct pool *pool, xmlDocPtr holder,
 		    char **excerpt);
 /* md.c: markup as nodes again, in a document the caller frees. */
 xmlDocPtr	 md_markup_nodes(const struct val *v, xmlNodePtr *first);
+/*
+ * md.c: Markdown straight to the V_NODES value md_render and md_markup
+ * make together (raw HTML off; on, through them), with its excerpt
+ * (*excerpt, owned, or NULL) and links (as md_render).  Returns the
+ * value; *ok is 0 after diagnosing.
+ */
+struct val	*md_body(struct pool *pool, const char *text, size_t len,
+		    const char *file, int line_off, int raw_html,
+		    const char *base_path, struct buf *links, char **excerpt,
+		    int *ok);
 
 /*
  * load.c, model.c: content to site model.  Load checks every file and
@@ -248,6 +258,12 @@ unsigned	 tmpl_layout_needs(const struct tmpl_set *ts,
    node only libxml2's writer writes. */
 int		 tmplc_markup(xmlNodePtr first, struct buf *out,
 		    size_t *nodes);
+/* How S_nodes writes text, an attribute of element elem, and the end
+   of element name (with children or none), for md.c's writer. */
+void		 tmplc_text(struct buf *b, const char *s, size_t n);
+void		 tmplc_attr(struct buf *b, const char *elem, const char *name,
+		    const char *value);
+void		 tmplc_end(struct buf *b, const char *name, int children);
 /* tmplc.c: the page of layout name written into out (appended): 1, or 0
    when the tree (tmpl_apply) must make it.  Values made go in pool. */
 int		 tmplc_page(const struct tmpl_set *ts, const char *name,

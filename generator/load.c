@@ -425,7 +425,7 @@ S_parse(const struct site *site, struct pool *pool, struct parsed *t)
 	struct fm fm;
 	struct doc *d;
 	struct pos p = { NULL, 0, 0 };
-	xmlDocPtr holder;
+	int ok;
 
 	diag_capture(&t->diag);
 	d = S_doc_new(t->k, t->rel);
@@ -440,12 +440,10 @@ S_parse(const struct site *site, struct pool *pool, struct parsed *t)
 	}
 	d->body_line = fm.body_line;
 	sha256_hex(b.data, b.len, d->hash);
-	holder = xmlNewDoc(BAD_CAST "1.0");
 	/* Its errors are counted and captured like the others. */
-	(void)md_render(fm.body, fm.bodylen, holder, d->path,
-	    fm.body_line - 1, site->raw_html, site->base_path, &links);
-	t->body = md_markup(pool, holder, &d->excerpt);
-	xmlFreeDoc(holder);
+	t->body = md_body(pool, fm.body, fm.bodylen, d->path,
+	    fm.body_line - 1, site->raw_html, site->base_path, &links,
+	    &d->excerpt, &ok);
 	S_listed(d, b.data, (size_t)(fm.body - b.data));
 	d->links = links.data;	/* taken */
 	buf_free(&b);

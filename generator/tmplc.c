@@ -1420,6 +1420,55 @@ S_nodes(struct run *r, xmlNodePtr k, int raw)
 	}
 }
 
+/*
+ * For md.c's writer, which goes from cmark's tree to HTML with no
+ * libxml2 tree between: text, an attribute of HTML element elem, and
+ * the end of element name (children: whether it has any), each as
+ * S_nodes writes them.
+ */
+void
+tmplc_text(struct buf *b, const char *s, size_t n)
+{
+	S_escape(b, s, n);
+}
+
+void
+tmplc_attr(struct buf *b, const char *elem, const char *name,
+    const char *value)
+{
+	struct cnode fake;
+
+	memset(&fake, 0, sizeof(fake));
+	fake.html = 1;
+	fake.is_a = strcasecmp(elem, "a") == 0;
+	S_attr_out(b, name, value, strlen(value), S_attr_kind(&fake, name,
+	    0));
+}
+
+void
+tmplc_end(struct buf *b, const char *name, int children)
+{
+	const htmlElemDesc *info = htmlTagLookup(BAD_CAST name);
+
+	if (info != NULL && info->empty)
+		buf_putc(b, '>');
+	else if (!children) {
+		if (info != NULL && info->saveEndTag &&
+		    strcmp(info->name, "html") != 0 &&
+		    strcmp(info->name, "body") != 0)
+			buf_putc(b, '>');
+		else {
+			buf_puts(b, "></");
+			buf_puts(b, name);
+			buf_putc(b, '>');
+		}
+	} else {
+		buf_puts(b, "</");
+		buf_puts(b, name);
+		buf_putc(b, '>');
+	}
+}
+
 int
 tmplc_markup(xmlNodePtr first, struct buf *out, size_t *nodes)
 {

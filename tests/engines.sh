@@ -19,6 +19,9 @@ sed '/data-html="page.body"/r tests/engines/event-extra.html' \
 # controls, CR, entities, quotes, DEL, a non-ASCII letter.
 sed '/^title: Om oss$/a weird: "\\t \\x01\\r /a b?c=<d>\&e\\"f'"'"'g\\x7f\\u00e6\\x02 "' \
     tests/fixture/content/om-oss.md > "$W/edge/content/om-oss.md"
+# A page of every Markdown construct, for both engines and both ways
+# of writing Markdown (below).
+cp tests/engines/markdown.md "$W/edge/content/markdown.md"
 # One layout the compiler refuses (data-omit): the tree makes it.
 sed 's|<h1 data-text="page.title">Titel</h1>|<h1 data-omit="" data-text="page.title">Titel</h1>|' \
     layouts/web/press.html > "$W/edge/layouts/web/press.html"
@@ -51,3 +54,30 @@ for c in $CAMPAIGNS; do
 		fi ;;
 	esac
 done
+# Markdown written straight from cmark's tree against through libxml2's
+# nodes (RALLY_MARKDOWN=tree, md_render and md_markup): every file the
+# same, and for a body that fails, the same errors.
+for c in $CAMPAIGNS; do
+	name=${c%%:*}
+	root=${c#*:}
+	two_ways "markdown: $name: every file the same, through nodes and straight" \
+	    "$root" web "$W/md-$name-nodes" RALLY_MARKDOWN=tree \
+	    "$W/md-$name-straight" RALLY_MARKDOWN=
+done
+mkdir -p "$W/mdbad"
+cp -r tests/fixture/. "$W/mdbad"
+printf -- '---\ntitle: Bad\n---\n[x](javascript:alert(1)) and [y](/om-oss/)\n\n%s deep\n\n[z](vbscript:x)\n' \
+    "$(printf '> %.0s' $(seq 70))" > "$W/mdbad/content/bad.md"
+for way in tree straight; do
+	RALLY_MARKDOWN=$way $RALLY build -q --only web --root "$W/mdbad" \
+	    --out "$W/mdbad-$way" 2> "$W/mdbad-$way.err"
+	echo $? >> "$W/mdbad-$way.err"
+done
+if cmp -s "$W/mdbad-tree.err" "$W/mdbad-straight.err" &&
+    grep -q 'unsafe URL' "$W/mdbad-straight.err" &&
+    grep -q 'nested deeper than 64' "$W/mdbad-straight.err" &&
+    [ "$(tail -1 "$W/mdbad-straight.err")" = 1 ]; then
+	pass "markdown: a body that fails: the same errors both ways"
+else
+	fail "markdown: a body that fails: $(diff "$W/mdbad-tree.err" "$W/mdbad-straight.err" | head -c 400)"
+fi

@@ -2,7 +2,10 @@
  * Fuzz target: Markdown to DOM (md_render), with raw HTML off and on
  * (the first byte chooses).  Beyond not crashing, the result must be
  * safe whatever the input: no script or style element, no event
- * handler attribute, no javascript:, vbscript: or data: URL.
+ * handler attribute, no javascript:, vbscript: or data: URL.  With raw
+ * HTML off, the body written straight from cmark's tree (md_body) must
+ * be the one written from the nodes (md_markup): the same bytes, node
+ * count, excerpt and verdict.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -84,6 +87,49 @@ S_check(xmlNodePtr n)
 	}
 }
 
+static void
+S_differ(const char *what)
+{
+	fprintf(stdout, "md: straight and through nodes differ: %s\n", what);
+	abort();
+}
+
+/* md_body against md_render and md_markup, for text (raw HTML off). */
+static void
+S_two_ways(const char *text, size_t len)
+{
+	struct pool pool = { NULL };
+	struct buf l1 = { NULL, 0, 0 }, l2 = { NULL, 0, 0 };
+	char *e1 = NULL, *e2 = NULL;
+	xmlDocPtr holder = xmlNewDoc(BAD_CAST "1.0");
+	struct val *a, *b;
+	int ok1, ok2;
+
+	ok1 = md_render(text, len, holder, "content/fuzz.md", 3, 0, "/base",
+	    &l1);
+	a = md_markup(&pool, holder, &e1);
+	b = md_body(&pool, text, len, "content/fuzz.md", 3, 0, "/base", &l2,
+	    &e2, &ok2);
+	if (ok1 != ok2)
+		S_differ("verdict");
+	if (a->len != b->len || memcmp(a->s, b->s, a->len) != 0)
+		S_differ("HTML");
+	if (a->cap != b->cap)
+		S_differ("node count");
+	if ((e1 == NULL) != (e2 == NULL) || (e1 != NULL &&
+	    strcmp(e1, e2) != 0))
+		S_differ("excerpt");
+	if (l1.len != l2.len || (l1.len > 0 && memcmp(l1.data, l2.data,
+	    l1.len) != 0))
+		S_differ("links");
+	free(e1);
+	free(e2);
+	buf_free(&l1);
+	buf_free(&l2);
+	pool_free(&pool);
+	xmlFreeDoc(holder);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -110,6 +156,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 		S_check(xmlDocGetRootElement(holder));
 	buf_free(&links);
 	xmlFreeDoc(holder);
+	if (!raw)
+		S_two_ways(text, len - 1);
 	free(text);
 	return 0;
 }
