@@ -97,7 +97,9 @@ struct val {
 					   (owned), else NULL */
 	};
 	size_t		 len;	/* V_LIST, V_MAP: entries used;
-				   V_NODES: bytes */
+				   V_STR, V_NODES: bytes (a string is
+				   never changed in place but its
+				   length with it) */
 	size_t		 cap;	/* entries allocated; V_NODES: nodes */
 	struct val	**items;/* V_LIST items, V_MAP values (owned array) */
 	const char	**keys;	/* V_MAP keys (array owned; interned) */

@@ -692,8 +692,9 @@ tmpl_filter(struct pool *pool, const struct val *v, const char *f,
 			p += 4;
 		r = val_str(pool, p, NULL);
 		buf_free(&b);
-		for (k = (long)strlen(r->s); k > 0 && r->s[k - 1] == '/'; k--)
+		for (k = (long)r->len; k > 0 && r->s[k - 1] == '/'; k--)
 			r->s[k - 1] = '\0';
+		r->len = (size_t)k;	/* V_STR keeps its length */
 		return r;
 	}
 	if (strcmp(f, "count") == 0)

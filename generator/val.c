@@ -55,7 +55,9 @@ val_str(struct pool *pool, const char *s, const struct pos *p)
 {
 	struct val *v = val_new(pool, V_STR, p);
 
-	v->s = xstrdup(s);
+	v->len = strlen(s);
+	v->s = xmalloc(v->len + 1);
+	memcpy(v->s, s, v->len + 1);
 	return v;
 }
 
@@ -65,6 +67,7 @@ val_strn(struct pool *pool, char *owned, const struct pos *p)
 	struct val *v = val_new(pool, V_STR, p);
 
 	v->s = owned;
+	v->len = strlen(owned);
 	return v;
 }
 
@@ -332,7 +335,7 @@ val_text(const struct val *v, struct buf *b)
 		return;
 	switch (v->type) {
 	case V_STR:
-		buf_puts(b, v->s);
+		buf_put(b, v->s, v->len);
 		break;
 	case V_BOOL:
 		buf_puts(b, v->n ? "true" : "false");

@@ -22,6 +22,7 @@
 #include "pdftok.h"
 #include "print.h"
 #include "builtin.h"
+#include "tmpl.h"
 
 static int S_pass, S_fail;
 static int S_saved_err = -1;
@@ -580,6 +581,34 @@ test_maps(void)
 	map_set(m, "k3", a);
 	CHECK(map_get(m, "k3") == a && m->len == MAP_INDEXED + 11);
 	CHECK(map_get_interned(m, val_intern("nope")) == NULL);
+	pool_free(&pool);
+}
+
+/* A string keeps its length (val_text writes that many bytes), also
+   where a filter shortens it in place. */
+static void
+test_strings(void)
+{
+	struct pool pool = { NULL };
+	struct buf b = { NULL, 0, 0 };
+	const struct val *r;
+	struct val *v;
+	int unknown = 0;
+
+	v = val_str(&pool, "https://www.example.dk/areas/x//", NULL);
+	CHECK(v->len == strlen(v->s));
+	r = tmpl_filter(&pool, v, "short", &unknown);
+	CHECK(!unknown && r != NULL && r->type == V_STR);
+	CHECK(r != NULL && r->len == strlen(r->s));
+	buf_puts(&b, "");
+	val_text(r, &b);
+	CHECK(strcmp(b.data, "example.dk/areas/x") == 0 && b.len == 18);
+	r = tmpl_filter(&pool, val_strn(&pool, xstrdup("æble/"), NULL),
+	    "upper", &unknown);
+	b.len = 0;
+	val_text(r, &b);
+	CHECK(strcmp(b.data, "ÆBLE/") == 0 && r->len == strlen(r->s));
+	buf_free(&b);
 	pool_free(&pool);
 }
 
@@ -1147,6 +1176,7 @@ main(void)
 	test_markdown();
 	test_templates();
 	test_maps();
+	test_strings();
 	test_sha();
 	test_keys();
 	test_manifest();
