@@ -157,27 +157,6 @@ buf_grow(struct buf *b, size_t extra)
 	b->data = xrealloc(b->data, b->cap);
 }
 
-void
-buf_put(struct buf *b, const char *s, size_t n)
-{
-	buf_grow(b, n);
-	memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void
-buf_puts(struct buf *b, const char *s)
-{
-	buf_put(b, s, strlen(s));
-}
-
-void
-buf_putc(struct buf *b, char c)
-{
-	buf_put(b, &c, 1);
-}
-
 /*
  * Appends s (NULL: nothing) with XML's markup characters escaped, and a
  * carriage return as &#13;, as libxml2's writer escapes text; with
