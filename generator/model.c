@@ -3,9 +3,11 @@
  * between areas, events, press releases and organisations, the sorted
  * lists and index pages templates iterate over.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rally.h"
 #include "extern.h"
@@ -19,9 +21,9 @@ S_label(struct site *site, const char *key)
 }
 
 static void
-S_set(struct site *site, struct val *m, const char *k, char *owned)
+S_set(struct pool *pool, struct val *m, const char *k, char *owned)
 {
-	map_set(m, k, val_strn(&site->pool, owned, NULL));
+	map_set(m, k, val_strn(pool, owned, NULL));
 }
 
 static struct val *
@@ -47,13 +49,13 @@ model_kind_name(enum kind k)
 
 /* The values every page has: url, abs_url, slug, kind_of_page. */
 static void
-S_page_vals(struct site *site, struct doc *d)
+S_page_vals(struct site *site, struct pool *pool, struct doc *d)
 {
-	map_set_str(&site->pool, d->v, "url", d->url);
-	S_set(site, d->v, "abs_url", xasprintf("%s%s", site->base_url,
+	map_set_str(pool, d->v, "url", d->url);
+	S_set(pool, d->v, "abs_url", xasprintf("%s%s", site->base_url,
 	    d->url + strlen(site->base_path)));
-	map_set_str(&site->pool, d->v, "slug", d->slug);
-	map_set_str(&site->pool, d->v, "kind_of_page", model_kind_name(d->kind));
+	map_set_str(pool, d->v, "slug", d->slug);
+	map_set_str(pool, d->v, "kind_of_page", model_kind_name(d->kind));
 }
 
 static void
@@ -109,7 +111,7 @@ S_glue(struct buf *b, size_t from)
  * has end_iso (its last day) and span: true; weeks has week_text.
  */
 static void
-S_when(struct site *site, struct doc *d)
+S_when(struct site *site, struct pool *pool, struct doc *d)
 {
 	struct buf b = { NULL, 0, 0 }, dt = { NULL, 0, 0 };
 	const char *t0 = map_str(d->v, "time"), *t1 = map_str(d->v,
@@ -131,26 +133,26 @@ S_when(struct site *site, struct doc *d)
 			buf_printf(&dt, "%s" NBSP "%d" WJ "–" WJ "%d, %d",
 			    S_label(site, "week"),
 			    w0, w1, y0);
-		S_set(site, d->v, "week_text", xstrdup(dt.data));
+		S_set(pool, d->v, "week_text", xstrdup(dt.data));
 		/* Its days too: "1. maj – 11. juni 2017". */
 		lang_date_range(site, &d->date, &d->end, &b);
-		S_set(site, d->v, "dates_text", xstrdup(b.data));
+		S_set(pool, d->v, "dates_text", xstrdup(b.data));
 		b.len = 0;
 		buf_puts(&b, "");
 		/* The calendar's badge: "18" over "uge". */
-		S_set(site, d->v, "badge_day", xasprintf("%d", w0));
+		S_set(pool, d->v, "badge_day", xasprintf("%d", w0));
 		low = g_utf8_strdown(S_label(site, "week"), -1);
-		S_set(site, d->v, "badge_month", xstrdup(low));
+		S_set(pool, d->v, "badge_month", xstrdup(low));
 		g_free(low);
 	} else if (multi) {
 		lang_date_range(site, &d->date, &d->end, &dt);
 		S_glue(&dt, 0);
 		/* The calendar's badge: "10–11" over "mar". */
 		if (d->date.y == d->end.y && d->date.m == d->end.m) {
-			S_set(site, d->v, "badge_day", xasprintf("%d–%d",
+			S_set(pool, d->v, "badge_day", xasprintf("%d–%d",
 			    d->date.d, d->end.d));
 			lang_month_short(site, &d->date, &b);
-			S_set(site, d->v, "badge_month", xstrdup(b.data));
+			S_set(pool, d->v, "badge_month", xstrdup(b.data));
 			b.len = 0;
 			buf_puts(&b, "");
 		}
@@ -180,11 +182,11 @@ S_when(struct site *site, struct doc *d)
 		if (t0 != NULL && t1 != NULL)
 			buf_printf(&b, WJ "–" WJ "%s", t1);
 	}
-	S_set(site, d->v, "date_text", xstrdup(dt.data));
-	S_set(site, d->v, "when", xstrdup(b.data));
+	S_set(pool, d->v, "date_text", xstrdup(dt.data));
+	S_set(pool, d->v, "when", xstrdup(b.data));
 	if (multi) {
-		map_set(d->v, "span", val_bool(&site->pool, 1));
-		S_set(site, d->v, "end_iso", xasprintf("%04d-%02d-%02d",
+		map_set(d->v, "span", val_bool(pool, 1));
+		S_set(pool, d->v, "end_iso", xasprintf("%04d-%02d-%02d",
 		    d->end.y, d->end.m, d->end.d));
 	}
 	buf_free(&b);
@@ -192,34 +194,34 @@ S_when(struct site *site, struct doc *d)
 }
 
 static void
-S_date_fields(struct site *site, struct doc *d)
+S_date_fields(struct site *site, struct pool *pool, struct doc *d)
 {
 	struct buf b = { NULL, 0, 0 };
 	int wy, w;
 
 	if (d->date.y == 0)
 		return;
-	S_set(site, d->v, "date_iso", xasprintf("%04d-%02d-%02d",
+	S_set(pool, d->v, "date_iso", xasprintf("%04d-%02d-%02d",
 	    d->date.y, d->date.m, d->date.d));
 	lang_date_long(site, &d->date, &b);
-	S_set(site, d->v, "date_long", xstrdup(b.data));
+	S_set(pool, d->v, "date_long", xstrdup(b.data));
 	b.len = 0;
 	lang_month_short(site, &d->date, &b);
-	S_set(site, d->v, "month_short", xstrdup(b.data));
+	S_set(pool, d->v, "month_short", xstrdup(b.data));
 	b.len = 0;
 	lang_weekday(site, &d->date, &b);
-	S_set(site, d->v, "weekday", xstrdup(b.data));
+	S_set(pool, d->v, "weekday", xstrdup(b.data));
 	buf_free(&b);
-	map_set(d->v, "day", val_num(&site->pool, d->date.d));
-	map_set(d->v, "year", val_num(&site->pool, d->date.y));
+	map_set(d->v, "day", val_num(pool, d->date.d));
+	map_set(d->v, "year", val_num(pool, d->date.y));
 	w = date_isoweek(&d->date, &wy);
-	map_set(d->v, "week", val_num(&site->pool, w));
-	map_set(d->v, "week_year", val_num(&site->pool, wy));
+	map_set(d->v, "week", val_num(pool, w));
+	map_set(d->v, "week_year", val_num(pool, wy));
 	/* Upcoming until its last day is over. */
-	map_set(d->v, "upcoming", val_bool(&site->pool,
+	map_set(d->v, "upcoming", val_bool(pool,
 	    date_cmp(d->end.y != 0 ? &d->end : &d->date, &site->today) >= 0));
 	if (d->kind == K_EVENT)
-		S_when(site, d);
+		S_when(site, pool, d);
 }
 
 /* OpenStreetMap's search for the event's address. */
@@ -503,7 +505,7 @@ S_tags(struct site *site, struct val *tagsv)
 				map_set_str(&site->pool, t, "slug", slug);
 				g_hash_table_insert(by_slug, (gpointer)map_str(t,
 				    "slug"), t);
-				S_set(site, t, "url", xasprintf("%s/tags/%s/",
+				S_set(&site->pool, t, "url", xasprintf("%s/tags/%s/",
 				    site->base_path, slug));
 				map_set(t, "pages", S_list(site));
 				list_push(tagsv, t);
@@ -526,7 +528,7 @@ S_tags(struct site *site, struct val *tagsv)
 		d->out = xasprintf("tags/%s/index.html", map_str(t, "slug"));
 		d->url = xstrdup(map_str(t, "url"));
 		map_set(d->v, "tag", t);
-		S_page_vals(site, d);
+		S_page_vals(site, &site->pool, d);
 		map_set(d->v, "pages", map_get(t, "pages"));
 		map_set(t, "count", val_num(&site->pool,
 		    (long)map_get(t, "pages")->len));
@@ -587,7 +589,7 @@ S_accents(struct site *site)
 		if (c == NULL && area != NULL && area->type == V_MAP)
 			c = map_str(area, "color");
 		if (c != NULL)
-			S_set(site, v, "accent_style", xasprintf("--accent:%s",
+			S_set(&site->pool, v, "accent_style", xasprintf("--accent:%s",
 			    c));
 	}
 }
@@ -607,7 +609,7 @@ S_weeks(struct site *site, struct doc **ev, size_t n)
 			g = val_new(&site->pool, V_MAP, NULL);
 			map_set(g, "week", val_num(&site->pool, w));
 			map_set(g, "year", val_num(&site->pool, wy));
-			S_set(site, g, "id", xasprintf("uge-%ld-%ld", wy, w));
+			S_set(&site->pool, g, "id", xasprintf("uge-%ld-%ld", wy, w));
 			map_set(g, "events", S_list(site));
 			list_push(weeks, g);
 			lw = w;
@@ -637,7 +639,7 @@ S_weekdays(struct site *site, struct val *r, int y0, int w0, int y1, int w1)
 		return;
 	date_add_days(&z, 6);
 	lang_date_range(site, &a, &z, &b);
-	S_set(site, r, "days", xstrdup(b.data));
+	S_set(&site->pool, r, "days", xstrdup(b.data));
 	buf_free(&b);
 }
 
@@ -684,10 +686,10 @@ S_timeline(struct site *site, struct doc **ev, size_t n)
 			map_set(r, "year", val_num(&site->pool, y0));
 			/* Its days: "22.–28. maj". */
 			S_weekdays(site, r, y0, w0, y1, w1);
-			S_set(site, r, "id", w0 == w1 && y0 == y1 ?
+			S_set(&site->pool, r, "id", w0 == w1 && y0 == y1 ?
 			    xasprintf("uge-%d-%d", y0, w0) :
 			    xasprintf("uge-%d-%d-%d", y0, w0, w1));
-			S_set(site, r, "label", w0 == w1 && y0 == y1 ?
+			S_set(&site->pool, r, "label", w0 == w1 && y0 == y1 ?
 			    xasprintf("%s %d", S_label(site, "week"), w0) :
 			    xasprintf("%s %d–%d", S_label(site, "week"), w0,
 			    w1));
@@ -745,8 +747,8 @@ S_districts(struct site *site, struct doc **ev, size_t n)
 		}
 		m = val_new(&site->pool, V_MAP, NULL);
 		map_set(m, "name", names->items[i]);
-		S_set(site, m, "slug", slug);
-		S_set(site, m, "url", xasprintf("%s/districts/%s/",
+		S_set(&site->pool, m, "slug", slug);
+		S_set(&site->pool, m, "url", xasprintf("%s/districts/%s/",
 		    site->base_path, map_str(m, "slug")));
 		map_set(m, "events", S_list(site));
 		map_set(m, "upcoming_events", S_list(site));
@@ -762,7 +764,7 @@ S_districts(struct site *site, struct doc **ev, size_t n)
 		    map_str(m, "slug"));
 		d->url = xstrdup(map_str(m, "url"));
 		map_set(d->v, "district", m);
-		S_page_vals(site, d);
+		S_page_vals(site, &site->pool, d);
 	}
 	for (i = 0; i < n; i++) {
 		if ((v = map_get(ev[i]->v, "district")) == NULL ||
@@ -807,7 +809,7 @@ S_nav(struct site *site)
 				struct pos p = map_get(nav->items[i],
 				    "url")->pos;
 
-				S_set(site, nav->items[i], "url", xasprintf(
+				S_set(&site->pool, nav->items[i], "url", xasprintf(
 				    "%s%s", site->base_path, u));
 				map_get(nav->items[i], "url")->pos = p;
 			}
@@ -817,7 +819,7 @@ S_nav(struct site *site)
 	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
 		it = val_new(&site->pool, V_MAP, NULL);
 		map_set_str(&site->pool, it, "title", S_label(site, secs[i]));
-		S_set(site, it, "url", xasprintf("%s/%s/", site->base_path,
+		S_set(&site->pool, it, "url", xasprintf("%s/%s/", site->base_path,
 		    secs[i]));
 		list_push(def, it);
 	}
@@ -837,6 +839,115 @@ S_first(struct site *site, struct val *l, size_t n)
 }
 
 /*
+ * The values of one page that need no other page (urls, dates in
+ * words, description ...), made in pool: run on every core
+ * (S_docs_link), each thread with its own pool.
+ */
+static void
+S_doc_link(struct site *site, struct pool *pool, struct doc *d)
+{
+	const struct val *sv = site->v;
+	char *ex;
+
+	S_urls(site, d);
+	S_date_fields(site, pool, d);
+	/* An organisation's own url becomes "website". */
+	if (d->kind == K_ORG && map_get(d->v, "url") != NULL)
+		map_set(d->v, "website", map_get(d->v, "url"));
+	S_page_vals(site, pool, d);
+	map_set_str(pool, d->v, "source", d->path);
+	if (d->kind == K_HOME && map_get(d->v, "title") == NULL)
+		map_set(d->v, "title", map_get(sv, "title"));
+	if (map_get(d->v, "description") == NULL) {
+		ex = d->excerpt;
+		d->excerpt = NULL;
+		if (ex == NULL && d->kind == K_PRESS &&
+		    map_str(d->v, "summary") != NULL)
+			ex = xstrdup(map_str(d->v, "summary"));
+		if (ex == NULL && d->kind == K_AREA)
+			ex = xstrdup(map_str(d->v, "headline"));
+		if (ex != NULL)
+			S_set(pool, d->v, "description", ex);
+	}
+	if (d->kind == K_ORG)
+		S_set(pool, d->v, "initials",
+		    S_initials(map_str(d->v, "name")));
+	if (d->kind == K_EVENT && map_str(d->v, "time") != NULL &&
+	    date_cmp(&d->end, &d->date) == 0)
+		S_set(pool, d->v, "time_text", xasprintf(", %s %s%s%s",
+		    S_label(site, "at"), map_str(d->v, "time"),
+		    map_str(d->v, "end_time") ? "–" : "",
+		    map_str(d->v, "end_time") ? map_str(d->v,
+		    "end_time") : ""));
+	/* Where it is on a map: a plain search link, no script. */
+	if (d->kind == K_EVENT && map_str(d->v, "address") != NULL)
+		S_set(pool, d->v, "map_url", S_map_url(site, d));
+	/* ", place": nothing dangles when there is none. */
+	if (d->kind == K_EVENT && map_str(d->v, "place") != NULL)
+		S_set(pool, d->v, "place_text", xasprintf(", %s",
+		    map_str(d->v, "place")));
+	if (d->kind == K_EVENT && map_str(d->v, "address") != NULL)
+		S_set(pool, d->v, "address_text", xasprintf(", %s",
+		    map_str(d->v, "address")));
+	if (d->kind == K_EVENT)
+		S_set(pool, d->v, "ics_url", xasprintf("%s/events/"
+		    "%s.ics", site->base_path, d->slug));
+}
+
+struct link_ctx {
+	struct site	*site;
+	struct pool	*pools;	/* a thread's each */
+	size_t		 next;	/* the next doc, atomic */
+	int		 worker;/* the next thread's number, atomic */
+};
+
+static void *
+S_link_worker(void *arg)
+{
+	struct link_ctx *c = arg;
+	struct pool *pool = &c->pools[__atomic_fetch_add(&c->worker, 1,
+	    __ATOMIC_SEQ_CST)];
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&c->next, 1, __ATOMIC_SEQ_CST)) <
+	    c->site->ndocs)
+		S_doc_link(c->site, pool, c->site->docs[i]);
+	return NULL;
+}
+
+/*
+ * S_doc_link for every doc, on site->workers threads (as load.c parses):
+ * a tenth of a 10k build ran on one core.  A doc's values depend on it
+ * alone, so the model does not depend on the threads.
+ */
+static void
+S_docs_link(struct site *site)
+{
+	struct link_ctx c = { site, NULL, 0, 0 };
+	long want = site->workers > 0 ? site->workers :
+	    sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t th[64];
+	int nt = 0, i;
+
+	if (want > 64)
+		want = 64;
+	if (want < 1)
+		want = 1;
+	c.pools = xcalloc((size_t)want, sizeof(*c.pools));
+	if (site->ndocs >= 64)
+		for (nt = 0; nt < want - 1; nt++)
+			if (pthread_create(&th[nt], NULL, S_link_worker,
+			    &c) != 0)
+				break;
+	S_link_worker(&c);
+	for (i = 0; i < nt; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < c.worker; i++)
+		pool_splice(&site->pool, &c.pools[i]);
+	free(c.pools);
+}
+
+/*
  * Builds the linked model once every file has loaded without error
  * (load_site).  Returns 1, or 0 after reporting broken references.
  */
@@ -845,72 +956,25 @@ model_link(struct site *site)
 {
 	int e0 = diag_count();
 	struct doc **areas, **events, **press, **orgs, *d, *to;
-	size_t na, ne, np, no, i, j, k, ndocs;
+	size_t na, ne, np, no, i, j, k;
 	struct val *sv = site->v, *l, *up, *past;
 	struct buf b = { NULL, 0, 0 };
-	char *ex;
 
 	map_set_str(&site->pool, sv, "lang", site->lang);
 	if (lang_is_rtl(site->lang))
 		map_set_str(&site->pool, sv, "dir", "rtl");
 	map_set_str(&site->pool, sv, "og_locale", S_label(site, "locale"));
 	map_set_str(&site->pool, sv, "base_url", site->base_url);
-	S_set(site, sv, "url", xasprintf("%s/", site->base_path));
-	S_set(site, sv, "base_path", xstrdup(site->base_path));
+	S_set(&site->pool, sv, "url", xasprintf("%s/", site->base_path));
+	S_set(&site->pool, sv, "base_path", xstrdup(site->base_path));
 	map_set(sv, "year", val_num(&site->pool, site->today.y));
-	S_set(site, sv, "generator", xstrdup("rally " RALLY_VERSION));
+	S_set(&site->pool, sv, "generator", xstrdup("rally " RALLY_VERSION));
 	lang_date_long(site, &site->today, &b);
-	S_set(site, sv, "today_long", xstrdup(b.data));
+	S_set(&site->pool, sv, "today_long", xstrdup(b.data));
 	buf_free(&b);
 	S_nav(site);
 
-	ndocs = site->ndocs;
-	for (i = 0; i < ndocs; i++) {
-		d = site->docs[i];
-		S_urls(site, d);
-		S_date_fields(site, d);
-		/* An organisation's own url becomes "website". */
-		if (d->kind == K_ORG && map_get(d->v, "url") != NULL)
-			map_set(d->v, "website", map_get(d->v, "url"));
-		S_page_vals(site, d);
-		map_set_str(&site->pool, d->v, "source", d->path);
-		if (d->kind == K_HOME && map_get(d->v, "title") == NULL)
-			map_set(d->v, "title", map_get(sv, "title"));
-		if (map_get(d->v, "description") == NULL) {
-			ex = d->excerpt;
-			d->excerpt = NULL;
-			if (ex == NULL && d->kind == K_PRESS &&
-			    map_str(d->v, "summary") != NULL)
-				ex = xstrdup(map_str(d->v, "summary"));
-			if (ex == NULL && d->kind == K_AREA)
-				ex = xstrdup(map_str(d->v, "headline"));
-			if (ex != NULL)
-				S_set(site, d->v, "description", ex);
-		}
-		if (d->kind == K_ORG)
-			S_set(site, d->v, "initials",
-			    S_initials(map_str(d->v, "name")));
-		if (d->kind == K_EVENT && map_str(d->v, "time") != NULL &&
-		    date_cmp(&d->end, &d->date) == 0)
-			S_set(site, d->v, "time_text", xasprintf(", %s %s%s%s",
-			    S_label(site, "at"), map_str(d->v, "time"),
-			    map_str(d->v, "end_time") ? "–" : "",
-			    map_str(d->v, "end_time") ? map_str(d->v,
-			    "end_time") : ""));
-		/* Where it is on a map: a plain search link, no script. */
-		if (d->kind == K_EVENT && map_str(d->v, "address") != NULL)
-			S_set(site, d->v, "map_url", S_map_url(site, d));
-		/* ", place": nothing dangles when there is none. */
-		if (d->kind == K_EVENT && map_str(d->v, "place") != NULL)
-			S_set(site, d->v, "place_text", xasprintf(", %s",
-			    map_str(d->v, "place")));
-		if (d->kind == K_EVENT && map_str(d->v, "address") != NULL)
-			S_set(site, d->v, "address_text", xasprintf(", %s",
-			    map_str(d->v, "address")));
-		if (d->kind == K_EVENT)
-			S_set(site, d->v, "ics_url", xasprintf("%s/events/"
-			    "%s.ics", site->base_path, d->slug));
-	}
+	S_docs_link(site);
 
 	model_sections(site);
 	map_set(sv, "areas", S_collect(site, K_AREA, S_by_order, &areas, &na));
@@ -1038,7 +1102,7 @@ model_sections(struct site *site)
 	    S_label(site, "notfound"));
 	map_set(d->v, "noindex", val_bool(&site->pool, 1));
 	for (size_t i = site->ndocs - 7; i < site->ndocs; i++) {
-		S_page_vals(site, site->docs[i]);
+		S_page_vals(site, &site->pool, site->docs[i]);
 	}
 }
 
@@ -1055,7 +1119,7 @@ model_downloads(struct site *site)
 	d = S_index(site, "downloads/index.html", "/downloads/", "downloads",
 	    S_label(site, "downloads"));
 	d->phase = 1;
-	S_page_vals(site, d);
+	S_page_vals(site, &site->pool, d);
 	if (nav != NULL && map_get(site->v, "nav_default") != NULL) {
 		it = val_new(&site->pool, V_MAP, NULL);
 		map_set_str(&site->pool, it, "title",
@@ -1094,13 +1158,13 @@ model_event(struct site *site, const char *title, const char *date,
 	map_set_str(&site->pool, v, "title", title);
 	if (time != NULL) {
 		map_set_str(&site->pool, v, "time", time);
-		S_set(site, v, "time_text", xasprintf(", %s %s",
+		S_set(&site->pool, v, "time_text", xasprintf(", %s %s",
 		    S_label(site, "at"), time));
 	}
 	if (place != NULL) {
 		map_set_str(&site->pool, v, "place", place);
-		S_set(site, v, "place_text", xasprintf(", %s", place));
+		S_set(&site->pool, v, "place_text", xasprintf(", %s", place));
 	}
-	S_date_fields(site, &d);
+	S_date_fields(site, &site->pool, &d);
 	return v;
 }
