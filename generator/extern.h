@@ -181,6 +181,7 @@ struct pool_mark pool_mark(const struct pool *pool);
 void		 pool_release(struct pool *pool, struct pool_mark mark);
 void		 pool_splice(struct pool *to, struct pool *from);
 void		 list_push(struct val *list, struct val *item);
+void		 val_reserve(struct val *v, size_t n);
 void		 map_set(struct val *map, const char *key, struct val *item);
 void		 map_set_str(struct pool *pool, struct val *map,
 		    const char *key, const char *s);

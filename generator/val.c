@@ -162,6 +162,18 @@ S_reserve(struct val *v)
 		v->keys = xrealloc(v->keys, v->cap * sizeof(*v->keys));
 }
 
+/* Room for n entries in map (or list) v, without growing after. */
+void
+val_reserve(struct val *v, size_t n)
+{
+	if (v->cap >= n)
+		return;
+	v->cap = n;
+	v->items = xrealloc(v->items, v->cap * sizeof(*v->items));
+	if (v->type == V_MAP)
+		v->keys = xrealloc(v->keys, v->cap * sizeof(*v->keys));
+}
+
 void
 list_push(struct val *list, struct val *item)
 {
@@ -179,12 +191,25 @@ list_push(struct val *list, struct val *item)
 static GHashTable	*S_keys;
 static pthread_mutex_t	 S_keys_mx = PTHREAD_MUTEX_INITIALIZER;
 
-/* key, interned: kept until the process exits (owned by val.c). */
+/*
+ * key, interned: kept until the process exits (owned by val.c).  Each
+ * thread keeps the names it met last, by a hash of their text: the
+ * threads that read and link a 10k site set a million keys, and took
+ * turns at the lock for each (a twentieth of the build, waiting).
+ */
 const char *
 val_intern(const char *key)
 {
+	static _Thread_local const char *seen[256];
+	const unsigned char *p;
+	unsigned h = 2166136261u;
 	char *k;
 
+	for (p = (const unsigned char *)key; *p != '\0'; p++)
+		h = (h ^ *p) * 16777619u;	/* FNV-1a */
+	h &= 255;
+	if (seen[h] != NULL && strcmp(seen[h], key) == 0)
+		return seen[h];
 	pthread_mutex_lock(&S_keys_mx);
 	if (S_keys == NULL)
 		S_keys = g_hash_table_new_full(g_str_hash, g_str_equal,
@@ -194,6 +219,7 @@ val_intern(const char *key)
 		g_hash_table_add(S_keys, k);
 	}
 	pthread_mutex_unlock(&S_keys_mx);
+	seen[h] = k;
 	return k;
 }
 
