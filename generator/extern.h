@@ -397,7 +397,7 @@ void		 run_tidy(const char *outdir);
 
 /* manifest.c: the last build's files and their keys. */
 struct _GHashTable	*manifest_read(const char *outdir);
-int		 manifest_fresh(struct _GHashTable *old, const char *outdir,
+int		 manifest_fresh(struct _GHashTable *old, int outfd,
 		    const char *rel, const char *key);
 void		 manifest_add(struct buf *man, const struct job *j);
 void		 manifest_stale(const char *outdir, struct jobs *js,

@@ -44,9 +44,10 @@ manifest_read(const char *outdir)
 	return h;
 }
 
-/* Is out/rel there, made from the same inputs? */
+/* Is rel there in the output folder open on outfd (out_open), made
+   from the same inputs? */
 int
-manifest_fresh(GHashTable *old, const char *outdir, const char *rel,
+manifest_fresh(GHashTable *old, int outfd, const char *rel,
     const char *key)
 {
 	const char *k = g_hash_table_lookup(old, rel);
@@ -54,7 +55,7 @@ manifest_fresh(GHashTable *old, const char *outdir, const char *rel,
 
 	if (k == NULL || key[0] == '\0' || strcmp(k, key) != 0)
 		return 0;
-	return out_stat(outdir, rel, &st) == 0 && S_ISREG(st.st_mode);
+	return out_statat(outfd, rel, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /*

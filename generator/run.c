@@ -419,7 +419,7 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	GHashTable *old;
 	char *staging;
 	double t0 = o->start;
-	int n = o->jobs;
+	int n = o->jobs, outfd;
 	size_t k, todo = 0;
 
 	if (n <= 0)
@@ -428,14 +428,17 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		n = 1;
 	/* A job is skipped when its files are there, from the same inputs. */
 	old = manifest_read(o->out);
+	outfd = out_open(o->out);	/* -1: nothing is fresh */
 	for (k = 0; k < js->len; k++) {
 		struct job *j = &js->v[k];
 
-		j->skip = manifest_fresh(old, o->out, j->out, j->key) &&
-		    (j->out2 == NULL || manifest_fresh(old, o->out, j->out2,
+		j->skip = manifest_fresh(old, outfd, j->out, j->key) &&
+		    (j->out2 == NULL || manifest_fresh(old, outfd, j->out2,
 		    j->key));
 		todo += !j->skip;
 	}
+	if (outfd != -1)
+		close(outfd);
 	staging = xasprintf("%s/%s", o->out, STAGING);
 	rmtree(staging);	/* left by a killed build */
 	if (mkdir(staging, 0755) == -1) {

@@ -761,6 +761,7 @@ test_manifest(void)
 	GHashTable *old;
 	char path[PATH_MAX], k1[65];
 	struct stat st;
+	int fd;
 
 	memset(k1, '1', 64);
 	k1[64] = '\0';
@@ -770,7 +771,9 @@ test_manifest(void)
 	/* Nothing there yet: an empty manifest, nothing fresh. */
 	old = manifest_read(dir);
 	CHECK(g_hash_table_size(old) == 0);
-	CHECK(!manifest_fresh(old, dir, "a.html", k1));
+	fd = out_open(dir);
+	CHECK(!manifest_fresh(old, fd, "a.html", k1));
+	close(fd);
 	g_hash_table_destroy(old);
 	plan_add(&js, "a.html", S_newkind, NULL, NULL, NULL);
 	plan_add(&js, "print/c.pdf", S_newkind, NULL, NULL, NULL)->out2 =
@@ -788,10 +791,13 @@ test_manifest(void)
 	S_write(path, "a");
 	old = manifest_read(dir);
 	CHECK(g_hash_table_size(old) == 3);	/* garbage and ../ ignored */
-	CHECK(manifest_fresh(old, dir, "a.html", k1));
-	CHECK(!manifest_fresh(old, dir, "a.html", js.v[1].key));
-	CHECK(!manifest_fresh(old, dir, "a.html", ""));	/* always made */
-	CHECK(!manifest_fresh(old, dir, "print/c.pdf", js.v[1].key));
+	fd = out_open(dir);
+	CHECK(manifest_fresh(old, fd, "a.html", k1));
+	CHECK(!manifest_fresh(old, fd, "a.html", js.v[1].key));
+	CHECK(!manifest_fresh(old, fd, "a.html", ""));	/* always made */
+	CHECK(!manifest_fresh(old, fd, "print/c.pdf", js.v[1].key));
+	CHECK(!manifest_fresh(old, -1, "a.html", k1));	/* no folder */
+	close(fd);
 	/* A file this build no longer makes goes; an --only build of the
 	   other half keeps it, one of its own half does not. */
 	js.len = 1;
