@@ -426,6 +426,11 @@ void		 site_doc_free(struct doc *d);
 /* Appends d (taken) to site->docs. */
 void		 site_doc_add(struct site *site, struct doc *d);
 void		 site_free(struct site *site);
+/* fn(arg, pool, i) for i below n on every core, a pool a thread (see
+   site.c); the pools join site->pool. */
+void		 site_each(struct site *site, size_t n,
+		    void (*fn)(void *arg, struct pool *pool, size_t i),
+		    void *arg);
 
 /* serve.c: rally serve: build, serve, watch, rebuild (exit status). */
 int		 serve(const struct serve_opts *so);

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -646,61 +645,14 @@ S_finish(struct site *site, struct parsed *t)
 struct parse_ctx {
 	const struct site	*site;
 	struct parsed		*v;
-	size_t			 n;
-	size_t			 next;	/* atomic */
-	struct pool		*pools;	/* a worker's each */
-	int			 worker;/* the next worker's number, atomic */
 };
 
-static void *
-S_parse_worker(void *arg)
+static void
+S_parse_one(void *arg, struct pool *pool, size_t i)
 {
 	struct parse_ctx *c = arg;
-	struct pool *pool = &c->pools[__atomic_fetch_add(&c->worker, 1,
-	    __ATOMIC_SEQ_CST)];
-	size_t i;
 
-	while ((i = __atomic_fetch_add(&c->next, 1, __ATOMIC_SEQ_CST)) <
-	    c->n)
-		S_parse(c->site, pool, &c->v[i]);
-	return NULL;
-}
-
-/*
- * Parses the files of v on site->workers threads (-j; 0: as many as there
- * are cores), when there are enough files to pay for them.  Plain
- * threads, joined here, rather than a GThreadPool: glib keeps a pool's
- * idle threads alive, and print forks its workers (run.c) only while
- * no other thread exists.
- */
-static void
-S_parse_all(struct site *site, struct parsed *v, size_t n)
-{
-	struct parse_ctx c = { site, v, n, 0, NULL, 0 };
-	long want = site->workers > 0 ? site->workers :
-	    sysconf(_SC_NPROCESSORS_ONLN);
-	pthread_t *th;
-	int nt = 0, i;
-
-	if (want > 64)
-		want = 64;
-	if (want < 1)
-		want = 1;
-	th = xcalloc((size_t)want, sizeof(*th));
-	c.pools = xcalloc((size_t)want, sizeof(*c.pools));
-	/* This thread is one of them. */
-	if (n >= 64 && want > 1)
-		for (nt = 0; nt < want - 1; nt++)
-			if (pthread_create(&th[nt], NULL, S_parse_worker,
-			    &c) != 0)
-				break;
-	S_parse_worker(&c);
-	for (i = 0; i < nt; i++)
-		pthread_join(th[i], NULL);
-	free(th);
-	for (i = 0; i < c.worker; i++)
-		pool_splice(&site->pool, &c.pools[i]);
-	free(c.pools);
+	S_parse(c->site, pool, &c->v[i]);
 }
 
 /* Reads, parses and adds the Markdown files names of directory sub. */
@@ -709,6 +661,7 @@ S_read_all(struct site *site, const char *sub, enum kind k, char **names,
     size_t n)
 {
 	struct parsed *v = xcalloc(n + 1, sizeof(*v));
+	struct parse_ctx c;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
@@ -716,7 +669,9 @@ S_read_all(struct site *site, const char *sub, enum kind k, char **names,
 		v[i].rel = xasprintf("%s/%s", sub, names[i]);
 		v[i].name = v[i].rel + strlen(sub) + 1;
 	}
-	S_parse_all(site, v, n);
+	c.site = site;
+	c.v = v;
+	site_each(site, n, S_parse_one, &c);
 	return v;
 }
 

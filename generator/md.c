@@ -194,6 +194,20 @@ S_min_heading(cmark_node *root)
 	return min;
 }
 
+/* Is n, at depth, nested too deep?  Said once: the walk stops. */
+static int
+S_too_deep(struct mdctx *c, cmark_node *n, int depth)
+{
+	struct pos p;
+
+	if (depth <= LIMIT_NESTING)
+		return 0;
+	S_pos(c, n, &p);
+	diag_err(&p, "Markdown nested deeper than %d levels", LIMIT_NESTING);
+	c->failed = 1;
+	return 1;
+}
+
 /* Builds the tree below parent from cmark's AST. */
 static void
 S_tree(struct mdctx *c, cmark_node *root, xmlNodePtr parent)
@@ -203,7 +217,6 @@ S_tree(struct mdctx *c, cmark_node *root, xmlNodePtr parent)
 	xmlNodePtr cur = parent, e;
 	const char *name, *url, *title;
 	struct buf alt = { NULL, 0, 0 };
-	struct pos p;
 	char h[12];
 	int depth = 0, start;
 
@@ -223,13 +236,8 @@ S_tree(struct mdctx *c, cmark_node *root, xmlNodePtr parent)
 			S_leaf(c, n, cur);
 			continue;
 		}
-		if (++depth > LIMIT_NESTING) {
-			S_pos(c, n, &p);
-			diag_err(&p, "Markdown nested deeper than %d levels",
-			    LIMIT_NESTING);
-			c->failed = 1;
+		if (S_too_deep(c, n, ++depth))
 			break;
-		}
 		e = S_elem(c, cur, name);
 		switch (cmark_node_get_type(n)) {
 		case CMARK_NODE_LIST:
@@ -731,7 +739,6 @@ S_write(struct wctx *w, cmark_node *root)
 	cmark_event_type ev;
 	const char *name, *title;
 	struct buf alt = { NULL, 0, 0 };
-	struct pos p;
 	char h[12];
 	int depth = 0, start;
 
@@ -754,13 +761,8 @@ S_write(struct wctx *w, cmark_node *root)
 			S_wleaf(w, n);
 			continue;
 		}
-		if (++depth > LIMIT_NESTING) {
-			S_pos(w->c, n, &p);
-			diag_err(&p, "Markdown nested deeper than %d levels",
-			    LIMIT_NESTING);
-			w->c->failed = 1;
+		if (S_too_deep(w->c, n, ++depth))
 			break;
-		}
 		S_wopen(w, name);
 		switch (cmark_node_get_type(n)) {
 		case CMARK_NODE_PARAGRAPH:

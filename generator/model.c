@@ -3,11 +3,9 @@
  * between areas, events, press releases and organisations, the sorted
  * lists and index pages templates iterate over.
  */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "rally.h"
 #include "extern.h"
@@ -841,7 +839,7 @@ S_first(struct site *site, struct val *l, size_t n)
 /*
  * The values of one page that need no other page (urls, dates in
  * words, description ...), made in pool: run on every core
- * (S_docs_link), each thread with its own pool.
+ * (site_each), each thread with its own pool.
  */
 static void
 S_doc_link(struct site *site, struct pool *pool, struct doc *d)
@@ -894,57 +892,12 @@ S_doc_link(struct site *site, struct pool *pool, struct doc *d)
 		    "%s.ics", site->base_path, d->slug));
 }
 
-struct link_ctx {
-	struct site	*site;
-	struct pool	*pools;	/* a thread's each */
-	size_t		 next;	/* the next doc, atomic */
-	int		 worker;/* the next thread's number, atomic */
-};
-
-static void *
-S_link_worker(void *arg)
-{
-	struct link_ctx *c = arg;
-	struct pool *pool = &c->pools[__atomic_fetch_add(&c->worker, 1,
-	    __ATOMIC_SEQ_CST)];
-	size_t i;
-
-	while ((i = __atomic_fetch_add(&c->next, 1, __ATOMIC_SEQ_CST)) <
-	    c->site->ndocs)
-		S_doc_link(c->site, pool, c->site->docs[i]);
-	return NULL;
-}
-
-/*
- * S_doc_link for every doc, on site->workers threads (as load.c parses):
- * a tenth of a 10k build ran on one core.  A doc's values depend on it
- * alone, so the model does not depend on the threads.
- */
 static void
-S_docs_link(struct site *site)
+S_link_one(void *arg, struct pool *pool, size_t i)
 {
-	struct link_ctx c = { site, NULL, 0, 0 };
-	long want = site->workers > 0 ? site->workers :
-	    sysconf(_SC_NPROCESSORS_ONLN);
-	pthread_t th[64];
-	int nt = 0, i;
+	struct site *site = arg;
 
-	if (want > 64)
-		want = 64;
-	if (want < 1)
-		want = 1;
-	c.pools = xcalloc((size_t)want, sizeof(*c.pools));
-	if (site->ndocs >= 64)
-		for (nt = 0; nt < want - 1; nt++)
-			if (pthread_create(&th[nt], NULL, S_link_worker,
-			    &c) != 0)
-				break;
-	S_link_worker(&c);
-	for (i = 0; i < nt; i++)
-		pthread_join(th[i], NULL);
-	for (i = 0; i < c.worker; i++)
-		pool_splice(&site->pool, &c.pools[i]);
-	free(c.pools);
+	S_doc_link(site, pool, site->docs[i]);
 }
 
 /*
@@ -974,7 +927,8 @@ model_link(struct site *site)
 	buf_free(&b);
 	S_nav(site);
 
-	S_docs_link(site);
+	/* On every core: a tenth of a 10k build ran on one. */
+	site_each(site, site->ndocs, S_link_one, site);
 
 	model_sections(site);
 	map_set(sv, "areas", S_collect(site, K_AREA, S_by_order, &areas, &na));

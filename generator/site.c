@@ -5,9 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 
@@ -134,4 +136,71 @@ site_free(struct site *site)
 		g_time_zone_unref(site->tz);
 	free(site->base_url);
 	free(site->base_path);
+}
+
+struct each_ctx {
+	struct site	*site;
+	size_t		 n;
+	void		(*fn)(void *, struct pool *, size_t);
+	void		*arg;
+	struct pool	*pools;	/* a thread's each */
+	size_t		 next;	/* the next item, atomic */
+	int		 worker;/* the next thread's number, atomic */
+};
+
+static void *
+S_each_worker(void *arg)
+{
+	struct each_ctx *c = arg;
+	struct pool *pool = &c->pools[__atomic_fetch_add(&c->worker, 1,
+	    __ATOMIC_SEQ_CST)];
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&c->next, 1, __ATOMIC_SEQ_CST)) <
+	    c->n)
+		c->fn(c->arg, pool, i);
+	return NULL;
+}
+
+/*
+ * Calls fn(arg, pool, i) for every i below n on site->workers threads
+ * (-j; 0: as many as there are cores) when there are enough items to
+ * pay for them, this thread one of them; each thread makes its values
+ * in its own pool, added to the site's after.  For work whose items
+ * depend on themselves alone (reading files, a page's own values).
+ * Plain threads, joined here, rather than a GThreadPool: glib keeps a
+ * pool's idle threads alive, and print forks its workers (run.c) only
+ * while no other thread exists.
+ */
+void
+site_each(struct site *site, size_t n,
+    void (*fn)(void *arg, struct pool *pool, size_t i), void *arg)
+{
+	struct each_ctx c;
+	long want = site->workers > 0 ? site->workers :
+	    sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t th[64];
+	int nt = 0, i;
+
+	if (want > 64)
+		want = 64;
+	if (want < 1)
+		want = 1;
+	memset(&c, 0, sizeof(c));
+	c.site = site;
+	c.n = n;
+	c.fn = fn;
+	c.arg = arg;
+	c.pools = xcalloc((size_t)want, sizeof(*c.pools));
+	if (n >= 64)
+		for (nt = 0; nt < want - 1; nt++)
+			if (pthread_create(&th[nt], NULL, S_each_worker,
+			    &c) != 0)
+				break;
+	S_each_worker(&c);
+	for (i = 0; i < nt; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < c.worker; i++)
+		pool_splice(&site->pool, &c.pools[i]);
+	free(c.pools);
 }
