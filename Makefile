@@ -5,31 +5,42 @@ PREFIX    = /usr/local
 MANPREFIX = $(PREFIX)/share/man
 CC        = cc
 CXX       = c++
-PKGS      = libcmark libxml-2.0 yaml-0.1 glib-2.0 cairo pangocairo fontconfig \
-            librsvg-2.0 gdk-pixbuf-2.0 libqrencode libqpdf libpng libmicrohttpd \
-            lcms2 zlib nettle
+# What every command links; print's libraries are the print module's
+# (rally-print.so, loaded when a build first needs print: print_plug.c).
+CORE_PKGS = libcmark libxml-2.0 yaml-0.1 glib-2.0 libmicrohttpd nettle
+PRINT_PKGS = cairo pangocairo fontconfig librsvg-2.0 gdk-pixbuf-2.0 \
+            libqrencode libqpdf libpng lcms2 zlib glib-2.0
+PKGS      = $(CORE_PKGS) $(PRINT_PKGS)
 CFLAGS    = -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic \
             -Wstrict-prototypes -Wno-unused-parameter
 # pdftok.cc, the one C++ file: qpdf's tokenizer has no C API.
 CXXFLAGS  = -O2 -g -std=c++17 -Wall -Wextra -Wpedantic
 PKGCFLAGS = `pkg-config --cflags $(PKGS)`
 PKGLIBS   = `pkg-config --libs $(PKGS)` -lhyphen -lstdc++ -lpthread -lm
+# Objects are position-independent: the print ones make a module.
+PICFLAGS  = -fPIC -fno-semantic-interposition
 
-SRCS = generator/util.c generator/files.c generator/site.c \
-       generator/val.c generator/fm.c generator/image.c \
+CORE_SRCS = generator/util.c generator/files.c generator/site.c \
+       generator/val.c generator/fm.c \
        generator/date.c generator/md.c generator/load.c generator/model.c \
        generator/tmpl.c generator/tmplc.c generator/web.c generator/plan.c generator/run.c \
        generator/build.c generator/new.c generator/serve.c \
+       generator/keys.c \
+       generator/manifest.c generator/stamp.c generator/builtin.c \
+       generator/lang.c
+PRINT_SRCS = generator/image.c \
        generator/print_lay.c generator/print_words.c \
        generator/print_text.c generator/print_fit.c generator/print_memo.c generator/print_draw.c \
        generator/print_sheet.c generator/print_plan.c \
        generator/print_kit.c generator/print_impose.c generator/print_press.c \
        generator/print_timeline.c \
-       generator/pdf.c generator/pdfx.c generator/keys.c \
-       generator/manifest.c generator/stamp.c generator/builtin.c \
-       generator/lang.c
+       generator/pdf.c generator/pdfx.c
+# The tests' builds link all of it in one program, without the module.
+SRCS = $(CORE_SRCS) $(PRINT_SRCS)
 CXXSRCS = generator/pdftok.cc
-OBJS = $(SRCS:.c=.o) generator/pdftok.o
+CORE_OBJS = $(CORE_SRCS:.c=.o)
+PRINT_OBJS = $(PRINT_SRCS:.c=.o) generator/pdftok.o
+OBJS = $(CORE_OBJS) $(PRINT_OBJS)
 HDRS = generator/rally.h generator/extern.h generator/builtin.h generator/print.h \
        generator/pdftok.h generator/tmpl.h
 
@@ -78,8 +89,18 @@ all: deps generator/rally site
 deps:
 	@sh generator/install-deps.sh
 
-generator/rally: $(OBJS) generator/main.o
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(OBJS) generator/main.o $(PKGLIBS)
+# The executable exports its functions (-rdynamic) for the module's
+# calls; the module's own calls stay in it (-Bsymbolic-functions).
+generator/rally: $(CORE_OBJS) generator/print_plug.o generator/main.o \
+    generator/rally-print.so
+	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $(CORE_OBJS) \
+	    generator/print_plug.o generator/main.o \
+	    `pkg-config --libs $(CORE_PKGS)` -lpthread -lm
+
+generator/rally-print.so: $(PRINT_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-Bsymbolic-functions -o $@ \
+	    $(PRINT_OBJS) `pkg-config --libs $(PRINT_PKGS)` -lhyphen \
+	    -lstdc++ -lpthread -lm
 
 generator/embed: generator/embed.c
 	$(CC) $(CFLAGS) -o $@ generator/embed.c
@@ -89,11 +110,11 @@ generator/builtin.c: generator/embed $(BUILTIN)
 
 .SUFFIXES: .cc
 .c.o:
-	$(CC) $(CFLAGS) $(PKGCFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(PICFLAGS) $(PKGCFLAGS) -c $< -o $@
 .cc.o:
-	$(CXX) $(CXXFLAGS) `pkg-config --cflags libqpdf` -c $< -o $@
+	$(CXX) $(CXXFLAGS) $(PICFLAGS) `pkg-config --cflags libqpdf` -c $< -o $@
 
-$(OBJS) generator/main.o: $(HDRS)
+$(OBJS) generator/main.o generator/print_plug.o: $(HDRS)
 
 site: generator/rally
 	./generator/rally build --root . --out out
@@ -188,14 +209,19 @@ install: generator/rally
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
 	cp -f generator/rally $(DESTDIR)$(PREFIX)/bin/rally
 	chmod 755 $(DESTDIR)$(PREFIX)/bin/rally
+	mkdir -p $(DESTDIR)$(PREFIX)/lib/rally
+	cp -f generator/rally-print.so $(DESTDIR)$(PREFIX)/lib/rally/rally-print.so
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/rally/rally-print.so
 	cp -f generator/rally.1 $(DESTDIR)$(MANPREFIX)/man1/rally.1
 	chmod 644 $(DESTDIR)$(MANPREFIX)/man1/rally.1
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/rally $(DESTDIR)$(MANPREFIX)/man1/rally.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/rally $(DESTDIR)$(MANPREFIX)/man1/rally.1 \
+	    $(DESTDIR)$(PREFIX)/lib/rally/rally-print.so
+	-rmdir $(DESTDIR)$(PREFIX)/lib/rally
 
 clean:
-	rm -rf generator/rally generator/embed generator/builtin.c generator/*.o tests/unit tests/work out
+	rm -rf generator/rally generator/rally-print.so generator/embed generator/builtin.c generator/*.o tests/unit tests/work out
 
 .PHONY: all deps site test goldens bench fuzz check-sanitize check-valgrind install \
         uninstall clean
