@@ -90,17 +90,21 @@ deps:
 	@sh generator/install-deps.sh
 
 # The executable exports its functions (-rdynamic) for the module's
-# calls; the module's own calls stay in it (-Bsymbolic-functions).
-generator/rally: $(CORE_OBJS) generator/print_plug.o generator/main.o \
-    generator/rally-print.so
+# calls; the module's own calls stay in it (-Bsymbolic-functions).  It
+# carries the module (print_so.c), so it is still the whole of rally.
+generator/rally: $(CORE_OBJS) generator/print_plug.o generator/print_so.o \
+    generator/main.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $(CORE_OBJS) \
-	    generator/print_plug.o generator/main.o \
+	    generator/print_plug.o generator/print_so.o generator/main.o \
 	    `pkg-config --libs $(CORE_PKGS)` -lpthread -lm
 
 generator/rally-print.so: $(PRINT_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-Bsymbolic-functions -o $@ \
 	    $(PRINT_OBJS) `pkg-config --libs $(PRINT_PKGS)` -lhyphen \
 	    -lstdc++ -lpthread -lm
+
+generator/print_so.c: generator/embed generator/rally-print.so
+	./generator/embed -s print_module $@ generator/rally-print.so
 
 generator/embed: generator/embed.c
 	$(CC) $(CFLAGS) -o $@ generator/embed.c
@@ -114,7 +118,7 @@ generator/builtin.c: generator/embed $(BUILTIN)
 .cc.o:
 	$(CXX) $(CXXFLAGS) $(PICFLAGS) `pkg-config --cflags libqpdf` -c $< -o $@
 
-$(OBJS) generator/main.o generator/print_plug.o: $(HDRS)
+$(OBJS) generator/main.o generator/print_plug.o generator/print_so.o: $(HDRS)
 
 site: generator/rally
 	./generator/rally build --root . --out out
@@ -209,19 +213,14 @@ install: generator/rally
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1
 	cp -f generator/rally $(DESTDIR)$(PREFIX)/bin/rally
 	chmod 755 $(DESTDIR)$(PREFIX)/bin/rally
-	mkdir -p $(DESTDIR)$(PREFIX)/lib/rally
-	cp -f generator/rally-print.so $(DESTDIR)$(PREFIX)/lib/rally/rally-print.so
-	chmod 644 $(DESTDIR)$(PREFIX)/lib/rally/rally-print.so
 	cp -f generator/rally.1 $(DESTDIR)$(MANPREFIX)/man1/rally.1
 	chmod 644 $(DESTDIR)$(MANPREFIX)/man1/rally.1
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/rally $(DESTDIR)$(MANPREFIX)/man1/rally.1 \
-	    $(DESTDIR)$(PREFIX)/lib/rally/rally-print.so
-	-rmdir $(DESTDIR)$(PREFIX)/lib/rally
+	rm -f $(DESTDIR)$(PREFIX)/bin/rally $(DESTDIR)$(MANPREFIX)/man1/rally.1
 
 clean:
-	rm -rf generator/rally generator/rally-print.so generator/embed generator/builtin.c generator/*.o tests/unit tests/work out
+	rm -rf generator/rally generator/rally-print.so generator/print_so.c generator/embed generator/builtin.c generator/*.o tests/unit tests/work out
 
 .PHONY: all deps site test goldens bench fuzz check-sanitize check-valgrind install \
         uninstall clean

@@ -12,10 +12,13 @@
  * The tests' builds (unit tests, fuzz targets, the sanitizer build)
  * link the print objects in and leave this file out.
  */
+#include <sys/mman.h>
+
 #include <dlfcn.h>
-#include <limits.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -23,42 +26,46 @@
 
 #include "rally.h"
 #include "extern.h"
+#include "builtin.h"
+
+extern const struct builtin print_module[];	/* print_so.c */
 
 static void		*S_handle;
 static pthread_once_t	 S_once = PTHREAD_ONCE_INIT;
 
 /*
- * Opens the module: beside the executable (the build tree), else in
- * ../lib/rally/ from it (make install).
+ * Opens the module, which rally carries (print_so.c, made by embed.c
+ * from rally-print.so): from an anonymous in-memory file, as the
+ * fonts are (print_lay.c), so that the executable alone is still the
+ * whole of rally and no other version's module can be found instead.
  */
 static void
 S_open(void)
 {
-	static const char *const where[] = { "rally-print.so",
-	    "../lib/rally/rally-print.so" };
-	char exe[PATH_MAX], path[PATH_MAX + 32], *slash;
-	ssize_t n;
-	size_t i;
+	char path[64];
+	size_t off = 0;
+	ssize_t w;
+	int fd;
 
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
-		return;
-	exe[n] = '\0';
-	if ((slash = strrchr(exe, '/')) == NULL)
-		return;
-	slash[1] = '\0';
-	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
-		snprintf(path, sizeof(path), "%s%s", exe, where[i]);
-		if (access(path, R_OK) == 0)
-			break;
-	}
-	if (i == sizeof(where) / sizeof(where[0])) {
-		fprintf(stderr, "rally: error: the print module "
-		    "rally-print.so is neither beside %s nor in "
-		    "%s../lib/rally/: reinstall rally\n", exe, exe);
+	if ((fd = memfd_create("rally-print.so", MFD_CLOEXEC)) == -1) {
+		fprintf(stderr, "rally: error: the print module: %s\n",
+		    strerror(errno));
 		return;
 	}
+	while (off < print_module[0].len) {
+		if ((w = write(fd, print_module[0].data + off,
+		    print_module[0].len - off)) <= 0) {
+			fprintf(stderr, "rally: error: the print module: "
+			    "%s\n", strerror(errno));
+			close(fd);
+			return;
+		}
+		off += (size_t)w;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if ((S_handle = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL)
 		fprintf(stderr, "rally: error: %s\n", dlerror());
+	close(fd);	/* mapped now */
 }
 
 /*
@@ -76,9 +83,8 @@ S_fn(const char *name, int load)
 	if (S_handle == NULL)
 		return NULL;
 	if ((fn = dlsym(S_handle, name)) == NULL) {
-		/* A module of another version of rally. */
-		fprintf(stderr, "rally: error: %s: reinstall rally\n",
-		    dlerror());
+		/* Made with another print_plug.c: a build error. */
+		fprintf(stderr, "rally: error: %s\n", dlerror());
 		abort();
 	}
 	return fn;
