@@ -27,7 +27,7 @@ CORE_SRCS = generator/util.c generator/files.c generator/site.c \
        generator/build.c generator/new.c generator/serve.c \
        generator/keys.c \
        generator/manifest.c generator/stamp.c generator/builtin.c \
-       generator/lang.c
+       generator/lang.c generator/cache.c
 PRINT_SRCS = generator/image.c \
        generator/print_lay.c generator/print_words.c \
        generator/print_text.c generator/print_fit.c generator/print_memo.c generator/print_draw.c \
@@ -80,7 +80,8 @@ BUILTIN = layouts/web/base.html layouts/web/home.html layouts/web/page.html \
        generator/icc/FOGRA39L-coated.icc \
        scaffold/site.yml scaffold/index.md scaffold/about.md \
        scaffold/area.md scaffold/event.md scaffold/press.md scaffold/org.md \
-       scaffold/logo.svg scaffold/org-logo.svg scaffold/words/da.yml \
+       scaffold/logo.svg scaffold/org-logo.svg scaffold/gitignore \
+       scaffold/words/da.yml \
        scaffold/words/nb.yml scaffold/words/nn.yml scaffold/words/sv.yml \
        scaffold/words/de.yml scaffold/words/en.yml
 

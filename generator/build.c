@@ -104,6 +104,7 @@ build(const struct opts *o)
 		site.partial = 1;	/* the files are new, the stamp not */
 		goto out;
 	}
+	cache_commit(site.cache);
 	rc = 0;
 out:
 	if (rc != 0 && made && !site.partial)

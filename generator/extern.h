@@ -29,6 +29,7 @@ struct fm {
 	const char	*body;		/* points into the file's text */
 	size_t		 bodylen;
 	int		 body_line;	/* line of the body's first line */
+	int		 shared;	/* a YAML alias shares a value */
 };
 
 struct tmpl_set;
@@ -120,6 +121,10 @@ int		 root_open(const struct site *site, const char *rel, int flags);
    to report (NULL: rel). */
 int		 root_read(const struct site *site, const char *rel,
 		    struct buf *out, const struct pos *why);
+/* root_read, its stat in *st; 2, unread, when skip(arg, st) is 1. */
+int		 root_read_unless(const struct site *site, const char *rel,
+		    struct buf *out, const struct pos *why, struct stat *st,
+		    int (*skip)(void *arg, const struct stat *st), void *arg);
 /* rel inside the root, as a path (caller frees), or NULL. */
 char		*path_in_root(const struct site *site, const char *rel);
 /* Reads path (anywhere; the caller's, buf_free); why: where to report. */
@@ -191,6 +196,24 @@ const char	*map_str(const struct val *map, const char *key);
 int		 val_truthy(const struct val *v);
 void		 val_text(const struct val *v, struct buf *b);
 const char	*vtype_name(enum vtype t);	/* static text */
+
+/*
+ * cache.c: content files as the last build parsed them (ROOT/.rally-
+ * cache).  cache_open's cache is freed with cache_free; cache_get and
+ * cache_put may be called from several threads.
+ */
+struct cache;
+struct cache	*cache_open(struct site *site);
+void		 cache_free(struct cache *c);
+int		 cache_get(struct cache *c, const char *rel,
+		    const struct stat *st, struct pool *pool, struct doc *d,
+		    struct val **body);
+void		 cache_put(struct cache *c, const char *rel,
+		    const struct stat *st, const struct doc *d,
+		    const struct val *body, int shared);
+void		 cache_commit(struct cache *c);
+void		 cache_counts(const struct cache *c, size_t *asked,
+		    size_t *hits);
 
 /* fm.c: YAML and front matter; *out and fm->meta are made in pool. */
 int		 fm_yaml(struct pool *pool, const char *file, const char *text,

@@ -172,6 +172,10 @@ root_open(const struct site *site, const char *rel, int flags)
  */
 static const char S_TOO_LARGE[] = "file too large";
 
+static int	S_read_fd_unless(int, const char *, struct buf *,
+		    const struct pos *, struct stat *,
+		    int (*)(void *, const struct stat *), void *);
+
 /* Does a message at why already name rel? */
 #define S_SAME(why, rel) ((why) != NULL && (why)->file != NULL && \
 	(why)->line == 0 && \
@@ -179,6 +183,15 @@ static const char S_TOO_LARGE[] = "file too large";
 
 static int
 S_read_fd(int fd, const char *shown, struct buf *out, const struct pos *why)
+{
+	return S_read_fd_unless(fd, shown, out, why, NULL, NULL, NULL);
+}
+
+/* S_read_fd, but 2 without reading when skip(arg, st) says so. */
+static int
+S_read_fd_unless(int fd, const char *shown, struct buf *out,
+    const struct pos *why, struct stat *stp,
+    int (*skip)(void *arg, const struct stat *st), void *arg)
 {
 	struct stat st;
 	const char *err = NULL;
@@ -192,6 +205,12 @@ S_read_fd(int fd, const char *shown, struct buf *out, const struct pos *why)
 		    "a device or socket, not a file";
 	else if ((size_t)st.st_size > LIMIT_FILE_SIZE)
 		err = S_TOO_LARGE;
+	if (err == NULL && stp != NULL)
+		*stp = st;
+	if (err == NULL && skip != NULL && skip(arg, &st)) {
+		close(fd);
+		return 2;
+	}
 	out->len = 0;
 	if (err == NULL)
 		buf_grow(out, (size_t)st.st_size);
@@ -247,6 +266,19 @@ int
 root_read(const struct site *site, const char *rel, struct buf *out,
     const struct pos *why)
 {
+	return root_read_unless(site, rel, out, why, NULL, NULL, NULL);
+}
+
+/*
+ * root_read, with the file's stat in *st (if not NULL), and asking
+ * skip(arg, st) (if not NULL) first: when it answers 1 the file is not
+ * read and 2 is returned.
+ */
+int
+root_read_unless(const struct site *site, const char *rel, struct buf *out,
+    const struct pos *why, struct stat *st,
+    int (*skip)(void *arg, const struct stat *st), void *arg)
+{
 	int fd;
 
 	if ((fd = root_open(site, rel, O_RDONLY)) == -1) {
@@ -263,7 +295,8 @@ root_read(const struct site *site, const char *rel, struct buf *out,
 			    strerror(errno));
 		return 0;
 	}
-	return S_read_fd(fd, S_SAME(why, rel) ? NULL : rel, out, why);
+	return S_read_fd_unless(fd, S_SAME(why, rel) ? NULL : rel, out, why,
+	    st, skip, arg);
 }
 
 /*

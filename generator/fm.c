@@ -26,6 +26,7 @@ struct yctx {
 	GHashTable	*anchors;	/* name -> struct anchor (owned) */
 	size_t		 total;		/* expanded nodes so far */
 	int		 failed;
+	int		 aliased;	/* an alias shares a value */
 	const char	*text;		/* the YAML, for hints */
 	size_t		 len;
 };
@@ -175,6 +176,7 @@ S_node(struct yctx *c, yaml_event_t *ev, int depth, size_t *size)
 			return NULL;
 		}
 		/* Shared, not copied; but counted as if expanded. */
+		c->aliased = 1;
 		v = a->v;
 		n = a->size;
 		break;
@@ -267,9 +269,9 @@ S_node(struct yctx *c, yaml_event_t *ev, int depth, size_t *size)
  * pool.  An empty document gives an empty map.  line_off is the number
  * of lines in file before text.  Returns 1, or 0 after diagnosing.
  */
-int
-fm_yaml(struct pool *pool, const char *file, const char *text,
-    size_t len, int line_off, struct val **out)
+static int
+S_yaml(struct pool *pool, const char *file, const char *text,
+    size_t len, int line_off, struct val **out, int *aliased)
 {
 	struct yctx c;
 	yaml_event_t ev;
@@ -331,7 +333,16 @@ fm_yaml(struct pool *pool, const char *file, const char *text,
 	if (v == NULL || v->type == V_NULL)
 		v = val_new(pool, V_MAP, NULL);
 	*out = v;
+	if (aliased != NULL)
+		*aliased = c.aliased;
 	return 1;
+}
+
+int
+fm_yaml(struct pool *pool, const char *file, const char *text,
+    size_t len, int line_off, struct val **out)
+{
+	return S_yaml(pool, file, text, len, line_off, out, NULL);
 }
 
 static int
@@ -390,7 +401,8 @@ fm_read(struct pool *pool, const char *file, const char *text, size_t len,
 		diag_err(&p, "front matter is not closed by a '---' line");
 		return 0;
 	}
-	if (!fm_yaml(pool, file, yaml, (size_t)(s - yaml), 1, &fm->meta))
+	if (!S_yaml(pool, file, yaml, (size_t)(s - yaml), 1, &fm->meta,
+	    &fm->shared))
 		return 0;
 	if (fm->meta->type != V_MAP) {
 		p.line = fm->meta->pos.line ? fm->meta->pos.line : 2;

@@ -417,6 +417,23 @@ S_listed(struct doc *d, const char *text, size_t n)
 	sha_hex(&c, d->listed);
 }
 
+/* For root_read_unless: the file as the cache has it, if it does. */
+struct from_cache {
+	struct cache	*cache;
+	const char	*rel;
+	struct pool	*pool;
+	struct doc	*d;
+	struct val	**body;
+};
+
+static int
+S_from_cache(void *arg, const struct stat *st)
+{
+	struct from_cache *fc = arg;
+
+	return cache_get(fc->cache, fc->rel, st, fc->pool, fc->d, fc->body);
+}
+
 static void
 S_parse(const struct site *site, struct pool *pool, struct parsed *t)
 {
@@ -424,12 +441,26 @@ S_parse(const struct site *site, struct pool *pool, struct parsed *t)
 	struct fm fm;
 	struct doc *d;
 	struct pos p = { NULL, 0, 0 };
-	int ok;
+	struct stat st;
+	struct from_cache fc;
+	int ok, got;
 
 	diag_capture(&t->diag);
 	d = S_doc_new(t->k, t->rel);
 	p.file = d->path;
-	if (!root_read(site, t->rel, &b, &p) || !fm_read(pool, d->path, b.data, b.len, &fm))
+	fc.cache = site->cache;
+	fc.rel = t->rel;
+	fc.pool = pool;
+	fc.d = d;
+	fc.body = &t->body;
+	got = root_read_unless(site, t->rel, &b, &p, &st,
+	    site->cache != NULL ? S_from_cache : NULL, &fc);
+	if (got == 2) {	/* as the last build parsed it */
+		t->d = d;
+		diag_capture(NULL);
+		return;
+	}
+	if (got == 0 || !fm_read(pool, d->path, b.data, b.len, &fm))
 		goto bad;
 	d->v = fm.meta;
 	/*
@@ -455,6 +486,9 @@ S_parse(const struct site *site, struct pool *pool, struct parsed *t)
 	d->links = links.data;	/* taken */
 	buf_free(&b);
 	t->d = d;
+	/* A file that said nothing, for the next build. */
+	if (t->diag.len == 0)
+		cache_put(site->cache, t->rel, &st, d, t->body, fm.shared);
 	diag_capture(NULL);
 	return;
 bad:
@@ -1318,6 +1352,9 @@ load_site(struct site *site)
 	free(rel);
 	S_site_yml(site);
 	lang_load(site);
+	/* What a parse depends on (site.yml) is known now. */
+	if (diag_count() == site->nerr0)
+		site->cache = cache_open(site);
 	names = S_list(site, "content", &n, 1);
 	v = S_read_all(site, "content", K_PAGE, names, n);
 	for (i = 0; i < n; i++) {

@@ -33,6 +33,7 @@ static const struct {
 	{ "scaffold/org.md", "content/orgs/@org_slug@.md" },
 	{ "scaffold/logo.svg", "assets/logos/logo.svg" },
 	{ "scaffold/org-logo.svg", "assets/logos/@org_slug@.svg" },
+	{ "scaffold/gitignore", ".gitignore" },
 };
 
 /*

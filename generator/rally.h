@@ -288,6 +288,8 @@ struct site {
 	struct val	*labels;/* every word rally writes (lang.c) */
 	struct _GTimeZone *tz;	/* the site's time zone (owned) */
 	struct print_fonts *fonts;/* print's fonts, once loaded (owned) */
+	struct cache	*cache;	/* parsed files, last build's and this
+				   one's (cache.c; owned) */
 	struct _GHashTable *index;/* "kind/slug" -> doc (model.c; owned) */
 	size_t		 nindexed;/* docs in index */
 	struct _GHashTable *by_val;/* a page's values -> its doc (owned) */

@@ -524,7 +524,14 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		fprintf(stderr, "rally: built %zu file%s, %zu up to date, in "
 		    "%.2f s\n", todo, todo == 1 ? "" : "s", js->len - todo,
 		    run_clock() - t0);
-	if (o->verbose)
+	if (o->verbose) {
+		size_t asked, hits;
+
+		cache_counts(site->cache, &asked, &hits);
+		fprintf(stderr, "rally: %zu content file%s, %zu unchanged "
+		    "and taken as parsed from .rally-cache\n", asked,
+		    asked == 1 ? "" : "s", hits);
 		S_slowest(js);
+	}
 	return !c.failed;
 }

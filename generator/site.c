@@ -121,6 +121,7 @@ site_free(struct site *site)
 		g_hash_table_destroy(site->left_out);
 	free(site->held);
 	print_fonts_free(site->fonts);
+	cache_free(site->cache);
 	pool_free(&site->pool);
 	free(site->root);
 	if (site->rroot != NULL)

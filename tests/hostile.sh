@@ -117,6 +117,36 @@ else
 	expect out-inputs 2 "error: the output directory is inside the campaign's content/" same
 fi
 
+# The parsed files (.rally-cache): a link, a pipe or a folder planted
+# under that name is neither read, nor written through, nor replaced.
+plant_cache() {
+	rm -f "$D/site/.rally-cache"
+	"$@"
+	touch "$D/site/content/index.md"	# not a no-op: it loads
+	build
+}
+fresh cache-link
+plant_cache ln -s ../victim/keep.txt "$D/site/.rally-cache"
+if [ -L "$D/site/.rally-cache" ]; then
+	expect cache-link 0 "built"
+else
+	fail "hostile cache-link: the link was replaced"
+fi
+fresh cache-fifo
+plant_cache mkfifo "$D/site/.rally-cache"
+if [ -p "$D/site/.rally-cache" ]; then
+	expect cache-fifo 0 "built"
+else
+	fail "hostile cache-fifo: the pipe was replaced"
+fi
+fresh cache-dir
+plant_cache mkdir "$D/site/.rally-cache"
+if [ -d "$D/site/.rally-cache" ]; then
+	expect cache-dir 0 "built"
+else
+	fail "hostile cache-dir: the folder was replaced"
+fi
+
 # Special files never block: a FIFO for content, site.yml, a layout.
 fresh fifo-page
 mkfifo "$D/site/content/press/fifo.md"

@@ -1,0 +1,643 @@
+/*
+ * cache.c: content files as the last build parsed them, so that a
+ * rebuild reads, parses and digests only the files that changed.
+ *
+ * Editing one press release of 10 000 made rally read and parse all of
+ * them again (YAML, Markdown, SHA-256: 0.18 s of 0.33 s) before it
+ * knew which pages to make.  The cache, ROOT/.rally-cache, keeps each
+ * file's values, body HTML, excerpt, links and digests, under its
+ * inode, size, modification and change times, as git's index does: a
+ * file whose stat matches is taken from the cache, any other is read.
+ *
+ * It lives in the campaign's folder, not in out/: out/ is published,
+ * and the cache holds what a page does not show (drafts, embargoed
+ * releases, front matter no layout prints).
+ *
+ * The file: a header naming what else shapes a parse (this rally
+ * executable, raw HTML on or off, the base path), then records, one a
+ * file.  A build appends the files it parsed; a later record of a
+ * path wins.  When the dead records outweigh the live ones, or the
+ * header differs, the build writes a new file (in an unnamed file
+ * first, then named: a killed build leaves the old one whole).  A
+ * record is taken only whole and well formed; a damaged tail ends the
+ * reading there.
+ *
+ * A file modified in the same clock tick as the build read it could
+ * keep its stat; such files (modified at or after the build started)
+ * are not recorded (git's "racily clean" entries).
+ */
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <glib.h>
+
+#include "rally.h"
+#include "extern.h"
+
+#define CACHE_NAME	".rally-cache"
+#define CACHE_MAGIC	"rally-cache 1\n"
+#define CACHE_MAX	((size_t)1 << 31)	/* bytes: larger is not read */
+#define CACHE_VALS	4096	/* values of a file's front matter */
+#define CACHE_FLUSH	(1 << 20)	/* bytes kept before a write */
+
+/* A record's place in the mapped file. */
+struct rec {
+	size_t		 off, len;
+};
+
+struct cache {
+	/* The last build's file, mapped. */
+	char		*map;
+	size_t		 maplen;
+	size_t		 body;	/* where the records start */
+	size_t		 end;	/* where the whole ones end */
+	GHashTable	*recs;	/* rel (in map) -> struct rec (owned) */
+	size_t		 nrecs;	/* records read, live or dead */
+	int		 whole;	/* the file ends after a whole record */
+	dev_t		 dev;
+	ino_t		 ino;
+	/* What this build adds: an unnamed file in the root. */
+	char		*header;/* (owned) */
+	struct timespec	 since;	/* files changed since: not recorded */
+	int		 rootfd;/* not owned */
+	int		 fd;	/* the new records; -1: not writing */
+	pthread_mutex_t	 mx;
+	struct buf	 pend;	/* records not yet written */
+	int		 failed;/* a write failed: keep the old file */
+	size_t		 nput;	/* records this build made */
+	size_t		 asked, hits;	/* cache_get calls, and answers */
+	GHashTable	*taken;	/* rel -> struct rec taken from the map */
+};
+
+/* What shapes a parse besides the file: a line, owned. */
+static char *
+S_header(const struct site *site)
+{
+	struct stat st;
+
+	/* This executable (rebuilt: another parser, maybe). */
+	if (stat("/proc/self/exe", &st) == -1)
+		memset(&st, 0, sizeof(st));
+	return xasprintf("%srally %s exe %llu.%llu.%lld.%lld.%09ld raw_html=%d "
+	    "base=%s val=%zu\n", CACHE_MAGIC, RALLY_VERSION,
+	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+	    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+	    st.st_mtim.tv_nsec, site->raw_html, site->base_path,
+	    sizeof(struct val));
+}
+
+/* A cursor over one record; bad once anything does not fit. */
+struct rd {
+	const char	*p, *end;
+	int		 bad;
+};
+
+static uint64_t
+S_u64(struct rd *r)
+{
+	uint64_t v;
+
+	if (r->bad || (size_t)(r->end - r->p) < sizeof(v)) {
+		r->bad = 1;
+		return 0;
+	}
+	memcpy(&v, r->p, sizeof(v));
+	r->p += sizeof(v);
+	return v;
+}
+
+/* A string: its length, its bytes, a NUL.  NULL for none (or bad). */
+static const char *
+S_str(struct rd *r, size_t *len)
+{
+	uint64_t n = S_u64(r);
+	const char *s = r->p;
+
+	*len = 0;
+	if (r->bad || n == UINT64_MAX)
+		return NULL;
+	if (n >= (uint64_t)(r->end - r->p) || s[n] != '\0') {
+		r->bad = 1;
+		return NULL;
+	}
+	r->p += n + 1;
+	*len = (size_t)n;
+	return s;
+}
+
+static char *
+S_strdup(struct rd *r)
+{
+	size_t len;
+	const char *s = S_str(r, &len);
+
+	return s != NULL ? xstrndup(s, len) : NULL;
+}
+
+/* A value (and what it holds), made in pool, its place in file. */
+static struct val *
+S_val(struct rd *r, struct pool *pool, const char *file, int depth,
+    size_t *budget)
+{
+	struct pos p = { NULL, 0, 0 };
+	struct val *v, *item;
+	uint64_t t, n, i;
+	const char *key;
+	size_t len;
+
+	t = S_u64(r);
+	if (S_u64(r))
+		p.file = file;
+	p.line = (int)S_u64(r);
+	p.col = (int)S_u64(r);
+	if (r->bad || t > V_NODES || depth > LIMIT_NESTING + 1 || *budget == 0) {
+		r->bad = 1;
+		return NULL;
+	}
+	(*budget)--;
+	v = val_new(pool, (enum vtype)t, &p);
+	switch (v->type) {
+	case V_NULL:
+		v->s = S_strdup(r);
+		break;
+	case V_STR:
+	case V_NODES:
+		v->s = S_strdup(r);
+		v->len = v->s != NULL ? strlen(v->s) : 0;
+		if (v->type == V_NODES)
+			v->cap = (size_t)S_u64(r);
+		if (v->s == NULL)
+			r->bad = 1;
+		break;
+	case V_BOOL:
+	case V_NUM:
+		v->n = (long)S_u64(r);
+		break;
+	case V_LIST:
+	case V_MAP:
+		n = S_u64(r);
+		if (n > *budget) {
+			r->bad = 1;
+			break;
+		}
+		val_reserve(v, (size_t)n);
+		for (i = 0; i < n && !r->bad; i++) {
+			key = v->type == V_MAP ? S_str(r, &len) : NULL;
+			if (v->type == V_MAP && key == NULL)
+				r->bad = 1;
+			if (r->bad ||
+			    (item = S_val(r, pool, file, depth + 1, budget))
+			    == NULL)
+				break;
+			if (v->type == V_MAP)
+				map_set(v, key, item);
+			else
+				list_push(v, item);
+		}
+		break;
+	}
+	return r->bad ? NULL : v;
+}
+
+/* Reads the records of c->map from c->body: c->recs, c->end. */
+static void
+S_index(struct cache *c)
+{
+	struct rec *rec;
+	uint64_t len;
+	size_t off = c->body;
+	struct rd r;
+	const char *rel;
+	size_t rlen;
+
+	c->recs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free);
+	c->whole = 1;
+	while (off < c->maplen) {
+		if (c->maplen - off < sizeof(len)) {
+			c->whole = 0;
+			break;
+		}
+		memcpy(&len, c->map + off, sizeof(len));
+		if (len > c->maplen - off - sizeof(len)) {
+			c->whole = 0;
+			break;
+		}
+		r.p = c->map + off + sizeof(len);
+		r.end = r.p + len;
+		r.bad = 0;
+		if ((rel = S_str(&r, &rlen)) == NULL) {
+			c->whole = 0;
+			break;
+		}
+		rec = xmalloc(sizeof(*rec));
+		rec->off = off + sizeof(len);
+		rec->len = (size_t)len;
+		g_hash_table_replace(c->recs, (char *)rel, rec);
+		c->nrecs++;
+		off += sizeof(len) + (size_t)len;
+	}
+	c->end = off;
+}
+
+/*
+ * The cache of site's last build and a writer for this one's; NULL
+ * when the root cannot hold one.  Free with cache_free.
+ */
+struct cache *
+cache_open(struct site *site)
+{
+	struct cache *c = xcalloc(1, sizeof(*c));
+	struct stat st;
+	size_t hl;
+	void *m;
+	int fd;
+
+	c->header = S_header(site);
+	c->rootfd = site->rootfd;
+	c->fd = -1;
+	pthread_mutex_init(&c->mx, NULL);
+	c->taken = g_hash_table_new(g_str_hash, g_str_equal);
+	clock_gettime(CLOCK_REALTIME_COARSE, &c->since);
+	hl = strlen(c->header);
+	/* Read only a regular file, through no link, without waiting. */
+	fd = openat(site->rootfd, CACHE_NAME, O_RDONLY | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd != -1 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (size_t)st.st_size >= hl && (size_t)st.st_size < CACHE_MAX &&
+	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+	    0)) != MAP_FAILED) {
+		c->map = m;
+		c->maplen = (size_t)st.st_size;
+		c->dev = st.st_dev;
+		c->ino = st.st_ino;
+		if (memcmp(c->map, c->header, hl) == 0) {
+			c->body = hl;
+			S_index(c);
+		}
+	}
+	if (fd != -1)
+		close(fd);
+	/* The new records, in an unnamed file of the root. */
+	c->fd = openat(site->rootfd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC,
+	    0644);
+	if (c->fd != -1)
+		buf_puts(&c->pend, c->header);
+	return c;
+}
+
+void
+cache_free(struct cache *c)
+{
+	if (c == NULL)
+		return;
+	if (c->map != NULL)
+		munmap(c->map, c->maplen);
+	if (c->recs != NULL)
+		g_hash_table_destroy(c->recs);
+	g_hash_table_destroy(c->taken);
+	if (c->fd != -1)
+		close(c->fd);
+	pthread_mutex_destroy(&c->mx);
+	buf_free(&c->pend);
+	free(c->header);
+	free(c);
+}
+
+/* Is a file's stat the one the record (at r) was made from? */
+static int
+S_same(struct rd *r, const struct stat *st)
+{
+	uint64_t v[7];
+	size_t i;
+
+	for (i = 0; i < 7; i++)
+		v[i] = S_u64(r);
+	return !r->bad && v[0] == (uint64_t)st->st_dev &&
+	    v[1] == (uint64_t)st->st_ino && v[2] == (uint64_t)st->st_size &&
+	    v[3] == (uint64_t)st->st_mtim.tv_sec &&
+	    v[4] == (uint64_t)st->st_mtim.tv_nsec &&
+	    v[5] == (uint64_t)st->st_ctim.tv_sec &&
+	    v[6] == (uint64_t)st->st_ctim.tv_nsec;
+}
+
+/*
+ * The file rel as the last build parsed it, if st is still its stat:
+ * fills d (values in pool, the rest owned by d) and *body, returns 1;
+ * else 0, d untouched.  Called by the threads that read files.
+ */
+int
+cache_get(struct cache *c, const char *rel, const struct stat *st,
+    struct pool *pool, struct doc *d, struct val **body)
+{
+	const struct rec *rec;
+	struct pool_mark mark;
+	struct rd r;
+	struct val *v, *b;
+	const char *s;
+	size_t len, budget = CACHE_VALS;
+	char *excerpt, *links;
+	gpointer key, val;
+	int line;
+
+	if (c == NULL)
+		return 0;
+	__atomic_add_fetch(&c->asked, 1, __ATOMIC_RELAXED);
+	if (c->recs == NULL ||
+	    !g_hash_table_lookup_extended(c->recs, rel, &key, &val))
+		return 0;
+	rec = val;
+	r.p = c->map + rec->off;
+	r.end = r.p + rec->len;
+	r.bad = 0;
+	S_str(&r, &len);	/* rel */
+	if (!S_same(&r, st))
+		return 0;
+	line = (int)S_u64(&r);
+	s = S_str(&r, &len);
+	if (s == NULL || len != 128)
+		return 0;
+	excerpt = S_strdup(&r);
+	links = S_strdup(&r);
+	mark = pool_mark(pool);
+	v = S_val(&r, pool, d->path, 0, &budget);
+	budget = 1;
+	b = v != NULL ? S_val(&r, pool, d->path, 0, &budget) : NULL;
+	if (r.bad || v == NULL || b == NULL || v->type != V_MAP ||
+	    r.p != r.end) {
+		pool_release(pool, mark);
+		free(excerpt);
+		free(links);
+		return 0;
+	}
+	/* Room for linking, as a parse makes it (load.c S_parse). */
+	val_reserve(v, 32);
+	memcpy(d->hash, s, 64);
+	d->hash[64] = '\0';
+	memcpy(d->listed, s + 64, 64);
+	d->listed[64] = '\0';
+	d->body_line = line;
+	d->excerpt = excerpt;
+	d->links = links;
+	d->v = v;
+	*body = b;
+	pthread_mutex_lock(&c->mx);
+	/* Its name in the map: rel is the caller's. */
+	g_hash_table_insert(c->taken, key, (void *)rec);
+	c->hits++;
+	pthread_mutex_unlock(&c->mx);
+	return 1;
+}
+
+static void
+S_put64(struct buf *b, uint64_t v)
+{
+	buf_put(b, (const char *)&v, sizeof(v));
+}
+
+static void
+S_putstr(struct buf *b, const char *s, size_t len)
+{
+	if (s == NULL) {
+		S_put64(b, UINT64_MAX);
+		return;
+	}
+	S_put64(b, len);
+	buf_put(b, s, len);
+	buf_putc(b, '\0');
+}
+
+/* Writes v; 0 when it cannot be recorded as it is. */
+static int
+S_putval(struct buf *b, const struct val *v, const char *file,
+    size_t *budget)
+{
+	size_t i;
+
+	if (*budget == 0 || (v->pos.file != NULL && v->pos.file != file))
+		return 0;
+	(*budget)--;
+	S_put64(b, v->type);
+	S_put64(b, v->pos.file != NULL);
+	S_put64(b, (uint64_t)v->pos.line);
+	S_put64(b, (uint64_t)v->pos.col);
+	switch (v->type) {
+	case V_NULL:
+		S_putstr(b, v->s, v->s != NULL ? strlen(v->s) : 0);
+		break;
+	case V_STR:
+	case V_NODES:
+		/* A NUL inside would end it early when read. */
+		if (v->s == NULL || strlen(v->s) != v->len)
+			return 0;
+		S_putstr(b, v->s, v->len);
+		if (v->type == V_NODES)
+			S_put64(b, v->cap);
+		break;
+	case V_BOOL:
+	case V_NUM:
+		S_put64(b, (uint64_t)v->n);
+		break;
+	case V_LIST:
+	case V_MAP:
+		S_put64(b, v->len);
+		for (i = 0; i < v->len; i++) {
+			if (v->type == V_MAP)
+				S_putstr(b, v->keys[i], strlen(v->keys[i]));
+			if (!S_putval(b, v->items[i], file, budget))
+				return 0;
+		}
+		break;
+	}
+	return 1;
+}
+
+/* Sends what is pending to the new file (c->mx held). */
+static void
+S_flush(struct cache *c)
+{
+	if (c->pend.len > 0 && !c->failed &&
+	    !fd_write_all(c->fd, c->pend.data, c->pend.len))
+		c->failed = 1;
+	c->pend.len = 0;
+}
+
+/*
+ * Records the file rel that a thread just parsed (stat st) into d and
+ * body, unless it changed since the build began or holds what a record
+ * cannot (values shared by YAML aliases: shared).
+ */
+void
+cache_put(struct cache *c, const char *rel, const struct stat *st,
+    const struct doc *d, const struct val *body, int shared)
+{
+	struct buf b = { NULL, 0, 0 };
+	size_t budget = CACHE_VALS, len;
+	uint64_t n;
+
+	if (c == NULL || c->fd == -1 || shared || d->v == NULL ||
+	    body == NULL)
+		return;
+	/* Racily clean: changed in the tick the build began, or after. */
+	if (st->st_mtim.tv_sec > c->since.tv_sec ||
+	    (st->st_mtim.tv_sec == c->since.tv_sec &&
+	    st->st_mtim.tv_nsec >= c->since.tv_nsec) ||
+	    st->st_ctim.tv_sec > c->since.tv_sec ||
+	    (st->st_ctim.tv_sec == c->since.tv_sec &&
+	    st->st_ctim.tv_nsec >= c->since.tv_nsec))
+		return;
+	S_put64(&b, 0);	/* its length, below */
+	S_putstr(&b, rel, strlen(rel));
+	S_put64(&b, (uint64_t)st->st_dev);
+	S_put64(&b, (uint64_t)st->st_ino);
+	S_put64(&b, (uint64_t)st->st_size);
+	S_put64(&b, (uint64_t)st->st_mtim.tv_sec);
+	S_put64(&b, (uint64_t)st->st_mtim.tv_nsec);
+	S_put64(&b, (uint64_t)st->st_ctim.tv_sec);
+	S_put64(&b, (uint64_t)st->st_ctim.tv_nsec);
+	S_put64(&b, (uint64_t)d->body_line);
+	S_put64(&b, 128);
+	buf_put(&b, d->hash, 64);
+	buf_put(&b, d->listed, 64);
+	buf_putc(&b, '\0');
+	S_putstr(&b, d->excerpt, d->excerpt ? strlen(d->excerpt) : 0);
+	S_putstr(&b, d->links, d->links ? strlen(d->links) : 0);
+	if (!S_putval(&b, d->v, d->path, &budget) ||
+	    (budget = 1, !S_putval(&b, body, d->path, &budget))) {
+		buf_free(&b);
+		return;
+	}
+	len = b.len;
+	n = len - sizeof(n);
+	memcpy(b.data, &n, sizeof(n));
+	pthread_mutex_lock(&c->mx);
+	buf_put(&c->pend, b.data, len);
+	c->nput++;
+	if (c->pend.len >= CACHE_FLUSH)
+		S_flush(c);
+	pthread_mutex_unlock(&c->mx);
+	buf_free(&b);
+}
+
+/* Copies n bytes of the new file from off to fd. */
+static int
+S_copy(int from, off_t off, size_t n, int fd)
+{
+	char buf[1 << 16];
+	ssize_t r;
+
+	while (n > 0) {
+		r = pread(from, buf, n < sizeof(buf) ? n : sizeof(buf), off);
+		if (r <= 0 || !fd_write_all(fd, buf, (size_t)r))
+			return 0;
+		off += r;
+		n -= (size_t)r;
+	}
+	return 1;
+}
+
+/* Adds this build's records to the last build's file: 1, or 0. */
+static int
+S_append(struct cache *c, size_t hl)
+{
+	struct stat st;
+	off_t end;
+	int fd, ok = 0;
+
+	if ((end = lseek(c->fd, 0, SEEK_END)) == -1)
+		return 0;
+	fd = openat(c->rootfd, CACHE_NAME, O_WRONLY | O_APPEND | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1)
+		return 0;
+	/* Still the file read, as it was read: no other build's since. */
+	if (flock(fd, LOCK_EX) == 0 && fstat(fd, &st) == 0 &&
+	    S_ISREG(st.st_mode) && st.st_dev == c->dev &&
+	    st.st_ino == c->ino && (size_t)st.st_size == c->maplen)
+		ok = S_copy(c->fd, (off_t)hl, (size_t)end - hl, fd);
+	close(fd);
+	return ok;
+}
+
+/* Names the new file CACHE_NAME, over the old one: 1, or 0. */
+static int
+S_name(struct cache *c)
+{
+	char proc[64], tmp[64];
+	struct stat st;
+	int ok;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", c->fd);
+	snprintf(tmp, sizeof(tmp), "%s.%ld", CACHE_NAME, (long)getpid());
+	if (linkat(AT_FDCWD, proc, c->rootfd, tmp, AT_SYMLINK_FOLLOW) == -1)
+		return 0;
+	/* Only a file replaces a file: a folder, a link or a pipe a
+	   campaign put there stays. */
+	ok = (fstatat(c->rootfd, CACHE_NAME, &st, AT_SYMLINK_NOFOLLOW) ==
+	    -1 ? errno == ENOENT : S_ISREG(st.st_mode)) &&
+	    renameat(c->rootfd, tmp, c->rootfd, CACHE_NAME) == 0;
+	if (!ok)
+		unlinkat(c->rootfd, tmp, 0);
+	return ok;
+}
+
+/*
+ * After a build: keeps what it parsed for the next one (appended to
+ * the last build's file, or a new file when that is mostly dead).  A
+ * cache that cannot be written is no error: the next build parses.
+ */
+void
+cache_commit(struct cache *c)
+{
+	GHashTableIter it;
+	gpointer key, val;
+	const struct rec *rec;
+	size_t hl, live;
+	uint64_t n;
+
+	if (c == NULL || c->fd == -1)
+		return;
+	hl = strlen(c->header);
+	pthread_mutex_lock(&c->mx);
+	S_flush(c);
+	pthread_mutex_unlock(&c->mx);
+	if (c->failed)
+		return;
+	live = g_hash_table_size(c->taken) + c->nput;
+	if (c->recs != NULL && c->whole &&
+	    c->nrecs + c->nput <= 2 * live + 16) {
+		if (c->nput == 0 || S_append(c, hl))
+			return;
+	}
+	/* A new file: this build's records, and those it took. */
+	g_hash_table_iter_init(&it, c->taken);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		rec = val;
+		n = rec->len;
+		buf_put(&c->pend, (const char *)&n, sizeof(n));
+		buf_put(&c->pend, c->map + rec->off, rec->len);
+		if (c->pend.len >= CACHE_FLUSH)
+			S_flush(c);
+	}
+	S_flush(c);
+	if (!c->failed)
+		S_name(c);
+}
+
+/* For --verbose: content files asked for, and found, this build. */
+void
+cache_counts(const struct cache *c, size_t *asked, size_t *hits)
+{
+	*asked = c != NULL ? c->asked : 0;
+	*hits = c != NULL ? c->hits : 0;
+}
