@@ -54,6 +54,8 @@
 /* A record's place in the mapped file. */
 struct rec {
 	size_t		 off, len;
+	char		 taken;	/* this build took it (only its thread
+				   writes it) */
 };
 
 struct cache {
@@ -62,8 +64,9 @@ struct cache {
 	size_t		 maplen;
 	size_t		 body;	/* where the records start */
 	size_t		 end;	/* where the whole ones end */
-	GHashTable	*recs;	/* rel (in map) -> struct rec (owned) */
-	size_t		 nrecs;	/* records read, live or dead */
+	struct rec	*rv;	/* every record read, live or dead */
+	size_t		 nrecs;
+	GHashTable	*recs;	/* rel (in map) -> its last record in rv */
 	int		 whole;	/* the file ends after a whole record */
 	dev_t		 dev;
 	ino_t		 ino;
@@ -77,7 +80,6 @@ struct cache {
 	int		 failed;/* a write failed: keep the old file */
 	size_t		 nput;	/* records this build made */
 	size_t		 asked, hits;	/* cache_get calls, and answers */
-	GHashTable	*taken;	/* rel -> struct rec taken from the map */
 };
 
 /* What shapes a parse besides the file: a line, owned. */
@@ -191,7 +193,9 @@ S_val(struct rd *r, struct pool *pool, const char *file, int depth,
 			r->bad = 1;
 			break;
 		}
-		val_reserve(v, (size_t)n);
+		/* A page's map: the room linking will need (load.c
+		   S_parse), at once. */
+		val_reserve(v, depth == 0 && n < 32 ? 32 : (size_t)n);
 		for (i = 0; i < n && !r->bad; i++) {
 			key = v->type == V_MAP ? S_str(r, &len) : NULL;
 			if (v->type == V_MAP && key == NULL)
@@ -210,18 +214,15 @@ S_val(struct rd *r, struct pool *pool, const char *file, int depth,
 	return r->bad ? NULL : v;
 }
 
-/* Reads the records of c->map from c->body: c->recs, c->end. */
+/* Reads the records of c->map from c->body: c->rv, c->recs, c->end. */
 static void
 S_index(struct cache *c)
 {
-	struct rec *rec;
 	uint64_t len;
-	size_t off = c->body;
+	size_t off = c->body, cap = 0, i;
 	struct rd r;
-	const char *rel;
 	size_t rlen;
 
-	c->recs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free);
 	c->whole = 1;
 	while (off < c->maplen) {
 		if (c->maplen - off < sizeof(len)) {
@@ -236,18 +237,25 @@ S_index(struct cache *c)
 		r.p = c->map + off + sizeof(len);
 		r.end = r.p + len;
 		r.bad = 0;
-		if ((rel = S_str(&r, &rlen)) == NULL) {
+		if (S_str(&r, &rlen) == NULL) {
 			c->whole = 0;
 			break;
 		}
-		rec = xmalloc(sizeof(*rec));
-		rec->off = off + sizeof(len);
-		rec->len = (size_t)len;
-		g_hash_table_replace(c->recs, (char *)rel, rec);
-		c->nrecs++;
+		if (c->nrecs == cap) {
+			cap = cap ? cap * 2 : 1024;
+			c->rv = xrealloc(c->rv, cap * sizeof(*c->rv));
+		}
+		c->rv[c->nrecs].off = off + sizeof(len);
+		c->rv[c->nrecs].len = (size_t)len;
+		c->rv[c->nrecs++].taken = 0;
 		off += sizeof(len) + (size_t)len;
 	}
 	c->end = off;
+	/* The name comes first in a record; a later one wins. */
+	c->recs = g_hash_table_new(g_str_hash, g_str_equal);
+	for (i = 0; i < c->nrecs; i++)
+		g_hash_table_replace(c->recs, c->map + c->rv[i].off +
+		    sizeof(uint64_t), &c->rv[i]);
 }
 
 /*
@@ -267,7 +275,6 @@ cache_open(struct site *site)
 	c->rootfd = site->rootfd;
 	c->fd = -1;
 	pthread_mutex_init(&c->mx, NULL);
-	c->taken = g_hash_table_new(g_str_hash, g_str_equal);
 	clock_gettime(CLOCK_REALTIME_COARSE, &c->since);
 	hl = strlen(c->header);
 	/* Read only a regular file, through no link, without waiting. */
@@ -305,7 +312,7 @@ cache_free(struct cache *c)
 		munmap(c->map, c->maplen);
 	if (c->recs != NULL)
 		g_hash_table_destroy(c->recs);
-	g_hash_table_destroy(c->taken);
+	free(c->rv);
 	if (c->fd != -1)
 		close(c->fd);
 	pthread_mutex_destroy(&c->mx);
@@ -340,23 +347,21 @@ int
 cache_get(struct cache *c, const char *rel, const struct stat *st,
     struct pool *pool, struct doc *d, struct val **body)
 {
-	const struct rec *rec;
+	struct rec *rec;
 	struct pool_mark mark;
 	struct rd r;
 	struct val *v, *b;
 	const char *s;
 	size_t len, budget = CACHE_VALS;
 	char *excerpt, *links;
-	gpointer key, val;
 	int line;
 
 	if (c == NULL)
 		return 0;
 	__atomic_add_fetch(&c->asked, 1, __ATOMIC_RELAXED);
 	if (c->recs == NULL ||
-	    !g_hash_table_lookup_extended(c->recs, rel, &key, &val))
+	    (rec = g_hash_table_lookup(c->recs, rel)) == NULL)
 		return 0;
-	rec = val;
 	r.p = c->map + rec->off;
 	r.end = r.p + rec->len;
 	r.bad = 0;
@@ -380,8 +385,6 @@ cache_get(struct cache *c, const char *rel, const struct stat *st,
 		free(links);
 		return 0;
 	}
-	/* Room for linking, as a parse makes it (load.c S_parse). */
-	val_reserve(v, 32);
 	memcpy(d->hash, s, 64);
 	d->hash[64] = '\0';
 	memcpy(d->listed, s + 64, 64);
@@ -391,11 +394,9 @@ cache_get(struct cache *c, const char *rel, const struct stat *st,
 	d->links = links;
 	d->v = v;
 	*body = b;
-	pthread_mutex_lock(&c->mx);
-	/* Its name in the map: rel is the caller's. */
-	g_hash_table_insert(c->taken, key, (void *)rec);
-	c->hits++;
-	pthread_mutex_unlock(&c->mx);
+	/* A file is read by one thread: its record's flag is its own. */
+	rec->taken = 1;
+	__atomic_add_fetch(&c->hits, 1, __ATOMIC_RELAXED);
 	return 1;
 }
 
@@ -599,10 +600,8 @@ S_name(struct cache *c)
 void
 cache_commit(struct cache *c)
 {
-	GHashTableIter it;
-	gpointer key, val;
 	const struct rec *rec;
-	size_t hl, live;
+	size_t hl, live, i;
 	uint64_t n;
 
 	if (c == NULL || c->fd == -1)
@@ -613,16 +612,17 @@ cache_commit(struct cache *c)
 	pthread_mutex_unlock(&c->mx);
 	if (c->failed)
 		return;
-	live = g_hash_table_size(c->taken) + c->nput;
+	live = c->hits + c->nput;
 	if (c->recs != NULL && c->whole &&
 	    c->nrecs + c->nput <= 2 * live + 16) {
 		if (c->nput == 0 || S_append(c, hl))
 			return;
 	}
 	/* A new file: this build's records, and those it took. */
-	g_hash_table_iter_init(&it, c->taken);
-	while (g_hash_table_iter_next(&it, &key, &val)) {
-		rec = val;
+	for (i = 0; i < c->nrecs; i++) {
+		rec = &c->rv[i];
+		if (!rec->taken)
+			continue;
 		n = rec->len;
 		buf_put(&c->pend, (const char *)&n, sizeof(n));
 		buf_put(&c->pend, c->map + rec->off, rec->len);

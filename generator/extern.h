@@ -436,7 +436,7 @@ void		 keys_jobs(struct keys *k, struct jobs *js);
 void		 keys_free(struct keys *k);
 
 /* stamp.c: the no-op check; the snapshot is the caller's (buf_free). */
-void		 stamp_take(const struct site *site, const char *opts,
+void		 stamp_take(struct site *site, const char *opts,
 		    struct buf *b);
 long		 stamp_fresh(const char *outdir, const struct buf *snap,
 		    const char *only);

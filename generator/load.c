@@ -442,19 +442,30 @@ S_parse(const struct site *site, struct pool *pool, struct parsed *t)
 	struct doc *d;
 	struct pos p = { NULL, 0, 0 };
 	struct stat st;
+	const struct stat *seen;
 	struct from_cache fc;
 	int ok, got;
 
 	diag_capture(&t->diag);
 	d = S_doc_new(t->k, t->rel);
 	p.file = d->path;
+	/* The snapshot's stat, when it saw the file (stamp.c): without
+	   opening it, as the last build parsed it. */
+	seen = site->seen != NULL ? g_hash_table_lookup(site->seen, t->rel) :
+	    NULL;
+	if (site->cache != NULL && seen != NULL &&
+	    cache_get(site->cache, t->rel, seen, pool, d, &t->body)) {
+		t->d = d;
+		diag_capture(NULL);
+		return;
+	}
 	fc.cache = site->cache;
 	fc.rel = t->rel;
 	fc.pool = pool;
 	fc.d = d;
 	fc.body = &t->body;
 	got = root_read_unless(site, t->rel, &b, &p, &st,
-	    site->cache != NULL ? S_from_cache : NULL, &fc);
+	    site->cache != NULL && seen == NULL ? S_from_cache : NULL, &fc);
 	if (got == 2) {	/* as the last build parsed it */
 		t->d = d;
 		diag_capture(NULL);

@@ -58,6 +58,16 @@ manifest_fresh(GHashTable *old, int outfd, const char *rel,
 	return out_statat(outfd, rel, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* A manifest line: the key, the path. */
+static void
+S_line(struct buf *man, const char *key, const char *path)
+{
+	buf_puts(man, key);
+	buf_putc(man, ' ');
+	buf_puts(man, path);
+	buf_putc(man, '\n');
+}
+
 /*
  * Removes files of the last build that this one no longer makes; an
  * --only build (only: "web" or "print") keeps, in the manifest, those
@@ -81,8 +91,7 @@ manifest_stale(const char *outdir, struct jobs *js, GHashTable *old,
 	while (g_hash_table_iter_next(&it, &rel, &key)) {
 		if (only != NULL && (strcmp(only, "web") == 0) ==
 		    plan_is_print(rel)) {
-			buf_printf(man_out, "%s %s\n", (char *)key,
-			    (char *)rel);
+			S_line(man_out, key, rel);
 			continue;
 		}
 		if (!out_unlink(outdir, rel)) {
@@ -102,10 +111,10 @@ manifest_add(struct buf *man, const struct job *j)
 	static const char none[] =
 	    "0000000000000000000000000000000000000000000000000000000000000000";
 
-	buf_printf(man, "%s %s\n", j->key[0] ? j->key : none, j->out);
+	/* (10 000 lines: without printf's parsing of its format.) */
+	S_line(man, j->key[0] ? j->key : none, j->out);
 	if (j->out2 != NULL)
-		buf_printf(man, "%s %s\n", j->key[0] ? j->key : none,
-		    j->out2);
+		S_line(man, j->key[0] ? j->key : none, j->out2);
 }
 
 /* Writes man as outdir's manifest, atomically; returns 1, or 0. */

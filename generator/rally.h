@@ -290,6 +290,8 @@ struct site {
 	struct print_fonts *fonts;/* print's fonts, once loaded (owned) */
 	struct cache	*cache;	/* parsed files, last build's and this
 				   one's (cache.c; owned) */
+	struct _GHashTable *seen;/* content file -> its stat, as the
+				   snapshot saw it (stamp.c; owned) */
 	struct _GHashTable *index;/* "kind/slug" -> doc (model.c; owned) */
 	size_t		 nindexed;/* docs in index */
 	struct _GHashTable *by_val;/* a page's values -> its doc (owned) */

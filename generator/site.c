@@ -122,6 +122,8 @@ site_free(struct site *site)
 	free(site->held);
 	print_fonts_free(site->fonts);
 	cache_free(site->cache);
+	if (site->seen != NULL)
+		g_hash_table_destroy(site->seen);
 	pool_free(&site->pool);
 	free(site->root);
 	if (site->rroot != NULL)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "rally.h"
 #include "extern.h"
@@ -48,7 +49,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-/* Nothing but assets/, content/, layouts/ and out/ in the campaign. */
+/* Nothing but assets/, content/, layouts/, out/ and the parsed files
+   kept for the next build (.rally-cache) in the campaign. */
 static void
 S_contained(void)
 {
@@ -63,6 +65,7 @@ S_contained(void)
 		    strcmp(de->d_name, "content") != 0 &&
 		    strcmp(de->d_name, "assets") != 0 &&
 		    strcmp(de->d_name, "layouts") != 0 &&
+		    strcmp(de->d_name, ".rally-cache") != 0 &&
 		    strcmp(de->d_name, "out") != 0) {
 			printf("build: wrote %s outside out/\n", de->d_name);
 			abort();
@@ -79,7 +82,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	size_t i;
 	int rc;
 
-	/* A fresh campaign for every input. */
+	/* A fresh campaign for every input (and no parsed files from the
+	   last one: an input's verdict is its own). */
+	if (asprintf(&dir, "%s/.rally-cache", S_root) < 0)
+		abort();
+	unlink(dir);
+	free(dir);
 	for (i = 0; i < 3; i++) {
 		if (asprintf(&dir, "%s/%s", S_root, i == 0 ? "content" :
 		    i == 1 ? "layouts" : "out") < 0)
