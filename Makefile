@@ -129,12 +129,14 @@ tests/unit: tests/unit.c $(OBJS) $(HDRS)
 
 # The fuzz targets (tests/fuzz/) replayed on their corpora without
 # libFuzzer, by the test suite: one driver, one binary per target.
-FUZZ_TARGETS = fm md tmpl layout build
+FUZZ_TARGETS = fm md tmpl layout build cache
 REPLAYS = tests/work/replay-fm tests/work/replay-md tests/work/replay-tmpl \
-          tests/work/replay-layout tests/work/replay-build
+          tests/work/replay-layout tests/work/replay-build \
+          tests/work/replay-cache
 $(REPLAYS): $(OBJS) $(HDRS) tests/fuzz/main.c tests/fuzz/fuzz.c \
             tests/fuzz/fuzz.h tests/fuzz/fm.c tests/fuzz/md.c \
-            tests/fuzz/tmpl.c tests/fuzz/layout.c tests/fuzz/build.c
+            tests/fuzz/tmpl.c tests/fuzz/layout.c tests/fuzz/build.c \
+            tests/fuzz/cache.c
 	mkdir -p tests/work
 	$(CC) $(CFLAGS) $(PKGCFLAGS) -Igenerator -o $@ tests/fuzz/main.c \
 	    tests/fuzz/fuzz.c tests/fuzz/$$(echo $@ | sed 's,.*replay-,,').c \
@@ -196,7 +198,8 @@ check-valgrind: generator/rally tests/unit $(REPLAYS)
 	    replay-fm:tests/work/replay-fm replay-md:tests/work/replay-md \
 	    replay-tmpl:tests/work/replay-tmpl \
 	    replay-layout:tests/work/replay-layout \
-	    replay-build:tests/work/replay-build; do \
+	    replay-build:tests/work/replay-build \
+	    replay-cache:tests/work/replay-cache; do \
 	    printf '#!/bin/sh\nexec %s --suppressions=%s "%s" "$$@"\n' \
 	        "$(VALGRIND)" "$$PWD/tests/valgrind.supp" "$$PWD/$${t#*:}" \
 	        > tests/work/$${t%%:*}-vg; \

@@ -62,6 +62,7 @@ struct cache {
 	/* The last build's file, mapped. */
 	char		*map;
 	size_t		 maplen;
+	int		 mapped;/* map is ours (mmap), not the caller's */
 	size_t		 body;	/* where the records start */
 	size_t		 end;	/* where the whole ones end */
 	struct rec	*rv;	/* every record read, live or dead */
@@ -258,40 +259,58 @@ S_index(struct cache *c)
 		    sizeof(uint64_t), &c->rv[i]);
 }
 
-/*
- * The cache of site's last build and a writer for this one's; NULL
- * when the root cannot hold one.  Free with cache_free.
- */
-struct cache *
-cache_open(struct site *site)
+/* A cache of nothing yet, for site: not writing. */
+static struct cache *
+S_new(const struct site *site)
 {
 	struct cache *c = xcalloc(1, sizeof(*c));
-	struct stat st;
-	size_t hl;
-	void *m;
-	int fd;
 
 	c->header = S_header(site);
 	c->rootfd = site->rootfd;
 	c->fd = -1;
 	pthread_mutex_init(&c->mx, NULL);
 	clock_gettime(CLOCK_REALTIME_COARSE, &c->since);
-	hl = strlen(c->header);
+	return c;
+}
+
+/* Takes the records of a file's bytes (map, maplen), if its header is
+   this build's. */
+static void
+S_take(struct cache *c)
+{
+	size_t hl = strlen(c->header);
+
+	if (c->maplen >= hl && memcmp(c->map, c->header, hl) == 0) {
+		c->body = hl;
+		S_index(c);
+	}
+}
+
+/*
+ * The cache of site's last build and a writer for this one's (none
+ * when the root cannot hold one).  Free with cache_free.
+ */
+struct cache *
+cache_open(struct site *site)
+{
+	struct cache *c = S_new(site);
+	struct stat st;
+	void *m;
+	int fd;
+
 	/* Read only a regular file, through no link, without waiting. */
 	fd = openat(site->rootfd, CACHE_NAME, O_RDONLY | O_NOFOLLOW |
 	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd != -1 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (size_t)st.st_size >= hl && (size_t)st.st_size < CACHE_MAX &&
+	    st.st_size > 0 && (size_t)st.st_size < CACHE_MAX &&
 	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
 	    0)) != MAP_FAILED) {
 		c->map = m;
 		c->maplen = (size_t)st.st_size;
+		c->mapped = 1;
 		c->dev = st.st_dev;
 		c->ino = st.st_ino;
-		if (memcmp(c->map, c->header, hl) == 0) {
-			c->body = hl;
-			S_index(c);
-		}
+		S_take(c);
 	}
 	if (fd != -1)
 		close(fd);
@@ -303,12 +322,35 @@ cache_open(struct site *site)
 	return c;
 }
 
+/*
+ * For the fuzz target: a cache read from len bytes at data (the
+ * caller's, kept while the cache lives), which writes nothing.  Free
+ * with cache_free.  The header it must start with: cache_header.
+ */
+struct cache *
+cache_parse(const struct site *site, const char *data, size_t len)
+{
+	struct cache *c = S_new(site);
+
+	c->map = (char *)data;
+	c->maplen = len;
+	S_take(c);
+	return c;
+}
+
+/* The header a cache of site's builds starts with (owned: free). */
+char *
+cache_header(const struct site *site)
+{
+	return S_header(site);
+}
+
 void
 cache_free(struct cache *c)
 {
 	if (c == NULL)
 		return;
-	if (c->map != NULL)
+	if (c->mapped)
 		munmap(c->map, c->maplen);
 	if (c->recs != NULL)
 		g_hash_table_destroy(c->recs);

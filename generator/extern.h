@@ -214,6 +214,9 @@ void		 cache_put(struct cache *c, const char *rel,
 void		 cache_commit(struct cache *c);
 void		 cache_counts(const struct cache *c, size_t *asked,
 		    size_t *hits);
+struct cache	*cache_parse(const struct site *site, const char *data,
+		    size_t len);
+char		*cache_header(const struct site *site);
 
 /* fm.c: YAML and front matter; *out and fm->meta are made in pool. */
 int		 fm_yaml(struct pool *pool, const char *file, const char *text,

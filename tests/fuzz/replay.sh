@@ -7,7 +7,7 @@
 . tests/lib.sh
 . tests/fuzz/seeds.sh
 REPLAY=${REPLAY:-tests/work/replay-%s}
-for t in fm md tmpl layout build; do
+for t in fm md tmpl layout build cache; do
 	bin=$(printf "$REPLAY" "$t")
 	dirs=$(fuzz_seeds $t)
 	# shellcheck disable=SC2086
