@@ -49,7 +49,7 @@
 #define CACHE_MAGIC	"rally-cache 1\n"
 #define CACHE_MAX	((size_t)1 << 31)	/* bytes: larger is not read */
 #define CACHE_VALS	4096	/* values of a file's front matter */
-#define CACHE_FLUSH	(1 << 20)	/* bytes kept before a write */
+#define CACHE_FLUSH	(1 << 18)	/* bytes kept before a write */
 
 /* A record's place in the mapped file. */
 struct rec {
@@ -412,7 +412,7 @@ cache_get(struct cache *c, const char *rel, const struct stat *st,
 		return 0;
 	line = (int)S_u64(&r);
 	s = S_str(&r, &len);
-	if (s == NULL || len != 128)
+	if (s == NULL || len != 128 || strspn(s, "0123456789abcdef") != 128)
 		return 0;
 	excerpt = S_strdup(&r);
 	links = S_strdup(&r);
