@@ -78,6 +78,7 @@ struct cache {
 	int		 fd;	/* the new records; -1: not writing */
 	pthread_mutex_t	 mx;
 	struct buf	 pend;	/* records not yet written */
+	size_t		 flushed;/* bytes written to fd before pend */
 	int		 failed;/* a write failed: keep the old file */
 	size_t		 nput;	/* records this build made */
 	size_t		 asked, hits;	/* cache_get calls, and answers */
@@ -148,10 +149,78 @@ S_strdup(struct rd *r)
 	return s != NULL ? xstrndup(s, len) : NULL;
 }
 
+/*
+ * Where a body left in the cache is (V_NODES with s NULL: its items
+ * point at this, owned by the value): in the last build's file, mapped
+ * (at), or at off in this build's.  A 10k-page site's bodies are 17 MB
+ * that wait for the run phase: they wait on disk, in the page cache
+ * the kernel can reclaim, and a rebuild reads only the ones it shows.
+ */
+struct body_ref {
+	struct cache	*c;
+	const char	*at;
+	size_t		 off;
+};
+
+/* Appends the HTML of the body v (V_NODES) to out. */
+void
+cache_markup(const struct val *v, struct buf *out)
+{
+	const struct body_ref *ref = (const struct body_ref *)v->items;
+	struct cache *c;
+	size_t done = 0;
+	ssize_t r;
+
+	if (v->s != NULL || ref == NULL) {
+		if (v->s != NULL)
+			buf_put(out, v->s, v->len);
+		return;
+	}
+	if (ref->at != NULL) {
+		buf_put(out, ref->at, v->len);
+		return;
+	}
+	c = ref->c;
+	buf_grow(out, v->len);
+	if (ref->off < c->flushed) {
+		/* Written (whole: records are written whole). */
+		while (done < v->len) {
+			r = pread(c->fd, out->data + out->len + done,
+			    v->len - done, (off_t)(ref->off + done));
+			if (r <= 0) {
+				fprintf(stderr, "rally: .rally-cache: %s\n",
+				    r == 0 ? "cut short" : strerror(errno));
+				abort();
+			}
+			done += (size_t)r;
+		}
+		out->len += v->len;
+		out->data[out->len] = '\0';
+		return;
+	}
+	pthread_mutex_lock(&c->mx);
+	buf_put(out, c->pend.data + (ref->off - c->flushed), v->len);
+	pthread_mutex_unlock(&c->mx);
+}
+
+/* Lets the body v wait in the cache: at (mapped), or at off. */
+static void
+S_leave(struct cache *c, struct val *v, const char *at, size_t off)
+{
+	struct body_ref *ref = xmalloc(sizeof(*ref));
+
+	ref->c = c;
+	ref->at = at;
+	ref->off = off;
+	free(v->s);
+	v->s = NULL;
+	v->items = (struct val **)(void *)ref;
+}
+
 /* A value (and what it holds), made in pool, its place in file. */
 static struct val *
 S_val(struct rd *r, struct pool *pool, const char *file, int depth,
-    size_t *budget)
+    size_t *budget, struct cache *lazy)
 {
 	struct pos p = { NULL, 0, 0 };
 	struct val *v, *item;
@@ -174,12 +243,26 @@ S_val(struct rd *r, struct pool *pool, const char *file, int depth,
 	case V_NULL:
 		v->s = S_strdup(r);
 		break;
-	case V_STR:
 	case V_NODES:
+		if (lazy != NULL) {
+			/* Left where it is, read when a page shows it. */
+			const char *at = S_str(r, &len);
+
+			v->cap = (uint32_t)S_u64(r);
+			if (at == NULL || strlen(at) != len)
+				r->bad = 1;
+			else {
+				v->len = len;
+				S_leave(lazy, v, at, 0);
+			}
+			break;
+		}
+		/* FALLTHROUGH */
+	case V_STR:
 		v->s = S_strdup(r);
 		v->len = v->s != NULL ? strlen(v->s) : 0;
 		if (v->type == V_NODES)
-			v->cap = (size_t)S_u64(r);
+			v->cap = (uint32_t)S_u64(r);
 		if (v->s == NULL)
 			r->bad = 1;
 		break;
@@ -201,9 +284,8 @@ S_val(struct rd *r, struct pool *pool, const char *file, int depth,
 			key = v->type == V_MAP ? S_str(r, &len) : NULL;
 			if (v->type == V_MAP && key == NULL)
 				r->bad = 1;
-			if (r->bad ||
-			    (item = S_val(r, pool, file, depth + 1, budget))
-			    == NULL)
+			if (r->bad || (item = S_val(r, pool, file,
+			    depth + 1, budget, NULL)) == NULL)
 				break;
 			if (v->type == V_MAP)
 				map_set(v, key, item);
@@ -417,9 +499,9 @@ cache_get(struct cache *c, const char *rel, const struct stat *st,
 	excerpt = S_strdup(&r);
 	links = S_strdup(&r);
 	mark = pool_mark(pool);
-	v = S_val(&r, pool, d->path, 0, &budget);
+	v = S_val(&r, pool, d->path, 0, &budget, NULL);
 	budget = 1;
-	b = v != NULL ? S_val(&r, pool, d->path, 0, &budget) : NULL;
+	b = v != NULL ? S_val(&r, pool, d->path, 0, &budget, c) : NULL;
 	if (r.bad || v == NULL || b == NULL || v->type != V_MAP ||
 	    r.p != r.end) {
 		pool_release(pool, mark);
@@ -509,9 +591,14 @@ S_putval(struct buf *b, const struct val *v, const char *file,
 static void
 S_flush(struct cache *c)
 {
-	if (c->pend.len > 0 && !c->failed &&
-	    !fd_write_all(c->fd, c->pend.data, c->pend.len))
+	if (c->pend.len == 0 || c->failed)
+		return;
+	/* Failed: what is pending stays, bodies in it are still read. */
+	if (!fd_write_all(c->fd, c->pend.data, c->pend.len)) {
 		c->failed = 1;
+		return;
+	}
+	c->flushed += c->pend.len;
 	c->pend.len = 0;
 }
 
@@ -522,10 +609,10 @@ S_flush(struct cache *c)
  */
 void
 cache_put(struct cache *c, const char *rel, const struct stat *st,
-    const struct doc *d, const struct val *body, int shared)
+    const struct doc *d, struct val *body, int shared)
 {
 	struct buf b = { NULL, 0, 0 };
-	size_t budget = CACHE_VALS, len;
+	size_t budget = CACHE_VALS, len, at;
 	uint64_t n;
 
 	if (c == NULL || c->fd == -1 || shared || d->v == NULL ||
@@ -555,8 +642,14 @@ cache_put(struct cache *c, const char *rel, const struct stat *st,
 	buf_putc(&b, '\0');
 	S_putstr(&b, d->excerpt, d->excerpt ? strlen(d->excerpt) : 0);
 	S_putstr(&b, d->links, d->links ? strlen(d->links) : 0);
-	if (!S_putval(&b, d->v, d->path, &budget) ||
-	    (budget = 1, !S_putval(&b, body, d->path, &budget))) {
+	if (!S_putval(&b, d->v, d->path, &budget)) {
+		buf_free(&b);
+		return;
+	}
+	/* The body's text: after its type, place and length. */
+	at = b.len + 5 * sizeof(uint64_t);
+	budget = 1;
+	if (!S_putval(&b, body, d->path, &budget)) {
 		buf_free(&b);
 		return;
 	}
@@ -564,10 +657,16 @@ cache_put(struct cache *c, const char *rel, const struct stat *st,
 	n = len - sizeof(n);
 	memcpy(b.data, &n, sizeof(n));
 	pthread_mutex_lock(&c->mx);
-	buf_put(&c->pend, b.data, len);
-	c->nput++;
-	if (c->pend.len >= CACHE_FLUSH)
-		S_flush(c);
+	if (!c->failed) {
+		at += c->flushed + c->pend.len;
+		buf_put(&c->pend, b.data, len);
+		c->nput++;
+		/* A body waits in the file (or here) for its page. */
+		if (body->type == V_NODES && body->len > 0)
+			S_leave(c, body, NULL, at);
+		if (c->pend.len >= CACHE_FLUSH)
+			S_flush(c);
+	}
 	pthread_mutex_unlock(&c->mx);
 	buf_free(&b);
 }
@@ -632,6 +731,20 @@ S_name(struct cache *c)
 	if (!ok)
 		unlinkat(c->rootfd, tmp, 0);
 	return ok;
+}
+
+/* After reading: what is pending goes to the file (bodies are read
+   from there). */
+void
+cache_flush(struct cache *c)
+{
+	if (c == NULL || c->fd == -1)
+		return;
+	pthread_mutex_lock(&c->mx);
+	S_flush(c);
+	if (!c->failed)	/* else its bodies are read from it */
+		buf_free(&c->pend);
+	pthread_mutex_unlock(&c->mx);
 }
 
 /*

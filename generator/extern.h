@@ -210,8 +210,11 @@ int		 cache_get(struct cache *c, const char *rel,
 		    struct val **body);
 void		 cache_put(struct cache *c, const char *rel,
 		    const struct stat *st, const struct doc *d,
-		    const struct val *body, int shared);
+		    struct val *body, int shared);
+void		 cache_flush(struct cache *c);
 void		 cache_commit(struct cache *c);
+/* The HTML of a body (V_NODES), wherever it waits, appended to out. */
+void		 cache_markup(const struct val *v, struct buf *out);
 void		 cache_counts(const struct cache *c, size_t *asked,
 		    size_t *hits);
 struct cache	*cache_parse(const struct site *site, const char *data,

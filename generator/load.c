@@ -1388,6 +1388,12 @@ load_site(struct site *site)
 	S_dir(site, "content/events", K_EVENT);
 	S_dir(site, "content/press", K_PRESS);
 	S_dir(site, "content/orgs", K_ORG);
+	cache_flush(site->cache);
+	/* The snapshot's stats served the reading (2 MB for 10k files). */
+	if (site->seen != NULL) {
+		g_hash_table_destroy(site->seen);
+		site->seen = NULL;
+	}
 	S_slugs(site);
 	S_drafts(site);
 	return diag_count() == site->nerr0;

@@ -563,7 +563,7 @@ md_markup(struct pool *pool, xmlDocPtr holder, char **excerpt)
 	}
 	v->s = xrealloc(b.data, b.len + 1);
 	v->len = b.len;
-	v->cap = nodes;
+	v->cap = (uint32_t)nodes;
 	return v;
 }
 
@@ -575,11 +575,18 @@ md_markup(struct pool *pool, xmlDocPtr holder, char **excerpt)
 xmlDocPtr
 md_markup_nodes(const struct val *v, xmlNodePtr *first)
 {
+	struct buf b = { NULL, 0, 0 };
 	xmlNodePtr body;
 	htmlDocPtr h;
 
 	*first = NULL;
-	if ((h = S_html_read(v->s, v->len, NULL, &body)) == NULL) {
+	/* A body may wait in the cache (cache.c). */
+	if (v->s == NULL)
+		cache_markup(v, &b);
+	h = S_html_read(v->s != NULL ? v->s : b.data != NULL ? b.data : "",
+	    v->len, NULL, &body);
+	buf_free(&b);
+	if (h == NULL) {
 		fprintf(stderr, "rally: out of memory\n");
 		abort();
 	}
@@ -853,7 +860,7 @@ md_body(struct pool *pool, const char *text, size_t len, const char *file,
 	v = val_new(pool, V_NODES, NULL);
 	v->s = xrealloc(out.data, out.len + 1);
 	v->len = out.len;
-	v->cap = w.nodes;
+	v->cap = (uint32_t)w.nodes;
 	*ok = !c.failed;
 	return v;
 }

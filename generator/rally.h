@@ -9,6 +9,7 @@
 #define RALLY_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 #include <libxml/tree.h>
 
@@ -85,6 +86,9 @@ enum vtype {
  */
 struct val {
 	enum vtype	 type;
+	uint32_t	 cap;	/* entries allocated; V_NODES: nodes (here,
+				   in the room type leaves: a value is 56
+				   bytes, not 64) */
 	struct pos	 pos;	/* where the value was written, if anywhere */
 	union {	/* by type: a 10k-page model has a million values */
 		char		*s;	/* V_STR: the text (owned); V_NULL:
@@ -100,7 +104,6 @@ struct val {
 				   V_STR, V_NODES: bytes (a string is
 				   never changed in place but its
 				   length with it) */
-	size_t		 cap;	/* entries allocated; V_NODES: nodes */
 	struct val	**items;/* V_LIST items, V_MAP values (owned array) */
 	const char	**keys;	/* V_MAP keys (array owned; interned) */
 };

@@ -1548,7 +1548,7 @@ S_element(struct run *r, const struct cnode *e, const struct scope *sc)
 				r->failed = 1;
 			else {
 				S_child(r);
-				buf_put(r->out, v->s, v->len);
+				cache_markup(v, r->out);
 				r->nodes += v->cap;
 			}
 		} else if (v != NULL) {

@@ -168,7 +168,7 @@ val_reserve(struct val *v, size_t n)
 {
 	if (v->cap >= n)
 		return;
-	v->cap = n;
+	v->cap = (uint32_t)n;
 	v->items = xrealloc(v->items, v->cap * sizeof(*v->items));
 	if (v->type == V_MAP)
 		v->keys = xrealloc(v->keys, v->cap * sizeof(*v->keys));
