@@ -94,7 +94,10 @@ struct val {
 		char		*s;	/* V_STR: the text (owned); V_NULL:
 					   a comment YAML took for the value,
 					   or NULL (owned); V_NODES: the HTML
-					   (owned), len bytes, cap nodes */
+					   (owned), len bytes, cap nodes; or
+					   NULL while it waits in the cache,
+					   items then its place (cache.c:
+					   read it with cache_markup) */
 		long		 n;	/* V_BOOL, V_NUM */
 		struct _GHashTable *index; /* V_MAP of more than MAP_INDEXED
 					   keys: key -> position + 1
