@@ -70,7 +70,8 @@ for n in 1000 10000; do
 	# The website, as Hugo makes it (rally's print set, with an Open
 	# Graph card per page, is measured on the sample below); rally
 	# and Hugo in turns.
-	set -- $(paired "rm -rf $T/$n/rout" \
+	# Cold: no output and no parsed files kept (.rally-cache).
+	set -- $(paired "rm -rf $T/$n/rout $T/$n/rally/.rally-cache" \
 	    "$RALLY build -q --only web --root $T/$n/rally --out $T/$n/rout" \
 	    "rm -rf $T/$n/hugo/public" \
 	    "cd $T/$n/hugo && hugo --quiet --destination public")
@@ -127,8 +128,9 @@ row "rally flyer --pdfx (CMYK PDF/X-4)" "$fxt" "$((fxm / 1024))" "$(awk "BEGIN {
 row "Ghostscript: RGB flyer to CMYK" "$gst" "" "after rally flyer; rich black text, brand values lost"
 row "rally, one A3 poster, process" "$pt" "$((pm / 1024))" "$(awk "BEGIN { printf \"%.2f x WeasyPrint's time\", $pt / $wt }")"
 row "WeasyPrint, one A3 poster, process" "$wt" "$((wm / 1024))" ""
-# In-process time per PDF in a full build of the sample.
-rm -rf "$T/sample"
+# In-process time per PDF in a full build of the sample (cold: without
+# the parsed files a build keeps, .rally-cache).
+rm -rf "$T/sample" .rally-cache
 $RALLY build -v --root . --out "$T/sample" 2> "$T/full.log" >/dev/null
 pdfs=$(find "$T/sample/print" -name '*.pdf' | wc -l)
 set -- $(sed -n 's/^rally: built \([0-9]*\) files.* in \([0-9.]*\) s$/\1 \2/p' "$T/full.log")
