@@ -406,6 +406,26 @@ run_tidy(const char *outdir)
 	free(staging);
 }
 
+
+/* What the skip check reads: the last manifest, the output folder. */
+struct fresh_ctx {
+	GHashTable	*old;
+	int		 outfd;
+	struct jobs	*js;
+};
+
+static void
+S_fresh(void *arg, struct pool *pool, size_t k)
+{
+	struct fresh_ctx *fc = arg;
+	struct job *j = &fc->js->v[k];
+
+	(void)pool;
+	j->skip = manifest_fresh(fc->old, fc->outfd, j->out, j->key) &&
+	    (j->out2 == NULL || manifest_fresh(fc->old, fc->outfd, j->out2,
+	    j->key));
+}
+
 /*
  * Runs every job that is not up to date with n workers, writing under
  * o->out.  On failure the output is left exactly as it was.  Returns
@@ -415,30 +435,29 @@ int
 run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 {
 	struct pool_ctx c;
+	struct fresh_ctx fc;
 	struct buf man = { NULL, 0, 0 };
 	GHashTable *old;
 	char *staging;
 	double t0 = o->start;
-	int n = o->jobs, outfd;
+	int n = o->jobs;
 	size_t k, todo = 0;
 
 	if (n <= 0)
 		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (n <= 0)
 		n = 1;
-	/* A job is skipped when its files are there, from the same inputs. */
-	old = manifest_read(o->out);
-	outfd = out_open(o->out);	/* -1: nothing is fresh */
-	for (k = 0; k < js->len; k++) {
-		struct job *j = &js->v[k];
-
-		j->skip = manifest_fresh(old, outfd, j->out, j->key) &&
-		    (j->out2 == NULL || manifest_fresh(old, outfd, j->out2,
-		    j->key));
-		todo += !j->skip;
-	}
-	if (outfd != -1)
-		close(outfd);
+	/* A job is skipped when its files are there, from the same inputs
+	   (10 000 stats: on every core). */
+	fc.old = manifest_read(o->out);
+	fc.outfd = out_open(o->out);	/* -1: nothing is fresh */
+	fc.js = js;
+	site_each(site, js->len, S_fresh, &fc);
+	old = fc.old;
+	for (k = 0; k < js->len; k++)
+		todo += !js->v[k].skip;
+	if (fc.outfd != -1)
+		close(fc.outfd);
 	staging = xasprintf("%s/%s", o->out, STAGING);
 	rmtree(staging);	/* left by a killed build */
 	if (mkdir(staging, 0755) == -1) {
