@@ -119,33 +119,24 @@ fi
 
 # The parsed files (.rally-cache): a link, a pipe or a folder planted
 # under that name is neither read, nor written through, nor replaced.
-plant_cache() {
+# cache_case NAME TEST COMMAND...: COMMAND plants it (its path last).
+cache_case() {
+	_name=$1 _test=$2
+	shift 2
+	fresh "cache-$_name"
 	rm -f "$D/site/.rally-cache"
-	"$@"
+	"$@" "$D/site/.rally-cache"
 	touch "$D/site/content/index.md"	# not a no-op: it loads
 	build
+	if [ "$_test" "$D/site/.rally-cache" ]; then
+		expect "cache-$_name" 0 "built"
+	else
+		fail "hostile cache-$_name: what was planted was replaced"
+	fi
 }
-fresh cache-link
-plant_cache ln -s ../victim/keep.txt "$D/site/.rally-cache"
-if [ -L "$D/site/.rally-cache" ]; then
-	expect cache-link 0 "built"
-else
-	fail "hostile cache-link: the link was replaced"
-fi
-fresh cache-fifo
-plant_cache mkfifo "$D/site/.rally-cache"
-if [ -p "$D/site/.rally-cache" ]; then
-	expect cache-fifo 0 "built"
-else
-	fail "hostile cache-fifo: the pipe was replaced"
-fi
-fresh cache-dir
-plant_cache mkdir "$D/site/.rally-cache"
-if [ -d "$D/site/.rally-cache" ]; then
-	expect cache-dir 0 "built"
-else
-	fail "hostile cache-dir: the folder was replaced"
-fi
+cache_case link -L ln -s ../victim/keep.txt
+cache_case fifo -p mkfifo
+cache_case dir -d mkdir
 
 # Special files never block: a FIFO for content, site.yml, a layout.
 fresh fifo-page
