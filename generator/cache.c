@@ -23,11 +23,11 @@
  * reading there.
  *
  * A file modified in the same clock tick as the build read it could
- * keep its stat; such files (modified at or after the build started)
- * are not recorded (git's "racily clean" entries).
+ * keep its stat (a second, on some file systems); such files (changed
+ * less than two seconds before the build started) are not recorded
+ * (git's "racily clean" entries): the next build reads them again.
  */
 #include <sys/file.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -51,7 +51,7 @@
 #define CACHE_VALS	4096	/* values of a file's front matter */
 #define CACHE_FLUSH	(1 << 18)	/* bytes kept before a write */
 
-/* A record's place in the mapped file. */
+/* A record's place in the last build's file, as read. */
 struct rec {
 	size_t		 off, len;
 	char		 taken;	/* this build took it (only its thread
@@ -59,10 +59,10 @@ struct rec {
 };
 
 struct cache {
-	/* The last build's file, mapped. */
+	/* The last build's file, as read. */
 	char		*map;
 	size_t		 maplen;
-	int		 mapped;/* map is ours (mmap), not the caller's */
+	int		 mapped;/* map is ours (read), not the caller's */
 	size_t		 body;	/* where the records start */
 	size_t		 end;	/* where the whole ones end */
 	struct rec	*rv;	/* every record read, live or dead */
@@ -151,7 +151,7 @@ S_strdup(struct rd *r)
 
 /*
  * Where a body left in the cache is (V_NODES with s NULL: its items
- * point at this, owned by the value): in the last build's file, mapped
+ * point at this, owned by the value): in the last build's file, read
  * (at), or at off in this build's.  A 10k-page site's bodies are 17 MB
  * that wait for the run phase: they wait on disk, in the page cache
  * the kernel can reclaim, and a rebuild reads only the ones it shows.
@@ -203,7 +203,7 @@ cache_markup(const struct val *v, struct buf *out)
 	pthread_mutex_unlock(&c->mx);
 }
 
-/* Lets the body v wait in the cache: at (mapped), or at off. */
+/* Lets the body v wait in the cache: at (the last build's), or at off. */
 static void
 S_leave(struct cache *c, struct val *v, const char *at, size_t off)
 {
@@ -376,19 +376,29 @@ struct cache *
 cache_open(struct site *site)
 {
 	struct cache *c = S_new(site);
+	size_t hl = strlen(c->header), n = 0;
 	struct stat st;
-	void *m;
+	ssize_t r;
 	int fd;
 
-	/* Read only a regular file, through no link, without waiting. */
+	/*
+	 * Read only a regular file, through no link, without waiting; read,
+	 * not mapped: a file cut short while a build reads its bodies would
+	 * be a SIGBUS.  The rest only after a header of this build's.
+	 */
 	fd = openat(site->rootfd, CACHE_NAME, O_RDONLY | O_NOFOLLOW |
 	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd != -1 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_size > 0 && (size_t)st.st_size < CACHE_MAX &&
-	    (m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
-	    0)) != MAP_FAILED) {
-		c->map = m;
-		c->maplen = (size_t)st.st_size;
+	    (size_t)st.st_size > hl && (size_t)st.st_size < CACHE_MAX) {
+		c->map = xmalloc((size_t)st.st_size + 1);
+		while (n < (size_t)st.st_size && (r = read(fd, c->map + n,
+		    (n < hl ? hl : (size_t)st.st_size) - n)) > 0) {
+			n += (size_t)r;
+			if (n == hl && memcmp(c->map, c->header, hl) != 0)
+				break;
+		}
+		c->map[n] = '\0';
+		c->maplen = n;
 		c->mapped = 1;
 		c->dev = st.st_dev;
 		c->ino = st.st_ino;
@@ -433,7 +443,7 @@ cache_free(struct cache *c)
 	if (c == NULL)
 		return;
 	if (c->mapped)
-		munmap(c->map, c->maplen);
+		free(c->map);
 	if (c->recs != NULL)
 		g_hash_table_destroy(c->recs);
 	free(c->rv);
@@ -587,6 +597,13 @@ S_putval(struct buf *b, const struct val *v, const char *file,
 	return 1;
 }
 
+/* Did st change within two seconds of since (or after)? */
+static int
+S_racy(const struct stat *st, time_t since)
+{
+	return st->st_mtim.tv_sec + 2 > since || st->st_ctim.tv_sec + 2 > since;
+}
+
 /* Sends what is pending to the new file (c->mx held). */
 static void
 S_flush(struct cache *c)
@@ -618,13 +635,13 @@ cache_put(struct cache *c, const char *rel, const struct stat *st,
 	if (c == NULL || c->fd == -1 || shared || d->v == NULL ||
 	    body == NULL)
 		return;
-	/* Racily clean: changed in the tick the build began, or after. */
-	if (st->st_mtim.tv_sec > c->since.tv_sec ||
-	    (st->st_mtim.tv_sec == c->since.tv_sec &&
-	    st->st_mtim.tv_nsec >= c->since.tv_nsec) ||
-	    st->st_ctim.tv_sec > c->since.tv_sec ||
-	    (st->st_ctim.tv_sec == c->since.tv_sec &&
-	    st->st_ctim.tv_nsec >= c->since.tv_nsec))
+	/*
+	 * Racily clean: changed less than two seconds before the build
+	 * began (or after).  Some file systems keep whole seconds (ext4
+	 * with small inodes, FAT two): an edit in the second the file was
+	 * read would leave its stat as it was.
+	 */
+	if (S_racy(st, c->since.tv_sec))
 		return;
 	S_put64(&b, 0);	/* its length, below */
 	S_putstr(&b, rel, strlen(rel));

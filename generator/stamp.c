@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <glib.h>
@@ -33,6 +34,8 @@
 struct take {
 	struct buf	*b;
 	GHashTable	*seen;	/* content file -> its stat (site.seen) */
+	time_t		 now;
+	int		 racy;	/* a file changed in the last two seconds */
 };
 
 /* v in decimal, at least width digits. */
@@ -67,6 +70,9 @@ S_line(void *arg, const char *rel, const struct stat *st, const char *why)
 		buf_puts(b, rel);
 		buf_putc(b, '\n');
 	} else if (!S_ISDIR(st->st_mode)) {
+		if (st->st_mtim.tv_sec + 2 > t->now ||
+		    st->st_ctim.tv_sec + 2 > t->now)
+			t->racy = 1;
 		S_dec(b, (long long)st->st_ino, 1);
 		buf_putc(b, ' ');
 		S_dec(b, (long long)st->st_size, 1);
@@ -119,9 +125,18 @@ stamp_take(struct site *site, const char *opts, struct buf *b)
 	    g_free);
 	t.b = b;
 	t.seen = site->seen;
+	t.now = time(NULL);
+	t.racy = 0;
 	dir_walk(site, "content", S_line, &t);
 	dir_walk(site, "layouts", S_line, &t);
 	dir_walk(site, "assets", S_line, &t);
+	/*
+	 * A file changed in the last two seconds could change again with
+	 * the same stat (file systems of whole seconds): this snapshot
+	 * then matches no other, and the next build looks closer.
+	 */
+	if (t.racy)
+		buf_printf(b, "racy %lld\n", (long long)g_get_real_time());
 	/*
 	 * Kept as its digest: out/ is published, and the names of the
 	 * files of an embargoed press release or an internal meeting are
