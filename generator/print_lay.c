@@ -17,6 +17,7 @@
 #include <fontconfig/fontconfig.h>
 #include <hyphen.h>
 #include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
 #include <qrencode.h>
 
 #include "rally.h"
@@ -266,6 +267,7 @@ print_fonts(struct site *site)
 	struct pos p = { "assets/fonts", 0, 0 };
 	FcFontSet *set;
 	cairo_font_options_t *fo;
+	PangoFontMap *fm;
 	struct print_fonts *f;
 	size_t nn, i;
 	int n, bad = 0;
@@ -344,9 +346,15 @@ print_fonts(struct site *site)
 	FcConfigSetCurrent(cfg);
 	FcConfigDestroy(cfg);	/* the current config keeps a reference */
 	f->ready = 1;
+	/* pango 1.50 starts fontconfig on a thread of its own and makes
+	   every font lookup wait for it: wait here, before print forks
+	   its workers, which would wait for a thread they do not have
+	   (a build hung once in ten on two cores). */
+	fm = pango_cairo_font_map_get_default();
+	if (PANGO_IS_FC_FONT_MAP(fm))
+		(void)pango_fc_font_map_get_config(PANGO_FC_FONT_MAP(fm));
 	/* One pango context for every text frame, with print metrics. */
-	f->pctx = pango_font_map_create_context(
-	    pango_cairo_font_map_get_default());
+	f->pctx = pango_font_map_create_context(fm);
 	fo = cairo_font_options_create();
 	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
 	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
