@@ -12,7 +12,8 @@ LOG=$W/test.log
 run() {
 	echo "== $*" | tee -a "$LOG"
 	t0=$(date +%s)
-	"$@" > "$W/part" 2>&1
+	# A part that hangs fails, after 15 minutes, instead of CI.
+	timeout -k 10 900 "$@" > "$W/part" 2>&1
 	rc=$?
 	# How long each part takes, to keep the suite (and CI) short.
 	echo "$(($(date +%s) - t0)) s  $*" >> "$W/times"
@@ -45,6 +46,7 @@ run sh tests/print_mini.sh
 [ -n "$LIGHT" ] || run sh tests/incremental.sh
 [ -n "$LIGHT" ] || run sh tests/interrupt.sh
 run sh tests/hyphen.sh
+[ -n "$LIGHT" ] || run sh tests/fork.sh
 run sh tests/flyer.sh "$W/sample"
 # A second campaign (Norwegian, no layouts/ and no fonts of its own):
 # web and rally's whole built-in print set.
