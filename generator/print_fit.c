@@ -324,8 +324,32 @@ struct flaws {
 	int	addr;	/* lines ending inside an address */
 	int	widow;	/* last lines of one word (not a hashtag), in
 			   paragraphs of more lines */
+	int	range;	/* lines ending at the dash of a named range,
+			   "måndag–" / "fredag" */
 	int	lines;
 };
+
+/*
+ * Is the en dash at q, which ends a line, inside a range of named days
+ * or months ("måndag–fredag", "man.–fre.", "marts–maj"), the next line
+ * starting at next?  (Time ranges and numbers are joined for good:
+ * words_units.  A named range is not, since a long one would rather
+ * break there than be hyphenated.)
+ */
+static int
+S_range_dash(const char *text, const char *q, const char *next)
+{
+	const char *b;
+	gunichar c;
+
+	if (g_utf8_get_char(q) != 0x2013 || q == text)
+		return 0;
+	b = g_utf8_prev_char(q);
+	c = g_utf8_get_char(b);
+	if (c == '.' && b > text)
+		c = g_utf8_get_char(g_utf8_prev_char(b));
+	return g_unichar_isalpha(c) && g_unichar_isalpha(g_utf8_get_char(next));
+}
 
 static void
 S_flaws(PangoLayout *pl, struct flaws *fl)
@@ -336,7 +360,7 @@ S_flaws(PangoLayout *pl, struct flaws *fl)
 	long letters, words;
 	int inword, plines = 0, tag = 0;
 
-	fl->lone = fl->hyph = fl->addr = fl->widow = 0;
+	fl->lone = fl->hyph = fl->addr = fl->widow = fl->range = 0;
 	fl->lines = pango_layout_get_line_count(pl);
 	for (l = pango_layout_get_lines_readonly(pl); l != NULL; l = l->next) {
 		ln = l->data;
@@ -383,6 +407,10 @@ S_flaws(PangoLayout *pl, struct flaws *fl)
 			if (!g_unichar_isspace(g_utf8_get_char(q))) {
 				if (g_utf8_get_char(q) == 0xAD)
 					fl->hyph++;
+				else if (nx != NULL && !nx->is_paragraph_start &&
+				    S_range_dash(text, q, text +
+				    nx->start_index))
+					fl->range++;
 				break;
 			}
 			p = q;
@@ -458,8 +486,9 @@ fit_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 		S_flaws(pl, &fl);
 		best->lone |= fl.lone;
 		best->widow |= fl.widow;
+		best->range |= fl.range;
 		score = size * (fl.lone ? 0.75 : 1) * (fl.addr ? 0.7 : 1) *
-		    (fl.widow ? 0.95 : 1) *
+		    (fl.widow ? 0.95 : 1) * (fl.range ? 0.75 : 1) *
 		    (!fl.hyph ? 1 : n == 1 && fl.lines <= 5 ? 0.5 : 0.85);
 		if (score > best->score) {
 			if (!took && best->v != NULL)
@@ -471,7 +500,7 @@ fit_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 			best->score = score;
 			took = 1;
 		}
-		if (!fl.lone)
+		if (!fl.lone && !fl.range)
 			break;
 	}
 	if (!took)
@@ -499,10 +528,35 @@ S_two_words(const char *text, const char *p)
 }
 
 /*
+ * Appends the word from w to e to t, with a word joiner on both sides
+ * of each dash of a named range in it (S_range_dash); returns whether
+ * there was one.
+ */
+static int
+S_join_ranges(GString *t, const char *w, const char *e)
+{
+	const char *q;
+	int any = 0;
+
+	for (q = w; q < e; q = g_utf8_next_char(q)) {
+		if (q > w && g_utf8_next_char(q) < e &&
+		    S_range_dash(w, q, g_utf8_next_char(q))) {
+			g_string_append(t, WJ "\xE2\x80\x93" WJ);
+			any = 1;
+		} else
+			g_string_append_len(t, q, g_utf8_next_char(q) - q);
+	}
+	return any;
+}
+
+/*
  * A copy of v in which each word of three letters or fewer is joined
  * to the word before it by a no-break space, and with last, each
  * paragraph's last word too (of three words or more: no line of one
- * word at its end); NULL when there is none.
+ * word at its end); the halves of a named range ("måndag–fredag")
+ * are joined at their dash.  last 2: the ranges alone (glued to "i",
+ * "måndag–fredag i parken" would be one unit).  NULL when there is
+ * none of these.
  * v is not freed: fit_try may own it.
  */
 struct para *
@@ -521,7 +575,7 @@ fit_glue(const struct para *v, size_t n, int last)
 				continue;
 			for (e = w; *e != '\0' && *e != ' ' && *e != '\n'; e++)
 				continue;
-			if (w > p && w > v[i].text && e > w &&
+			if (last != 2 && w > p && w > v[i].text && e > w &&
 			    ((g_utf8_strlen(w, e - w) <= 3 &&
 			    g_unichar_isalpha(g_utf8_get_char(w))) ||
 			    (last && (*e == '\0' || *e == '\n') &&
@@ -531,7 +585,7 @@ fit_glue(const struct para *v, size_t n, int last)
 				any = 1;
 			} else
 				g_string_append_len(t, p, w - p);
-			g_string_append_len(t, w, e - w);
+			any |= S_join_ranges(t, w, e);
 			if (*e == '\n')
 				g_string_append_c(t, *e++);
 		}

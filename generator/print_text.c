@@ -692,7 +692,14 @@ S_search(struct rctx *c, xmlNodePtr f, PangoLayout *pl, const double r[4],
 		if (best->v == v)
 			S_chose(ch, best, BRK_WORDS, drop, -1);
 		/* "JA TIL / TRYGHED I / ALDERDOMMEN": a short word kept
-		   with the word before it, where it would stand alone. */
+		   with the word before it, where it would stand alone;
+		   "måndag–fredag" whole, where it would break. */
+		if (fitted && best->range && best->v == v &&
+		    (vg = fit_glue(v, n, 2)) != NULL) {
+			fit_try(pl, vg, n, lo, hi, r, 1, best);
+			if (best->v == vg)
+				S_chose(ch, best, BRK_WORDS, drop, 2);
+		}
 		if (fitted && (best->lone || best->widow) && best->v == v &&
 		    (vg = fit_glue(v, n, last = best->widow)) != NULL) {
 			fit_try(pl, vg, n, lo, hi, r, 1, best);
@@ -763,7 +770,7 @@ text_frame(struct rctx *c, xmlNodePtr f)
 	const struct sheet *sh = c->sh;
 	struct fit_memo *memo = sh->ps != NULL ? sh->ps->memo : NULL;
 	double r[4], side = fmin(c->W, c->H), lo, hi, y, x;
-	struct setting best = { NULL, 0, 0, 0, 0, 0, 0 };
+	struct setting best = { NULL, 0, 0, 0, 0, 0, 0, 0 };
 	struct fit_choice ch;
 	unsigned char key[32];
 	struct para *v, *vg;

@@ -88,3 +88,28 @@ for lw in "nb sykehusomstillingene" "nn arbeidsmiljølovgjevinga" \
 	    sh -c "printf '%s\n' \"$t\" | head -1 | grep -q -- '-\$' &&
 	    test \"\$(printf '%s\n' \"$t\" | sed 's/-\$//' | tr -d '\n')\" = '$word'"
 done
+
+# A named range stays whole where the frame has room for it at a size
+# not much smaller ("Vi ses / måndag–fredag / i parken"), and breaks at
+# its dash, not hyphenated, where it has none.
+R=$W-range
+rm -rf "$R"
+mkdir -p "$R/content/areas" "$R/layouts/print"
+printf 'title: T\nbase_url: https://example.org\nlanguage: sv\nprint_layouts: [wide, tight]\n' \
+    > "$R/content/site.yml"
+printf -- '---\ntitle: A\ncolor: "#336699"\nheadline: x\nmessages:\n  - {headline: "Vi ses måndag–fredag i parken", text: x}\n---\n' \
+    > "$R/content/areas/a.md"
+for lw in "wide 0.8" "tight 0.5"; do
+	sed "s/w=\"0.55\" h=\"0.8\" font=\"Inter\" max=\"0.06\" min=\"0.06\"/w=\"${lw#* }\" h=\"0.8\" font=\"Inter\" max=\"0.08\" min=\"0.08\"/" \
+	    "$W/layouts/print/narrow.xml" > "$R/layouts/print/${lw%% *}.xml"
+done
+if $RALLY build -q --only print --root "$R" 2> "$R.err"; then
+	t=$(pdftotext "$R/out/print/a/wide-1-a6.pdf" - | tr -d "\f" | tr '\n' '|')
+	check "hyphen: a day range stays whole where it has room ($t)" \
+	    test "$t" = "Vi ses|måndag–fredag|i parken||"
+	t=$(pdftotext "$R/out/print/a/tight-1-a6.pdf" - | tr -d "\f" | sed 's/\xc2\xad/-/g' | tr '\n' '|')
+	check "hyphen: ... and breaks at its dash where it has none ($t)" \
+	    test "$t" = "Vi ses|måndag–|fredag i|parken||"
+else
+	fail "hyphen: the range campaign builds: $(cat "$R.err")"
+fi

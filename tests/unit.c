@@ -916,9 +916,9 @@ static void
 test_fitting(void)
 {
 	struct site site;
-	struct setting best = { NULL, 0, 0, 0, 0, 0, 0 };
-	struct setting wide = { NULL, 0, 0, 0, 0, 0, 0 };
-	struct setting none = { NULL, 0, 0, 0, 0, 0, 0 };
+	struct setting best = { NULL, 0, 0, 0, 0, 0, 0, 0 };
+	struct setting wide = { NULL, 0, 0, 0, 0, 0, 0, 0 };
+	struct setting none = { NULL, 0, 0, 0, 0, 0, 0, 0 };
 	const double box[4] = { 0, 0, 300, 200 }, big[4] = { 0, 0, 600, 400 };
 	const double tiny[4] = { 0, 0, 20, 10 };
 	const char *head = "JA TIL TRYGHED I ALDERDOMMEN";
@@ -946,7 +946,7 @@ test_fitting(void)
 	/* A capital whose accent stands before it (Ό): the text moves in
 	   by its overhang rather than never fitting. */
 	{
-		struct setting gr = { NULL, 0, 0, 0, 0, 0, 0 };
+		struct setting gr = { NULL, 0, 0, 0, 0, 0, 0, 0 };
 		double top, height, left, right, logw, k;
 
 		CHECK(fit_try(pl, S_para("Όμιλος", "Noto Sans Display "
