@@ -194,7 +194,8 @@ enum brk {
 struct fit_choice {
 	int	 brk;	/* enum brk */
 	long	 drop;	/* list items left out */
-	int	 glued;	/* -1: not glued; else fit_glue's last (2: ranges) */
+	int	 glued;	/* -1: not glued; else fit_glue's last */
+	int	 ranges;	/* then its named ranges joined (fit_glue 2) */
 	double	 pt;
 	double	 w;
 };
@@ -209,7 +210,8 @@ struct setting {
 	int		 lone;	/* a setting tried had a lone short word */
 	int		 widow;	/* ... a paragraph ending in a line of
 				   one word */
-	int		 range;	/* ... a line ending inside "måndag–fredag" */
+	int		 range;	/* the setting kept breaks a named range,
+				   "måndag–" / "fredag" */
 };
 
 /* print_lay.c: sizes and layouts. */

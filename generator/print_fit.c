@@ -408,6 +408,8 @@ S_flaws(PangoLayout *pl, struct flaws *fl)
 				if (g_utf8_get_char(q) == 0xAD)
 					fl->hyph++;
 				else if (nx != NULL && !nx->is_paragraph_start &&
+				    g_utf8_next_char(q) == text +
+				    nx->start_index &&
 				    S_range_dash(text, q, text +
 				    nx->start_index))
 					fl->range++;
@@ -486,9 +488,8 @@ fit_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 		S_flaws(pl, &fl);
 		best->lone |= fl.lone;
 		best->widow |= fl.widow;
-		best->range |= fl.range;
 		score = size * (fl.lone ? 0.75 : 1) * (fl.addr ? 0.7 : 1) *
-		    (fl.widow ? 0.95 : 1) * (fl.range ? 0.75 : 1) *
+		    (fl.widow ? 0.95 : 1) *
 		    (!fl.hyph ? 1 : n == 1 && fl.lines <= 5 ? 0.5 : 0.85);
 		if (score > best->score) {
 			if (!took && best->v != NULL)
@@ -498,9 +499,10 @@ fit_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 			best->pt = size;
 			best->w = w;
 			best->score = score;
+			best->range = fl.range;
 			took = 1;
 		}
-		if (!fl.lone && !fl.range)
+		if (!fl.lone)
 			break;
 	}
 	if (!took)
@@ -529,8 +531,8 @@ S_two_words(const char *text, const char *p)
 
 /*
  * Appends the word from w to e to t, with a word joiner on both sides
- * of each dash of a named range in it (S_range_dash); returns whether
- * there was one.
+ * of each dash of a named range in it (S_range_dash) and then without
+ * its soft hyphens; returns whether there was one.
  */
 static int
 S_join_ranges(GString *t, const char *w, const char *e)
@@ -538,12 +540,16 @@ S_join_ranges(GString *t, const char *w, const char *e)
 	const char *q;
 	int any = 0;
 
+	for (q = w; q < e; q = g_utf8_next_char(q))
+		if (q > w && g_utf8_next_char(q) < e &&
+		    S_range_dash(w, q, g_utf8_next_char(q)))
+			any = 1;
 	for (q = w; q < e; q = g_utf8_next_char(q)) {
 		if (q > w && g_utf8_next_char(q) < e &&
-		    S_range_dash(w, q, g_utf8_next_char(q))) {
+		    S_range_dash(w, q, g_utf8_next_char(q)))
 			g_string_append(t, WJ "\xE2\x80\x93" WJ);
-			any = 1;
-		} else
+		/* Whole means whole: no "januar–decem-" either. */
+		else if (!any || g_utf8_get_char(q) != 0xAD)
 			g_string_append_len(t, q, g_utf8_next_char(q) - q);
 	}
 	return any;
@@ -553,10 +559,8 @@ S_join_ranges(GString *t, const char *w, const char *e)
  * A copy of v in which each word of three letters or fewer is joined
  * to the word before it by a no-break space, and with last, each
  * paragraph's last word too (of three words or more: no line of one
- * word at its end); the halves of a named range ("måndag–fredag")
- * are joined at their dash.  last 2: the ranges alone (glued to "i",
- * "måndag–fredag i parken" would be one unit).  NULL when there is
- * none of these.
+ * word at its end); NULL when there is none.  last 2, instead: the
+ * halves of each named range ("måndag–fredag") joined at their dash.
  * v is not freed: fit_try may own it.
  */
 struct para *
@@ -575,7 +579,9 @@ fit_glue(const struct para *v, size_t n, int last)
 				continue;
 			for (e = w; *e != '\0' && *e != ' ' && *e != '\n'; e++)
 				continue;
-			if (last != 2 && w > p && w > v[i].text && e > w &&
+			if (last == 2)
+				g_string_append_len(t, p, w - p);
+			else if (w > p && w > v[i].text && e > w &&
 			    ((g_utf8_strlen(w, e - w) <= 3 &&
 			    g_unichar_isalpha(g_utf8_get_char(w))) ||
 			    (last && (*e == '\0' || *e == '\n') &&
@@ -585,7 +591,10 @@ fit_glue(const struct para *v, size_t n, int last)
 				any = 1;
 			} else
 				g_string_append_len(t, p, w - p);
-			any |= S_join_ranges(t, w, e);
+			if (last == 2)
+				any |= S_join_ranges(t, w, e);
+			else
+				g_string_append_len(t, w, e - w);
 			if (*e == '\n')
 				g_string_append_c(t, *e++);
 		}

@@ -659,6 +659,7 @@ S_chose(struct fit_choice *ch, const struct setting *best, enum brk brk,
 	ch->brk = brk;
 	ch->drop = drop;
 	ch->glued = glued;
+	ch->ranges = 0;
 	ch->pt = best->pt;
 	ch->w = best->w;
 }
@@ -692,14 +693,7 @@ S_search(struct rctx *c, xmlNodePtr f, PangoLayout *pl, const double r[4],
 		if (best->v == v)
 			S_chose(ch, best, BRK_WORDS, drop, -1);
 		/* "JA TIL / TRYGHED I / ALDERDOMMEN": a short word kept
-		   with the word before it, where it would stand alone;
-		   "måndag–fredag" whole, where it would break. */
-		if (fitted && best->range && best->v == v &&
-		    (vg = fit_glue(v, n, 2)) != NULL) {
-			fit_try(pl, vg, n, lo, hi, r, 1, best);
-			if (best->v == vg)
-				S_chose(ch, best, BRK_WORDS, drop, 2);
-		}
+		   with the word before it, where it would stand alone. */
 		if (fitted && (best->lone || best->widow) && best->v == v &&
 		    (vg = fit_glue(v, n, last = best->widow)) != NULL) {
 			fit_try(pl, vg, n, lo, hi, r, 1, best);
@@ -723,6 +717,29 @@ S_search(struct rctx *c, xmlNodePtr f, PangoLayout *pl, const double r[4],
 			S_chose(ch, best, BRK_ANY, drop, -1);
 		if (fitted)
 			break;
+	}
+	/* "måndag– / fredag": the setting chosen with its named ranges
+	   whole instead, where that costs at most 15 % of its score (of
+	   its size, as a setting without hyphens wins over one with in
+	   running text).  Else the range breaks at its dash, which beats
+	   hyphenating its halves or a much smaller size. */
+	if (best->v != NULL && best->range &&
+	    (vg = fit_glue(best->v, best->n, 2)) != NULL) {
+		struct setting alt = { NULL, 0, 0, 0, 0, 0, 0, 0 };
+
+		if (fit_try(pl, vg, best->n, lo, hi, r, 1, &alt) &&
+		    alt.score >= best->score * 0.85) {
+			fit_free(best->v, best->n);
+			best->v = alt.v;
+			best->pt = alt.pt;
+			best->w = alt.w;
+			best->score = alt.score;
+			best->range = alt.range;
+			ch->ranges = 1;
+			ch->pt = alt.pt;
+			ch->w = alt.w;
+		} else if (alt.v != NULL)
+			fit_free(alt.v, alt.n);
 	}
 }
 
@@ -811,6 +828,10 @@ text_frame(struct rctx *c, xmlNodePtr f)
 			v = S_paras(c, f, &n, (enum brk)ch.brk, ch.drop, NULL);
 		}
 		if (ch.glued >= 0 && (vg = fit_glue(v, n, ch.glued)) != NULL) {
+			fit_free(v, n);
+			v = vg;
+		}
+		if (ch.ranges && (vg = fit_glue(v, n, 2)) != NULL) {
 			fit_free(v, n);
 			v = vg;
 		}
