@@ -168,7 +168,7 @@ struct rctx {
 #define RLM	"\xE2\x80\x8F"	/* right-to-left mark: starts a paragraph RTL */
 #define TAG_ON	"\xEE\x80\x80"	/* U+E000: a hashtag begins (see S_tags) */
 #define TAG_OFF	"\xEE\x80\x81"	/* U+E001: it ends */
-#define NUNIT	8		/* S_units' patterns */
+#define NUNIT	9		/* S_units' patterns */
 #define ZWSP	"\xE2\x80\x8B"	/* zero-width space: a break here */
 
 /* One paragraph of a text frame, before sizing. */
@@ -185,7 +185,9 @@ struct para {
 /* How a frame's text may break, from the most to the least careful. */
 enum brk {
 	BRK_WORDS,	/* between words only */
-	BRK_HYPHEN,	/* also at libhyphen's points */
+	BRK_HYPHEN,	/* also at libhyphen's points, but not in a street
+			   or town named with its number (words_named) */
+	BRK_NAMES,	/* ... in those too */
 	BRK_ANY		/* also anywhere in a long word: the last resort */
 };
 
@@ -231,12 +233,15 @@ void		 lay_err(const struct layout *l, xmlNodePtr n,
  * break in words of ten letters or more; upper: capitals, as the
  * language writes them; tags: hashtags between TAG_ON and TAG_OFF;
  * single: one-letter words kept with the next, where lang does so.
+ * named (not a string): whether the word at a place in text is a name
+ * that units joined to a number ("Kanalgatan 43").
  */
 char		*words_units(const char *text);
+int		 words_named(const char *text, const char *at);
 char		*words_single(const char *lang, const char *text);
 int		 words_alphabet(gunichar u);
 char		*words_hyphenate(const struct print_set *ps, const char *lang,
-		    const char *text);
+		    const char *text, int names);
 char		*words_break_any(const char *text);
 char		*words_upper(const char *text);
 char		*words_tags(const char *text);

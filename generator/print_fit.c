@@ -322,6 +322,7 @@ struct flaws {
 			   of more lines */
 	int	hyph;	/* lines ending at a hyphen rally added */
 	int	addr;	/* lines ending inside an address */
+	int	name;	/* ... or a street or town hyphenated, words_named */
 	int	widow;	/* last lines of one word (not a hashtag), in
 			   paragraphs of more lines */
 	int	range;	/* lines ending at the dash of a named range,
@@ -360,7 +361,7 @@ S_flaws(PangoLayout *pl, struct flaws *fl)
 	long letters, words;
 	int inword, plines = 0, tag = 0;
 
-	fl->lone = fl->hyph = fl->addr = fl->widow = fl->range = 0;
+	fl->lone = fl->hyph = fl->addr = fl->name = fl->widow = fl->range = 0;
 	fl->lines = pango_layout_get_line_count(pl);
 	for (l = pango_layout_get_lines_readonly(pl); l != NULL; l = l->next) {
 		ln = l->data;
@@ -405,8 +406,10 @@ S_flaws(PangoLayout *pl, struct flaws *fl)
 				break;
 			}
 			if (!g_unichar_isspace(g_utf8_get_char(q))) {
-				if (g_utf8_get_char(q) == 0xAD)
+				if (g_utf8_get_char(q) == 0xAD) {
 					fl->hyph++;
+					fl->name += words_named(text, q);
+				}
 				else if (nx != NULL && !nx->is_paragraph_start &&
 				    g_utf8_next_char(q) == text +
 				    nx->start_index &&
@@ -459,7 +462,8 @@ S_balance(PangoLayout *pl, const struct para *v, size_t n, double pt,
  * hyphens wins unless the hyphen doubles the size ("I ALDER- / DOMMEN"
  * reads badly from across a square), and 15 % in running text, where
  * a setting without wins from 85 % of the size; an address broken over
- * two lines 30 %; running text ending in a line of one word 5 % (the
+ * two lines 30 %, as does a hyphen in a street or town named with its
+ * number ("Kanal-/gatan 43"); running text ending in a line of one word 5 % (the
  * setting with its last two words joined wins).  Keeps the best in
  * *best and takes v (frees it when it is not the best); returns
  * whether anything fitted.
@@ -488,7 +492,8 @@ fit_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 		S_flaws(pl, &fl);
 		best->lone |= fl.lone;
 		best->widow |= fl.widow;
-		score = size * (fl.lone ? 0.75 : 1) * (fl.addr ? 0.7 : 1) *
+		score = size * (fl.lone ? 0.75 : 1) *
+		    (fl.addr || fl.name ? 0.7 : 1) *
 		    (fl.widow ? 0.95 : 1) *
 		    (!fl.hyph ? 1 : n == 1 && fl.lines <= 5 ? 0.5 : 0.85);
 		if (score > best->score) {

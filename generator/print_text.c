@@ -182,7 +182,7 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 	g_free(units);
 	/* By the dictionary of the text's own language, if it has one. */
 	h = brk >= BRK_HYPHEN ? words_hyphenate(c->sh->ps, S_site_lang(c,
-	    lang) ? NULL : lang, up) : g_strdup(up);
+	    lang) ? NULL : lang, up, brk >= BRK_NAMES) : g_strdup(up);
 	if (brk == BRK_ANY) {
 		any = words_break_any(h);
 		g_free(h);
@@ -708,6 +708,13 @@ S_search(struct rctx *c, xmlNodePtr f, PangoLayout *pl, const double r[4],
 			fitted |= fit_try(pl, v, n, lo, hi, r, 0.85, best);
 			if (best->v == v)
 				S_chose(ch, best, BRK_HYPHEN, drop, -1);
+		}
+		/* "Kanal-/gatan 43" only where nothing else fits. */
+		if (!fitted) {
+			v = S_paras(c, f, &n, BRK_NAMES, drop, NULL);
+			fitted = fit_try(pl, v, n, lo, hi, r, 0.85, best);
+			if (best->v == v)
+				S_chose(ch, best, BRK_NAMES, drop, -1);
 		}
 		if (fitted)
 			break;

@@ -89,8 +89,9 @@ S_addr(GString *out, const char *w, size_t n)
 /*
  * Keeps units whole: a time range ("19:00–21:30"), a range of days or
  * weeks ("10.–11. marts", "Uge 18–23"), a number and what it counts
- * ("kl. 19.00", "2200 København", "3 mia. kr."), a phone number's
- * groups ("+45 70 30 00 00"), and addresses (S_addr).
+ * ("kl. 19.00", "2200 København", "3 mia. kr."), a street and its
+ * number ("Kanalgatan 43"), a phone number's groups ("+45 70 30 00 00"),
+ * and addresses (S_addr).
  * Returns a new string (g_free).
  */
 char *
@@ -117,10 +118,13 @@ words_units(const char *text)
 		"(?<=\\d\\.) (?=\\p{Ll})",
 		/* a week and its number: "Uge 18", "Vecka 9", "KW 10" */
 		"\\b(\\p{Lu}\\p{L}{1,4}) (?=\\d{1,2}\\b)",
+		/* a street and its number: "Kanalgatan 43", "Nørregade
+		   12B" (a name, so capitalised; not a time) */
+		"\\b(\\p{Lu}\\p{Ll}{4,}) (?=\\d{1,4}\\p{L}?\\b(?![:.]\\d))",
 	};
 	static const char *const rep[NUNIT] = { "\\1" WJ "\\2" WJ,
 	    "\\1" NBSP, NBSP, NBSP, NBSP, WJ "\\1" WJ, NBSP,
-	    "\\1" NBSP };
+	    "\\1" NBSP, "\\1" NBSP };
 	GString *out = g_string_new(NULL);
 	const char *p = text, *w;
 	char *t, *u;
@@ -165,6 +169,35 @@ S_letter(gunichar c)
 }
 
 /*
+ * Is the word around at (a place in text) a name joined to a number by
+ * words_units ("Kanalgatan 43", "2200 København")?  It is part of an
+ * address, which a reader looks for whole: the fitter would rather not
+ * hyphenate it.
+ */
+int
+words_named(const char *text, const char *at)
+{
+	const char *w = at, *e = at, *q;
+
+	while (w > text) {
+		q = g_utf8_prev_char(w);
+		if (!S_letter(g_utf8_get_char(q)) &&
+		    g_utf8_get_char(q) != 0xAD)
+			break;
+		w = q;
+	}
+	while (*e != '\0' && (S_letter(g_utf8_get_char(e)) ||
+	    g_utf8_get_char(e) == 0xAD))
+		e = g_utf8_next_char(e);
+	if (w == e || !g_unichar_isupper(g_utf8_get_char(w)))
+		return 0;
+	if (strncmp(e, NBSP, 2) == 0 && g_ascii_isdigit(e[2]))
+		return 1;
+	return w - text >= 3 && strncmp(w - 2, NBSP, 2) == 0 &&
+	    g_ascii_isdigit(w[-3]);
+}
+
+/*
  * Returns text in language lang (NULL: the site's) with soft hyphens
  * inserted in words of eight letters or more (owned, g_free), by that
  * language's dictionary; unchanged when there is none.  A word that
@@ -172,7 +205,7 @@ S_letter(gunichar c)
  */
 char *
 words_hyphenate(const struct print_set *ps, const char *lang,
-    const char *text)
+    const char *text, int names)
 {
 	HyphenDict *dict = ps->hyph;
 	size_t i;
@@ -210,7 +243,8 @@ words_hyphenate(const struct print_set *ps, const char *lang,
 			continue;
 		word = g_strndup(w, (gsize)(p - w));
 		nchars = g_utf8_strlen(word, -1);
-		if (nchars < 8 || strstr(word, "\xC2\xAD") != NULL) {
+		if (nchars < 8 || strstr(word, "\xC2\xAD") != NULL ||
+		    (!names && words_named(text, w))) {
 			g_string_append(out, word);
 			g_free(word);
 			continue;

@@ -113,3 +113,34 @@ if $RALLY build -q --only print --root "$R" 2> "$R.err"; then
 else
 	fail "hyphen: the range campaign builds: $(cat "$R.err")"
 fi
+
+# A street and its number, a postcode and its town, stay whole and
+# unhyphenated in running text where the frame has room at a size not
+# much smaller (the built-in flyer: "Kanalga-/tan 43" before).
+S=$W-street
+rm -rf "$S"
+mkdir -p "$S/content/areas"
+printf 'title: Välfärdsalliansen Norrbotten och Västerbotten\nbase_url: https://example.se\nlanguage: sv\nprint_layouts: [flyer]\n' \
+    > "$S/content/site.yml"
+cat > "$S/content/areas/a.md" <<'EOM'
+---
+title: Äldreomsorgen i Skellefteå kommun
+color: "#7a2048"
+headline: Värdighet i äldreomsorgen
+messages:
+  - headline: Rätt till omsorg måndag–fredag och helger
+    text: Arbetsmiljölagstiftningen gäller även hemtjänstpersonalen i Skellefteå.
+  - headline: Sjuksköterskebemanningsproblematiken måste lösas
+    text: Möte i Folkets hus, Kanalgatan 43, 931 31 Skellefteå, kl. 18.30–20.00.
+---
+EOM
+if $RALLY build -q --only print --root "$S" 2> "$S.err"; then
+	for f in flyer-1-a5 flyer-1-a6 flyer-2-a5; do
+		t=$(pdftotext "$S/out/print/a/$f.pdf" - | sed 's/\xc2\xad/-/g' | tr '\n' '|')
+		check "hyphen: $f keeps 'Kanalgatan 43' and '931 31 Skellefteå' whole" \
+		    sh -c "printf '%s' '$t' | grep -q 'Kanalgatan 43' &&
+		    printf '%s' '$t' | grep -q '931 31 Skellefteå'"
+	done
+else
+	fail "hyphen: the street campaign builds: $(cat "$S.err")"
+fi

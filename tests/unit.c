@@ -1155,15 +1155,15 @@ test_hyph_lang(void)
 	CHECK(other.dict != NULL);
 	ps.hyphs = &other;
 	ps.nhyphs = 1;
-	h = words_hyphenate(&ps, "da", "velfærdsnedskæringerne");
+	h = words_hyphenate(&ps, "da", "velfærdsnedskæringerne", 0);
 	CHECK(strstr(h, "\xc2\xad") != NULL);	/* U+00AD */
 	g_free(h);
 	/* The site's (none here) for the site's language, and none for
 	   a language without a dictionary. */
-	h = words_hyphenate(&ps, NULL, "velfærdsnedskæringerne");
+	h = words_hyphenate(&ps, NULL, "velfærdsnedskæringerne", 0);
 	CHECK(strcmp(h, "velfærdsnedskæringerne") == 0);
 	g_free(h);
-	h = words_hyphenate(&ps, "ar", "velfærdsnedskæringerne");
+	h = words_hyphenate(&ps, "ar", "velfærdsnedskæringerne", 0);
 	CHECK(strcmp(h, "velfærdsnedskæringerne") == 0);
 	g_free(h);
 	if (other.dict != NULL)
