@@ -36,8 +36,9 @@ cp "$W/dest/opt/r/bin/rally" "$I/rally"
 mkdir "$I/camp"
 cp -r tests/fixture/content "$I/camp/"
 rm -f "$I/camp/content/site.yml.bak"
-# ... and no logo, no slogans, no hashtag.
-sed -i '/^logo:/d; /^slogans:/d; /^hashtag:/d' "$I/camp/content/site.yml"
+# ... and no logo, no slogans, no hashtag, no tagline.
+sed -i '/^logo:/d; /^slogans:/d; /^hashtag:/d; /^tagline:/d' \
+    "$I/camp/content/site.yml"
 printf -- '---\nname: Foreldre og Pårørende for Velferd – Bergen\nareas: [eldre]\n---\n' \
     > "$I/camp/content/orgs/fpv.md"
 if (cd "$I" && SOURCE_DATE_EPOCH=1489104000 ./rally build -q --root camp); then
@@ -78,6 +79,14 @@ check "cli: ... a missing area icon collapses its slot" sh -c \
     "pdftotext -bbox -f 1 -l 1 $I/camp/out/print/eldre/poster-1-a4.pdf - |
      grep -m1 '>ELDREOMSORG<' | sed 's/.*xMin=\"\\([0-9]*\\).*/\\1/' |
      awk '{ exit !(\$1 > 35 && \$1 < 55) }'"
+# No slogans, no tagline: the home page's hero carries the home
+# page's title, and its <title> no dangling dash.
+check "cli: ... the home hero names the campaign without slogans" \
+    grep -Eq '<h1 class="slogans"><span class="slogan">[^<]+</span></h1>' \
+    "$I/camp/out/index.html"
+check "cli: ... and its <title> has no dash without a tagline" sh -c \
+    "grep -q '<title>[^<]*[^ –]</title>' $I/camp/out/index.html &&
+     ! grep -q '<p class=\"lede\"></p>' $I/camp/out/index.html"
 check "cli: ... initials of an organisation from its significant words" \
     grep -q 'class="org-mark"[^>]*>FPV<' "$I/camp/out/orgs/index.html"
 check "cli: ... and rally flyer works there" sh -c \
