@@ -96,6 +96,8 @@ struct print_set {
 	struct fit_memo	*memo;	/* frames' settings, shared by the
 				   workers (owned; NULL: none) */
 	int		 memo_tell;	/* say when it is used */
+	int		 every_width;	/* no struct cfg: pango lays out
+				   every width the fitter tries */
 };
 
 /*

@@ -280,15 +280,104 @@ fit_inset(double left, double right, double w, double k)
 	return 0;
 }
 
-/* Does the text fit the w x h box at size pt?  Ink included. */
+/*
+ * What a layout of the search's text was at one width (pango units at
+ * FIT_REF): its lines break the same at any width from its widest line
+ * up to that one (pango breaks greedily: each line still fits, and the
+ * word after it still does not), so its extents are the same too, but
+ * for where alignment puts the lines: shift halves of the width's
+ * change (left-aligned 0, centred 1, right-aligned 2).  The size search
+ * and the balancing ask at widths such a layout covers again and again;
+ * they are answered from it instead of pango shaping the text again.
+ */
+struct cfg {
+	int	wlo, whi;	/* the widths it covers */
+	int	lines;
+	int	shift;
+	double	height, logw, left, right;	/* fit_extent at whi */
+};
+
+#define NCFG	12
+
+struct cfgs {
+	struct cfg	v[NCFG];
+	int		n, next;
+};
+
+/* The layout's lines, as pl now has them, for cc. */
+static void
+S_cfg_add(PangoLayout *pl, struct cfgs *cc, int W, double height,
+    double logw, double left, double right)
+{
+	PangoLayoutIter *it;
+	PangoRectangle log;
+	PangoAlignment al = pango_layout_get_alignment(pl);
+	struct cfg *e;
+	int wmax = 0, dir = -1, d, shift;
+
+	it = pango_layout_get_iter(pl);
+	do {
+		PangoLayoutLine *ln = pango_layout_iter_get_line_readonly(it);
+
+		pango_layout_line_get_extents(ln, NULL, &log);
+		if (log.width > wmax)
+			wmax = log.width;
+		d = ln->resolved_dir == PANGO_DIRECTION_RTL;
+		if (dir != -1 && d != dir) {
+			/* Lines that move different ways: not kept. */
+			pango_layout_iter_free(it);
+			return;
+		}
+		dir = d;
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
+	if (wmax > W)
+		return;		/* a line overflows: no range */
+	shift = al == PANGO_ALIGN_CENTER ? 1 : (al == PANGO_ALIGN_RIGHT) !=
+	    (dir == 1) ? 2 : 0;
+	e = &cc->v[cc->n < NCFG ? cc->n++ : cc->next++ % NCFG];
+	e->wlo = wmax;
+	e->whi = W;
+	e->lines = pango_layout_get_line_count(pl);
+	e->shift = shift;
+	e->height = height;
+	e->logw = logw;
+	e->left = left;
+	e->right = right;
+}
+
+/*
+ * Does the text fit the w x h box at size pt?  Ink included.  With cc,
+ * answered from a layout it keeps when one covers the width; *lines
+ * (when not NULL) gets the number of lines.
+ */
 static int
 S_fits(PangoLayout *pl, const struct para *v, size_t n, double pt,
-    double w, double h)
+    double w, double h, struct cfgs *cc, int *lines)
 {
-	double top, height, left, right, logw, k = pt / FIT_REF, in;
+	double top, height, left, right, logw, k = pt / FIT_REF, in, dx;
+	int W = (int)(w * FIT_REF / pt * PANGO_SCALE), i;
+	const struct cfg *e = NULL;
 
-	fit_set_at(pl, v, n, pt, w);
-	fit_extent(pl, &top, &height, &left, &right, &logw);
+	for (i = 0; cc != NULL && i < cc->n && e == NULL; i++)
+		if (cc->v[i].wlo <= W && W <= cc->v[i].whi)
+			e = &cc->v[i];
+	if (e != NULL) {
+		dx = (double)e->shift * (W - e->whi) / 2 / PANGO_SCALE;
+		height = e->height;
+		logw = e->logw;
+		left = e->left + dx;
+		right = e->right + dx;
+		if (lines != NULL)
+			*lines = e->lines;
+	} else {
+		fit_set_at(pl, v, n, pt, w);
+		fit_extent(pl, &top, &height, &left, &right, &logw);
+		if (lines != NULL)
+			*lines = pango_layout_get_line_count(pl);
+		if (cc != NULL)
+			S_cfg_add(pl, cc, W, height, logw, left, right);
+	}
 	in = fit_inset(left, right, w, k);
 	return logw * k <= w + FIT_TOL && height * k <= h + FIT_TOL &&
 	    left * k + in >= -FIT_TOL && right * k + in <= w + FIT_TOL;
@@ -297,18 +386,18 @@ S_fits(PangoLayout *pl, const struct para *v, size_t n, double pt,
 /* The largest size in [lo, hi] at which the text fits, or 0. */
 static double
 S_fit(PangoLayout *pl, const struct para *v, size_t n, double lo, double hi,
-    double w, double h)
+    double w, double h, struct cfgs *cc)
 {
 	int i;
 
-	if (S_fits(pl, v, n, hi, w, h))
+	if (S_fits(pl, v, n, hi, w, h, cc, NULL))
 		return hi;
-	if (!S_fits(pl, v, n, lo, w, h))
+	if (!S_fits(pl, v, n, lo, w, h, cc, NULL))
 		return 0;
 	for (i = 0; i < FIT_STEPS && hi - lo > fmax(0.05, hi * 0.004); i++) {
 		double mid = (lo + hi) / 2;
 
-		if (S_fits(pl, v, n, mid, w, h))
+		if (S_fits(pl, v, n, mid, w, h, cc, NULL))
 			lo = mid;
 		else
 			hi = mid;
@@ -430,23 +519,21 @@ S_flaws(PangoLayout *pl, struct flaws *fl)
  */
 static double
 S_balance(PangoLayout *pl, const struct para *v, size_t n, double pt,
-    double w, double h)
+    double w, double h, struct cfgs *cc)
 {
 	double lo, hi, mid;
-	int lines, i;
+	int lines, at, i;
 
 	if (n != 1)
 		return w;
-	fit_set_at(pl, v, n, pt, w);
-	lines = pango_layout_get_line_count(pl);
+	S_fits(pl, v, n, pt, w, h, cc, &lines);
 	if (lines < 2 || lines > 5)
 		return w;
 	lo = w / lines;
 	hi = w;
 	for (i = 0; i < 7; i++) {	/* within 1 % of w */
 		mid = (lo + hi) / 2;
-		if (S_fits(pl, v, n, pt, mid, h) &&
-		    pango_layout_get_line_count(pl) == lines)
+		if (S_fits(pl, v, n, pt, mid, h, cc, &at) && at == lines)
 			hi = mid;
 		else
 			lo = mid;
@@ -473,10 +560,13 @@ fit_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
     const double r[4], double most, struct setting *best)
 {
 	struct flaws fl;
+	struct cfgs cc, *ccp = g_object_get_data(G_OBJECT(pl),
+	    "rally-every-width") != NULL ? NULL : &cc;
 	double pt, size, w, score;
 	int step, took = 0;
 
-	if ((pt = S_fit(pl, v, n, lo, hi, r[2], r[3])) <= 0) {
+	cc.n = cc.next = 0;
+	if ((pt = S_fit(pl, v, n, lo, hi, r[2], r[3], ccp)) <= 0) {
 		fit_free(v, n);
 		return 0;
 	}
@@ -487,7 +577,7 @@ fit_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 		   setting between words, already tried) cannot win. */
 		if (size < lo || size * most <= best->score)
 			break;
-		w = S_balance(pl, v, n, size, r[2], r[3]);
+		w = S_balance(pl, v, n, size, r[2], r[3], ccp);
 		fit_set_at(pl, v, n, size, w);
 		S_flaws(pl, &fl);
 		best->lone |= fl.lone;

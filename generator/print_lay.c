@@ -969,13 +969,17 @@ print_load_only(struct site *site, const char *only)
 	}
 	if (ps->len > 0) {
 		S_dict(site, ps);
-		/* RALLY_MEMO=off fits every frame anew, =tell says which
-		   frames were set as before (tests/memo.sh). */
+		/* RALLY_MEMO=off fits every frame anew, with pango
+		   laying out every width tried (print_fit.c, struct cfg),
+		   =widths only the latter, =tell says which frames were
+		   set as before (tests/memo.sh). */
 		const char *e = getenv("RALLY_MEMO");
 
 		if (e == NULL || strcmp(e, "off") != 0)
 			ps->memo = memo_new();
 		ps->memo_tell = e != NULL && strcmp(e, "tell") == 0;
+		ps->every_width = e != NULL && (strcmp(e, "off") == 0 ||
+		    strcmp(e, "widths") == 0);
 	}
 	return ps;
 }

@@ -443,6 +443,8 @@ S_pango(struct rctx *c, xmlNodePtr f, double w)
 		pango_font_description_free(fd);
 		free(font);
 	}
+	if (c->sh->ps->every_width)
+		g_object_set_data(G_OBJECT(pl), "rally-every-width", pl);
 	if (al != NULL && strcmp(al, "center") == 0)
 		pango_layout_set_alignment(pl, PANGO_ALIGN_CENTER);
 	else if (al != NULL && strcmp(al, "right") == 0)
