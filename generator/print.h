@@ -96,6 +96,9 @@ struct print_set {
 	struct fit_memo	*memo;	/* frames' settings, shared by the
 				   workers (owned; NULL: none) */
 	int		 memo_tell;	/* say when it is used */
+	GHashTable	*svgs;	/* artwork parsed, by its colour and bytes:
+				   RsvgHandle (each forked worker fills
+				   its own copy) */
 	int		 every_width;	/* no struct cfg: pango lays out
 				   every width the fitter tries */
 };

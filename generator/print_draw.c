@@ -237,10 +237,55 @@ S_src(struct rctx *c, xmlNodePtr f, char **shown, struct buf *b)
 	return 0;
 }
 
+/*
+ * The artwork in b, drawn in color (or NULL), parsed once a worker: the
+ * same logos and icons come back on sheet after sheet (kept in the
+ * print set's table, which each forked worker fills for itself).
+ * Returns a reference (g_object_unref), or NULL with *why set (g_free).
+ */
+static RsvgHandle *
+S_svg_handle(struct rctx *c, const struct buf *b, const char *color,
+    char **why)
+{
+	GHashTable *svgs = c->sh->ps->svgs;
+	GByteArray *k;
+	GBytes *key;
+	RsvgHandle *h;
+	char *css;
+
+	k = g_byte_array_sized_new((guint)b->len + 32);
+	if (color != NULL)
+		g_byte_array_append(k, (const guint8 *)color,
+		    (guint)strlen(color));
+	g_byte_array_append(k, (const guint8 *)"", 1);
+	g_byte_array_append(k, (const guint8 *)b->data, (guint)b->len);
+	key = g_byte_array_free_to_bytes(k);
+	if (svgs != NULL && (h = g_hash_table_lookup(svgs, key)) != NULL) {
+		g_bytes_unref(key);
+		return g_object_ref(h);
+	}
+	if ((h = image_svg(b->data, b->len, why)) == NULL) {
+		g_bytes_unref(key);
+		return NULL;
+	}
+	if (color != NULL) {
+		/* Icons drawn in currentColor take the frame's colour. */
+		css = xasprintf("svg { color: %s; }", color);
+		rsvg_handle_set_stylesheet(h, (const guint8 *)css, strlen(css),
+		    NULL);
+		free(css);
+	}
+	if (svgs != NULL)
+		g_hash_table_insert(svgs, key, g_object_ref(h));
+	else
+		g_bytes_unref(key);
+	return h;
+}
+
 static void
 S_svg(struct rctx *c, xmlNodePtr f, const char *shown, const struct buf *b)
 {
-	char *color, *css, *why = NULL;
+	char *color, *why = NULL;
 	RsvgHandle *h;
 	RsvgRectangle vp, vb;
 	RsvgLength lw, lh;
@@ -248,19 +293,14 @@ S_svg(struct rctx *c, xmlNodePtr f, const char *shown, const struct buf *b)
 	GError *err = NULL;
 	double r[4], o[4], a = 1;
 
-	if ((h = image_svg(b->data, b->len, &why)) == NULL) {
+	color = draw_attr(c, f, "color");
+	h = S_svg_handle(c, b, color, &why);
+	free(color);
+	if (h == NULL) {
 		lay_err(c->sh->lay, f, "%s: %s", shown, why);
 		c->failed = 1;
 		g_free(why);
 		return;
-	}
-	if ((color = draw_attr(c, f, "color")) != NULL) {
-		/* Icons drawn in currentColor take the frame's colour. */
-		css = xasprintf("svg { color: %s; }", color);
-		rsvg_handle_set_stylesheet(h, (const guint8 *)css, strlen(css),
-		    NULL);
-		free(css);
-		free(color);
 	}
 	rsvg_handle_get_intrinsic_dimensions(h, &hw, &lw, &hh, &lh, &hv, &vb);
 	if (hv && vb.width > 0 && vb.height > 0)

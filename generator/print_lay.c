@@ -920,6 +920,8 @@ print_load_only(struct site *site, const char *only)
 	size_t n = 0, nown, i;
 	int ok = 1;
 
+	ps->svgs = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+	    (GDestroyNotify)g_bytes_unref, g_object_unref);
 	own = dir_names(site, "layouts/print", &nown);
 	for (i = 0; i < nown; i++) {
 		S_layout_name(own[i], only, &names, &n);
@@ -1008,6 +1010,8 @@ print_free(struct print_set *ps)
 	free(ps->proofs);
 	pdfx_free(ps->cmyk);
 	memo_free(ps->memo);
+	if (ps->svgs != NULL)
+		g_hash_table_destroy(ps->svgs);
 	free(ps);
 }
 
