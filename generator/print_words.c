@@ -168,11 +168,41 @@ S_letter(gunichar c)
 	return g_unichar_isalpha(c);
 }
 
+/* How street names end, in the languages rally has words for. */
+static int
+S_street(const char *w, const char *e)
+{
+	static const char *const end[] = { "gade", "vej", "stræde", "plads",
+	    "torv", "allé", "gata", "gatan", "vägen", "väg", "torget", "torg",
+	    "gränd", "veien", "vegen", "vei", "veg", "plass", "straße",
+	    "strasse", "weg", "gasse", "platz", "allee", "ring", "street",
+	    "road", "avenue", "lane", "square", NULL };
+	GString *plain = g_string_new(NULL);
+	const char *p;
+	char *low;
+	size_t i, n, k;
+	int is = 0;
+
+	for (p = w; p < e; p = g_utf8_next_char(p))	/* soft hyphens out */
+		if (g_utf8_get_char(p) != 0xAD)
+			g_string_append_unichar(plain, g_utf8_get_char(p));
+	low = g_utf8_strdown(plain->str, -1);
+	n = strlen(low);
+	g_string_free(plain, TRUE);
+
+	for (i = 0; end[i] != NULL && !is; i++)
+		is = (k = strlen(end[i])) <= n &&
+		    strcmp(low + n - k, end[i]) == 0;
+	g_free(low);
+	return is;
+}
+
 /*
- * Is the word around at (a place in text) a name joined to a number by
- * words_units ("Kanalgatan 43", "2200 København")?  It is part of an
- * address, which a reader looks for whole: the fitter would rather not
- * hyphenate it.
+ * Is the word around at (a place in text) part of an address that
+ * words_units joined: a street before its number ("Kanalgatan 43") or
+ * a town after its postcode ("2200 København")?  A reader looks for
+ * it whole: the fitter would rather not hyphenate it.  (A capitalised
+ * noun before a number, "Haushaltskonsolidierung 2026", is no street.)
  */
 int
 words_named(const char *text, const char *at)
@@ -192,7 +222,7 @@ words_named(const char *text, const char *at)
 	if (w == e || !g_unichar_isupper(g_utf8_get_char(w)))
 		return 0;
 	if (strncmp(e, NBSP, 2) == 0 && g_ascii_isdigit(e[2]))
-		return 1;
+		return S_street(w, e);
 	return w - text >= 3 && strncmp(w - 2, NBSP, 2) == 0 &&
 	    g_ascii_isdigit(w[-3]);
 }
