@@ -1010,6 +1010,20 @@ test_fitting(void)
 	CHECK(strstr(u, "Uge\xC2\xA0" "18\xE2\x81\xA0\xE2\x80\x93"
 	    "\xE2\x81\xA0" "23") != NULL);
 	g_free(u);
+	/* A street and its number; only a street or a town is kept from
+	   hyphenation, not a noun before a year. */
+	u = words_units("Möte på Kanalgatan 43, 931 31 Skellefteå, kl. 18.30 "
+	    "om Haushaltskonsolidierung 2026");
+	CHECK(strstr(u, "Kanalgatan\xC2\xA0" "43,") != NULL);
+	CHECK(strstr(u, "31\xC2\xA0Skellefteå") != NULL);
+	CHECK(words_named(u, strstr(u, "Kanalgatan") + 3) == 1);
+	CHECK(words_named(u, strstr(u, "Skellefteå")) == 1);
+	CHECK(words_named(u, strstr(u, "Haushalts")) == 0);
+	CHECK(words_named(u, strstr(u, "Möte")) == 0);
+	g_free(u);
+	u = words_units("Torsdag 19:00");	/* a time is no house number */
+	CHECK(strstr(u, "Torsdag 19:00") != NULL);
+	g_free(u);
 	u = words_units("en sti-lang");	/* not an address: untouched */
 	CHECK(strcmp(u, "en sti-lang") == 0);
 	g_free(u);
