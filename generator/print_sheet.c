@@ -11,7 +11,6 @@
 
 #include <cairo.h>
 #include <cairo-pdf.h>
-#include <cairo-tee.h>
 #include <pango/pangocairo.h>
 #include <png.h>
 
@@ -303,10 +302,10 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	struct pool pool = { NULL };
 	struct scope sc[NSCOPE];
 	struct rctx c;
-	cairo_surface_t *s, *tee = NULL, **pages = NULL;
+	cairo_surface_t *s;
 	double mz = sh->marks || l->slug ? MARK_ZONE : 0, pw, ph, trim[4];
 	double bleed[4];
-	double scale, prw, prh;
+	double scale;
 	int i;
 
 	memset(&c, 0, sizeof(c));
@@ -340,42 +339,19 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 
 	s = cairo_pdf_surface_create_for_stream(sheet_write, &out[0], pw, ph);
 	sheet_metadata(s, sh, site);
-	/*
-	 * The preview is drawn with the PDF: a tee surface hands each page
-	 * also to a recording of its own, removed before the marks and the
-	 * slug, which the preview then replays at its scale.  Drawing the
-	 * sheet twice set every frame and parsed every SVG twice.  (rally
-	 * flyer needs no preview.)
-	 */
-	sheet_preview_size(sh, &prw, &prh);
-	scale = lround(prh) / c.H;
-	if (j->out2 != NULL) {
-		tee = cairo_tee_surface_create(s);
-		pages = xcalloc((size_t)l->npages, sizeof(*pages));
-	}
-	c.cr = cairo_create(tee != NULL ? tee : s);
+	c.cr = cairo_create(s);
 	for (i = 0; i < l->npages && !c.failed; i++) {
-		if (tee != NULL) {
-			pages[i] = cairo_recording_surface_create(
-			    CAIRO_CONTENT_COLOR_ALPHA, NULL);
-			cairo_tee_surface_add(tee, pages[i]);
-		}
 		cairo_save(c.cr);
 		cairo_translate(c.cr, mz + c.B, mz + c.B);
 		draw_page(&c, l->pages[i]);
-		if (tee != NULL)
-			cairo_tee_surface_remove(tee, pages[i]);
 		if (sh->marks)
 			draw_marks(&c);
 		cairo_restore(c.cr);
 		if (l->slug)
 			S_slug(&c, j, i, mz);
-		/* The PDF's own: a tee surface passes on no page. */
-		cairo_surface_show_page(s);
+		cairo_show_page(c.cr);
 	}
 	cairo_destroy(c.cr);
-	if (tee != NULL)
-		cairo_surface_destroy(tee);
 	cairo_surface_finish(s);
 	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS && !c.failed) {
 		struct pos p = { l->path, 0, 0 };
@@ -385,6 +361,10 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 		c.failed = 1;
 	}
 	cairo_surface_destroy(s);
+	if (c.failed) {
+		pool_free(&pool);
+		return 0;
+	}
 	/* PDF boxes, bottom-up in points. */
 	trim[0] = mz + c.B;
 	trim[1] = mz + c.B;
@@ -394,39 +374,39 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	bleed[1] = mz;
 	bleed[2] = pw - mz;
 	bleed[3] = ph - mz;
-	if (!c.failed && !pdf_set_boxes(&out[0], trim, bleed, j->out,
-	    l->pdfx ? sh->ps->cmyk : NULL))
-		c.failed = 1;
-
-	/* The preview: the pages' trim boxes side by side. */
-	if (pages != NULL && !c.failed) {
-		s = cairo_image_surface_create(CAIRO_FORMAT_RGB24,
-		    (int)lround(prw), (int)lround(prh));
-		c.cr = cairo_create(s);
-		cairo_set_source_rgb(c.cr, 0.85, 0.85, 0.85);	/* between */
-		cairo_paint(c.cr);
-		for (i = 0; i < l->npages; i++) {
-			cairo_save(c.cr);
-			cairo_translate(c.cr, i * (c.W * scale + PREVIEW_GAP),
-			    0);
-			cairo_scale(c.cr, scale, scale);
-			cairo_rectangle(c.cr, 0, 0, c.W, c.H);
-			cairo_clip_preserve(c.cr);	/* the bleed stays out */
-			cairo_set_source_rgb(c.cr, 1, 1, 1);
-			cairo_fill(c.cr);
-			cairo_set_source_surface(c.cr, pages[i], -(mz + c.B),
-			    -(mz + c.B));
-			cairo_paint(c.cr);
-			cairo_restore(c.cr);
-		}
-		cairo_destroy(c.cr);
-		sheet_png(s, &out[1]);
-		cairo_surface_destroy(s);
+	if (!pdf_set_boxes(&out[0], trim, bleed, j->out, l->pdfx ?
+	    sh->ps->cmyk : NULL)) {
+		pool_free(&pool);
+		return 0;
 	}
-	for (i = 0; pages != NULL && i < l->npages; i++)
-		if (pages[i] != NULL)
-			cairo_surface_destroy(pages[i]);
-	free(pages);
+
+	/* The preview: the front's trim box (rally flyer needs none). */
+	if (j->out2 == NULL) {
+		pool_free(&pool);
+		return 1;
+	}
+	sheet_preview_size(sh, &pw, &ph);
+	scale = lround(ph) / c.H;
+	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(pw),
+	    (int)lround(ph));
+	c.cr = cairo_create(s);
+	c.preview = 1;
+	cairo_set_source_rgb(c.cr, 0.85, 0.85, 0.85);	/* between pages */
+	cairo_paint(c.cr);
+	for (i = 0; i < l->npages && !c.failed; i++) {
+		cairo_save(c.cr);
+		cairo_translate(c.cr, i * (c.W * scale + PREVIEW_GAP), 0);
+		cairo_scale(c.cr, scale, scale);
+		cairo_rectangle(c.cr, 0, 0, c.W, c.H);
+		cairo_clip_preserve(c.cr);	/* the bleed stays out */
+		cairo_set_source_rgb(c.cr, 1, 1, 1);
+		cairo_fill(c.cr);
+		draw_page(&c, l->pages[i]);
+		cairo_restore(c.cr);
+	}
+	cairo_destroy(c.cr);
+	sheet_png(s, &out[1]);
+	cairo_surface_destroy(s);
 	pool_free(&pool);
 	return !c.failed;
 }
