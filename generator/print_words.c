@@ -17,6 +17,18 @@
 #include "print.h"
 
 /*
+ * How street names end, in the languages rally has words for (a regular
+ * expression's alternatives, matched without regard to case): what
+ * words_units keeps with a house number, and words_named keeps from
+ * hyphenation.  Not "-ring" or "alle" (Danish: "Besparing 2026",
+ * "alle 98 kommuner").
+ */
+#define STREETS	"gade|vej|stræde|plads|torv|allé|boulevard|gata|gatan|" \
+	"gate|gaten|vägen|väg|torget|torg|gränd|veien|vegen|vei|veg|plass|" \
+	"straße|strasse|str\\.|weg|gasse|platz|allee|street|road|avenue|" \
+	"lane|square"
+
+/*
  * Compiles pattern into *slot once per process, from any thread: a
  * constant, not state.
  */
@@ -119,8 +131,9 @@ words_units(const char *text)
 		/* a week and its number: "Uge 18", "Vecka 9", "KW 10" */
 		"\\b(\\p{Lu}\\p{L}{1,4}) (?=\\d{1,2}\\b)",
 		/* a street and its number: "Kanalgatan 43", "Nørregade
-		   12B" (a name, so capitalised; not a time) */
-		"\\b(\\p{Lu}\\p{Ll}{4,}) (?=\\d{1,4}\\p{L}?\\b(?![:.]\\d))",
+		   12B", "KARL JOHANS GATE 22", "Hauptstr. 5" (not a
+		   time) */
+		"(?i)\\b(\\p{L}*(?:" STREETS ")) (?=\\d{1,4}\\p{L}?\\b(?![:.]\\d))",
 	};
 	static const char *const rep[NUNIT] = { "\\1" WJ "\\2" WJ,
 	    "\\1" NBSP, NBSP, NBSP, NBSP, WJ "\\1" WJ, NBSP,
@@ -168,32 +181,22 @@ S_letter(gunichar c)
 	return g_unichar_isalpha(c);
 }
 
-/* How street names end, in the languages rally has words for. */
+/* Does the word from w to e (its letters, and a dot) name a street? */
 static int
 S_street(const char *w, const char *e)
 {
-	static const char *const end[] = { "gade", "vej", "stræde", "plads",
-	    "torv", "allé", "gata", "gatan", "vägen", "väg", "torget", "torg",
-	    "gränd", "veien", "vegen", "vei", "veg", "plass", "straße",
-	    "strasse", "weg", "gasse", "platz", "allee", "ring", "street",
-	    "road", "avenue", "lane", "square", NULL };
+	/* Compiled once per process: a pattern, not state. */
+	static GRegex *re;
 	GString *plain = g_string_new(NULL);
 	const char *p;
-	char *low;
-	size_t i, n, k;
-	int is = 0;
+	int is;
 
+	S_regex(&re, "(?i)(?:" STREETS ")$", 0);
 	for (p = w; p < e; p = g_utf8_next_char(p))	/* soft hyphens out */
 		if (g_utf8_get_char(p) != 0xAD)
 			g_string_append_unichar(plain, g_utf8_get_char(p));
-	low = g_utf8_strdown(plain->str, -1);
-	n = strlen(low);
+	is = g_regex_match(re, plain->str, 0, NULL);
 	g_string_free(plain, TRUE);
-
-	for (i = 0; end[i] != NULL && !is; i++)
-		is = (k = strlen(end[i])) <= n &&
-		    strcmp(low + n - k, end[i]) == 0;
-	g_free(low);
 	return is;
 }
 
@@ -219,12 +222,14 @@ words_named(const char *text, const char *at)
 	while (*e != '\0' && (S_letter(g_utf8_get_char(e)) ||
 	    g_utf8_get_char(e) == 0xAD))
 		e = g_utf8_next_char(e);
-	if (w == e || !g_unichar_isupper(g_utf8_get_char(w)))
+	if (w == e)
 		return 0;
+	if (*e == '.')		/* "Hauptstr." */
+		e++;
 	if (strncmp(e, NBSP, 2) == 0 && g_ascii_isdigit(e[2]))
 		return S_street(w, e);
-	return w - text >= 3 && strncmp(w - 2, NBSP, 2) == 0 &&
-	    g_ascii_isdigit(w[-3]);
+	return g_unichar_isupper(g_utf8_get_char(w)) && w - text >= 3 &&
+	    strncmp(w - 2, NBSP, 2) == 0 && g_ascii_isdigit(w[-3]);
 }
 
 /*

@@ -1021,6 +1021,17 @@ test_fitting(void)
 	CHECK(words_named(u, strstr(u, "Haushalts")) == 0);
 	CHECK(words_named(u, strstr(u, "Möte")) == 0);
 	g_free(u);
+	/* A street by how its name ends, in any case; not any word. */
+	u = words_units("VESTERBROGADE 149, Karl Johans gate 22, Hauptstr. 12, "
+	    "Kommunalvalget 2025, Besparing 2026");
+	CHECK(strstr(u, "VESTERBROGADE\xC2\xA0" "149") != NULL);
+	CHECK(strstr(u, "gate\xC2\xA0" "22") != NULL);
+	CHECK(strstr(u, "Hauptstr.\xC2\xA0" "12") != NULL);
+	CHECK(strstr(u, "Kommunalvalget 2025") != NULL);
+	CHECK(strstr(u, "Besparing 2026") != NULL);
+	CHECK(words_named(u, strstr(u, "VESTERBRO")) == 1);
+	CHECK(words_named(u, strstr(u, "Hauptstr")) == 1);
+	g_free(u);
 	u = words_units("Torsdag 19:00");	/* a time is no house number */
 	CHECK(strstr(u, "Torsdag 19:00") != NULL);
 	g_free(u);
