@@ -87,6 +87,9 @@ check "cli: ... the home hero names the campaign without slogans" \
 check "cli: ... and its <title> has no dash without a tagline" sh -c \
     "grep -q '<title>[^<]*[^ –]</title>' $I/camp/out/index.html &&
      ! grep -q '<p class=\"lede\"></p>' $I/camp/out/index.html"
+check "cli: ... and no empty hashtag or tagline without them" sh -c \
+    "! grep -q '<p class=\"hashtag\"></p>\|<p></p>' $I/camp/out/index.html \
+     $I/camp/out/areas/eldre/index.html"
 check "cli: ... initials of an organisation from its significant words" \
     grep -q 'class="org-mark"[^>]*>FPV<' "$I/camp/out/orgs/index.html"
 check "cli: ... and rally flyer works there" sh -c \
