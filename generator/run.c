@@ -126,6 +126,34 @@ S_worker(void *arg)
 }
 
 /*
+ * Waits (up to two seconds) until this process has no thread but its
+ * own.  pango's fontconfig thread may still be finishing when print
+ * forks (one build in seventy): a worker forked while that thread held
+ * a lock of the allocator waits on it forever.  glibc's malloc takes
+ * its locks around fork(); AddressSanitizer's allocator does not.
+ */
+static void
+S_alone(void)
+{
+#ifdef __linux__
+	struct dirent *e;
+	DIR *d;
+	int i, n;
+
+	for (i = 0; i < 2000; i++) {
+		if ((d = opendir("/proc/self/task")) == NULL)
+			return;
+		for (n = 0; (e = readdir(d)) != NULL; )
+			n += e->d_name[0] != '.';
+		closedir(d);
+		if (n <= 1)
+			return;
+		usleep(1000);
+	}
+#endif
+}
+
+/*
  * Runs the jobs that need a process of their own (print sheets: cairo
  * 1.16 can deadlock when two threads render text) in n forked workers.
  * It must run before any thread exists.  The workers share the next
@@ -166,6 +194,7 @@ S_procs(struct pool_ctx *c, int n)
 	for (k = 0; k < n; k++)
 		cur[k] = (size_t)-1;
 	pids = xcalloc((size_t)n, sizeof(*pids));
+	S_alone();
 	fflush(stderr);
 	for (k = 0; k < n; k++) {
 		if ((pids[k] = fork()) == -1) {
