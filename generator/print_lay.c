@@ -920,8 +920,6 @@ print_load_only(struct site *site, const char *only)
 	size_t n = 0, nown, i;
 	int ok = 1;
 
-	ps->svgs = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
-	    (GDestroyNotify)g_bytes_unref, g_object_unref);
 	own = dir_names(site, "layouts/print", &nown);
 	for (i = 0; i < nown; i++) {
 		S_layout_name(own[i], only, &names, &n);
@@ -983,6 +981,9 @@ print_load_only(struct site *site, const char *only)
 		ps->every_width = e != NULL && (strcmp(e, "off") == 0 ||
 		    strcmp(e, "widths") == 0);
 	}
+	/* Made last: the failures above free ps without print_free. */
+	ps->svgs = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
+	    (GDestroyNotify)g_bytes_unref, g_object_unref);
 	return ps;
 }
 
