@@ -31,6 +31,7 @@ build(const struct opts *o)
 	struct stat st;
 	int rc = 1, web, print, made;
 	char keyopts[128];
+	double t[5];	/* when each stage ended, for --verbose */
 	long fresh;
 
 	web = o->only == NULL || strcmp(o->only, "web") == 0;
@@ -56,10 +57,11 @@ build(const struct opts *o)
 	    "pdfx=%d", o->drafts, o->internal, o->marks, o->pdfx);
 	/* Nothing changed since the last full build: done. */
 	stamp_take(&site, keyopts, &snap);
+	t[0] = run_clock();
 	/* An --only build is done too if a full one made the same. */
-	if ((fresh = stamp_fresh(o->out, &snap, o->only)) >= 0 ||
+	if ((fresh = stamp_fresh(o->out, &snap, o->only, o->jobs)) >= 0 ||
 	    (o->only != NULL && (fresh = stamp_fresh(o->out, &snap,
-	    NULL)) >= 0)) {
+	    NULL, o->jobs)) >= 0)) {
 		run_tidy(o->out);	/* what a killed build left */
 		if (!o->quiet)
 			fprintf(stderr, "rally: built 0 files, %ld up to "
@@ -67,8 +69,12 @@ build(const struct opts *o)
 		rc = 0;
 		goto out;
 	}
-	if (!load_site(&site) || !model_link(&site))
+	if (!load_site(&site))
 		goto out;
+	t[1] = run_clock();
+	if (!model_link(&site))
+		goto out;
+	t[2] = run_clock();
 	/*
 	 * A page held back by publish: is not in the model, so the keys of
 	 * the pages that would list it change when it comes out; but no
@@ -96,10 +102,18 @@ build(const struct opts *o)
 	if (!plan_check(&site.jobs) ||
 	    (web && !plan_links(&site, &site.jobs, print)))
 		goto out;
+	t[3] = run_clock();
 	site.keys = keys_init(&site, keyopts);
 	keys_jobs(site.keys, &site.jobs);
+	t[4] = run_clock();
 	if (!run_jobs(&site, &site.jobs, o))
 		goto out;
+	if (o->verbose)
+		fprintf(stderr, "rally: stages (ms): snapshot %.0f, load %.0f, "
+		    "link %.0f, plan %.0f, keys %.0f, run %.0f\n",
+		    (t[0] - o->start) * 1e3, (t[1] - t[0]) * 1e3,
+		    (t[2] - t[1]) * 1e3, (t[3] - t[2]) * 1e3,
+		    (t[4] - t[3]) * 1e3, (run_clock() - t[4]) * 1e3);
 	if (!stamp_save(o->out, &snap, o->only)) {
 		site.partial = 1;	/* the files are new, the stamp not */
 		goto out;

@@ -28,11 +28,13 @@
  * (git's "racily clean" entries): the next build reads them again.
  */
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +64,7 @@ struct cache {
 	/* The last build's file, as read. */
 	char		*map;
 	size_t		 maplen;
-	int		 mapped;/* map is ours (read), not the caller's */
+	int		 mapped;/* map is ours (mmap), not the caller's */
 	size_t		 body;	/* where the records start */
 	size_t		 end;	/* where the whole ones end */
 	struct rec	*rv;	/* every record read, live or dead */
@@ -369,6 +371,36 @@ S_take(struct cache *c)
 }
 
 /*
+ * A mapped cache cut short by another program while a build reads it:
+ * the page is gone, and so is any way on.  Said, and the build ends
+ * before it renames a file into out/ (bodies are read while pages are
+ * made, in the staging folder).
+ */
+static void
+S_sigbus(int sig)
+{
+	static const char msg[] = "rally: .rally-cache was cut short while "
+	    "this build read it; build again\n";
+	ssize_t r;
+
+	(void)sig;
+	r = write(2, msg, sizeof(msg) - 1);
+	(void)r;
+	_exit(1);
+}
+
+static void
+S_on_sigbus(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = S_sigbus;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
+/*
  * The cache of site's last build and a writer for this one's (none
  * when the root cannot hold one).  Free with cache_free.
  */
@@ -376,29 +408,28 @@ struct cache *
 cache_open(struct site *site)
 {
 	struct cache *c = S_new(site);
-	size_t hl = strlen(c->header), n = 0;
+	size_t hl = strlen(c->header);
 	struct stat st;
-	ssize_t r;
+	void *map;
 	int fd;
 
 	/*
-	 * Read only a regular file, through no link, without waiting; read,
-	 * not mapped: a file cut short while a build reads its bodies would
-	 * be a SIGBUS.  The rest only after a header of this build's.
+	 * Only a regular file, through no link, without waiting.  Mapped,
+	 * not read: reading copied 27 MB into fresh memory, a tenth of a
+	 * one-edit rebuild of 10 000 pages, for bodies a rebuild mostly
+	 * never shows.  rally only appends to the file or replaces it
+	 * (rename), which leaves a mapping whole; a file cut short under
+	 * the build by another program would be a SIGBUS (S_sigbus).
 	 */
 	fd = openat(site->rootfd, CACHE_NAME, O_RDONLY | O_NOFOLLOW |
 	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd != -1 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (size_t)st.st_size > hl && (size_t)st.st_size < CACHE_MAX) {
-		c->map = xmalloc((size_t)st.st_size + 1);
-		while (n < (size_t)st.st_size && (r = read(fd, c->map + n,
-		    (n < hl ? hl : (size_t)st.st_size) - n)) > 0) {
-			n += (size_t)r;
-			if (n == hl && memcmp(c->map, c->header, hl) != 0)
-				break;
-		}
-		c->map[n] = '\0';
-		c->maplen = n;
+	    (size_t)st.st_size > hl && (size_t)st.st_size < CACHE_MAX &&
+	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE |
+	    MAP_POPULATE, fd, 0)) != MAP_FAILED) {
+		S_on_sigbus();
+		c->map = map;
+		c->maplen = (size_t)st.st_size;
 		c->mapped = 1;
 		c->dev = st.st_dev;
 		c->ino = st.st_ino;
@@ -443,7 +474,7 @@ cache_free(struct cache *c)
 	if (c == NULL)
 		return;
 	if (c->mapped)
-		free(c->map);
+		munmap(c->map, c->maplen);
 	if (c->recs != NULL)
 		g_hash_table_destroy(c->recs);
 	free(c->rv);

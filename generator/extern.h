@@ -145,6 +145,13 @@ int		 out_stat(const char *outdir, const char *rel,
    it), or -1; out_stat with it, for many files. */
 int		 out_open(const char *outdir);
 int		 out_statat(int top, const char *rel, struct stat *st);
+/* Checks of many files below top (out_open, kept open by the caller):
+   out_check_reg says whether rel is a regular file reached through no
+   link, one system call a file.  Free with out_check_free; several
+   threads may check at once. */
+struct outchk	*out_check_new(int top);
+int		 out_check_reg(struct outchk *oc, const char *rel);
+void		 out_check_free(struct outchk *oc);
 /* Reads regular file rel of outdir (the caller's, buf_free), no link. */
 int		 out_read(const char *outdir, const char *rel, struct buf *out);
 /* Removes rel and its emptied directories from outdir; no link followed. */
@@ -426,7 +433,7 @@ void		 run_tidy(const char *outdir);
 
 /* manifest.c: the last build's files and their keys. */
 struct _GHashTable	*manifest_read(const char *outdir);
-int		 manifest_fresh(struct _GHashTable *old, int outfd,
+int		 manifest_fresh(struct _GHashTable *old, struct outchk *oc,
 		    const char *rel, const char *key);
 void		 manifest_add(struct buf *man, const struct job *j);
 void		 manifest_stale(const char *outdir, struct jobs *js,
@@ -445,7 +452,7 @@ void		 keys_free(struct keys *k);
 void		 stamp_take(struct site *site, const char *opts,
 		    struct buf *b);
 long		 stamp_fresh(const char *outdir, const struct buf *snap,
-		    const char *only);
+		    const char *only, int workers);
 int		 stamp_save(const char *outdir, const struct buf *snap,
 		    const char *only);
 
@@ -458,6 +465,9 @@ void		 site_free(struct site *site);
 /* fn(arg, pool, i) for i below n on every core, a pool a thread (see
    site.c); the pools join site->pool. */
 void		 site_each(struct site *site, size_t n,
+		    void (*fn)(void *arg, struct pool *pool, size_t i),
+		    void *arg);
+void		 site_each_plain(int workers, size_t n,
 		    void (*fn)(void *arg, struct pool *pool, size_t i),
 		    void *arg);
 

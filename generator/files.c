@@ -26,11 +26,14 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <glib.h>
 
 #include "rally.h"
 #include "extern.h"
@@ -355,6 +358,24 @@ dir_names(const struct site *site, const char *rel, size_t *n)
 	return S_names(site, rel, n, NULL);
 }
 
+/* The names of a folder, stat'ed (not followed) before walking it. */
+struct statnames {
+	int		  dfd;
+	char		**names;
+	struct stat	 *st;
+	char		 *ok;	/* st[i] is names[i]'s */
+};
+
+static void
+S_stat_name(void *arg, struct pool *pool, size_t i)
+{
+	struct statnames *sn = arg;
+
+	(void)pool;
+	sn->ok[i] = fstatat(sn->dfd, sn->names[i], &sn->st[i],
+	    AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 /*
  * The directories entered, to find a link back to one of them.  Paths
  * are at most 1024 bytes (path_is_safe), so no walk goes deeper.
@@ -373,6 +394,7 @@ S_walk(const struct site *site, const char *rel, struct walk *w,
 {
 	struct stat st;
 	const char *why;
+	struct statnames sn = { -1, NULL, NULL, NULL };
 	char *sub, **names;
 	size_t n, i;
 	int fd, k, dfd = -1;
@@ -381,6 +403,14 @@ S_walk(const struct site *site, const char *rel, struct walk *w,
 	if ((names = S_names(site, rel, &n, w->n < 64 ? &dfd : NULL)) ==
 	    NULL)
 		return;
+	/* A big folder's names (10 000 press releases) on every core. */
+	if (dfd != -1 && n >= 256) {
+		sn.dfd = dfd;
+		sn.names = names;
+		sn.st = xmalloc(n * sizeof(*sn.st));
+		sn.ok = xmalloc(n);
+		site_each_plain(site->workers, n, S_stat_name, &sn);
+	}
 	for (i = 0; i < n; i++) {
 		sub = xasprintf("%s/%s", rel, names[i]);
 		why = NULL;
@@ -391,9 +421,9 @@ S_walk(const struct site *site, const char *rel, struct walk *w,
 		 * one system call (a 10k site's no-op build was four a
 		 * file).  A link: the kernel names what it reaches.
 		 */
-		else if (dfd != -1 && path_is_safe(sub) &&
-		    fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    !S_ISLNK(st.st_mode))
+		else if (dfd != -1 && path_is_safe(sub) && (sn.st != NULL ?
+		    sn.ok[i] && (st = sn.st[i], 1) : fstatat(dfd, names[i],
+		    &st, AT_SYMLINK_NOFOLLOW) == 0) && !S_ISLNK(st.st_mode))
 			;
 		else if ((fd = root_open(site, sub, O_PATH)) == -1)
 			why = errno == EXDEV ? "a link to outside the "
@@ -420,6 +450,8 @@ S_walk(const struct site *site, const char *rel, struct walk *w,
 		free(names[i]);
 	}
 	free(names);
+	free(sn.st);
+	free(sn.ok);
 	if (dfd != -1)
 		close(dfd);
 }
@@ -516,6 +548,139 @@ out_statat(int top, const char *rel, struct stat *st)
 	rc = fstat(fd, st);
 	close(fd);
 	return rc;
+}
+
+/*
+ * Many files of the output folder, each checked with one system call.
+ *
+ * A 10k site's no-op build checks that its 10 000 pages are still
+ * there, each as press/pNNNNN/index.html reached through no link:
+ * opening each through openat2 (no links on the way), fstat and close
+ * were three calls a page and half the build.  Here the folder above a
+ * page's own (press/) is opened once, through no link, and listed
+ * once; the listing's types say which of its names are folders, not
+ * links; one fstatat of "pNNNNN/index.html" below it, the last name
+ * not followed, then reaches no link.  A listing without types
+ * (DT_UNKNOWN, some file systems) takes the three calls.  Used by
+ * several threads at once.
+ */
+struct outdir {
+	int		 fd;	/* -1: not usable (a link, missing) */
+	GHashTable	*types;	/* name -> its d_type + 1 */
+};
+
+struct outchk {
+	int		 top;	/* not owned */
+	pthread_mutex_t	 mx;
+	GHashTable	*dirs;	/* folder (rel, "" for top) -> struct outdir */
+};
+
+static void
+S_outdir_free(void *p)
+{
+	struct outdir *od = p;
+
+	if (od->fd != -1)
+		close(od->fd);
+	if (od->types != NULL)
+		g_hash_table_destroy(od->types);
+	free(od);
+}
+
+/* Checks below top (out_open: the caller's, kept open).  Free with
+   out_check_free. */
+struct outchk *
+out_check_new(int top)
+{
+	struct outchk *oc = xcalloc(1, sizeof(*oc));
+
+	oc->top = top;
+	pthread_mutex_init(&oc->mx, NULL);
+	oc->dirs = g_hash_table_new_full(g_str_hash, g_str_equal, free,
+	    S_outdir_free);
+	return oc;
+}
+
+void
+out_check_free(struct outchk *oc)
+{
+	if (oc == NULL)
+		return;
+	g_hash_table_destroy(oc->dirs);
+	pthread_mutex_destroy(&oc->mx);
+	free(oc);
+}
+
+/* The folder dir (len bytes of a path, 0: top), opened and listed
+   once (oc->mx held). */
+static struct outdir *
+S_outdir(struct outchk *oc, const char *dir, size_t len)
+{
+	struct outdir *od;
+	struct dirent *e;
+	char *key = xstrndup(dir, len);
+	DIR *d;
+	int fd;
+
+	if ((od = g_hash_table_lookup(oc->dirs, key)) != NULL) {
+		free(key);
+		return od;
+	}
+	od = xcalloc(1, sizeof(*od));
+	od->fd = len == 0 ? dup(oc->top) : S_open_beneath(oc->top, key,
+	    O_RDONLY | O_DIRECTORY, 1);
+	if (od->fd != -1 && (fd = openat(od->fd, ".", O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC)) != -1) {
+		if ((d = fdopendir(fd)) == NULL)
+			close(fd);
+		else {
+			od->types = g_hash_table_new_full(g_str_hash,
+			    g_str_equal, free, NULL);
+			while ((e = readdir(d)) != NULL)
+				g_hash_table_insert(od->types,
+				    xstrdup(e->d_name),
+				    GINT_TO_POINTER((int)e->d_type + 1));
+			closedir(d);
+		}
+	}
+	g_hash_table_insert(oc->dirs, key, od);
+	return od;
+}
+
+/* Is rel (a safe path) a regular file of the output folder, reached
+   through no link? */
+int
+out_check_reg(struct outchk *oc, const char *rel)
+{
+	const char *last = strrchr(rel, '/'), *mid;
+	struct outdir *od;
+	struct stat st;
+	int type;
+
+	if (last == NULL)
+		return fstatat(oc->top, rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode);
+	/* rel is DIR/MID/NAME (or MID/NAME): MID, as DIR lists it. */
+	for (mid = last; mid > rel && mid[-1] != '/'; mid--)
+		;
+	pthread_mutex_lock(&oc->mx);
+	od = S_outdir(oc, rel, mid > rel ? (size_t)(mid - 1 - rel) : 0);
+	pthread_mutex_unlock(&oc->mx);
+	if (od->fd == -1)
+		return 0;
+	if (od->types != NULL) {
+		char *name = xstrndup(mid, (size_t)(last - mid));
+
+		type = GPOINTER_TO_INT(g_hash_table_lookup(od->types,
+		    name)) - 1;
+		free(name);
+		if (type == DT_DIR)
+			return fstatat(od->fd, mid, &st,
+			    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+		if (type != DT_UNKNOWN)
+			return 0;	/* missing, a link, a file */
+	}
+	return out_statat(oc->top, rel, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* The output directory itself, never through a link (close it). */

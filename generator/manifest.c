@@ -44,18 +44,17 @@ manifest_read(const char *outdir)
 	return h;
 }
 
-/* Is rel there in the output folder open on outfd (out_open), made
-   from the same inputs? */
+/* Is rel there in the output folder (oc: out_check_new; NULL, none),
+   made from the same inputs? */
 int
-manifest_fresh(GHashTable *old, int outfd, const char *rel,
+manifest_fresh(GHashTable *old, struct outchk *oc, const char *rel,
     const char *key)
 {
 	const char *k = g_hash_table_lookup(old, rel);
-	struct stat st;
 
-	if (k == NULL || key[0] == '\0' || strcmp(k, key) != 0)
+	if (oc == NULL || k == NULL || key[0] == '\0' || strcmp(k, key) != 0)
 		return 0;
-	return out_statat(outfd, rel, &st) == 0 && S_ISREG(st.st_mode);
+	return out_check_reg(oc, rel);
 }
 
 /* A manifest line: the key, the path. */

@@ -439,7 +439,7 @@ run_tidy(const char *outdir)
 /* What the skip check reads: the last manifest, the output folder. */
 struct fresh_ctx {
 	GHashTable	*old;
-	int		 outfd;
+	struct outchk	*oc;	/* NULL: nothing is fresh */
 	struct jobs	*js;
 };
 
@@ -450,8 +450,8 @@ S_fresh(void *arg, struct pool *pool, size_t k)
 	struct job *j = &fc->js->v[k];
 
 	(void)pool;
-	j->skip = manifest_fresh(fc->old, fc->outfd, j->out, j->key) &&
-	    (j->out2 == NULL || manifest_fresh(fc->old, fc->outfd, j->out2,
+	j->skip = manifest_fresh(fc->old, fc->oc, j->out, j->key) &&
+	    (j->out2 == NULL || manifest_fresh(fc->old, fc->oc, j->out2,
 	    j->key));
 }
 
@@ -469,7 +469,7 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	GHashTable *old;
 	char *staging;
 	double t0 = o->start;
-	int n = o->jobs;
+	int n = o->jobs, outfd;
 	size_t k, todo = 0;
 
 	if (n <= 0)
@@ -479,14 +479,16 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	/* A job is skipped when its files are there, from the same inputs
 	   (10 000 stats: on every core). */
 	fc.old = manifest_read(o->out);
-	fc.outfd = out_open(o->out);	/* -1: nothing is fresh */
+	outfd = out_open(o->out);	/* -1: nothing is fresh */
+	fc.oc = outfd != -1 ? out_check_new(outfd) : NULL;
 	fc.js = js;
 	site_each(site, js->len, S_fresh, &fc);
 	old = fc.old;
 	for (k = 0; k < js->len; k++)
 		todo += !js->v[k].skip;
-	if (fc.outfd != -1)
-		close(fc.outfd);
+	out_check_free(fc.oc);
+	if (outfd != -1)
+		close(outfd);
 	staging = xasprintf("%s/%s", o->out, STAGING);
 	rmtree(staging);	/* left by a killed build */
 	if (mkdir(staging, 0755) == -1) {

@@ -142,11 +142,10 @@ site_free(struct site *site)
 }
 
 struct each_ctx {
-	struct site	*site;
 	size_t		 n;
 	void		(*fn)(void *, struct pool *, size_t);
 	void		*arg;
-	struct pool	*pools;	/* a thread's each */
+	struct pool	*pools;	/* a thread's each; NULL: none */
 	size_t		 next;	/* the next item, atomic */
 	int		 worker;/* the next thread's number, atomic */
 };
@@ -155,14 +154,41 @@ static void *
 S_each_worker(void *arg)
 {
 	struct each_ctx *c = arg;
-	struct pool *pool = &c->pools[__atomic_fetch_add(&c->worker, 1,
-	    __ATOMIC_SEQ_CST)];
+	int w = __atomic_fetch_add(&c->worker, 1, __ATOMIC_SEQ_CST);
+	struct pool *pool = c->pools != NULL ? &c->pools[w] : NULL;
 	size_t i;
 
 	while ((i = __atomic_fetch_add(&c->next, 1, __ATOMIC_SEQ_CST)) <
 	    c->n)
 		c->fn(c->arg, pool, i);
 	return NULL;
+}
+
+/* Threads wanted for workers (-j; 0: as many as there are cores). */
+static int
+S_want(int workers)
+{
+	long want = workers > 0 ? workers : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return want > 64 ? 64 : want < 1 ? 1 : (int)want;
+}
+
+/* Runs c on want threads, this one among them, when there are enough
+   items to pay for them. */
+static void
+S_each(struct each_ctx *c, int want)
+{
+	pthread_t th[64];
+	int nt = 0, i;
+
+	if (c->n >= 64)
+		for (nt = 0; nt < want - 1; nt++)
+			if (pthread_create(&th[nt], NULL, S_each_worker,
+			    c) != 0)
+				break;
+	S_each_worker(c);
+	for (i = 0; i < nt; i++)
+		pthread_join(th[i], NULL);
 }
 
 /*
@@ -180,30 +206,30 @@ site_each(struct site *site, size_t n,
     void (*fn)(void *arg, struct pool *pool, size_t i), void *arg)
 {
 	struct each_ctx c;
-	long want = site->workers > 0 ? site->workers :
-	    sysconf(_SC_NPROCESSORS_ONLN);
-	pthread_t th[64];
-	int nt = 0, i;
+	int want = S_want(site->workers), i;
 
-	if (want > 64)
-		want = 64;
-	if (want < 1)
-		want = 1;
 	memset(&c, 0, sizeof(c));
-	c.site = site;
 	c.n = n;
 	c.fn = fn;
 	c.arg = arg;
 	c.pools = xcalloc((size_t)want, sizeof(*c.pools));
-	if (n >= 64)
-		for (nt = 0; nt < want - 1; nt++)
-			if (pthread_create(&th[nt], NULL, S_each_worker,
-			    &c) != 0)
-				break;
-	S_each_worker(&c);
-	for (i = 0; i < nt; i++)
-		pthread_join(th[i], NULL);
+	S_each(&c, want);
 	for (i = 0; i < c.worker; i++)
 		pool_splice(&site->pool, &c.pools[i]);
 	free(c.pools);
+}
+
+/* site_each for work that keeps nothing it makes (pool is NULL), on
+   workers threads (-j), without a site: stats, checks. */
+void
+site_each_plain(int workers, size_t n,
+    void (*fn)(void *arg, struct pool *pool, size_t i), void *arg)
+{
+	struct each_ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.n = n;
+	c.fn = fn;
+	c.arg = arg;
+	S_each(&c, S_want(workers));
 }

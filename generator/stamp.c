@@ -147,19 +147,41 @@ stamp_take(struct site *site, const char *opts, struct buf *b)
 	buf_printf(b, "%s\n", digest);
 }
 
+/* The manifest's files, checked on every core. */
+struct chk {
+	struct outchk	 *oc;
+	char		**rel;	/* a file's path (in the manifest read) */
+	int		  bad;	/* one is missing or unsafe (atomic) */
+};
+
+static void
+S_chk(void *arg, struct pool *pool, size_t i)
+{
+	struct chk *c = arg;
+
+	(void)pool;
+	if (__atomic_load_n(&c->bad, __ATOMIC_RELAXED))
+		return;
+	if (!path_is_safe(c->rel[i]) || !out_check_reg(c->oc, c->rel[i]))
+		__atomic_store_n(&c->bad, 1, __ATOMIC_RELAXED);
+}
+
 /*
  * Is outdir the output of exactly this snapshot, whole: by a full build
  * (only NULL), or by an --only build of that half ("web", "print")?
- * Returns the number of files it holds, or -1 when a build has to look
- * closer.
+ * Checks on workers threads (-j).  Returns the number of files it
+ * holds, or -1 when a build has to look closer.
  */
 long
-stamp_fresh(const char *outdir, const struct buf *snap, const char *only)
+stamp_fresh(const char *outdir, const struct buf *snap, const char *only,
+    int workers)
 {
 	struct buf b = { NULL, 0, 0 };
 	struct stat st;
+	struct chk c = { NULL, NULL, 0 };
 	char *name, *line, *nl;
-	long n = -1;
+	size_t n = 0, cap = 0;
+	long rc = -1;
 	int top;
 
 	name = xasprintf("%s%s%s", STAMP, only != NULL ? "-" : "",
@@ -169,25 +191,34 @@ stamp_fresh(const char *outdir, const struct buf *snap, const char *only)
 	    b.len != snap->len || memcmp(b.data, snap->data, b.len) != 0)
 		goto out;
 	buf_free(&b);
-	if (!out_read(outdir, MANIFEST, &b) || (top = out_open(outdir)) == -1)
+	if (!out_read(outdir, MANIFEST, &b))
 		goto out;
-	n = 0;
 	for (line = b.data; line != NULL && *line != '\0'; line = nl) {
 		if ((nl = strchr(line, '\n')) != NULL)
 			*nl++ = '\0';
-		if (strlen(line) < 66 || !path_is_safe(line + 65) ||
-		    out_statat(top, line + 65, &st) == -1 ||
-		    !S_ISREG(st.st_mode)) {
-			n = -1;
+		if (strlen(line) < 66) {
+			c.bad = 1;
 			break;
 		}
-		n++;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			c.rel = xrealloc(c.rel, cap * sizeof(*c.rel));
+		}
+		c.rel[n++] = line + 65;
 	}
+	if (c.bad || (top = out_open(outdir)) == -1)
+		goto out;
+	c.oc = out_check_new(top);
+	site_each_plain(workers, n, S_chk, &c);
+	out_check_free(c.oc);
 	close(top);
+	if (!c.bad)
+		rc = (long)n;
 out:
 	free(name);
+	free(c.rel);
 	buf_free(&b);
-	return n;
+	return rc;
 }
 
 /*

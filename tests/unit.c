@@ -752,6 +752,67 @@ out:
 	site_free(&site);
 }
 
+/* Files of the output folder, one call each, reached through no link. */
+static void
+test_out_check(void)
+{
+	char dir[] = "tests/work/unit-outchk-XXXXXX", path[PATH_MAX],
+	    other[128];
+	struct outchk *oc;
+	int fd;
+
+	mkdirs("tests/work");
+	if (mkdtemp(dir) == NULL)
+		return;
+	snprintf(other, sizeof(other), "%s-other", dir);
+	snprintf(path, sizeof(path), "%s/p/a/b/index.html", other);
+	mkdirs(path);	/* a folder named index.html */
+	snprintf(path, sizeof(path), "%s/p/a/x.html", other);
+	S_write(path, "x");
+	snprintf(path, sizeof(path), "%s/top.html", dir);
+	S_write(path, "t");
+	snprintf(path, sizeof(path), "%s/press/p1", dir);
+	mkdirs(path);
+	snprintf(path, sizeof(path), "%s/press/p1/index.html", dir);
+	S_write(path, "1");
+	snprintf(path, sizeof(path), "%s/a/b/c", dir);
+	mkdirs(path);
+	snprintf(path, sizeof(path), "%s/a/b/c/d.html", dir);
+	S_write(path, "d");
+	/* Links: the last name, the folder above it, one further up. */
+	snprintf(path, sizeof(path), "%s/press/p2", dir);
+	CHECK(symlink("p1", path) == 0);
+	snprintf(path, sizeof(path), "%s/press/p1/link.html", dir);
+	CHECK(symlink("index.html", path) == 0);
+	snprintf(path, sizeof(path), "%s/up", dir);
+	CHECK(symlink(other, path) == 0);
+	snprintf(path, sizeof(path), "%s/a/x", dir);
+	snprintf(other + strlen(other), sizeof(other) - strlen(other), "/p");
+	CHECK(symlink(other, path) == 0);
+	fd = out_open(dir);
+	oc = out_check_new(fd);
+	CHECK(out_check_reg(oc, "top.html"));
+	CHECK(out_check_reg(oc, "press/p1/index.html"));
+	CHECK(out_check_reg(oc, "a/b/c/d.html"));
+	CHECK(!out_check_reg(oc, "press/p2/index.html"));
+	CHECK(!out_check_reg(oc, "press/p1/link.html"));
+	CHECK(!out_check_reg(oc, "press/p3/index.html"));
+	CHECK(!out_check_reg(oc, "press/p1"));	/* a folder */
+	CHECK(!out_check_reg(oc, "up/p/a/x.html"));
+	CHECK(!out_check_reg(oc, "a/x/a/x.html"));
+	CHECK(!out_check_reg(oc, "a/x/a/b/index.html"));
+	CHECK(!out_check_reg(oc, "missing.html"));
+	CHECK(!out_check_reg(oc, "top.html/x"));
+	/* Asked again: the folders' listings are kept. */
+	CHECK(out_check_reg(oc, "press/p1/index.html"));
+	CHECK(!out_check_reg(oc, "press/p2/index.html"));
+	out_check_free(oc);
+	close(fd);
+	rmtree(dir);
+	other[strlen(other) - 2] = '\0';
+	rmtree(other);
+}
+
 static void
 test_manifest(void)
 {
@@ -760,6 +821,7 @@ test_manifest(void)
 	struct buf man = { NULL, 0, 0 };
 	GHashTable *old;
 	char path[PATH_MAX], k1[65];
+	struct outchk *oc;
 	struct stat st;
 	int fd;
 
@@ -772,7 +834,9 @@ test_manifest(void)
 	old = manifest_read(dir);
 	CHECK(g_hash_table_size(old) == 0);
 	fd = out_open(dir);
-	CHECK(!manifest_fresh(old, fd, "a.html", k1));
+	oc = out_check_new(fd);
+	CHECK(!manifest_fresh(old, oc, "a.html", k1));
+	out_check_free(oc);
 	close(fd);
 	g_hash_table_destroy(old);
 	plan_add(&js, "a.html", S_newkind, NULL, NULL, NULL);
@@ -792,11 +856,13 @@ test_manifest(void)
 	old = manifest_read(dir);
 	CHECK(g_hash_table_size(old) == 3);	/* garbage and ../ ignored */
 	fd = out_open(dir);
-	CHECK(manifest_fresh(old, fd, "a.html", k1));
-	CHECK(!manifest_fresh(old, fd, "a.html", js.v[1].key));
-	CHECK(!manifest_fresh(old, fd, "a.html", ""));	/* always made */
-	CHECK(!manifest_fresh(old, fd, "print/c.pdf", js.v[1].key));
-	CHECK(!manifest_fresh(old, -1, "a.html", k1));	/* no folder */
+	oc = out_check_new(fd);
+	CHECK(manifest_fresh(old, oc, "a.html", k1));
+	CHECK(!manifest_fresh(old, oc, "a.html", js.v[1].key));
+	CHECK(!manifest_fresh(old, oc, "a.html", ""));	/* always made */
+	CHECK(!manifest_fresh(old, oc, "print/c.pdf", js.v[1].key));
+	CHECK(!manifest_fresh(old, NULL, "a.html", k1));	/* no folder */
+	out_check_free(oc);
 	close(fd);
 	/* A file this build no longer makes goes; an --only build of the
 	   other half keeps it, one of its own half does not. */
@@ -841,11 +907,11 @@ test_stamp(void)
 	mkdirs(out);
 	CHECK(site_init(&site, root, 0));
 	stamp_take(&site, "o=1", &a);
-	CHECK(stamp_fresh(out, &a, NULL) == -1);	/* never built */
+	CHECK(stamp_fresh(out, &a, NULL, 0) == -1);	/* never built */
 	CHECK(stamp_save(out, &a, NULL));
 	snprintf(path, sizeof(path), "%s/.rally-manifest", out);
 	S_write(path, "");
-	CHECK(stamp_fresh(out, &a, NULL) == 0);	/* built, no files */
+	CHECK(stamp_fresh(out, &a, NULL, 0) == 0);	/* built, no files */
 	snprintf(path, sizeof(path), "%s/.rally-manifest", out);
 	{
 		char line[80];
@@ -853,13 +919,13 @@ test_stamp(void)
 		snprintf(line, sizeof(line), "%.64d x.html\n", 1);
 		S_write(path, line);
 	}
-	CHECK(stamp_fresh(out, &a, NULL) == -1);	/* a file is missing */
+	CHECK(stamp_fresh(out, &a, NULL, 0) == -1);	/* a file is missing */
 	snprintf(path, sizeof(path), "%s/x.html", out);
 	S_write(path, "x");
-	CHECK(stamp_fresh(out, &a, NULL) == 1);
+	CHECK(stamp_fresh(out, &a, NULL, 0) == 1);
 	/* Another option, a touched file, a new one: look closer. */
 	stamp_take(&site, "o=2", &b);
-	CHECK(stamp_fresh(out, &b, NULL) == -1);
+	CHECK(stamp_fresh(out, &b, NULL, 0) == -1);
 	buf_free(&b);
 	snprintf(path, sizeof(path), "%s/content/index.md", root);
 	{
@@ -868,21 +934,21 @@ test_stamp(void)
 		utimensat(AT_FDCWD, path, ts, 0);
 	}
 	stamp_take(&site, "o=1", &b);
-	CHECK(stamp_fresh(out, &b, NULL) == -1);
+	CHECK(stamp_fresh(out, &b, NULL, 0) == -1);
 	buf_free(&b);
 	snprintf(path, sizeof(path), "%s/content/new.md", root);
 	S_write(path, "---\ntitle: x\n---\n");
 	stamp_take(&site, "o=1", &b);
 	CHECK(memcmp(b.data, a.data, a.len) != 0 &&
-	    stamp_fresh(out, &b, NULL) == -1);
+	    stamp_fresh(out, &b, NULL, 0) == -1);
 	/* A digest: out/ names no file of the campaign (embargoes). */
 	CHECK(b.len == 65 && strstr(b.data, "content") == NULL);
 	buf_free(&b);
 	/* An --only build has a stamp of its own. */
-	CHECK(stamp_fresh(out, &a, "web") == -1);
+	CHECK(stamp_fresh(out, &a, "web", 0) == -1);
 	CHECK(stamp_save(out, &a, "web"));
-	CHECK(stamp_fresh(out, &a, "web") == 1);
-	CHECK(stamp_fresh(out, &a, "print") == -1);
+	CHECK(stamp_fresh(out, &a, "web", 0) == 1);
+	CHECK(stamp_fresh(out, &a, "print", 0) == -1);
 	buf_free(&a);
 	site_free(&site);
 	rmtree(root);
@@ -1210,6 +1276,7 @@ main(void)
 	test_strings();
 	test_sha();
 	test_keys();
+	test_out_check();
 	test_manifest();
 	test_stamp();
 	test_fitting();
