@@ -259,14 +259,17 @@ S_val(struct rd *r, struct pool *pool, const char *file, int depth,
 			}
 			break;
 		}
-		/* FALLTHROUGH */
-	case V_STR:
 		v->s = S_strdup(r);
 		v->len = v->s != NULL ? strlen(v->s) : 0;
-		if (v->type == V_NODES)
-			v->cap = (uint32_t)S_u64(r);
+		v->cap = (uint32_t)S_u64(r);
 		if (v->s == NULL)
 			r->bad = 1;
+		break;
+	case V_STR:
+		if ((key = S_str(r, &len)) == NULL || strlen(key) != len)
+			r->bad = 1;
+		else
+			val_set_text(pool, v, key, len);
 		break;
 	case V_BOOL:
 	case V_NUM:
@@ -279,9 +282,9 @@ S_val(struct rd *r, struct pool *pool, const char *file, int depth,
 			r->bad = 1;
 			break;
 		}
-		/* A page's map: the room linking will need (load.c
+		/* A page's map: with the room linking will need (load.c
 		   S_parse), at once. */
-		val_reserve(v, depth == 0 && n < 32 ? 32 : (size_t)n);
+		val_reserve(v, depth == 0 ? (size_t)n + LINK_ROOM : (size_t)n);
 		for (i = 0; i < n && !r->bad; i++) {
 			key = v->type == V_MAP ? S_str(r, &len) : NULL;
 			if (v->type == V_MAP && key == NULL)
@@ -370,6 +373,23 @@ S_take(struct cache *c)
 	}
 }
 
+/* Does the file open on fd start with header (hl bytes)?  Asked
+   before mapping it: another rally's file is not read. */
+static int
+S_header_is(int fd, const char *header, size_t hl)
+{
+	char *b = xmalloc(hl);
+	size_t n = 0;
+	ssize_t r;
+	int same;
+
+	while (n < hl && (r = pread(fd, b + n, hl - n, (off_t)n)) > 0)
+		n += (size_t)r;
+	same = n == hl && memcmp(b, header, hl) == 0;
+	free(b);
+	return same;
+}
+
 /*
  * A mapped cache cut short by another program while a build reads it:
  * the page is gone, and so is any way on.  Said, and the build ends
@@ -425,6 +445,7 @@ cache_open(struct site *site)
 	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd != -1 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (size_t)st.st_size > hl && (size_t)st.st_size < CACHE_MAX &&
+	    S_header_is(fd, c->header, hl) &&
 	    (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE |
 	    MAP_POPULATE, fd, 0)) != MAP_FAILED) {
 		S_on_sigbus();

@@ -184,7 +184,10 @@ struct val	*val_new(struct pool *pool, enum vtype t, const struct pos *p);
 struct val	*val_str(struct pool *pool, const char *s,
 		    const struct pos *p);	/* copies s */
 struct val	*val_strn(struct pool *pool, char *owned,
-		    const struct pos *p);	/* takes owned */
+		    const struct pos *p);
+/* Sets the string v (V_STR) to a copy of len bytes at s: in pool. */
+void		 val_set_text(struct pool *pool, struct val *v, const char *s,
+		    size_t len);	/* takes owned */
 struct val	*val_num(struct pool *pool, long n);
 struct val	*val_bool(struct pool *pool, int b);
 const char	*val_intern(const char *key);

@@ -476,12 +476,12 @@ S_parse(const struct site *site, struct pool *pool, struct parsed *t)
 	d->v = fm.meta;
 	/*
 	 * The room linking will need (a press release's map has 24 keys
-	 * then, an event's 20 to 45), made here, in this thread's arena:
-	 * grown by the threads that link, it was their turn at another
-	 * thread's malloc lock for every page.
+	 * then, 5 of them its own; an event's 20 to 45), made here, in this
+	 * thread's arena: grown by the threads that link, it was their
+	 * turn at another thread's malloc lock for every page.
 	 */
 	if (d->v->type == V_MAP)
-		val_reserve(d->v, 32);
+		val_reserve(d->v, d->v->len + LINK_ROOM);
 	if (d->v->pos.file == NULL) {
 		d->v->pos.file = d->path;
 		d->v->pos.line = 1;

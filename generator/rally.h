@@ -88,7 +88,8 @@ struct val {
 	enum vtype	 type;
 	uint32_t	 cap;	/* entries allocated; V_NODES: nodes (here,
 				   in the room type leaves: a value is 56
-				   bytes, not 64) */
+				   bytes, not 64); V_STR: 1 when s lives
+				   in the pool (not owned) */
 	struct pos	 pos;	/* where the value was written, if anywhere */
 	union {	/* by type: a 10k-page model has a million values */
 		char		*s;	/* V_STR: the text (owned); V_NULL:
@@ -115,6 +116,10 @@ struct val {
    keeps a hash index, made as keys are set, so reads need no lock. */
 #define MAP_INDEXED	48
 
+/* Keys linking adds to a page's map (model.c: 19 to a press release),
+   the room a page's map is given when it is read. */
+#define LINK_ROOM	20
+
 /*
  * Owner of values; pool_free() releases all of them.  Values are made
  * in blocks (a 10k-page model has 300 000 of them: one malloc each
@@ -123,12 +128,16 @@ struct val {
  */
 struct pool {
 	struct pool_block	*head;	/* the newest block */
+	struct pool_text	*text;	/* the newest block of short
+					   strings (val_str) */
 };
 
 /* A point in a pool's life, for pool_release() (pool_mark()). */
 struct pool_mark {
 	struct pool_block	*block;
 	size_t			 used;
+	struct pool_text	*text;
+	size_t			 tused;
 };
 
 /* A calendar date. */

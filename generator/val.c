@@ -26,6 +26,45 @@ struct pool_block {
 	struct val		 v[];
 };
 
+/*
+ * Short strings live in the pool too, one after another in blocks of
+ * text: a 10k-page model has 200 000 strings of ten bytes or so, and a
+ * malloc each took 32 bytes and a header for them (6 MB of the build's
+ * peak).  A longer string is malloc'd and owned by its value.
+ */
+#define TEXT_FIRST	1024
+#define TEXT_MOST	65536
+#define TEXT_LONG	256	/* bytes: longer strings are malloc'd */
+
+struct pool_text {
+	struct pool_text	*prev;
+	size_t			 used;
+	size_t			 cap;
+	char			 b[];
+};
+
+/* Room for len bytes and a NUL in pool's text. */
+static char *
+S_text(struct pool *pool, size_t len)
+{
+	struct pool_text *t = pool->text;
+	size_t cap;
+	char *s;
+
+	if (t == NULL || t->cap - t->used < len + 1) {
+		cap = t == NULL ? TEXT_FIRST : t->cap < TEXT_MOST ?
+		    t->cap * 2 : TEXT_MOST;
+		t = xmalloc(sizeof(*t) + cap);
+		t->prev = pool->text;
+		t->used = 0;
+		t->cap = cap;
+		pool->text = t;
+	}
+	s = t->b + t->used;
+	t->used += len + 1;
+	return s;
+}
+
 struct val *
 val_new(struct pool *pool, enum vtype t, const struct pos *p)
 {
@@ -50,24 +89,52 @@ val_new(struct pool *pool, enum vtype t, const struct pos *p)
 	return v;
 }
 
-struct val *
-val_str(struct pool *pool, const char *s, const struct pos *p)
+/*
+ * Gives the string v (V_STR, without text yet) a copy of the len bytes
+ * at s, with a NUL: in the pool, or malloc'd when long.
+ */
+void
+val_set_text(struct pool *pool, struct val *v, const char *s, size_t len)
+{
+	v->len = len;
+	if (len < TEXT_LONG) {
+		v->s = S_text(pool, len);
+		v->cap = 1;
+	} else
+		v->s = xmalloc(len + 1);
+	memcpy(v->s, s, len);
+	v->s[len] = '\0';
+}
+
+static struct val *
+S_str(struct pool *pool, const char *s, size_t len, const struct pos *p)
 {
 	struct val *v = val_new(pool, V_STR, p);
 
-	v->len = strlen(s);
-	v->s = xmalloc(v->len + 1);
-	memcpy(v->s, s, v->len + 1);
+	val_set_text(pool, v, s, len);
 	return v;
+}
+
+struct val *
+val_str(struct pool *pool, const char *s, const struct pos *p)
+{
+	return S_str(pool, s, strlen(s), p);
 }
 
 struct val *
 val_strn(struct pool *pool, char *owned, const struct pos *p)
 {
-	struct val *v = val_new(pool, V_STR, p);
+	size_t len = strlen(owned);
+	struct val *v;
 
+	if (len < TEXT_LONG) {
+		v = S_str(pool, owned, len, p);
+		free(owned);
+		return v;
+	}
+	v = val_new(pool, V_STR, p);
 	v->s = owned;
-	v->len = strlen(owned);
+	v->len = len;
 	return v;
 }
 
@@ -94,7 +161,8 @@ struct pool_mark
 pool_mark(const struct pool *pool)
 {
 	struct pool_mark m = { pool->head, pool->head != NULL ?
-	    pool->head->used : 0 };
+	    pool->head->used : 0, pool->text, pool->text != NULL ?
+	    pool->text->used : 0 };
 
 	return m;
 }
@@ -102,7 +170,8 @@ pool_mark(const struct pool *pool)
 static void
 S_val_free(struct val *v)
 {
-	if (v->type == V_STR || v->type == V_NULL || v->type == V_NODES)
+	if ((v->type == V_STR && v->cap == 0) || v->type == V_NULL ||
+	    v->type == V_NODES)
 		free(v->s);	/* V_NULL: see fm.c, S_dropped */
 	else if (v->type == V_MAP && v->index != NULL)
 		g_hash_table_destroy(v->index);
@@ -114,6 +183,7 @@ S_val_free(struct val *v)
 void
 pool_release(struct pool *pool, struct pool_mark mark)
 {
+	struct pool_text *t;
 	struct pool_block *b;
 	size_t from;
 
@@ -126,12 +196,20 @@ pool_release(struct pool *pool, struct pool_mark mark)
 		pool->head = b->prev;
 		free(b);
 	}
+	while ((t = pool->text) != NULL) {
+		if (t == mark.text) {
+			t->used = mark.tused;
+			break;
+		}
+		pool->text = t->prev;
+		free(t);
+	}
 }
 
 void
 pool_free(struct pool *pool)
 {
-	struct pool_mark none = { NULL, 0 };
+	struct pool_mark none = { NULL, 0, NULL, 0 };
 
 	pool_release(pool, none);
 }
@@ -141,7 +219,16 @@ void
 pool_splice(struct pool *to, struct pool *from)
 {
 	struct pool_block *oldest;
+	struct pool_text *first;
 
+	if (from->text != NULL) {
+		for (first = from->text; first->prev != NULL;
+		    first = first->prev)
+			continue;
+		first->prev = to->text;
+		to->text = from->text;
+		from->text = NULL;
+	}
 	if (from->head == NULL)
 		return;
 	for (oldest = from->head; oldest->prev != NULL; oldest = oldest->prev)
