@@ -68,7 +68,8 @@ static const char S_build_help[] =
 "  --drafts     include drafts and pages whose publish: time is to come\n"
 "  --internal   include items marked internal: true (not for the public)\n"
 "  -q, --quiet  print errors only\n"
-"  -v, --verbose  also the five slowest files and the time per PDF\n";
+"  -v, --verbose  also the five slowest files, the time per PDF and each\n"
+"               stage's time\n";
 
 static const char S_flyer_help[] =
 "usage: rally flyer --area SLUG (--org SLUG | --name NAME) [--event SLUG]\n"

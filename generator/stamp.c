@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,55 +39,36 @@ struct take {
 	int		 racy;	/* a file changed in the last two seconds */
 };
 
-/* v in decimal, at least width digits. */
-static void
-S_dec(struct buf *b, long long v, int width)
-{
-	unsigned long long u = v < 0 ? 0 - (unsigned long long)v :
-	    (unsigned long long)v;
-	char t[24];
-	int n = 0;
-
-	if (v < 0)
-		buf_putc(b, '-');
-	do
-		t[n++] = (char)('0' + u % 10);
-	while ((u /= 10) != 0 || n < width);
-	while (n > 0)
-		buf_putc(b, t[--n]);
-}
-
-/* Appends a line for a file to the snapshot (a 10k site's 10 000
-   lines: by hand, printf was a tenth of a one-edit rebuild). */
+/*
+ * Adds a file to the snapshot: its stat's fields and its name, as
+ * bytes (the snapshot is only digested: written out in decimal, a 10k
+ * site's 10 000 lines were a fifth of a no-op build).
+ */
 static int
 S_line(void *arg, const char *rel, const struct stat *st, const char *why)
 {
 	struct take *t = arg;
 	struct buf *b = t->b;
+	int64_t f[5];
 
 	(void)why;
 	if (st == NULL) {	/* refused: never read, so never an input */
-		buf_puts(b, "? ");
-		buf_puts(b, rel);
-		buf_putc(b, '\n');
+		buf_putc(b, '?');
+		buf_put(b, rel, strlen(rel) + 1);
 	} else if (!S_ISDIR(st->st_mode)) {
 		if (st->st_mtim.tv_sec + 2 > t->now ||
 		    st->st_ctim.tv_sec + 2 > t->now)
 			t->racy = 1;
-		S_dec(b, (long long)st->st_ino, 1);
-		buf_putc(b, ' ');
-		S_dec(b, (long long)st->st_size, 1);
-		buf_putc(b, ' ');
-		S_dec(b, (long long)st->st_mtim.tv_sec, 1);
-		buf_putc(b, '.');
-		S_dec(b, st->st_mtim.tv_nsec, 9);
-		buf_putc(b, ' ');
-		S_dec(b, (long long)st->st_ctim.tv_sec, 1);
-		buf_putc(b, '.');
-		S_dec(b, st->st_ctim.tv_nsec, 9);
-		buf_putc(b, ' ');
-		buf_puts(b, rel);
-		buf_putc(b, '\n');
+		f[0] = (int64_t)st->st_ino;
+		f[1] = (int64_t)st->st_size;
+		f[2] = (int64_t)st->st_mtim.tv_sec * 1000000000 +
+		    st->st_mtim.tv_nsec;
+		f[3] = (int64_t)st->st_ctim.tv_sec * 1000000000 +
+		    st->st_ctim.tv_nsec;
+		f[4] = (int64_t)st->st_mode;
+		buf_putc(b, 'f');
+		buf_put(b, (const char *)f, sizeof(f));
+		buf_put(b, rel, strlen(rel) + 1);
 		if (S_ISREG(st->st_mode) && strncmp(rel, "content/", 8) == 0)
 			g_hash_table_insert(t->seen, xstrdup(rel),
 			    g_memdup2(st, sizeof(*st)));
