@@ -274,8 +274,18 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 			free(out);
 		}
 	}
-	S_site_wide(plan_add(js, "feed.atom", web_atom, NULL, NULL, NULL), 0);
-	S_site_wide(plan_add(js, "events.ics", web_ics, NULL, NULL, NULL), 0);
+	/*
+	 * The feed shows the newest press releases whole and their areas'
+	 * names; the calendar, the events alone (web.c): an edited press
+	 * release makes the calendar no more, an event not the feed.
+	 */
+	j = plan_add(js, "feed.atom", web_atom, NULL, NULL, NULL);
+	plan_in(j, IN_WEB, 0, NULL);
+	plan_in(j, IN_KIND, K_PRESS, NULL);
+	plan_in(j, IN_LISTED, K_AREA, NULL);
+	j = plan_add(js, "events.ics", web_ics, NULL, NULL, NULL);
+	plan_in(j, IN_WEB, 0, NULL);
+	plan_in(j, IN_KIND, K_EVENT, NULL);
 	/* Addresses and dates. */
 	S_site_wide(plan_add(js, "sitemap.xml", web_sitemap, NULL, NULL,
 	    NULL), 1);

@@ -320,12 +320,11 @@ S_pos(const struct val *map, const char *key)
 		return (long)GPOINTER_TO_SIZE(g_hash_table_lookup(map->index,
 		    key)) - 1;
 	/* Keys are interned: the same pointer is the same key; else
-	   the first letter rules most of them out. */
+	   the first letter rules most of them out.  (One key has one
+	   pointer: one pass finds it either way.) */
 	for (i = 0; i < map->len; i++)
-		if (map->keys[i] == key)
-			return (long)i;
-	for (i = 0; i < map->len; i++)
-		if (map->keys[i][0] == key[0] && strcmp(map->keys[i], key) == 0)
+		if (map->keys[i] == key || (map->keys[i][0] == key[0] &&
+		    strcmp(map->keys[i], key) == 0))
 			return (long)i;
 	return -1;
 }
@@ -453,9 +452,25 @@ val_text(const struct val *v, struct buf *b)
 	case V_BOOL:
 		buf_puts(b, v->n ? "true" : "false");
 		break;
-	case V_NUM:
-		buf_printf(b, "%ld", v->n);
+	case V_NUM: {
+		/* In decimal, as "%ld" (a page writes dozens: a day, a
+		   year, a loop's index). */
+		unsigned long u = v->n < 0 ? 0UL - (unsigned long)v->n :
+		    (unsigned long)v->n;
+		char t[24];
+		int k = 0;
+
+		do
+			t[k++] = (char)('0' + u % 10);
+		while ((u /= 10) != 0);
+		if (v->n < 0)
+			t[k++] = '-';
+		buf_grow(b, (size_t)k);
+		while (k > 0)
+			b->data[b->len++] = t[--k];
+		b->data[b->len] = '\0';
 		break;
+	}
 	case V_NODES:
 		if (v->len == 0)
 			break;

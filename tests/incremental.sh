@@ -88,13 +88,18 @@ change "a content change" \
     "sed -i 's/allianse sier nei./allianse sier klart nei./' content/press/kutt.md && grep -q klart content/press/kutt.md"
 # A paragraph after the first: the release's page and the feed are
 # made again, the lists that show its title and excerpt are not.
-ino() { stat -c '%i %Y' "$W/site/out/press/index.html" "$W/site/out/index.html" "$W/site/out/sitemap.xml"; }
+ino() { stat -c '%i %Y' "$W/site/out/press/index.html" "$W/site/out/index.html" "$W/site/out/sitemap.xml" "$W/site/out/events.ics"; }
 ino > "$W/lists.before"
 change "a paragraph after the first" \
     "printf '\nDet andre avsnittet.\n' >> content/press/kutt.md"
 ino > "$W/lists.after"
-check "incremental: ... the lists of press releases are not made again" \
+check "incremental: ... the lists of press releases and the calendar are not made again" \
     cmp -s "$W/lists.before" "$W/lists.after"
+# The feed names a release's area: renaming the area makes it again.
+change "the title of an area the feed names" \
+    "sed -i 's/^title: Eldreomsorg/title: Omsorg for eldre/' content/areas/eldre.md && grep -q 'Omsorg for eldre' content/areas/eldre.md"
+check "incremental: ... the feed names the area's new title" \
+    grep -q 'label="Omsorg for eldre"' "$W/site/out/feed.atom"
 change "a front matter change" \
     "sed -i 's/^title: Markering ved rådhuset/title: Stor markering ved rådhuset/' content/events/markering.md"
 change "a web layout" "mkdir -p layouts/web && sed 's/<h1/<h1 class=\"t\"/' $(pwd)/layouts/web/page.html > layouts/web/page.html"
