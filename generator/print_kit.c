@@ -316,27 +316,38 @@ S_proof_draw(cairo_t *cr, struct site *site, const struct proof *pr)
 	return ok;
 }
 
-/* out[0]: the proof as a PDF page, out[1]: as a PNG. */
+/*
+ * out[0]: the proof as a PDF page, out[1]: as a PNG, both painted from
+ * one drawing (the thumbnails set every frame of every sheet again).
+ */
 static int
 S_proof(const struct job *j, struct site *site, struct buf *out)
 {
 	const struct proof *pr = j->arg;
-	cairo_surface_t *s;
+	cairo_rectangle_t ext = { 0, 0, 420 * MM, 297 * MM };
+	cairo_surface_t *s, *rec;
 	cairo_t *cr;
 	int ok;
 
-	s = sheet_pdf_own(site, &out[0], 420 * MM, 297 * MM,
+	rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, &ext);
+	cr = cairo_create(rec);
+	ok = S_proof_draw(cr, site, pr);
+	cairo_destroy(cr);
+	s = sheet_pdf_own(site, &out[0], ext.width, ext.height,
 	    map_str(pr->org, "name"));
 	cr = cairo_create(s);
-	ok = S_proof_draw(cr, site, pr);
+	cairo_set_source_surface(cr, rec, 0, 0);
+	cairo_paint(cr);
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);
 	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1600,
 	    (int)lround(1600 * 297.0 / 420));
 	cr = cairo_create(s);
-	cairo_scale(cr, 1600 / (420 * MM), 1600 / (420 * MM));
-	ok = ok && S_proof_draw(cr, site, pr);
+	cairo_scale(cr, 1600 / ext.width, 1600 / ext.width);
+	cairo_set_source_surface(cr, rec, 0, 0);
+	cairo_paint(cr);
 	cairo_destroy(cr);
+	cairo_surface_destroy(rec);
 	sheet_png(s, &out[1]);
 	cairo_surface_destroy(s);
 	return ok;

@@ -394,7 +394,7 @@ S_slowest(struct jobs *js)
 			sum += v[i]->secs;
 		}
 	if (pdfs > 0)
-		fprintf(stderr, "rally: %zu PDFs, %.3f s each on average\n",
+		fprintf(stderr, "rally: %zu PDFs, %.4f s each on average\n",
 		    pdfs, sum / (double)pdfs);
 	free(v);
 }
