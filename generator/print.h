@@ -37,7 +37,10 @@
 #define SOCIAL_THUMB	320		/* social images' thumbnails, wide */
 #define FIT_STEPS	18		/* binary search steps on the size */
 #define FIT_REF		100.0		/* points: text is set at this size */
-#define FIT_TOL		0.5		/* points a fit may be off by */
+#define FIT_SIDE	(210.0 * MM)	/* frames are fitted as on a sheet
+					   this wide (print_text.c) */
+#define FIT_TOL		0.0625		/* points a fit may be off by, there
+					   (0.5 on a sheet 8 times as wide) */
 #define NSCOPE		10		/* a sheet's bindings, and its head */
 #define OUTLINE_PT	900.0		/* larger type is drawn as outlines */
 

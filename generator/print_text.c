@@ -753,6 +753,52 @@ S_search(struct rctx *c, xmlNodePtr f, PangoLayout *pl, const double r[4],
 }
 
 /*
+ * x rounded down to a multiple of a 256th of the power of two below it
+ * (by less than 0.4 %): sizes and boxes that differ in their last
+ * digits, A4 and A3's heights (297 and 420 mm are not quite in
+ * proportion), mostly come out the same.
+ */
+static double
+S_grid(double x)
+{
+	double g;
+	int e;
+
+	if (!isfinite(x) || x <= 0)
+		return x;
+	frexp(x, &e);
+	g = ldexp(1, e - 9);
+	return floor(x / g) * g;
+}
+
+/*
+ * How much narrower (*fw) and shorter (*fh) than its own, in proportion
+ * to its short side, the narrowest and shortest of its layout's sizes
+ * of about its shape is: A6 is 105 x 148 mm, A5 148 x 210, a shade
+ * taller.  Frames fitted that much smaller are the same on every size
+ * of the family (a 5:1 banner is not of the 3:1's).
+ */
+static void
+S_family(const struct rctx *c, double *fw, double *fh)
+{
+	const struct layout *l = c->sh->lay;
+	double side = fmin(c->W, c->H), rw = c->W / side, rh = c->H / side;
+	double zs, zw, zh;
+	size_t i;
+
+	*fw = *fh = 1;
+	for (i = 0; i < l->nsizes; i++) {
+		zs = fmin(l->sizes[i].w, l->sizes[i].h);
+		zw = l->sizes[i].w / zs;
+		zh = l->sizes[i].h / zs;
+		if (zs <= 0 || fabs(zw / zh / (rw / rh) - 1) > 0.02)
+			continue;
+		*fw = fmin(*fw, zw / rw);
+		*fh = fmin(*fh, zh / rh);
+	}
+}
+
+/*
  * What the frame's setting depends on, digested for the memo: the
  * layout's frame element with its children, its box and sizes, the
  * sheet's language, and its paragraphs as the values made them.
@@ -795,7 +841,8 @@ text_frame(struct rctx *c, xmlNodePtr f)
 {
 	const struct sheet *sh = c->sh;
 	struct fit_memo *memo = sh->ps != NULL ? sh->ps->memo : NULL;
-	double r[4], side = fmin(c->W, c->H), lo, hi, y, x;
+	double r[4], side = fmin(c->W, c->H), lo, hi, y, x, q, rn[4];
+	double lon, hin, fw, fh;
 	struct setting best = { NULL, 0, 0, 0, 0, 0, 0, 0 };
 	struct fit_choice ch;
 	unsigned char key[32];
@@ -813,10 +860,24 @@ text_frame(struct rctx *c, xmlNodePtr f)
 	hi = S_cap(c, f, hi);
 	if (hi < lo)
 		lo = hi;
+	/*
+	 * The search runs on the frame as it would be on a sheet FIT_SIDE
+	 * wide, its box a shade smaller (S_family, S_grid): an A3 poster
+	 * is the A4 one scaled, to within the millimetres sizes are
+	 * rounded to, so its frames take the setting the A4's found (the
+	 * memo), scaled, and fit the same on either.
+	 */
+	q = side / FIT_SIDE;
+	S_family(c, &fw, &fh);
+	rn[0] = rn[1] = 0;
+	rn[2] = S_grid(r[2] / q * fw);
+	rn[3] = S_grid(r[3] / q * fh);
+	lon = S_grid(lo / q);
+	hin = S_grid(hi / q);
 	hy = lay_attr(f, "hyphenate");
 	hyph = hy == NULL || strcmp(hy, "no") != 0;
 	free(hy);
-	pl = S_pango(c, f, r[2]);
+	pl = S_pango(c, f, rn[2]);
 	items = S_list_items(c, f);
 	v = S_paras(c, f, &n, BRK_WORDS, 0, NULL);
 	if (n == 0) {
@@ -827,7 +888,7 @@ text_frame(struct rctx *c, xmlNodePtr f)
 	    G_OBJECT(pl), "rally-face")) / PANGO_SCALE, lay_num(f,
 	    "line-height", 0));
 	if (memo != NULL)
-		S_key(c, f, r, lo, hi, items, v, n, key);
+		S_key(c, f, rn, lon, hin, items, v, n, key);
 	if (memo != NULL && memo_get(memo, key, &ch)) {
 		if (sh->ps->memo_tell)
 			fprintf(stderr, "rally: %s:%ld: set as before\n",
@@ -849,7 +910,8 @@ text_frame(struct rctx *c, xmlNodePtr f)
 		best.pt = ch.pt;
 		best.w = ch.w;
 	} else {
-		S_search(c, f, pl, r, lo, hi, hyph, items, v, n, &best, &ch);
+		S_search(c, f, pl, rn, lon, hin, hyph, items, v, n, &best,
+		    &ch);
 		if (c->failed)
 			goto out;
 		if (best.v != NULL)
@@ -869,14 +931,16 @@ text_frame(struct rctx *c, xmlNodePtr f)
 		c->failed = 1;
 		goto out;
 	}
-	S_remember(c, f, best.pt);
+	/* Laid out as the search did (the same width, in pango's
+	   units), drawn q times as large. */
+	S_remember(c, f, best.pt * q);
 	fit_set_at(pl, best.v, best.n, best.pt, best.w);
 	if (!S_glyphs(c, f, pl)) {
 		c->failed = 1;
 		goto out;
 	}
 	fit_extent(pl, &top, &height, &left, &right, &logw);
-	k = best.pt / FIT_REF;
+	k = best.pt * q / FIT_REF;
 	va = lay_attr(f, "valign");
 	y = r[1] - top * k;
 	if (va != NULL && strcmp(va, "middle") == 0)
@@ -893,10 +957,10 @@ text_frame(struct rctx *c, xmlNodePtr f)
 	    pango_layout_get_line_readonly(pl, 0)->resolved_dir ==
 	    PANGO_DIRECTION_RTL;
 	if (al != NULL && strcmp(al, "center") == 0)
-		x += (r[2] - best.w) / 2;
+		x += (r[2] - best.w * q) / 2;
 	else if ((al != NULL && strcmp(al, "right") == 0) != rtl)
-		x += r[2] - best.w;
-	x += fit_inset(left, right, best.w, k);
+		x += r[2] - best.w * q;
+	x += fit_inset(left, right, best.w, best.pt / FIT_REF) * q;
 	free(al);
 	for (i = 0; i < best.n; i++)
 		colours |= best.v[i].color != NULL;
@@ -909,7 +973,7 @@ text_frame(struct rctx *c, xmlNodePtr f)
 		 * rasteriser draws no glyph that large, a RIP may choke
 		 * the same way, and sign shops ask for outlines anyway.
 		 */
-		if (best.pt > OUTLINE_PT && !colours && !c->preview) {
+		if (best.pt * q > OUTLINE_PT && !colours && !c->preview) {
 			pango_cairo_layout_path(c->cr, pl);
 			cairo_fill(c->cr);
 		} else

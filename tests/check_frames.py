@@ -123,6 +123,47 @@ report(not outside, "frames: every word of %d PDFs inside a text frame%s" %
        (len(pdfs), "".join("\n  " + o for o in outside[:12])))
 
 
+# A frame is fitted once for the sizes of one shape (print_text.c,
+# S_family): an A3 or A2 poster is its A4 scaled, word for word.  Each
+# word's box on both, in points of the A4, must agree to a fifth of a
+# point (a size found anew on each sheet differed by up to half a
+# percent; type beyond 900 pt is outlines, not words, and not
+# compared).
+SIZE = re.compile(r"-(a[0-6])(?:-\d+)?\.pdf$")
+A_SHORT = {"a0": 841, "a1": 594, "a2": 420, "a3": 297, "a4": 210,
+           "a5": 148, "a6": 105}
+
+
+def words_at(pdf, scale):
+    return [(m.group(7), page) + tuple(round((float(m.group(i)) - bleed) *
+                                             scale, 2) for i in range(3, 7))
+            for page, W, H, bleed, m in boxes(pdf, "-bbox", WORD)]
+
+
+pairs, unlike = 0, []
+for pdf in pdfs:
+    m = SIZE.search(pdf)
+    if m is None or m.group(1) != "a4":
+        continue
+    a4 = words_at(pdf, 1)
+    for z in ("a3", "a2"):
+        other = pdf[:m.start(1)] + z + pdf[m.end(1):]
+        if not os.path.exists(other):
+            continue
+        big = words_at(other, A_SHORT["a4"] / A_SHORT[z])
+        if [w[:2] for w in big] != [w[:2] for w in a4]:
+            continue    # outlines on the larger one
+        pairs += 1
+        far = [(a, b) for a, b in zip(a4, big)
+               if max(abs(a[i] - b[i]) for i in range(2, 6)) > 0.2]
+        if far:
+            unlike.append("%s: '%s' at %s, scaled %s" % (
+                os.path.relpath(other, OUT), far[0][0][0], far[0][0][2:],
+                far[0][1][2:]))
+report(pairs > 0 and not unlike, "frames: %d A3 and A2 sheets set as their "
+       "A4, scaled%s" % (pairs, "".join("\n  " + u for u in unlike[:8])))
+
+
 # Units stay whole: no line ends inside a time range, after "kl." or
 # "at" before a time, between a number and its word, right after an
 # address's scheme, or at a hyphen inside an address.
