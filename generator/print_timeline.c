@@ -28,21 +28,52 @@ static const struct tl_size S_sizes[] = {
 	{ "a4", "A4", 297 * MM, 210 * MM },
 };
 
+/*
+ * The layouts made on a cairo context, by font, size, width and text:
+ * the pages are laid out once to count them and again to draw, and
+ * each block is measured before it is drawn.
+ */
+static const cairo_user_data_key_t S_made;
+
+static void
+S_unmake(void *h)
+{
+	g_hash_table_destroy(h);
+}
+
 /* A block of text at x, y, w wide, in font at pt; returns its height. */
 static double
 S_text(cairo_t *cr, const char *text, const char *font, double pt,
     double x, double y, double w, double grey, int draw)
 {
-	PangoLayout *pl = pango_cairo_create_layout(cr);
-	PangoFontDescription *fd = pango_font_description_from_string(font);
+	GHashTable *made = cairo_get_user_data(cr, &S_made);
+	PangoFontDescription *fd;
+	PangoLayout *pl;
+	char *key;
 	int ph;
 
-	pango_font_description_set_absolute_size(fd, pt * PANGO_SCALE);
-	pango_layout_set_font_description(pl, fd);
-	pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
-	pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_auto_dir(pl, TRUE);
-	pango_layout_set_text(pl, text != NULL ? text : "", -1);
+	if (made == NULL) {
+		made = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+		    g_object_unref);
+		cairo_set_user_data(cr, &S_made, made, S_unmake);
+	}
+	if (text == NULL)
+		text = "";
+	key = g_strdup_printf("%s\037%a\037%a\037%s", font, pt, w, text);
+	if ((pl = g_hash_table_lookup(made, key)) != NULL)
+		g_free(key);
+	else {
+		pl = pango_cairo_create_layout(cr);
+		fd = pango_font_description_from_string(font);
+		pango_font_description_set_absolute_size(fd, pt * PANGO_SCALE);
+		pango_layout_set_font_description(pl, fd);
+		pango_layout_set_width(pl, (int)(w * PANGO_SCALE));
+		pango_layout_set_wrap(pl, PANGO_WRAP_WORD_CHAR);
+		pango_layout_set_auto_dir(pl, TRUE);
+		pango_layout_set_text(pl, text, -1);
+		pango_font_description_free(fd);
+		g_hash_table_insert(made, key, pl);
+	}
 	pango_layout_get_size(pl, NULL, &ph);
 	if (draw) {
 		cairo_set_source_rgb(cr, 0.086 * (1 - grey) + 0.45 * grey,
@@ -51,8 +82,6 @@ S_text(cairo_t *cr, const char *text, const char *font, double pt,
 		cairo_move_to(cr, x, y);
 		pango_cairo_show_layout(cr, pl);
 	}
-	pango_font_description_free(fd);
-	g_object_unref(pl);
 	return (double)ph / PANGO_SCALE;
 }
 
@@ -242,14 +271,6 @@ S_pages(cairo_t *cr, struct site *site, const struct tl_size *sz, int pages,
 	return page + 1;
 }
 
-/* Draws every page (one: the first only); 1 on success. */
-static int
-S_draw(cairo_t *cr, struct site *site, const struct tl_size *sz, int one)
-{
-	S_pages(cr, site, sz, S_pages(cr, site, sz, 0, 0), one);
-	return cairo_status(cr) == CAIRO_STATUS_SUCCESS;
-}
-
 /* out[0]: the PDF, every page; out[1]: the first page as a PNG. */
 static int
 S_timeline(const struct job *j, struct site *site, struct buf *out)
@@ -257,19 +278,22 @@ S_timeline(const struct job *j, struct site *site, struct buf *out)
 	const struct tl_size *sz = j->arg;
 	cairo_surface_t *s;
 	cairo_t *cr;
-	int ok;
+	int ok, pages;
 
 	s = sheet_pdf_own(site, &out[0], sz->w, sz->h, lang_label(site,
 	    "timeline"));
 	cr = cairo_create(s);
-	ok = S_draw(cr, site, sz, 0);
+	pages = S_pages(cr, site, sz, 0, 0);
+	S_pages(cr, site, sz, pages, 0);
+	ok = cairo_status(cr) == CAIRO_STATUS_SUCCESS;
 	cairo_destroy(cr);
 	cairo_surface_destroy(s);
 	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1400,
 	    (int)(1400 * sz->h / sz->w));
 	cr = cairo_create(s);
 	cairo_scale(cr, 1400 / sz->w, 1400 / sz->w);
-	ok = ok && S_draw(cr, site, sz, 1);
+	S_pages(cr, site, sz, pages, 1);
+	ok = ok && cairo_status(cr) == CAIRO_STATUS_SUCCESS;
 	cairo_destroy(cr);
 	sheet_png(s, &out[1]);
 	cairo_surface_destroy(s);
