@@ -322,7 +322,7 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	struct pool pool = { NULL };
 	struct scope sc[NSCOPE];
 	struct rctx c;
-	cairo_surface_t *s, **rec;
+	cairo_surface_t *s;
 	double mz = sh->marks || l->slug ? MARK_ZONE : 0, pw, ph, trim[4];
 	double bleed[4];
 	double scale;
@@ -357,22 +357,13 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 		return !c.failed;
 	}
 
-	/*
-	 * Each page is drawn once, into a recording surface, and painted
-	 * into the PDF and the preview from there: laying the text out,
-	 * shaping it and reading the artwork cost as much as the PDF.
-	 */
-	rec = xcalloc((size_t)l->npages, sizeof(*rec));
-	for (i = 0; i < l->npages && !c.failed; i++)
-		rec[i] = sheet_record(&c, l->pages[i]);
 	s = cairo_pdf_surface_create_for_stream(sheet_write, &out[0], pw, ph);
 	sheet_metadata(s, sh, site);
 	c.cr = cairo_create(s);
 	for (i = 0; i < l->npages && !c.failed; i++) {
 		cairo_save(c.cr);
 		cairo_translate(c.cr, mz + c.B, mz + c.B);
-		cairo_set_source_surface(c.cr, rec[i], 0, 0);
-		cairo_paint(c.cr);
+		draw_page(&c, l->pages[i]);
 		if (sh->marks)
 			draw_marks(&c);
 		cairo_restore(c.cr);
@@ -390,6 +381,10 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 		c.failed = 1;
 	}
 	cairo_surface_destroy(s);
+	if (c.failed) {
+		pool_free(&pool);
+		return 0;
+	}
 	/* PDF boxes, bottom-up in points. */
 	trim[0] = mz + c.B;
 	trim[1] = mz + c.B;
@@ -399,23 +394,26 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 	bleed[1] = mz;
 	bleed[2] = pw - mz;
 	bleed[3] = ph - mz;
-	if (c.failed || !pdf_set_boxes(&out[0], trim, bleed, j->out,
-	    l->pdfx ? sh->ps->cmyk : NULL)) {
-		c.failed = 1;
-		goto out;
+	if (!pdf_set_boxes(&out[0], trim, bleed, j->out, l->pdfx ?
+	    sh->ps->cmyk : NULL)) {
+		pool_free(&pool);
+		return 0;
 	}
 
 	/* The preview: the front's trim box (rally flyer needs none). */
-	if (j->out2 == NULL)
-		goto out;
+	if (j->out2 == NULL) {
+		pool_free(&pool);
+		return 1;
+	}
 	sheet_preview_size(sh, &pw, &ph);
 	scale = lround(ph) / c.H;
 	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)lround(pw),
 	    (int)lround(ph));
 	c.cr = cairo_create(s);
+	c.preview = 1;
 	cairo_set_source_rgb(c.cr, 0.85, 0.85, 0.85);	/* between pages */
 	cairo_paint(c.cr);
-	for (i = 0; i < l->npages; i++) {
+	for (i = 0; i < l->npages && !c.failed; i++) {
 		cairo_save(c.cr);
 		cairo_translate(c.cr, i * (c.W * scale + PREVIEW_GAP), 0);
 		cairo_scale(c.cr, scale, scale);
@@ -423,18 +421,12 @@ print_sheet(const struct job *j, struct site *site, struct buf *out)
 		cairo_clip_preserve(c.cr);	/* the bleed stays out */
 		cairo_set_source_rgb(c.cr, 1, 1, 1);
 		cairo_fill(c.cr);
-		cairo_set_source_surface(c.cr, rec[i], 0, 0);
-		cairo_paint(c.cr);
+		draw_page(&c, l->pages[i]);
 		cairo_restore(c.cr);
 	}
 	cairo_destroy(c.cr);
 	sheet_png(s, &out[1]);
 	cairo_surface_destroy(s);
-out:
-	for (i = 0; i < l->npages; i++)
-		if (rec[i] != NULL)
-			cairo_surface_destroy(rec[i]);
-	free(rec);
 	pool_free(&pool);
 	return !c.failed;
 }

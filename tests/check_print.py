@@ -14,6 +14,7 @@ import sys
 import xml.etree.ElementTree as ET
 
 import checks
+import png
 from checks import report
 
 OUT, ROOT = sys.argv[1], sys.argv[2]
@@ -132,6 +133,38 @@ report(not bad_fonts, "print: every font embedded (pdffonts)" + ("; " + ", ".joi
 report(not bad_words, "print: every word inside the TrimBox (pdftotext -bbox)" + ("; " + "; ".join(bad_words[:3]) if bad_words else ""))
 report(not bad_meta, "print: title, author, subject = area" + ("; " + ", ".join(bad_meta[:3]) if bad_meta else ""))
 report(not no_png, "print: a PNG preview for every product" + ("; " + ", ".join(no_png[:3]) if no_png else ""))
+
+# Previews reach their edges: where a sheet is coloured a few pixels
+# in from an edge of its preview, the edge is not white.  (cairo 1.16
+# replaying a recording of the page at a banner's scale, 0.06, left a
+# white stripe six pixels wide down the right edge.)
+def whiteish(p):
+    return min(p) > 245
+
+
+stripes = []
+previews = sorted(set(re.sub(r"-[^-/]+\.pdf$", ".png", p) for p in pdfs))
+for prev in previews:
+    if not os.path.isfile(prev):
+        continue
+    w, h, rows = png.read(prev)
+    bpp = len(rows[0]) // w
+
+    def px(x, y):
+        return tuple(rows[y][bpp * x:bpp * x + 3])
+    # An edge, and two points further in: a solid colour there (not
+    # the edge of a letter) should reach the edge.
+    for edge, inner, deeper in (
+            ((0, h // 2), (8, h // 2), (14, h // 2)),
+            ((w - 1, h // 2), (w - 9, h // 2), (w - 15, h // 2)),
+            ((w // 2, 0), (w // 2, 8), (w // 2, 14)),
+            ((w // 2, h - 1), (w // 2, h - 9), (w // 2, h - 15))):
+        if whiteish(px(*edge)) and not whiteish(px(*inner)) and \
+                px(*inner) == px(*deeper):
+            stripes.append("%s: white at %s, %s at %s" % (
+                os.path.relpath(prev, OUT), edge, px(*inner), inner))
+report(previews and not stripes, "print: %d previews coloured to their "
+       "edges%s" % (len(previews), "".join("; " + x for x in stripes[:4])))
 
 # Images for screens: exact pixel sizes.
 def png_size(path):
