@@ -99,6 +99,9 @@ struct print_set {
 	struct fit_memo	*memo;	/* frames' settings, shared by the
 				   workers (owned; NULL: none) */
 	int		 memo_tell;	/* say when it is used */
+	GHashTable	*laid;	/* text frames laid out, by their memo key:
+				   PangoLayout (each worker its own; NULL
+				   without the memo) */
 	GHashTable	*svgs;	/* artwork parsed, by its colour and bytes:
 				   RsvgHandle (each forked worker fills
 				   its own copy) */

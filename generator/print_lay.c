@@ -975,8 +975,12 @@ print_load_only(struct site *site, const char *only)
 		   set as before (tests/memo.sh). */
 		const char *e = getenv("RALLY_MEMO");
 
-		if (e == NULL || strcmp(e, "off") != 0)
+		if (e == NULL || strcmp(e, "off") != 0) {
 			ps->memo = memo_new();
+			ps->laid = g_hash_table_new_full(g_bytes_hash,
+			    g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+			    g_object_unref);
+		}
 		ps->memo_tell = e != NULL && strcmp(e, "tell") == 0;
 		ps->every_width = e != NULL && (strcmp(e, "off") == 0 ||
 		    strcmp(e, "widths") == 0);
@@ -1011,6 +1015,8 @@ print_free(struct print_set *ps)
 	free(ps->proofs);
 	pdfx_free(ps->cmyk);
 	memo_free(ps->memo);
+	if (ps->laid != NULL)
+		g_hash_table_destroy(ps->laid);
 	if (ps->svgs != NULL)
 		g_hash_table_destroy(ps->svgs);
 	free(ps);

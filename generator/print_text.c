@@ -848,7 +848,8 @@ text_frame(struct rctx *c, xmlNodePtr f)
 	unsigned char key[32];
 	struct para *v, *vg;
 	size_t n = 0, i;
-	PangoLayout *pl;
+	PangoLayout *pl, *had;
+	GBytes *kb;
 	double top, height, left, right, logw, k;
 	char *va, *hy, *al;
 	long items;
@@ -934,10 +935,45 @@ text_frame(struct rctx *c, xmlNodePtr f)
 	/* Laid out as the search did (the same width, in pango's
 	   units), drawn q times as large. */
 	S_remember(c, f, best.pt * q);
-	fit_set_at(pl, best.v, best.n, best.pt, best.w);
-	if (!S_glyphs(c, f, pl)) {
-		c->failed = 1;
-		goto out;
+	/* The same setting on another sheet of the worker (another size,
+	   the preview, the flyer two to a page) is the same layout. */
+	kb = NULL;
+	if (memo != NULL && sh->ps->laid != NULL) {
+		/* Laid out for the kind of surface drawn on and the
+		   page's scale and turn: pango keeps the font options and
+		   the matrix in the layout's fonts. */
+		unsigned char k2[sizeof(key) + sizeof(int) + 4 *
+		    sizeof(double)];
+		int kind = cairo_surface_get_type(cairo_get_target(c->cr));
+		cairo_matrix_t m;
+
+		cairo_get_matrix(c->cr, &m);
+		memcpy(k2, key, sizeof(key));
+		memcpy(k2 + sizeof(key), &kind, sizeof(kind));
+		memcpy(k2 + sizeof(key) + sizeof(kind), &m.xx, sizeof(m.xx));
+		memcpy(k2 + sizeof(key) + sizeof(kind) + sizeof(double),
+		    &m.yx, sizeof(m.yx));
+		memcpy(k2 + sizeof(key) + sizeof(kind) + 2 * sizeof(double),
+		    &m.xy, sizeof(m.xy));
+		memcpy(k2 + sizeof(key) + sizeof(kind) + 3 * sizeof(double),
+		    &m.yy, sizeof(m.yy));
+		kb = g_bytes_new(k2, sizeof(k2));
+	}
+	if (kb != NULL && (had = g_hash_table_lookup(sh->ps->laid, kb)) !=
+	    NULL) {
+		g_object_unref(pl);
+		pl = g_object_ref(had);
+		g_bytes_unref(kb);
+	} else {
+		fit_set_at(pl, best.v, best.n, best.pt, best.w);
+		if (!S_glyphs(c, f, pl)) {
+			if (kb != NULL)
+				g_bytes_unref(kb);
+			c->failed = 1;
+			goto out;
+		}
+		if (kb != NULL)
+			g_hash_table_insert(sh->ps->laid, kb, g_object_ref(pl));
 	}
 	fit_extent(pl, &top, &height, &left, &right, &logw);
 	k = best.pt * q / FIT_REF;
