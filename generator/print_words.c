@@ -106,6 +106,8 @@ S_addr(GString *out, const char *w, size_t n)
  * and addresses (S_addr).
  * Returns a new string (g_free).
  */
+#define UNIT_DASH	4	/* the spaced dash's pattern, below */
+
 char *
 words_units(const char *text)
 {
@@ -141,7 +143,7 @@ words_units(const char *text)
 	GString *out = g_string_new(NULL);
 	const char *p = text, *w;
 	char *t, *u;
-	int i;
+	int i, digit, dash;
 
 	for (i = 0; i < NUNIT; i++)
 		/* No G_REGEX_OPTIMIZE: PCRE's JIT code is opaque to
@@ -161,8 +163,16 @@ words_units(const char *text)
 			g_string_append_len(out, w, p - w);
 	}
 	t = g_string_free(out, FALSE);
+	/* Every pattern but the spaced dash's needs a digit (\\d: any
+	   script's), and that one a dash: most headlines have neither. */
+	for (p = t, digit = dash = 0; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+
+		digit |= g_unichar_isdigit(c);
+		dash |= c == 0x2013 || c == 0x2014;
+	}
 	for (i = 0; i < NUNIT; i++) {
-		if (re[i] == NULL)
+		if (re[i] == NULL || (!digit && (i != UNIT_DASH || !dash)))
 			continue;
 		u = g_regex_replace(re[i], t, -1, 0, rep[i], 0, NULL);
 		if (u != NULL) {

@@ -1101,6 +1101,14 @@ test_fitting(void)
 	u = words_units("Torsdag 19:00");	/* a time is no house number */
 	CHECK(strstr(u, "Torsdag 19:00") != NULL);
 	g_free(u);
+	/* Texts without digits skip the patterns that need one: not a
+	   spaced dash, not digits of another script. */
+	u = words_units("omsorg \xE2\x80\x93 ikke stopur");
+	CHECK(strcmp(u, "omsorg\xC2\xA0\xE2\x80\x93 ikke stopur") == 0);
+	g_free(u);
+	u = words_units("\xD9\xA2\xD9\xA5\xD9\xA0\xD9\xA0 Valby");
+	CHECK(strstr(u, "\xD9\xA0\xC2\xA0Valby") != NULL);
+	g_free(u);
 	u = words_units("en sti-lang");	/* not an address: untouched */
 	CHECK(strcmp(u, "en sti-lang") == 0);
 	g_free(u);
