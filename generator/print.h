@@ -300,7 +300,6 @@ void		 draw_marks(struct rctx *c);
 cairo_status_t	 sheet_write(void *b, const unsigned char *data,
 		    unsigned int len);
 void		 sheet_png(cairo_surface_t *s, struct buf *b);
-cairo_surface_t	*sheet_record(struct rctx *c, xmlNodePtr page);
 cairo_surface_t	*sheet_pdf_own(const struct site *site, struct buf *out,
 		    double w, double h, const char *title);
 void		 sheet_metadata(cairo_surface_t *s, const struct sheet *sh,

@@ -85,6 +85,22 @@ impose_tiles(const struct lsize *z, int *land)
 	return *land ? nl : np;
 }
 
+/* Draws page i of the sheet into a recording surface (destroy it). */
+static cairo_surface_t *
+S_record(struct rctx *c, const struct layout *l, int i)
+{
+	cairo_rectangle_t ext = { -c->B, -c->B, c->W + 2 * c->B,
+	    c->H + 2 * c->B };
+	cairo_surface_t *rec;
+
+	rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
+	c->cr = cairo_create(rec);
+	draw_page(c, l->pages[i]);
+	cairo_destroy(c->cr);
+	c->cr = NULL;
+	return rec;
+}
+
 /* Sets up c for the sheet; the caller frees pool. */
 static void
 S_ctx(struct rctx *c, const struct sheet *sh, struct site *site,
@@ -241,7 +257,7 @@ print_nup(const struct job *j, struct site *site, struct buf *out)
 	pdf = S_pdf(sh, site, &out[0], A4W, A4H);
 	cr = cairo_create(pdf);
 	for (i = 0; i < sh->lay->npages && !c.failed; i++) {
-		rec = sheet_record(&c, sh->lay->pages[i]);
+		rec = S_record(&c, sh->lay, i);
 		for (k = 0; k < n && !c.failed; k++)
 			S_place(cr, rec, &c, i % 2 ? &b[k] : &s[k], sk, g);
 		cairo_surface_destroy(rec);
@@ -347,7 +363,7 @@ print_tiles(const struct job *j, struct site *site, struct buf *out)
 	wh = ph - 2 * T_MARGIN;
 	sx = ww - T_OVERLAP;
 	sy = wh - T_OVERLAP;
-	rec = sheet_record(&c, sh->lay->pages[0]);
+	rec = S_record(&c, sh->lay, 0);
 	pdf = S_pdf(sh, site, &out[0], pw, ph);
 	cr = cairo_create(pdf);
 	for (r = 0; r < rows && !c.failed; r++)

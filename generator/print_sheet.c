@@ -291,26 +291,6 @@ S_slug(struct rctx *c, const struct job *j, int page, double mz)
 }
 
 /*
- * Draws page of the sheet c is set up for into a new recording surface
- * as big as the trim and its bleed, origin at the trim's top left
- * (destroy it); c->cr is NULL again after.
- */
-cairo_surface_t *
-sheet_record(struct rctx *c, xmlNodePtr page)
-{
-	cairo_rectangle_t ext = { -c->B, -c->B, c->W + 2 * c->B,
-	    c->H + 2 * c->B };
-	cairo_surface_t *rec;
-
-	rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &ext);
-	c->cr = cairo_create(rec);
-	draw_page(c, page);
-	cairo_destroy(c->cr);
-	c->cr = NULL;
-	return rec;
-}
-
-/*
  * Renders a sheet: out[0] gets the print-ready PDF, out[1] a PNG
  * preview of the front.  Returns 1, or 0 after reporting.
  */

@@ -832,6 +832,33 @@ S_key(struct rctx *c, xmlNodePtr f, const double r[4], double lo, double hi,
 }
 
 /*
+ * The key of a frame's layout kept for the worker (ps->laid): the
+ * memo's key, the kind of surface drawn on and the page's scale and
+ * turn, as pango keeps font options and the matrix in a layout's
+ * fonts.
+ */
+static GBytes *
+S_laid_key(struct rctx *c, const unsigned char key[32])
+{
+	struct {
+		unsigned char	key[32];
+		int		kind;
+		double		m[4];
+	} k;
+	cairo_matrix_t m;
+
+	memset(&k, 0, sizeof(k));	/* padding too: hashed as bytes */
+	memcpy(k.key, key, sizeof(k.key));
+	k.kind = cairo_surface_get_type(cairo_get_target(c->cr));
+	cairo_get_matrix(c->cr, &m);
+	k.m[0] = m.xx;
+	k.m[1] = m.yx;
+	k.m[2] = m.xy;
+	k.m[3] = m.yy;
+	return g_bytes_new(&k, sizeof(k));
+}
+
+/*
  * Sets a text frame: the setting S_search finds, or the one it found
  * for the same frame and text on an earlier sheet of the build (the
  * product's preview, the flyer two to a page ...: print_memo.c).
@@ -937,28 +964,7 @@ text_frame(struct rctx *c, xmlNodePtr f)
 	S_remember(c, f, best.pt * q);
 	/* The same setting on another sheet of the worker (another size,
 	   the preview, the flyer two to a page) is the same layout. */
-	kb = NULL;
-	if (memo != NULL && sh->ps->laid != NULL) {
-		/* Laid out for the kind of surface drawn on and the
-		   page's scale and turn: pango keeps the font options and
-		   the matrix in the layout's fonts. */
-		unsigned char k2[sizeof(key) + sizeof(int) + 4 *
-		    sizeof(double)];
-		int kind = cairo_surface_get_type(cairo_get_target(c->cr));
-		cairo_matrix_t m;
-
-		cairo_get_matrix(c->cr, &m);
-		memcpy(k2, key, sizeof(key));
-		memcpy(k2 + sizeof(key), &kind, sizeof(kind));
-		memcpy(k2 + sizeof(key) + sizeof(kind), &m.xx, sizeof(m.xx));
-		memcpy(k2 + sizeof(key) + sizeof(kind) + sizeof(double),
-		    &m.yx, sizeof(m.yx));
-		memcpy(k2 + sizeof(key) + sizeof(kind) + 2 * sizeof(double),
-		    &m.xy, sizeof(m.xy));
-		memcpy(k2 + sizeof(key) + sizeof(kind) + 3 * sizeof(double),
-		    &m.yy, sizeof(m.yy));
-		kb = g_bytes_new(k2, sizeof(k2));
-	}
+	kb = memo != NULL && sh->ps->laid != NULL ? S_laid_key(c, key) : NULL;
 	if (kb != NULL && (had = g_hash_table_lookup(sh->ps->laid, kb)) !=
 	    NULL) {
 		g_object_unref(pl);

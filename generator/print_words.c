@@ -163,7 +163,7 @@ words_units(const char *text)
 			g_string_append_len(out, w, p - w);
 	}
 	t = g_string_free(out, FALSE);
-	/* Every pattern but the spaced dash's needs a digit (\\d: any
+	/* Every pattern but the spaced dash's needs a digit (\d: any
 	   script's), and that one a dash: most headlines have neither. */
 	for (p = t, digit = dash = 0; *p != '\0'; p = g_utf8_next_char(p)) {
 		gunichar c = g_utf8_get_char(p);
