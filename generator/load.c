@@ -534,6 +534,34 @@ static const char *const S_keys_message[] = { "headline", "text", "lang",
 static const char *const S_keys_contact[] = { "email", "phone", "address",
     NULL };
 
+/*
+ * contact: as one text, as the map layouts read: an e-mail address
+ * becomes contact.email (a mailto: link on the site), a telephone
+ * number contact.phone, anything else contact.text, shown as written.
+ */
+static struct val *
+S_contact_map(struct site *site, struct val *t)
+{
+	struct val *m = val_new(&site->pool, V_MAP, &t->pos);
+	const char *s = t->s, *at = strchr(s, '@'), *p;
+	size_t digits = 0;
+	int phone = 1;
+
+	for (p = s; *p != '\0'; p++)
+		if (g_ascii_isdigit(*p))
+			digits++;
+		else if (strchr("+-() .", *p) == NULL)
+			phone = 0;
+	if (at != NULL && at > s && strchr(at + 1, '@') == NULL &&
+	    strchr(at + 1, '.') != NULL && strpbrk(s, " \t<>,;") == NULL)
+		map_set(m, "email", t);
+	else if (phone && digits >= 3)
+		map_set(m, "phone", t);
+	else
+		map_set(m, "text", t);
+	return m;
+}
+
 /* Edits (insert, delete, change, swap two) from a to b, up to 3. */
 static int
 S_edits(const char *a, const char *b)
@@ -1175,8 +1203,9 @@ S_site_yml(struct site *site)
 		load_text(site, mdv, "email", 0, file, LIM_CONTACT);
 		load_text(site, mdv, "phone", 0, file, LIM_CONTACT);
 		load_text(site, mdv, "address", 0, file, LIM_CONTACT);
-	} else if (mdv != NULL)
-		load_text(site, v, "contact", 0, file, LIM_CONTACT);
+	} else if (mdv != NULL &&
+	    load_text(site, v, "contact", 0, file, LIM_CONTACT) != NULL)
+		map_set(v, "contact", S_contact_map(site, mdv));
 	if ((mdv = map_get(v, "nav")) != NULL) {
 		size_t i;
 

@@ -198,7 +198,7 @@ enum brk {
 	BRK_WORDS,	/* between words only */
 	BRK_HYPHEN,	/* also at libhyphen's points, but not in a street
 			   or town named with its number (words_named) */
-	BRK_NAMES,	/* ... in those too */
+	BRK_NAMES,	/* ... in those too, and addresses after / . @ */
 	BRK_ANY		/* also anywhere in a long word: the last resort */
 };
 
@@ -239,7 +239,8 @@ void		 lay_err(const struct layout *l, xmlNodePtr n,
 /*
  * print_words.c: each returns a new string, to free with g_free().
  * units: addresses, times, dates and "postcode town" joined so no line
- * breaks inside them; hyphenate: soft hyphens at libhyphen's points
+ * breaks inside them (addr_breaks: an address may, after / . @);
+ * hyphenate: soft hyphens at libhyphen's points
  * (ps's dictionary; three letters each side); break_any: a last-resort
  * break in words of ten letters or more; upper: capitals, as the
  * language writes them; tags: hashtags between TAG_ON and TAG_OFF;
@@ -247,7 +248,7 @@ void		 lay_err(const struct layout *l, xmlNodePtr n,
  * named (not a string): whether the word at a place in text is a name
  * that units joined to a number ("Kanalgatan 43").
  */
-char		*words_units(const char *text);
+char		*words_units(const char *text, int addr_breaks);
 int		 words_named(const char *text, const char *at);
 char		*words_single(const char *lang, const char *text);
 int		 words_alphabet(gunichar u);

@@ -542,15 +542,83 @@ S_balance(PangoLayout *pl, const struct para *v, size_t n, double pt,
 }
 
 /*
+ * Scores v at size (fit_try) and makes it the best when it wins:
+ * returns whether it did.  took: v is the best already (one of its
+ * sizes), so the best's paragraphs are not freed.  Its flaws in *out.
+ */
+static int
+S_take(PangoLayout *pl, struct para *v, size_t n, double size,
+    const double r[4], struct cfgs *ccp, struct setting *best, int took,
+    struct flaws *out)
+{
+	struct flaws fl;
+	double w, score;
+
+	w = S_balance(pl, v, n, size, r[2], r[3], ccp);
+	fit_set_at(pl, v, n, size, w);
+	S_flaws(pl, &fl);
+	if (out != NULL)
+		*out = fl;
+	best->lone |= fl.lone;
+	best->widow |= fl.widow;
+	score = size * (fl.lone ? 0.75 : 1) * pow(0.6, fl.addr) *
+	    (fl.name ? 0.7 : 1) * (fl.widow ? 0.95 : 1) *
+	    (!fl.hyph ? 1 : n == 1 && fl.lines <= 5 ? 0.5 : 0.85);
+	if (score <= best->score)
+		return 0;
+	if (!took && best->v != NULL)
+		fit_free(best->v, best->n);
+	best->v = v;
+	best->n = n;
+	best->pt = size;
+	best->w = w;
+	best->score = score;
+	best->range = fl.range;
+	return 1;
+}
+
+/*
+ * The largest size from lo to hi at which no more of v's addresses
+ * break than at lo (the fewest they can), to within 1 %; lo when even
+ * that breaks more or does not fit.
+ */
+static double
+S_fewest_breaks(PangoLayout *pl, const struct para *v, size_t n, double lo,
+    double hi, const double r[4], struct cfgs *ccp)
+{
+	struct flaws fl;
+	double mid, at = lo;
+	int least, i;
+
+	fit_set_at(pl, v, n, lo, r[2]);
+	S_flaws(pl, &fl);
+	least = fl.addr;
+	for (i = 0; i < 7 && hi - lo > hi * 0.01; i++) {
+		mid = (lo + hi) / 2;
+		fit_set_at(pl, v, n, mid, r[2]);
+		S_flaws(pl, &fl);
+		if (fl.addr <= least) {
+			lo = mid;
+			if (S_fits(pl, v, n, mid, r[2], r[3], ccp, NULL))
+				at = mid;
+		} else
+			hi = mid;
+	}
+	return at;
+}
+
+/*
  * Scores v at the largest size that fits and, while a line is one short
  * word, at sizes down to four fifths of it.  Size counts; a lone word
  * costs a quarter of it; a hyphen in display text (one paragraph of at
  * most five lines: headlines, slogans) half, so a setting without
  * hyphens wins unless the hyphen doubles the size ("I ALDER- / DOMMEN"
  * reads badly from across a square), and 15 % in running text, where
- * a setting without wins from 85 % of the size; an address broken over
- * two lines 30 %, as does a hyphen in a street or town named with its
- * number ("Kanal-/gatan 43"); running text ending in a line of one word 5 % (the
+ * a setting without wins from 85 % of the size; each address broken
+ * over two lines 30 % (so, with addresses broken, the largest size at
+ * which the fewest break is tried too), as does a hyphen in a street
+ * or town named with its number ("Kanal-/gatan 43"); running text
+ * ending in a line of one word 5 % (the
  * setting with its last two words joined wins).  Keeps the best in
  * *best and takes v (frees it when it is not the best); returns
  * whether anything fitted.
@@ -562,7 +630,7 @@ fit_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 	struct flaws fl;
 	struct cfgs cc, *ccp = g_object_get_data(G_OBJECT(pl),
 	    "rally-every-width") != NULL ? NULL : &cc;
-	double pt, size, w, score;
+	double pt, size, few;
 	int step, took = 0;
 
 	cc.n = cc.next = 0;
@@ -577,26 +645,12 @@ fit_try(PangoLayout *pl, struct para *v, size_t n, double lo, double hi,
 		   setting between words, already tried) cannot win. */
 		if (size < lo || size * most <= best->score)
 			break;
-		w = S_balance(pl, v, n, size, r[2], r[3], ccp);
-		fit_set_at(pl, v, n, size, w);
-		S_flaws(pl, &fl);
-		best->lone |= fl.lone;
-		best->widow |= fl.widow;
-		score = size * (fl.lone ? 0.75 : 1) *
-		    (fl.addr || fl.name ? 0.7 : 1) *
-		    (fl.widow ? 0.95 : 1) *
-		    (!fl.hyph ? 1 : n == 1 && fl.lines <= 5 ? 0.5 : 0.85);
-		if (score > best->score) {
-			if (!took && best->v != NULL)
-				fit_free(best->v, best->n);
-			best->v = v;
-			best->n = n;
-			best->pt = size;
-			best->w = w;
-			best->score = score;
-			best->range = fl.range;
-			took = 1;
-		}
+		took |= S_take(pl, v, n, size, r, ccp, best, took, &fl);
+		/* Addresses broken at the largest size: also the largest
+		   size at which the fewest of them break. */
+		if (step == 0 && fl.addr > 0 && (few = S_fewest_breaks(pl, v,
+		    n, lo, size, r, ccp)) < size)
+			took |= S_take(pl, v, n, few, r, ccp, best, took, NULL);
 		if (!fl.lone)
 			break;
 	}

@@ -176,7 +176,9 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 		font = xstrdup("Sans");
 	up = tr != NULL && strcmp(tr, "upper") == 0 ? words_upper(text) :
 	    g_strdup(text);
-	units = words_units(up);
+	/* An address whole (an e-mail address in two halves reads as
+	   two) until nothing else fits. */
+	units = words_units(up, brk >= BRK_NAMES);
 	g_free(up);
 	up = words_single(lang, units);
 	g_free(units);
@@ -711,7 +713,8 @@ S_search(struct rctx *c, xmlNodePtr f, PangoLayout *pl, const double r[4],
 			if (best->v == v)
 				S_chose(ch, best, BRK_HYPHEN, drop, -1);
 		}
-		/* "Kanal-/gatan 43" only where nothing else fits. */
+		/* "Kanal-/gatan 43", "example.dk/" / "areas" only where
+		   nothing else fits. */
 		if (!fitted) {
 			v = S_paras(c, f, &n, BRK_NAMES, drop, NULL);
 			fitted = fit_try(pl, v, n, lo, hi, r, 0.85, best);

@@ -80,10 +80,11 @@ S_is_addr(const char *w, size_t n)
 /*
  * An address breaks only after '/', '.' or '@' (not after its scheme's
  * "//"), and never at its own hyphens: pango would break after those
- * and a reader could not tell the hyphen was part of it.
+ * and a reader could not tell the hyphen was part of it.  Without
+ * breaks, not even there: a word joiner where the break would be.
  */
 static void
-S_addr(GString *out, const char *w, size_t n)
+S_addr(GString *out, const char *w, size_t n, int breaks)
 {
 	const char *scheme = g_strstr_len(w, (gssize)n, "://");
 	size_t i;
@@ -94,7 +95,7 @@ S_addr(GString *out, const char *w, size_t n)
 			g_string_append(out, WJ);
 		else if ((w[i] == '/' || w[i] == '.' || w[i] == '@') &&
 		    i + 1 < n && (scheme == NULL || w + i > scheme + 2))
-			g_string_append(out, ZWSP);
+			g_string_append(out, breaks ? ZWSP : WJ);
 	}
 }
 
@@ -103,13 +104,14 @@ S_addr(GString *out, const char *w, size_t n)
  * weeks ("10.–11. marts", "Uge 18–23"), a number and what it counts
  * ("kl. 19.00", "2200 København", "3 mia. kr."), a street and its
  * number ("Kanalgatan 43"), a phone number's groups ("+45 70 30 00 00"),
- * and addresses (S_addr).
+ * and addresses (S_addr: whole, or with breaks after their / . @
+ * where addr_breaks is set, for text that does not fit otherwise).
  * Returns a new string (g_free).
  */
 #define UNIT_DASH	4	/* the spaced dash's pattern, below */
 
 char *
-words_units(const char *text)
+words_units(const char *text, int addr_breaks)
 {
 	/* Compiled once per process: patterns, not state. */
 	static GRegex *re[NUNIT];
@@ -158,7 +160,7 @@ words_units(const char *text)
 		for (w = p; *p != '\0' && !g_ascii_isspace(*p); p++)
 			continue;
 		if (S_is_addr(w, (size_t)(p - w)))
-			S_addr(out, w, (size_t)(p - w));
+			S_addr(out, w, (size_t)(p - w), addr_breaks);
 		else
 			g_string_append_len(out, w, p - w);
 	}

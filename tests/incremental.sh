@@ -115,7 +115,7 @@ change "site.yml" "sed -i 's/^tagline: .*/tagline: Nei til kutt i alle kommuner/
 # built-in page.html reads none of them), and the flyer lists the
 # organisations; editing one of those files makes them again.
 change "a page layout reading other lists" "mkdir -p layouts/web && sed 's|</main>|<footer><p data-each=\"e in site.events\" data-text=\"e.title\">e</p><p data-each=\"o in site.orgs\" data-text=\"o.name\">o</p><p data-each=\"p in site.press\" data-text=\"p.title\">p</p></footer></main>|' $(pwd)/layouts/web/page.html > layouts/web/page.html && grep -q site.orgs layouts/web/page.html"
-change "a flyer reading the organisations" "sed -i 's|<p>{area.abs_url . short}</p>|&<p each=\"o in site.orgs\">{o.name}</p>|' layouts/print/flyer.xml && grep -q site.orgs layouts/print/flyer.xml"
+change "a flyer reading the organisations" "sed -i 's|<p size=\"0.85\">{area.abs_url . short}</p>|&<p each=\"o in site.orgs\">{o.name}</p>|' layouts/print/flyer.xml && grep -q site.orgs layouts/print/flyer.xml"
 change "an event a custom layout lists" \
     "sed -i 's/^title: Stor markering ved rådhuset/title: Markering foran rådhuset/' content/events/markering.md && grep -q foran content/events/markering.md"
 change "an organisation a custom layout and a flyer list" \

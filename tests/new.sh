@@ -45,6 +45,38 @@ for l in $LANGS; do
 	check "new $l: every word inside its frame, in $l ($(grep -c '^PASS' "$W/$l.frames") checks)" \
 	    sh -c "! grep -q '^FAIL' $W/$l.frames && grep -q '^PASS' $W/$l.frames"
 done
+# contact: as one text, in each of its three readings: the footer
+# links or shows it, and the flyer's back prints it.
+for c in "kontakt@example.dk|mailto:kontakt@example.dk" \
+    "+45 70 30 00 00|href=\"tel:+45%2070%2030%2000%2000\">+45 70 30 00 00<" \
+    "Ring til Lene på 70 30 00 00|>Ring til Lene på 70 30 00 00<"; do
+	text=${c%%|*}
+	want=${c#*|}
+	d="$W/contact"
+	rm -rf "$d"
+	$RALLY new "$d" --lang da > /dev/null || { fail "contact: rally new"; break; }
+	python3 - "$d/content/site.yml" "$text" <<'EOF'
+import re, sys
+p, text = sys.argv[1], sys.argv[2]
+s = open(p, encoding="utf-8").read()
+s, n = re.subn(r"(?m)^contact:\n(?:  .*\n)+", 'contact: "%s"\n' % text, s)
+assert n == 1, "no contact map in site.yml"
+open(p, "w", encoding="utf-8").write(s)
+EOF
+	ONLY=
+	[ -n "$LIGHT" ] && ONLY="--only web"
+	if ! SOURCE_DATE_EPOCH=1489104000 $RALLY build -q $ONLY --root "$d" \
+	    2> "$W/contact.stderr"; then
+		fail "contact \"$text\": build: $(head -c 300 "$W/contact.stderr")"
+		continue
+	fi
+	check "contact \"$text\": in the site's footer" \
+	    grep -qF "$want" "$d/out/index.html"
+	[ -n "$LIGHT" ] && continue
+	f=$(find "$d/out/print" -name 'flyer-*-a5.pdf' ! -name '*up.pdf' | head -1)
+	check "contact \"$text\": on the flyer's back" sh -c \
+	    "pdftotext -f 2 -l 2 '$f' - | tr '\n' ' ' | grep -qF '$text'"
+done
 # Refusals: a directory with files in it, a language without a scaffold.
 mkdir -p "$W/full"
 echo x > "$W/full/keep.txt"

@@ -4,10 +4,12 @@
 usage: worstcase.py LANG DIR
 
 The campaign has content/ and nothing else (no layouts, no fonts, no
-logos), so rally's built-in layouts must take it.  Each text is made of
+logos but the Norwegian site's own), so rally's built-in layouts must
+take it.  Each text is made of
 real words of LANG up to exactly the limit in generator/rally.h, with a
-45-letter compound in the headlines, titles and the organisation's
-name: the README's limits table, as content.
+45-letter compound (after a word whose capital's ink stands tall) in
+the headlines, titles and the organisation's name: the README's limits
+table, as content.
 """
 import os
 import random
@@ -55,6 +57,11 @@ COMPOUND = {
 }[LANG][:LIM["WORD"]]
 assert len(COMPOUND) == LIM["WORD"], COMPOUND
 
+# A name whose capital's ink stands above the face's ascent (the ring
+# of Å, the accent of É): the first word of every text with the
+# compound, so the first line's ink is the tallest it can be.
+TALL = {"da": "Århus", "nb": "Ålesund", "en": "Édith"}[LANG]
+
 # Names of the campaign's own, in its language: no Danish word on a
 # Norwegian or English site unless rally put it there.
 CAMPAIGN, CONTACT, BRANCH, PHONE = {
@@ -68,7 +75,7 @@ rnd = random.Random(LANG)
 
 def text(n, compound=False, cap=True, end=""):
     """Real words, exactly n characters (end included)."""
-    words = [COMPOUND] if compound else []
+    words = [TALL, COMPOUND] if compound else []
     while len(" ".join(words)) + len(end) < n:
         words.append(rnd.choice(WORDS))
     s = " ".join(words)
@@ -98,6 +105,14 @@ base = base[:LIM["URL"]]
 tag = "#" + "".join(w.capitalize() for w in
                     (["Velferd"] + [w for w in WORDS if w.isalpha()]))
 tag = tag[:LIM["HASHTAG"]]
+# Norwegian: the site has a logo, so organisations without one set
+# their name beside it, in a narrower frame than where neither has one.
+LOGO = ""
+if LANG == "nb":
+    LOGO = "logo: assets/logos/campaign.svg\n"
+    write("assets/logos/campaign.svg", '<svg xmlns="http://www.w3.org/2000/svg"'
+          ' viewBox="0 0 120 80"><rect width="120" height="80" rx="12"'
+          ' fill="#c8102e"/></svg>\n')
 write("content/site.yml", f"""\
 title: {q(text(LIM["SITE_TITLE"], compound=True))}
 tagline: {q(text(LIM["TAGLINE"], end="."))}
@@ -105,7 +120,7 @@ base_url: {q(base)}
 language: {LANG}
 hashtag: {q(tag)}
 slogans: [{q(text(LIM["SLOGAN"]))}, {q(text(LIM["SLOGAN"]))}]
-contact:
+{LOGO}contact:
   email: {q(((CONTACT + ".") * 20)[:LIM["CONTACT"] - 40].rstrip(".") + "@" + CAMPAIGN + "-for-velferd.example.org")}
   phone: {q(", ".join(PHONE + str(i) for i in range(3)))}
   address: {q(text(LIM["CONTACT"]))}
