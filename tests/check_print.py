@@ -292,4 +292,27 @@ for lay, L in sorted(layouts.items()):
             want = "%s/areas/%s/" % (url, area)
             report(got == want, "print: QR on %s page %d decodes to %s%s" % (
                 os.path.relpath(pdf, OUT), page, want, "" if got == want else " (got %r)" % got))
+
+# The campaign's e-mail addresses of up to 36 characters (the alliance's
+# own fits every contact frame at its smallest size) are never broken
+# over two lines: a reader would copy half of one.
+emails = set()
+for p in [os.path.join(ROOT, "content/site.yml")] + glob.glob(
+        os.path.join(ROOT, "content/orgs/*.md")):
+    emails |= set(re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
+                             open(p, encoding="utf-8").read()))
+emails = {e for e in emails if len(e) <= 36}
+broken, seen = [], 0
+for pdf in pdfs:
+    lines = subprocess.run(["pdftotext", "-raw", pdf, "-"],
+                           capture_output=True, text=True).stdout.splitlines()
+    joined = "".join(ln.strip() for ln in lines)
+    for e in emails:
+        if e in joined:
+            seen += 1
+            if not any(e in ln for ln in lines):
+                broken.append("%s: %s" % (os.path.relpath(pdf, OUT), e))
+report(seen > 0 and not broken, "print: %d e-mail addresses printed, none "
+       "broken over two lines" % seen + ("; " + "; ".join(broken[:3])
+                                         if broken else ""))
 checks.done()
