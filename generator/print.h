@@ -268,6 +268,8 @@ void		 fit_set_at(PangoLayout *pl, const struct para *v, size_t n,
 double		 fit_inset(double left, double right, double w, double k);
 int		 fit_mixed_lines(PangoLayout *pl, const struct para *v,
 		    size_t n, double face, double lh);
+int		 fit_clear_ink(PangoLayout *pl, const struct para *v,
+		    size_t n);
 void		 fit_extent(PangoLayout *pl, double *top, double *height,
 		    double *left, double *right, double *logw);
 int		 fit_try(PangoLayout *pl, struct para *v, size_t n, double lo,

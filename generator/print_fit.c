@@ -217,6 +217,76 @@ fit_mixed_lines(PangoLayout *pl, const struct para *v, size_t n,
 	return 1;
 }
 
+/*
+ * Tight display leading (capitals 0.8 em apart) puts the ring of Å and
+ * the accents of É and Ö on the foot of the line above.  For each
+ * paragraph of v: its ink above and below the baseline, set on one
+ * line, and a gap of a twelfth of the ink above, against the distance
+ * between two of its lines' baselines at pl's spacing; where the ink
+ * needs more, the spacing grows, by at most what its accents stand
+ * above the face's capitals and ascenders ("Hdlk"): text without them
+ * keeps its leading.  One leading for the whole frame.  A frame
+ * without line-height, or stacked by extents (fit_mixed_lines), is
+ * left as it is.  Returns whether it grew.
+ */
+int
+fit_clear_ink(PangoLayout *pl, const struct para *v, size_t n)
+{
+	float f = pango_layout_get_line_spacing(pl);
+	PangoLayout *one;
+	PangoLayoutIter *it;
+	PangoRectangle ir;
+	struct para q;
+	double need = 1, above, below, ref, d;
+	char *m, *p;
+	int b0;
+	size_t i;
+
+	if (f <= 0 || n == 0)
+		return 0;
+	one = pango_layout_new(pango_layout_get_context(pl));
+	pango_layout_set_line_spacing(one, f);
+	for (i = 0; i < n; i++) {
+		q = v[i];
+		q.text = g_strdup(v[i].text);
+		for (p = q.text; *p != '\0'; p++)
+			if (*p == '\n')
+				*p = ' ';
+		m = S_markup(&q, 1, FIT_REF, 0, 0, NULL);
+		pango_layout_set_markup(one, m, -1);
+		g_free(m);
+		g_free(q.text);
+		pango_layout_get_extents(one, &ir, NULL);
+		b0 = pango_layout_get_baseline(one);
+		above = b0 - ir.y;
+		below = fmax(0, ir.y + ir.height - b0);
+		q.text = (char *)"Hdlk";
+		m = S_markup(&q, 1, FIT_REF, 0, 0, NULL);
+		pango_layout_set_markup(one, m, -1);
+		g_free(m);
+		pango_layout_get_extents(one, &ir, NULL);
+		ref = pango_layout_get_baseline(one) - ir.y;
+		/* Two lines of the paragraph's face, as the frame sets them. */
+		q.text = (char *)"H\nH";
+		m = S_markup(&q, 1, FIT_REF, 0, 0, NULL);
+		pango_layout_set_markup(one, m, -1);
+		g_free(m);
+		it = pango_layout_get_iter(one);
+		b0 = pango_layout_iter_get_baseline(it);
+		d = pango_layout_iter_next_line(it) ?
+		    pango_layout_iter_get_baseline(it) - b0 : 0;
+		pango_layout_iter_free(it);
+		if (d > 0 && above > ref)
+			need = fmax(need, fmin(above * 13 / 12 + below,
+			    d + above - ref) / d);
+	}
+	g_object_unref(one);
+	if (need <= 1)
+		return 0;
+	pango_layout_set_line_spacing(pl, (float)(f * need));
+	return 1;
+}
+
 /* The text's vertical extent, ink and line boxes together: top, height. */
 void
 fit_extent(PangoLayout *pl, double *top, double *height, double *left,

@@ -918,6 +918,7 @@ text_frame(struct rctx *c, xmlNodePtr f)
 	fit_mixed_lines(pl, v, n, (double)GPOINTER_TO_INT(g_object_get_data(
 	    G_OBJECT(pl), "rally-face")) / PANGO_SCALE, lay_num(f,
 	    "line-height", 0));
+	fit_clear_ink(pl, v, n);
 	if (memo != NULL)
 		S_key(c, f, rn, lon, hin, items, v, n, key);
 	if (memo != NULL && memo_get(memo, key, &ch)) {
