@@ -537,16 +537,24 @@ static const char *const S_keys_contact[] = { "email", "phone", "address",
 /*
  * contact: as one text, as the map layouts read: an e-mail address
  * becomes contact.email (a mailto: link on the site), a telephone
- * number contact.phone, anything else contact.text, shown as written.
+ * number (six digits or more, with + ( ) - . and spaces)
+ * contact.phone, anything else contact.text, shown as written.
  */
 static struct val *
 S_contact_map(struct site *site, struct val *t)
 {
 	struct val *m = val_new(&site->pool, V_MAP, &t->pos);
-	const char *s = t->s, *at = strchr(s, '@'), *p;
+	const char *s = t->s, *at, *p;
 	size_t digits = 0;
 	int phone = 1;
 
+	/* "mailto:a@b.dk", "tel:+45...": the address, as a link's. */
+	if (g_ascii_strncasecmp(s, "mailto:", 7) == 0 ||
+	    g_ascii_strncasecmp(s, "tel:", 4) == 0) {
+		s += s[0] == 't' || s[0] == 'T' ? 4 : 7;
+		t = val_str(&site->pool, s, &t->pos);
+	}
+	at = strchr(s, '@');
 	for (p = s; *p != '\0'; p++)
 		if (g_ascii_isdigit(*p))
 			digits++;
@@ -555,7 +563,8 @@ S_contact_map(struct site *site, struct val *t)
 	if (at != NULL && at > s && strchr(at + 1, '@') == NULL &&
 	    strchr(at + 1, '.') != NULL && strpbrk(s, " \t<>,;") == NULL)
 		map_set(m, "email", t);
-	else if (phone && digits >= 3)
+	else if (phone && digits >= 6 && (*s == '+' || *s == '(' ||
+	    g_ascii_isdigit(*s)))
 		map_set(m, "phone", t);
 	else
 		map_set(m, "text", t);

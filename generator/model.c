@@ -101,6 +101,28 @@ S_glue(struct buf *b, size_t from)
 }
 
 /*
+ * Appends ", kl. 18:00" or, with t1, ", kl. 18:00–20:00" to b, in the
+ * site's words: the labels at and at_range before the time ("um
+ * 18:00" but "18:00–20:00" in German and English) and time_after after
+ * it ("Uhr"), each left out when empty; no break inside.
+ */
+static void
+S_time(struct site *site, struct buf *b, const char *t0, const char *t1)
+{
+	const char *at = S_label(site, t1 != NULL ? "at_range" : "at"),
+	    *after = S_label(site, "time_after");
+
+	buf_puts(b, ", ");
+	if (*at != '\0')
+		buf_printf(b, "%s" NBSP, at);
+	buf_puts(b, t0);
+	if (t1 != NULL)
+		buf_printf(b, WJ "–" WJ "%s", t1);
+	if (*after != '\0')
+		buf_printf(b, NBSP "%s", after);
+}
+
+/*
  * An event's time in words, for lists, pages and sheets, with no line
  * break inside "kl. 18:00", "18:00–20:00", "10.–11." or "Uge 18":
  * "when" is "fredag 10. marts 2017, kl. 18:00–20:00", "10.–11. marts
@@ -113,7 +135,7 @@ S_when(struct site *site, struct pool *pool, struct doc *d)
 {
 	struct buf b = { NULL, 0, 0 }, dt = { NULL, 0, 0 };
 	const char *t0 = map_str(d->v, "time"), *t1 = map_str(d->v,
-	    "end_time"), *at = S_label(site, "at");
+	    "end_time");
 	int w0, w1, y0, y1, multi = date_cmp(&d->end, &d->date) > 0;
 	size_t n;
 	char *low;
@@ -157,7 +179,7 @@ S_when(struct site *site, struct pool *pool, struct doc *d)
 	}
 	else {
 		lang_weekday(site, &d->date, &dt);
-		buf_putc(&dt, ' ');
+		buf_puts(&dt, S_label(site, "weekday_sep"));
 		n = dt.len;
 		lang_date_long(site, &d->date, &dt);
 		S_glue(&dt, n);
@@ -166,19 +188,17 @@ S_when(struct site *site, struct pool *pool, struct doc *d)
 		lang_date_long(site, &d->date, &b);
 		S_glue(&b, 0);
 		if (t0 != NULL)
-			buf_printf(&b, ", %s" NBSP "%s", at, t0);
+			S_time(site, &b, t0, NULL);
 		buf_puts(&b, NBSP "– ");
 		n = b.len;
 		lang_date_long(site, &d->end, &b);
 		S_glue(&b, n);
 		if (t1 != NULL)
-			buf_printf(&b, ", %s" NBSP "%s", at, t1);
+			S_time(site, &b, t1, NULL);
 	} else {
 		buf_puts(&b, dt.data);
 		if (t0 != NULL)
-			buf_printf(&b, ", %s" NBSP "%s", at, t0);
-		if (t0 != NULL && t1 != NULL)
-			buf_printf(&b, WJ "–" WJ "%s", t1);
+			S_time(site, &b, t0, t1);
 	}
 	S_set(pool, d->v, "date_text", xstrdup(dt.data));
 	S_set(pool, d->v, "when", xstrdup(b.data));
@@ -871,12 +891,14 @@ S_doc_link(struct site *site, struct pool *pool, struct doc *d)
 		S_set(pool, d->v, "initials",
 		    S_initials(map_str(d->v, "name")));
 	if (d->kind == K_EVENT && map_str(d->v, "time") != NULL &&
-	    date_cmp(&d->end, &d->date) == 0)
-		S_set(pool, d->v, "time_text", xasprintf(", %s %s%s%s",
-		    S_label(site, "at"), map_str(d->v, "time"),
-		    map_str(d->v, "end_time") ? "–" : "",
-		    map_str(d->v, "end_time") ? map_str(d->v,
-		    "end_time") : ""));
+	    date_cmp(&d->end, &d->date) == 0) {
+		struct buf tb = { NULL, 0, 0 };
+
+		S_time(site, &tb, map_str(d->v, "time"),
+		    map_str(d->v, "end_time"));
+		S_set(pool, d->v, "time_text", xstrdup(tb.data));
+		buf_free(&tb);
+	}
 	/* Where it is on a map: a plain search link, no script. */
 	if (d->kind == K_EVENT && map_str(d->v, "address") != NULL)
 		S_set(pool, d->v, "map_url", S_map_url(site, d));
@@ -1111,9 +1133,12 @@ model_event(struct site *site, const char *title, const char *date,
 	v = d.v = val_new(&site->pool, V_MAP, NULL);
 	map_set_str(&site->pool, v, "title", title);
 	if (time != NULL) {
+		struct buf tb = { NULL, 0, 0 };
+
 		map_set_str(&site->pool, v, "time", time);
-		S_set(&site->pool, v, "time_text", xasprintf(", %s %s",
-		    S_label(site, "at"), time));
+		S_time(site, &tb, time, NULL);
+		S_set(&site->pool, v, "time_text", xstrdup(tb.data));
+		buf_free(&tb);
 	}
 	if (place != NULL) {
 		map_set_str(&site->pool, v, "place", place);

@@ -225,9 +225,10 @@ fit_mixed_lines(PangoLayout *pl, const struct para *v, size_t n,
  * between two of its lines' baselines at pl's spacing; where the ink
  * needs more, the spacing grows, by at most what its accents stand
  * above the face's capitals and ascenders ("Hdlk"): text without them
- * keeps its leading.  One leading for the whole frame.  A frame
- * without line-height, or stacked by extents (fit_mixed_lines), is
- * left as it is.  Returns whether it grew.
+ * keeps its leading, as does ink less than a tenth above them (Ø's
+ * overshoot).  One leading for the whole frame.  A frame without
+ * line-height, or stacked by extents (fit_mixed_lines), is left as it
+ * is.  Returns whether it grew.
  */
 int
 fit_clear_ink(PangoLayout *pl, const struct para *v, size_t n)
@@ -276,7 +277,8 @@ fit_clear_ink(PangoLayout *pl, const struct para *v, size_t n)
 		d = pango_layout_iter_next_line(it) ?
 		    pango_layout_iter_get_baseline(it) - b0 : 0;
 		pango_layout_iter_free(it);
-		if (d > 0 && above > ref)
+		/* Ø's overshoot (5 %) is no accent: a tenth or more. */
+		if (d > 0 && above > ref * 1.1)
 			need = fmax(need, fmin(above * 13 / 12 + below,
 			    d + above - ref) / d);
 	}

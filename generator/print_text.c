@@ -166,7 +166,7 @@ static void
 S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
     const char *lang, struct para **v, size_t *n, enum brk brk)
 {
-	char *tr = lay_attr(f, "transform"), *font, *up, *h, *any, *units;
+	char *tr = lay_attr(f, "transform"), *font, *up, *h, *any, *units, *hy;
 	struct para *q;
 
 	font = p != NULL ? lay_attr(p, "font") : NULL;
@@ -182,9 +182,13 @@ S_para_add(struct rctx *c, xmlNodePtr f, xmlNodePtr p, const char *text,
 	g_free(up);
 	up = words_single(lang, units);
 	g_free(units);
-	/* By the dictionary of the text's own language, if it has one. */
-	h = brk >= BRK_HYPHEN ? words_hyphenate(c->sh->ps, S_site_lang(c,
-	    lang) ? NULL : lang, up, brk >= BRK_NAMES) : g_strdup(up);
+	/* By the dictionary of the text's own language, if it has one;
+	   not a paragraph that says hyphenate="no" (a name). */
+	hy = p != NULL ? lay_attr(p, "hyphenate") : NULL;
+	h = brk >= BRK_HYPHEN && (hy == NULL || strcmp(hy, "no") != 0) ?
+	    words_hyphenate(c->sh->ps, S_site_lang(c, lang) ? NULL : lang,
+	    up, brk >= BRK_NAMES) : g_strdup(up);
+	free(hy);
 	if (brk == BRK_ANY) {
 		any = words_break_any(h);
 		g_free(h);

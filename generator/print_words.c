@@ -23,7 +23,8 @@
  * hyphenation.  Not "-ring" or "alle" (Danish: "Besparing 2026",
  * "alle 98 kommuner").
  */
-#define STREETS	"gade|vej|stræde|plads|torv|allé|boulevard|gata|gatan|" \
+#define STREETS	"gade|gaden|vej|vejen|stræde|strædet|plads|pladsen|torv|" \
+	"torvet|allé|boulevard|gata|gatan|" \
 	"gate|gaten|vägen|väg|torget|torg|gränd|veien|vegen|vei|veg|plass|" \
 	"straße|strasse|str\\.|weg|gasse|platz|allee|street|road|avenue|" \
 	"lane|square"
@@ -138,10 +139,15 @@ words_units(const char *text, int addr_breaks)
 		   12B", "KARL JOHANS GATE 22", "Hauptstr. 5" (not a
 		   time) */
 		"(?i)\\b(\\p{L}*(?:" STREETS ")) (?=\\d{1,4}\\p{L}?\\b(?![:.]\\d))",
+		/* a number, then the street: "1 High Street", "10
+		   Downing Street" (the number and the name are joined
+		   above) */
+		"\\b(\\d{1,4}\\p{L}?[ \\x{A0}]\\p{Lu}\\p{L}*) (?=(?i:Street|Road|"
+		"Avenue|Lane|Square|Place|Way|Drive|Close|Row|Terrace)\\b)",
 	};
 	static const char *const rep[NUNIT] = { "\\1" WJ "\\2" WJ,
 	    "\\1" NBSP, NBSP, NBSP, NBSP, WJ "\\1" WJ, NBSP,
-	    "\\1" NBSP, "\\1" NBSP };
+	    "\\1" NBSP, "\\1" NBSP, "\\1" NBSP };
 	GString *out = g_string_new(NULL);
 	const char *p = text, *w;
 	char *t, *u;

@@ -1104,6 +1104,12 @@ test_fitting(void)
 	CHECK(words_named(u, strstr(u, "VESTERBRO")) == 1);
 	CHECK(words_named(u, strstr(u, "Hauptstr")) == 1);
 	g_free(u);
+	/* A street by its definite form, and one after its number. */
+	u = words_units("Medborgerhuset, Hovedgaden 1, 2500 Valby og "
+	    "1 High Street, Leeds LS1 1AA", 1);
+	CHECK(strstr(u, "Hovedgaden\xC2\xA0" "1,") != NULL);
+	CHECK(strstr(u, "1\xC2\xA0High\xC2\xA0Street") != NULL);
+	g_free(u);
 	u = words_units("Torsdag 19:00", 1);	/* a time is no house number */
 	CHECK(strstr(u, "Torsdag 19:00") != NULL);
 	g_free(u);
