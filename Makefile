@@ -78,12 +78,14 @@ BUILTIN = layouts/web/base.html layouts/web/home.html layouts/web/page.html \
        generator/fonts/NotoSansHebrew-Bold.ttf \
        generator/fonts/LICENSE-Noto.txt \
        generator/icc/FOGRA39L-coated.icc \
-       scaffold/site.yml scaffold/index.md scaffold/about.md \
-       scaffold/area.md scaffold/event.md scaffold/press.md scaffold/org.md \
-       scaffold/logo.svg scaffold/org-logo.svg scaffold/gitignore \
-       scaffold/words/da.yml \
-       scaffold/words/nb.yml scaffold/words/nn.yml scaffold/words/sv.yml \
-       scaffold/words/de.yml scaffold/words/en.yml
+       generator/scaffold/site.yml generator/scaffold/index.md \
+       generator/scaffold/about.md generator/scaffold/area.md \
+       generator/scaffold/event.md generator/scaffold/press.md \
+       generator/scaffold/org.md generator/scaffold/logo.svg \
+       generator/scaffold/org-logo.svg generator/scaffold/gitignore \
+       generator/scaffold/words/da.yml generator/scaffold/words/nb.yml \
+       generator/scaffold/words/nn.yml generator/scaffold/words/sv.yml \
+       generator/scaffold/words/de.yml generator/scaffold/words/en.yml
 
 all: deps generator/rally site
 

@@ -3,8 +3,8 @@
  * languages rally has words for.  It builds web and the whole print set
  * at once: a commented site.yml, a home and an about page, an area with
  * two messages, an event, a press release, an organisation with a logo.
- * The files are compiled in (scaffold/), with @key@ filled in from the
- * language's scaffold/words/LANG.yml.
+ * The files are compiled in (generator/scaffold/), with @key@ filled
+ * in from the language's generator/scaffold/words/LANG.yml.
  */
 #include <sys/stat.h>
 
@@ -24,16 +24,16 @@
 static const struct {
 	const char *from, *to;
 } S_files[] = {
-	{ "scaffold/site.yml", "content/site.yml" },
-	{ "scaffold/index.md", "content/index.md" },
-	{ "scaffold/about.md", "content/@about_slug@.md" },
-	{ "scaffold/area.md", "content/areas/@area_slug@.md" },
-	{ "scaffold/event.md", "content/events/@event_slug@.md" },
-	{ "scaffold/press.md", "content/press/@press_slug@.md" },
-	{ "scaffold/org.md", "content/orgs/@org_slug@.md" },
-	{ "scaffold/logo.svg", "assets/logos/logo.svg" },
-	{ "scaffold/org-logo.svg", "assets/logos/@org_slug@.svg" },
-	{ "scaffold/gitignore", ".gitignore" },
+	{ "generator/scaffold/site.yml", "content/site.yml" },
+	{ "generator/scaffold/index.md", "content/index.md" },
+	{ "generator/scaffold/about.md", "content/@about_slug@.md" },
+	{ "generator/scaffold/area.md", "content/areas/@area_slug@.md" },
+	{ "generator/scaffold/event.md", "content/events/@event_slug@.md" },
+	{ "generator/scaffold/press.md", "content/press/@press_slug@.md" },
+	{ "generator/scaffold/org.md", "content/orgs/@org_slug@.md" },
+	{ "generator/scaffold/logo.svg", "assets/logos/logo.svg" },
+	{ "generator/scaffold/org-logo.svg", "assets/logos/@org_slug@.svg" },
+	{ "generator/scaffold/gitignore", ".gitignore" },
 };
 
 /*
@@ -115,7 +115,7 @@ new_campaign(const char *dir, const char *lang)
 	size_t i;
 	int rc = 1;
 
-	name = xasprintf("scaffold/words/%s.yml", lang);
+	name = xasprintf("generator/scaffold/words/%s.yml", lang);
 	b = builtin_get(name);
 	free(name);
 	if (b == NULL) {
