@@ -398,6 +398,11 @@ static PangoContext *
 S_context(const struct print_fonts *f, cairo_t *cr)
 {
 	pango_cairo_update_context(cr, f->pctx);
+	/* Text is measured in the page's units, not in the device's of
+	   this sheet: a preview's small scale would round it otherwise,
+	   and set a frame unlike its PDF (tests/memo.sh).  Without
+	   hinting, the glyphs drawn are the same. */
+	pango_context_set_matrix(f->pctx, NULL);
 	return f->pctx;
 }
 

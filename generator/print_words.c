@@ -144,10 +144,14 @@ words_units(const char *text, int addr_breaks)
 		   above) */
 		"\\b(\\d{1,4}\\p{L}?[ \\x{A0}]\\p{Lu}\\p{L}*) (?=(?i:Street|Road|"
 		"Avenue|Lane|Square|Place|Way|Drive|Close|Row|Terrace)\\b)",
+		/* a word and the short number that ends its name:
+		   "avdeling 1", "Ortsgruppe 12", "Klasse 3b" (not a
+		   time or a decimal) */
+		"(?<=\\p{L}) (?=\\d{1,3}\\p{L}?(?!\\d)(?![:.,]\\d))",
 	};
 	static const char *const rep[NUNIT] = { "\\1" WJ "\\2" WJ,
 	    "\\1" NBSP, NBSP, NBSP, NBSP, WJ "\\1" WJ, NBSP,
-	    "\\1" NBSP, "\\1" NBSP, "\\1" NBSP };
+	    "\\1" NBSP, "\\1" NBSP, "\\1" NBSP, NBSP };
 	GString *out = g_string_new(NULL);
 	const char *p = text, *w;
 	char *t, *u;

@@ -26,7 +26,7 @@ EOM
 cat > "$W/layouts/print/narrow.xml" <<'EOM'
 <layout sizes="A6" per="message" bleed="3" safe="5">
   <page>
-    <text id="word" x="0.1" y="0.1" w="0.55" h="0.8" font="Inter" max="0.06" min="0.06">{message.headline}</text>
+    <text id="word" x="0.1" y="0.1" w="0.55" h="0.8" font="Inter" max="0.08" min="0.08">{message.headline}</text>
   </page>
 </layout>
 EOM
@@ -100,7 +100,7 @@ printf 'title: T\nbase_url: https://example.org\nlanguage: sv\nprint_layouts: [w
 printf -- '---\ntitle: A\ncolor: "#336699"\nheadline: x\nmessages:\n  - {headline: "Vi ses måndag–fredag i parken", text: x}\n---\n' \
     > "$R/content/areas/a.md"
 for lw in "wide 0.8" "tight 0.5"; do
-	sed "s/w=\"0.55\" h=\"0.8\" font=\"Inter\" max=\"0.06\" min=\"0.06\"/w=\"${lw#* }\" h=\"0.8\" font=\"Inter\" max=\"0.08\" min=\"0.08\"/" \
+	sed "s/w=\"0.55\" h=\"0.8\" font=\"Inter\" max=\"0.08\" min=\"0.08\"/w=\"${lw#* }\" h=\"0.8\" font=\"Inter\" max=\"0.1067\" min=\"0.1067\"/" \
 	    "$W/layouts/print/narrow.xml" > "$R/layouts/print/${lw%% *}.xml"
 done
 if $RALLY build -q --only print --root "$R" 2> "$R.err"; then

@@ -1110,6 +1110,11 @@ test_fitting(void)
 	CHECK(strstr(u, "Hovedgaden\xC2\xA0" "1,") != NULL);
 	CHECK(strstr(u, "1\xC2\xA0High\xC2\xA0Street") != NULL);
 	g_free(u);
+	/* A name's number with its name; not a time. */
+	u = words_units("Fagforeningen, avdeling 1 inviterer kl 19:30", 1);
+	CHECK(strstr(u, "avdeling\xC2\xA0" "1\xC2\xA0inviterer") != NULL);
+	CHECK(strstr(u, "kl\xC2\xA0" "19:30") != NULL);
+	g_free(u);
 	u = words_units("Torsdag 19:00", 1);	/* a time is no house number */
 	CHECK(strstr(u, "Torsdag 19:00") != NULL);
 	g_free(u);
