@@ -179,7 +179,7 @@ struct rctx {
 #define RLM	"\xE2\x80\x8F"	/* right-to-left mark: starts a paragraph RTL */
 #define TAG_ON	"\xEE\x80\x80"	/* U+E000: a hashtag begins (see S_tags) */
 #define TAG_OFF	"\xEE\x80\x81"	/* U+E001: it ends */
-#define NUNIT	11		/* S_units' patterns */
+#define NUNIT	12		/* S_units' patterns */
 #define ZWSP	"\xE2\x80\x8B"	/* zero-width space: a break here */
 
 /* One paragraph of a text frame, before sizing. */

@@ -148,10 +148,15 @@ words_units(const char *text, int addr_breaks)
 		   "avdeling 1", "Ortsgruppe 12", "Klasse 3b" (not a
 		   time or a decimal) */
 		"(?<=\\p{L}) (?=\\d{1,3}\\p{L}?(?!\\d)(?![:.,]\\d))",
+		/* a street named in two words, its number after:
+		   "Kongens gate 2", "Karl Johans gate 22" (the last
+		   two joined) */
+		"(?i)\\b(\\p{L}+) (?=(?:gate|gata|vei|veg|vej|gade|allé|plass|"
+		"torg|gränd)[\\x{A0} ]\\d)",
 	};
 	static const char *const rep[NUNIT] = { "\\1" WJ "\\2" WJ,
 	    "\\1" NBSP, NBSP, NBSP, NBSP, WJ "\\1" WJ, NBSP,
-	    "\\1" NBSP, "\\1" NBSP, "\\1" NBSP, NBSP };
+	    "\\1" NBSP, "\\1" NBSP, "\\1" NBSP, NBSP, "\\1" NBSP };
 	GString *out = g_string_new(NULL);
 	const char *p = text, *w;
 	char *t, *u;

@@ -1098,6 +1098,7 @@ test_fitting(void)
 	    "Kommunalvalget 2025, Besparing 2026", 1);
 	CHECK(strstr(u, "VESTERBROGADE\xC2\xA0" "149") != NULL);
 	CHECK(strstr(u, "gate\xC2\xA0" "22") != NULL);
+	CHECK(strstr(u, "Johans\xC2\xA0gate") != NULL);
 	CHECK(strstr(u, "Hauptstr.\xC2\xA0" "12") != NULL);
 	CHECK(strstr(u, "Kommunalvalget 2025") != NULL);
 	CHECK(strstr(u, "Besparing 2026") != NULL);
