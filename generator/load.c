@@ -1026,6 +1026,7 @@ S_org(struct site *site, struct doc *d)
 {
 	const char *name = load_text(site, d->v, "name", 1, d->path,
 	    LIM_ORG_NAME);
+	struct val *m;
 
 	if (name != NULL && map_get(d->v, "title") == NULL)
 		map_set_str(&site->pool, d->v, "title", name);
@@ -1033,7 +1034,11 @@ S_org(struct site *site, struct doc *d)
 	S_strlist(site, d->v, "areas");
 	S_weburl(site, d->v, "url", d->path);
 	load_text(site, d->v, "url", 0, d->path, LIM_URL);
-	load_text(site, d->v, "contact", 0, d->path, LIM_ORG_CONTACT);
+	/* A contact that is an e-mail address is linked on the site. */
+	if (load_text(site, d->v, "contact", 0, d->path, LIM_ORG_CONTACT) !=
+	    NULL && (m = map_get(S_contact_map(site, map_get(d->v,
+	    "contact")), "email")) != NULL)
+		map_set(d->v, "contact_email", m);
 	S_color(site, d->v, "color", 0, d->path);
 	S_cmyk(site, d->v);
 }

@@ -32,6 +32,8 @@ for l in $LANGS; do
 	check "new $l: a home page with the next event and an about page" sh -c \
 	    "grep -q 'href=\"/events/' $d/out/index.html &&
 	     test -f $d/out/$about/index.html"
+	check "new $l: the organisation's e-mail linked on its page" sh -c \
+	    "grep -q '<dd><a href=\"mailto:[^\"]*@' $d/out/orgs/*/index.html"
 	python3 tests/check_site.py "$d/out" "$d" > "$W/$l.site" 2>&1
 	check "new $l: the site's links, pages and feeds ($(grep -c '^PASS' "$W/$l.site") checks)" \
 	    sh -c "! grep -q '^FAIL' $W/$l.site && grep -q '^PASS' $W/$l.site"
