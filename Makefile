@@ -99,7 +99,7 @@ generator/rally: $(CORE_OBJS) generator/print_plug.o generator/print_so.o \
     generator/main.o
 	$(CC) $(CFLAGS) $(LDFLAGS) -rdynamic -o $@ $(CORE_OBJS) \
 	    generator/print_plug.o generator/print_so.o generator/main.o \
-	    `pkg-config --libs $(CORE_PKGS)` -lpthread -lm
+	    `pkg-config --libs $(CORE_PKGS)` -lhyphen -lpthread -lm
 
 generator/rally-print.so: $(PRINT_OBJS)
 	$(CC) $(CFLAGS) $(LDFLAGS) -shared -Wl,-Bsymbolic-functions -o $@ \

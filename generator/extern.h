@@ -37,6 +37,8 @@ struct stat;
 struct builtin;
 struct _GTimeZone;
 struct _GHashTable;
+struct _HyphenDict;
+struct _GString;
 
 /* util.c: memory (abort on exhaustion), buffers, diagnostics, paths. */
 void		*xmalloc(size_t n);
@@ -254,6 +256,9 @@ void		 date_from_time(time_t t, struct _GTimeZone *tz,
 int		 lang_load(struct site *site);
 /* The hyphenation dictionary of language code, or NULL. */
 const char	*lang_hyphenation(struct site *site, const char *code);
+/* The word w (n bytes of letters) with soft hyphens appended to out. */
+void		 lang_hyphenate_word(struct _HyphenDict *dict, const char *w,
+		    size_t n, struct _GString *out);
 /* Is code ("ur-PK") the language of base[0..n) ("ur")? */
 int		 lang_is(const char *code, const char *base, size_t n);
 /* Is language code ("ar", "fa-AF") written right to left? */

@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include <glib.h>
+#include <hyphen.h>
 
 #include "rally.h"
 #include "extern.h"
@@ -355,4 +356,59 @@ void
 lang_weekday(const struct site *site, const struct date *d, struct buf *b)
 {
 	buf_puts(b, S_nth(site, "weekdays", date_weekday(d)));
+}
+
+/*
+ * Appends the word w (n bytes, letters only) to out with a soft hyphen
+ * at each of dict's points that leaves three letters at least on each
+ * side (print and web alike).  A word the dictionary cannot spell (a
+ * letter outside Latin-1 for a Latin-1 one) goes out unchanged.
+ */
+void
+lang_hyphenate_word(struct _HyphenDict *dict, const char *w, size_t n,
+    GString *out)
+{
+	char *word = g_strndup(w, n), *low, *lat, *hy;
+	char **rep = NULL;
+	int *pos = NULL, *cut = NULL;
+	long nchars = g_utf8_strlen(word, -1), k;
+	const char *e;
+	gsize latlen;
+
+	low = g_utf8_strdown(word, -1);
+	/* Patterns in UTF-8 (en) or Latin-1 (da, nb, sv, de). */
+	if (dict->utf8) {
+		lat = g_strdup(low);
+		latlen = strlen(low);
+	} else
+		lat = g_convert(low, -1, "ISO-8859-1", "UTF-8", NULL,
+		    &latlen, NULL);
+	if (lat == NULL || (!dict->utf8 && (long)latlen != nchars)) {
+		g_string_append(out, word);
+		goto out;
+	}
+	hy = xcalloc((size_t)latlen + 5, 1);
+	hnj_hyphen_hyphenate2(dict, lat, (int)latlen, hy, NULL, &rep, &pos,
+	    &cut);
+	e = word;
+	for (k = 0; k < nchars; k++) {
+		const char *nx = g_utf8_next_char(e);
+
+		g_string_append_len(out, e, nx - e);
+		if ((hy[k] & 1) && k >= 2 && k < nchars - 3)
+			g_string_append(out, "\xC2\xAD");
+		e = nx;
+	}
+	if (rep != NULL) {
+		for (k = 0; k < (long)latlen; k++)
+			free(rep[k]);
+		free(rep);
+	}
+	free(pos);
+	free(cut);
+	free(hy);
+out:
+	g_free(lat);
+	g_free(low);
+	g_free(word);
 }

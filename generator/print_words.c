@@ -273,11 +273,8 @@ words_hyphenate(const struct print_set *ps, const char *lang,
 	size_t i;
 	GString *out;
 	const char *p = text, *w, *e;
-	char *word, *low, *lat, *hy;
-	char **rep = NULL;
-	int *pos = NULL, *cut = NULL;
-	long nchars, k;
-	gsize latlen;
+	char *word;
+	long nchars;
 
 	for (i = 0; lang != NULL && i < ps->nhyphs; i++)
 		if (strcmp(ps->hyphs[i].lang, lang) == 0)
@@ -311,46 +308,7 @@ words_hyphenate(const struct print_set *ps, const char *lang,
 			g_free(word);
 			continue;
 		}
-		low = g_utf8_strdown(word, -1);
-		/* Patterns in UTF-8 (en) or Latin-1 (da, nb, sv, de). */
-		if (dict->utf8) {
-			lat = g_strdup(low);
-			latlen = strlen(low);
-		} else
-			lat = g_convert(low, -1, "ISO-8859-1", "UTF-8", NULL,
-			    &latlen, NULL);
-		if (lat == NULL || (!dict->utf8 && (long)latlen != nchars)) {
-			g_string_append(out, word);
-			g_free(lat);
-			g_free(low);
-			g_free(word);
-			continue;
-		}
-		hy = xcalloc((size_t)latlen + 5, 1);
-		rep = NULL;
-		pos = cut = NULL;
-		hnj_hyphen_hyphenate2(dict, lat, (int)latlen, hy, NULL,
-		    &rep, &pos, &cut);
-		e = word;
-		for (k = 0; k < nchars; k++) {
-			const char *nx = g_utf8_next_char(e);
-
-			g_string_append_len(out, e, nx - e);
-			/* Three letters at least on each side. */
-			if ((hy[k] & 1) && k >= 2 && k < nchars - 3)
-				g_string_append(out, "\xC2\xAD");
-			e = nx;
-		}
-		if (rep != NULL) {
-			for (k = 0; k < (long)latlen; k++)
-				free(rep[k]);
-			free(rep);
-		}
-		free(pos);
-		free(cut);
-		free(hy);
-		g_free(lat);
-		g_free(low);
+		lang_hyphenate_word(dict, word, strlen(word), out);
 		g_free(word);
 	}
 	return g_string_free(out, FALSE);

@@ -32,6 +32,7 @@
 #include <libxml/parser.h>
 
 #include <glib.h>
+#include <hyphen.h>
 
 #include "rally.h"
 #include "extern.h"
@@ -57,6 +58,7 @@ struct tctx {
 	int			 stop;	/* over budget or out of memory */
 	size_t			 nodes;	/* made so far (LIMIT_TMPL_NODES) */
 	size_t			 bytes;	/* their text (LIMIT_TMPL_BYTES) */
+	struct _HyphenDict	*dict;	/* the page's language's, or NULL */
 	const char		*each_file;	/* the outermost data-each */
 	int			 each_line;	/* being expanded, if any */
 };
@@ -413,6 +415,31 @@ S_builtins(struct tmpl_set *ts, const char *dir, int *bad)
 	}
 }
 
+/* Loads the dictionary of lang into ts, once. */
+static void
+S_load_dict(struct site *site, struct tmpl_set *ts, const char *lang)
+{
+	const char *name;
+	char *path;
+	size_t i;
+
+	for (i = 0; i < ts->ndicts; i++)
+		if (strcmp(ts->dicts[i].lang, lang) == 0)
+			return;
+	ts->dicts = xrealloc(ts->dicts, (ts->ndicts + 1) *
+	    sizeof(*ts->dicts));
+	ts->dicts[ts->ndicts].lang = xstrdup(lang);
+	ts->dicts[ts->ndicts].dict = NULL;
+	name = lang_hyphenation(site, lang);
+	/* A name from the labels, never a path out of the system's. */
+	if (name != NULL && strchr(name, '/') == NULL && name[0] != '.') {
+		path = xasprintf("/usr/share/hyphen/%s", name);
+		ts->dicts[ts->ndicts].dict = hnj_hyphen_load(path);
+		free(path);
+	}
+	ts->ndicts++;
+}
+
 /*
  * Loads every .html file of dir (relative to the site root).  Returns
  * a set to free with tmpl_free(), or NULL after reporting errors.
@@ -452,6 +479,13 @@ tmpl_load(struct site *site, const char *dir)
 		tmpl_free(ts);
 		return NULL;
 	}
+	/* The dictionaries of the pages' languages, before threads. */
+	ts->lang = site->lang;
+	S_load_dict(site, ts, site->lang);
+	for (i = 0; i < site->ndocs; i++)
+		if ((shown = (char *)map_str(site->docs[i]->v, "lang")) !=
+		    NULL)
+			S_load_dict(site, ts, shown);
 	/* Every layout compiled once (NULL: its pages use the tree). */
 	for (i = 0; i < ts->len; i++)
 		ts->v[i].prog = tmplc_compile(ts, ts->v[i].name);
@@ -476,6 +510,12 @@ tmpl_free(struct tmpl_set *ts)
 		tmplc_free(ts->v[i].prog);
 	}
 	free(ts->v);
+	for (i = 0; i < ts->ndicts; i++) {
+		free(ts->dicts[i].lang);
+		if (ts->dicts[i].dict != NULL)
+			hnj_hyphen_free(ts->dicts[i].dict);
+	}
+	free(ts->dicts);
 	g_hash_table_destroy(ts->seen->keys);
 	pthread_mutex_destroy(&ts->seen->mx);
 	free(ts->seen);
@@ -651,12 +691,84 @@ tmpl_equal(const struct val *a, const struct val *b)
 }
 
 /*
+ * The text t with a soft hyphen at dict's points in each word of
+ * twelve letters or more, so that a long compound breaks with a hyphen
+ * in a heading on a phone whether or not the browser has a dictionary
+ * for the language (headless Chromium has none).  Shorter words fit a
+ * line of the largest heading; an address, a hashtag and a word that
+ * has soft hyphens of its own are left alone.  Owned.
+ */
+static char *
+S_hyphenate(struct _HyphenDict *dict, const char *t)
+{
+	GString *out = g_string_sized_new(strlen(t) + 16);
+	const char *p = t, *w, *tok;
+	size_t n;
+	long k;
+
+	while (*p != '\0') {
+		if (*p == ' ' || *p == '\n' || *p == '\t') {
+			g_string_append_c(out, *p++);
+			continue;
+		}
+		tok = p;
+		n = strcspn(p, " \n\t");
+		if (*p == '#' || memchr(p, '@', n) != NULL ||
+		    g_strstr_len(p, (gssize)n, "://") != NULL ||
+		    g_strstr_len(p, (gssize)n, "www.") != NULL ||
+		    g_strstr_len(p, (gssize)n, "\xC2\xAD") != NULL) {
+			g_string_append_len(out, p, (gssize)n);
+			p += n;
+			continue;
+		}
+		while (p < tok + n) {
+			for (w = p, k = 0; p < tok + n &&
+			    g_unichar_isalpha(g_utf8_get_char(p)); k++)
+				p = g_utf8_next_char(p);
+			if (k >= 12)
+				lang_hyphenate_word(dict, w, (size_t)(p - w),
+				    out);
+			else
+				g_string_append_len(out, w, p - w);
+			if (p < tok + n) {
+				w = p;
+				p = g_utf8_next_char(p);
+				g_string_append_len(out, w, p - w);
+			}
+		}
+	}
+	return g_string_free(out, FALSE);
+}
+
+/*
+ * The hyphenation dictionary for the page in scope sc: its lang:, else
+ * the site's; NULL when there is none.
+ */
+struct _HyphenDict *
+tmpl_dict(const struct tmpl_set *ts, const struct scope *sc)
+{
+	const char *lang = NULL;
+	size_t i;
+
+	for (; sc != NULL && lang == NULL; sc = sc->up)
+		if (strcmp(sc->name, "page") == 0)
+			lang = map_str(sc->v, "lang");
+	if (lang == NULL)
+		lang = ts->lang;
+	for (i = 0; lang != NULL && i < ts->ndicts; i++)
+		if (strcmp(ts->dicts[i].lang, lang) == 0)
+			return ts->dicts[i].dict;
+	return NULL;
+}
+
+/*
  * Filter f applied to v, its result in pool; NULL and *unknown set
- * when there is no filter f.
+ * when there is no filter f.  dict: the page's language's hyphenation
+ * dictionary, or NULL (then | hyphenate changes nothing).
  */
 const struct val *
 tmpl_filter(struct pool *pool, const struct val *v, const char *f,
-    int *unknown)
+    struct _HyphenDict *dict, int *unknown)
 {
 	struct buf b = { NULL, 0, 0 };
 	struct val *r;
@@ -697,6 +809,17 @@ tmpl_filter(struct pool *pool, const struct val *v, const char *f,
 		r->len = (size_t)k;	/* V_STR keeps its length */
 		return r;
 	}
+	if (strcmp(f, "hyphenate") == 0) {
+		buf_puts(&b, "");
+		val_text(v, &b);
+		if (dict == NULL)
+			return val_strn(pool, b.data, NULL);
+		p = S_hyphenate(dict, b.data);
+		buf_free(&b);
+		r = val_str(pool, p, NULL);
+		g_free(p);
+		return r;
+	}
 	if (strcmp(f, "count") == 0)
 		return val_num(pool, v != NULL && (v->type == V_LIST ||
 		    v->type == V_MAP) ? (long)v->len : 0);
@@ -723,7 +846,7 @@ S_filter(struct tctx *c, const struct val *v, const char *f, xmlNodePtr n,
     const char *file)
 {
 	int unknown = 0;
-	const struct val *r = tmpl_filter(c->pool, v, f, &unknown);
+	const struct val *r = tmpl_filter(c->pool, v, f, c->dict, &unknown);
 
 	if (unknown)
 		S_err(c, file, n, "unknown filter '%s'", f);
@@ -1330,6 +1453,7 @@ tmpl_apply(const struct tmpl_set *ts, const char *name,
 	c.ts = ts;
 	c.pool = pool;
 	c.page = page != NULL ? page : "the page";
+	c.dict = tmpl_dict(ts, sc);
 	if ((t = tmpl_find(ts, name)) == NULL || t->doc == NULL) {
 		struct pos p = { "layouts/web", 0, 0 };
 

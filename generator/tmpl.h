@@ -34,10 +34,19 @@ struct seen {
 	GHashTable	*keys;	/* "file:line:message" (owned) */
 };
 
+/* A hyphenation dictionary, loaded before pages render in threads. */
+struct tdict {
+	char			*lang;	/* "sv" (owned) */
+	struct _HyphenDict	*dict;	/* or NULL: none (owned) */
+};
+
 struct tmpl_set {
 	struct tfile	*v;
 	size_t		 len;
 	struct seen	*seen;	/* owned; pages render in threads */
+	const char	*lang;	/* the site's language (site->lang) */
+	struct tdict	*dicts;	/* of every language of the pages */
+	size_t		 ndicts;
 };
 
 /* tmpl.c: shared with the compiler, so both read expressions alike. */
@@ -48,7 +57,9 @@ int		 tmpl_equal(const struct val *a, const struct val *b);
 const struct val *tmpl_step(struct pool *pool, const struct val *v,
 		    const char *seg);
 const struct val *tmpl_filter(struct pool *pool, const struct val *v,
-		    const char *f, int *unknown);
+		    const char *f, struct _HyphenDict *dict, int *unknown);
+struct _HyphenDict *tmpl_dict(const struct tmpl_set *ts,
+		    const struct scope *sc);
 int		 tmpl_is_url_attr(const char *a);
 struct val	*tmpl_loop(struct pool *pool, size_t i, size_t n);
 

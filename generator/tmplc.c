@@ -120,6 +120,8 @@ struct cmade {
 	char		*bytes;
 	size_t		 len;
 	size_t		 nodes;
+	struct _HyphenDict *dict;	/* the language it was written in
+					   (| hyphenate follows the page's) */
 };
 
 struct cprog {
@@ -1109,6 +1111,7 @@ struct run {
 	int		 failed;
 	struct buf	 tmp;	/* scratch for values */
 	struct buf	 vals;	/* an element's attribute values (S_attrs) */
+	struct _HyphenDict *dict;	/* the page's language's, or NULL */
 };
 
 static struct level *
@@ -1213,7 +1216,7 @@ S_eval(struct run *r, const struct cexpr *e, const struct scope *sc)
 		v = S_eval(r, e->l, sc);
 		if (r->failed)
 			return NULL;
-		w = tmpl_filter(r->pool, v, e->s, &unknown);
+		w = tmpl_filter(r->pool, v, e->s, r->dict, &unknown);
 		if (unknown)
 			r->failed = 1;
 		return w;
@@ -1603,6 +1606,11 @@ S_site_element(struct run *r, const struct cnode *e, const struct scope *sc)
 		return;
 	}
 	made = __atomic_load_n(&m->made, __ATOMIC_ACQUIRE);
+	if (made != &S_once && made->dict != r->dict) {
+		/* A page in another language than the one kept. */
+		S_element(r, e, sc);
+		return;
+	}
 	if (made != &S_once) {
 		buf_put(r->out, made->bytes, made->len);
 		r->nodes += made->nodes;
@@ -1621,6 +1629,7 @@ S_site_element(struct run *r, const struct cnode *e, const struct scope *sc)
 	made->bytes = xmalloc(made->len + 1);
 	memcpy(made->bytes, r->out->data + at, made->len);
 	made->nodes = r->nodes - nodes;
+	made->dict = r->dict;
 	/* Another thread may have been first: the same bytes. */
 	none = &S_once;
 	if (!__atomic_compare_exchange_n(&m->made, &none, made, 0,
@@ -1734,6 +1743,7 @@ tmplc_page(const struct tmpl_set *ts, const char *name,
 	memset(&r, 0, sizeof(r));
 	r.out = out;
 	r.pool = pool;
+	r.dict = tmpl_dict(ts, sc);
 	r.cap = 16;
 	r.lv = xcalloc(r.cap, sizeof(*r.lv));
 	r.nlv = 1;	/* the document: the root's level */

@@ -23,8 +23,14 @@ sed '/^title: Om oss$/a weird: "\\t \\x01\\r /a b?c=<d>\&e\\"f'"'"'g\\x7f\\u00e6
 # of writing Markdown (below).
 cp tests/engines/markdown.md "$W/edge/content/markdown.md"
 # One layout the compiler refuses (data-omit): the tree makes it.
-sed 's|<h1 data-text="page.title">Titel</h1>|<h1 data-omit="" data-text="page.title">Titel</h1>|' \
+sed 's#<h1 data-text="page.title | hyphenate">Titel</h1>#<h1 data-omit="" data-text="page.title | hyphenate">Titel</h1>#' \
     layouts/web/press.html > "$W/edge/layouts/web/press.html"
+# Headings hyphenated in the page's language (| hyphenate), the site's
+# and another.
+printf -- '---\ntitle: "Barnehagebemanningsnormen og sykehjemsplassene"\n---\nTekst.\n' \
+    > "$W/edge/content/lang-nb.md"
+printf -- '---\ntitle: "Äldreomsorgsförvaltningen, https://example.org/äldreomsorgsförvaltningen"\nlang: sv\n---\nText.\n' \
+    > "$W/edge/content/lang-sv.md"
 # Under valgrind (LIGHT) the sample's 100-odd pages are left to the
 # smaller two.
 CAMPAIGNS="sample:. fixture:tests/fixture edge:$W/edge"
@@ -54,6 +60,18 @@ for c in $CAMPAIGNS; do
 		fi ;;
 	esac
 done
+# | hyphenate: soft hyphens at the page's language's points (the
+# Swedish page's own, the site's Norwegian elsewhere), never in an
+# address.
+SHY=$(printf '\302\255')
+if grep -q "<p>Äldre${SHY}om${SHY}sorgs${SHY}för${SHY}valt${SHY}ningen, https://example.org/äldreomsorgsförvaltningen</p>" \
+    "$W/edge-fast/lang-sv/index.html" &&
+    grep -q "<p>Barnehage${SHY}be${SHY}mannings${SHY}normen og syke${SHY}hjems${SHY}plas${SHY}sene</p>" \
+    "$W/edge-fast/lang-nb/index.html"; then
+	pass "engines: | hyphenate in the page's language, addresses whole"
+else
+	fail "engines: | hyphenate in the page's language, addresses whole"
+fi
 # Markdown written straight from cmark's tree against through libxml2's
 # nodes (RALLY_MARKDOWN=tree, md_render and md_markup): every file the
 # same, and for a body that fails, the same errors.
