@@ -480,8 +480,8 @@ tmpl_load(struct site *site, const char *dir)
 		return NULL;
 	}
 	/* The dictionaries of the pages' languages, before threads. */
-	ts->lang = site->lang;
-	S_load_dict(site, ts, site->lang);
+	if ((ts->lang = site->lang) != NULL)
+		S_load_dict(site, ts, site->lang);
 	for (i = 0; i < site->ndocs; i++)
 		if ((shown = (char *)map_str(site->docs[i]->v, "lang")) !=
 		    NULL)

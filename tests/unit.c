@@ -597,19 +597,58 @@ test_strings(void)
 
 	v = val_str(&pool, "https://www.example.dk/areas/x//", NULL);
 	CHECK(v->len == strlen(v->s));
-	r = tmpl_filter(&pool, v, "short", &unknown);
+	r = tmpl_filter(&pool, v, "short", NULL, &unknown);
 	CHECK(!unknown && r != NULL && r->type == V_STR);
 	CHECK(r != NULL && r->len == strlen(r->s));
 	buf_puts(&b, "");
 	val_text(r, &b);
 	CHECK(strcmp(b.data, "example.dk/areas/x") == 0 && b.len == 18);
 	r = tmpl_filter(&pool, val_strn(&pool, xstrdup("æble/"), NULL),
-	    "upper", &unknown);
+	    "upper", NULL, &unknown);
 	b.len = 0;
 	val_text(r, &b);
 	CHECK(strcmp(b.data, "ÆBLE/") == 0 && r->len == strlen(r->s));
 	buf_free(&b);
 	pool_free(&pool);
+}
+
+/* | hyphenate: soft hyphens in words of twelve letters or more, at the
+   dictionary's points, three letters from either end; short words,
+   addresses, hashtags and words with the author's soft hyphens whole;
+   nothing without a dictionary. */
+static void
+test_hyphenate_filter(void)
+{
+	struct pool pool = { NULL };
+	struct buf b = { NULL, 0, 0 };
+	HyphenDict *d = hnj_hyphen_load("/usr/share/hyphen/hyph_nb_NO.dic");
+	const struct val *r;
+	int unknown = 0;
+
+	CHECK(d != NULL);
+	if (d == NULL)
+		return;
+	r = tmpl_filter(&pool, val_str(&pool, "Nei til barnehagebemanningsnormen "
+	    "i Oslo! kontakt@velferdsalliansen.no #velferdsalliansen "
+	    "https://velferdsalliansen.no/barnehagebemanningen "
+	    "Sykehjems\xC2\xAD" "plassene", NULL), "hyphenate", d, &unknown);
+	CHECK(!unknown && r != NULL);
+	if (r == NULL)
+		goto out;
+	buf_puts(&b, "");
+	val_text(r, &b);
+	CHECK(strcmp(b.data, "Nei til barnehage\xC2\xAD" "be\xC2\xAD" "mannings"
+	    "\xC2\xAD" "normen i Oslo! kontakt@velferdsalliansen.no "
+	    "#velferdsalliansen "
+	    "https://velferdsalliansen.no/barnehagebemanningen "
+	    "Sykehjems\xC2\xAD" "plassene") == 0);
+	r = tmpl_filter(&pool, val_str(&pool, "barnehagebemanningsnormen", NULL),
+	    "hyphenate", NULL, &unknown);
+	CHECK(r != NULL && strcmp(r->s, "barnehagebemanningsnormen") == 0);
+out:
+	buf_free(&b);
+	pool_free(&pool);
+	hnj_hyphen_free(d);
 }
 
 /* SHA-256 (nettle's): FIPS 180-2's vectors, whole and fed in parts. */
@@ -1300,6 +1339,7 @@ main(void)
 	test_templates();
 	test_maps();
 	test_strings();
+	test_hyphenate_filter();
 	test_sha();
 	test_keys();
 	test_out_check();
