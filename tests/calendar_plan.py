@@ -112,8 +112,10 @@ def build(root, out, when, *extra):
 def read(out, rel):
     try:
         with open(os.path.join(out, rel), encoding="utf-8", newline="") as f:
-            # Dates and times carry no-break spaces and word joiners.
-            return f.read().replace("\u2060", "").replace("\u00a0", " ")
+            # Dates and times carry no-break spaces and word joiners,
+            # headings soft hyphens (| hyphenate).
+            return f.read().replace("\u2060", "").replace(
+                "\u00a0", " ").replace("\u00ad", "")
     except OSError:
         return ""
 
