@@ -58,7 +58,7 @@ struct tctx {
 	int			 stop;	/* over budget or out of memory */
 	size_t			 nodes;	/* made so far (LIMIT_TMPL_NODES) */
 	size_t			 bytes;	/* their text (LIMIT_TMPL_BYTES) */
-	struct _HyphenDict	*dict;	/* the page's language's, or NULL */
+	struct tdict		*dict;	/* the page's language's, or NULL */
 	const char		*each_file;	/* the outermost data-each */
 	int			 each_line;	/* being expanded, if any */
 };
@@ -419,25 +419,29 @@ S_builtins(struct tmpl_set *ts, const char *dir, int *bad)
 static void
 S_load_dict(struct site *site, struct tmpl_set *ts, const char *lang)
 {
+	struct tdict *td;
 	const char *name;
 	char *path;
 	size_t i;
 
 	for (i = 0; i < ts->ndicts; i++)
-		if (strcmp(ts->dicts[i].lang, lang) == 0)
+		if (strcmp(ts->dicts[i]->lang, lang) == 0)
 			return;
-	ts->dicts = xrealloc(ts->dicts, (ts->ndicts + 1) *
-	    sizeof(*ts->dicts));
-	ts->dicts[ts->ndicts].lang = xstrdup(lang);
-	ts->dicts[ts->ndicts].dict = NULL;
+	td = xcalloc(1, sizeof(*td));
+	td->lang = xstrdup(lang);
+	pthread_mutex_init(&td->mx, NULL);
 	name = lang_hyphenation(site, lang);
 	/* A name from the labels, never a path out of the system's. */
 	if (name != NULL && strchr(name, '/') == NULL && name[0] != '.') {
 		path = xasprintf("/usr/share/hyphen/%s", name);
-		ts->dicts[ts->ndicts].dict = hnj_hyphen_load(path);
+		if ((td->dict = hnj_hyphen_load(path)) != NULL)
+			td->words = g_hash_table_new_full(g_str_hash,
+			    g_str_equal, g_free, g_free);
 		free(path);
 	}
-	ts->ndicts++;
+	ts->dicts = xrealloc(ts->dicts, (ts->ndicts + 1) *
+	    sizeof(*ts->dicts));
+	ts->dicts[ts->ndicts++] = td;
 }
 
 /*
@@ -511,9 +515,13 @@ tmpl_free(struct tmpl_set *ts)
 	}
 	free(ts->v);
 	for (i = 0; i < ts->ndicts; i++) {
-		free(ts->dicts[i].lang);
-		if (ts->dicts[i].dict != NULL)
-			hnj_hyphen_free(ts->dicts[i].dict);
+		free(ts->dicts[i]->lang);
+		if (ts->dicts[i]->dict != NULL)
+			hnj_hyphen_free(ts->dicts[i]->dict);
+		if (ts->dicts[i]->words != NULL)
+			g_hash_table_destroy(ts->dicts[i]->words);
+		pthread_mutex_destroy(&ts->dicts[i]->mx);
+		free(ts->dicts[i]);
 	}
 	free(ts->dicts);
 	g_hash_table_destroy(ts->seen->keys);
@@ -698,8 +706,67 @@ tmpl_equal(const struct val *a, const struct val *b)
  * line of the largest heading; an address, a hashtag and a word that
  * has soft hyphens of its own are left alone.  Owned.
  */
+#define HYPH_MIN	12	/* letters: shorter words are left whole */
+#define HYPH_KEPT	65536	/* words a dictionary keeps, at most */
+
+/* Appends word w (n bytes) hyphenated by td, from its words if there. */
+static void
+S_hyphenate_word(struct tdict *td, const char *w, size_t n, GString *out)
+{
+	char *key = NULL;
+	const char *had;
+	size_t at = out->len;
+
+	if (td->words != NULL) {
+		key = g_strndup(w, n);
+		pthread_mutex_lock(&td->mx);
+		had = g_hash_table_lookup(td->words, key);
+		if (had != NULL)
+			g_string_append(out, had);
+		pthread_mutex_unlock(&td->mx);
+		if (had != NULL) {
+			g_free(key);
+			return;
+		}
+	}
+	lang_hyphenate_word(td->dict, w, n, out);
+	if (key == NULL)
+		return;
+	pthread_mutex_lock(&td->mx);
+	if (g_hash_table_size(td->words) < HYPH_KEPT &&
+	    !g_hash_table_contains(td->words, key)) {
+		g_hash_table_insert(td->words, key, g_strndup(out->str + at,
+		    out->len - at));
+		key = NULL;
+	}
+	pthread_mutex_unlock(&td->mx);
+	g_free(key);
+}
+
+/* Whether t has a run of HYPH_MIN bytes or more without a blank. */
+static int
+S_has_long(const char *t)
+{
+	size_t run = 0;
+
+	for (; *t != '\0'; t++)
+		if (*t == ' ' || *t == '\n' || *t == '\t')
+			run = 0;
+		else if (++run >= HYPH_MIN)
+			return 1;
+	return 0;
+}
+
+/*
+ * The text t with a soft hyphen at td's points in each word of
+ * HYPH_MIN letters or more, so that a long compound breaks with a
+ * hyphen in a heading on a phone whether or not the browser has a
+ * dictionary for the language (headless Chromium has none).  Shorter
+ * words fit a line of the largest heading; an address, a hashtag and a
+ * word that has soft hyphens of its own are left alone.  Owned.
+ */
 static char *
-S_hyphenate(struct _HyphenDict *dict, const char *t)
+S_hyphenate(struct tdict *td, const char *t)
 {
 	GString *out = g_string_sized_new(strlen(t) + 16);
 	const char *p = t, *w, *tok;
@@ -713,7 +780,7 @@ S_hyphenate(struct _HyphenDict *dict, const char *t)
 		}
 		tok = p;
 		n = strcspn(p, " \n\t");
-		if (*p == '#' || memchr(p, '@', n) != NULL ||
+		if (n < HYPH_MIN || *p == '#' || memchr(p, '@', n) != NULL ||
 		    g_strstr_len(p, (gssize)n, "://") != NULL ||
 		    g_strstr_len(p, (gssize)n, "www.") != NULL ||
 		    g_strstr_len(p, (gssize)n, "\xC2\xAD") != NULL) {
@@ -725,9 +792,8 @@ S_hyphenate(struct _HyphenDict *dict, const char *t)
 			for (w = p, k = 0; p < tok + n &&
 			    g_unichar_isalpha(g_utf8_get_char(p)); k++)
 				p = g_utf8_next_char(p);
-			if (k >= 12)
-				lang_hyphenate_word(dict, w, (size_t)(p - w),
-				    out);
+			if (k >= HYPH_MIN)
+				S_hyphenate_word(td, w, (size_t)(p - w), out);
 			else
 				g_string_append_len(out, w, p - w);
 			if (p < tok + n) {
@@ -744,7 +810,7 @@ S_hyphenate(struct _HyphenDict *dict, const char *t)
  * The hyphenation dictionary for the page in scope sc: its lang:, else
  * the site's; NULL when there is none.
  */
-struct _HyphenDict *
+struct tdict *
 tmpl_dict(const struct tmpl_set *ts, const struct scope *sc)
 {
 	const char *lang = NULL;
@@ -756,19 +822,19 @@ tmpl_dict(const struct tmpl_set *ts, const struct scope *sc)
 	if (lang == NULL)
 		lang = ts->lang;
 	for (i = 0; lang != NULL && i < ts->ndicts; i++)
-		if (strcmp(ts->dicts[i].lang, lang) == 0)
-			return ts->dicts[i].dict;
+		if (strcmp(ts->dicts[i]->lang, lang) == 0)
+			return ts->dicts[i]->dict != NULL ? ts->dicts[i] : NULL;
 	return NULL;
 }
 
 /*
  * Filter f applied to v, its result in pool; NULL and *unknown set
- * when there is no filter f.  dict: the page's language's hyphenation
+ * when there is no filter f.  td: the page's language's hyphenation
  * dictionary, or NULL (then | hyphenate changes nothing).
  */
 const struct val *
 tmpl_filter(struct pool *pool, const struct val *v, const char *f,
-    struct _HyphenDict *dict, int *unknown)
+    struct tdict *td, int *unknown)
 {
 	struct buf b = { NULL, 0, 0 };
 	struct val *r;
@@ -810,11 +876,15 @@ tmpl_filter(struct pool *pool, const struct val *v, const char *f,
 		return r;
 	}
 	if (strcmp(f, "hyphenate") == 0) {
+		/* Most text has no long word: itself, unchanged. */
+		if (v != NULL && v->type == V_STR && (td == NULL ||
+		    !S_has_long(v->s)))
+			return v;
 		buf_puts(&b, "");
 		val_text(v, &b);
-		if (dict == NULL)
+		if (td == NULL || !S_has_long(b.data))
 			return val_strn(pool, b.data, NULL);
-		p = S_hyphenate(dict, b.data);
+		p = S_hyphenate(td, b.data);
 		buf_free(&b);
 		r = val_str(pool, p, NULL);
 		g_free(p);

@@ -34,10 +34,18 @@ struct seen {
 	GHashTable	*keys;	/* "file:line:message" (owned) */
 };
 
-/* A hyphenation dictionary, loaded before pages render in threads. */
+/*
+ * A language's hyphenation dictionary, loaded before pages render in
+ * threads, and the words it has hyphenated: a title is hyphenated on
+ * its page and in every list that shows it, and its long words recur
+ * ("Pressemeddelelse").
+ */
 struct tdict {
 	char			*lang;	/* "sv" (owned) */
 	struct _HyphenDict	*dict;	/* or NULL: none (owned) */
+	pthread_mutex_t		 mx;	/* guards words */
+	GHashTable		*words;	/* word -> hyphenated (owned), or
+					   NULL: none kept */
 };
 
 struct tmpl_set {
@@ -45,7 +53,7 @@ struct tmpl_set {
 	size_t		 len;
 	struct seen	*seen;	/* owned; pages render in threads */
 	const char	*lang;	/* the site's language (site->lang) */
-	struct tdict	*dicts;	/* of every language of the pages */
+	struct tdict	**dicts;	/* of every language of the pages */
 	size_t		 ndicts;
 };
 
@@ -57,8 +65,8 @@ int		 tmpl_equal(const struct val *a, const struct val *b);
 const struct val *tmpl_step(struct pool *pool, const struct val *v,
 		    const char *seg);
 const struct val *tmpl_filter(struct pool *pool, const struct val *v,
-		    const char *f, struct _HyphenDict *dict, int *unknown);
-struct _HyphenDict *tmpl_dict(const struct tmpl_set *ts,
+		    const char *f, struct tdict *td, int *unknown);
+struct tdict	*tmpl_dict(const struct tmpl_set *ts,
 		    const struct scope *sc);
 int		 tmpl_is_url_attr(const char *a);
 struct val	*tmpl_loop(struct pool *pool, size_t i, size_t n);

@@ -120,7 +120,7 @@ struct cmade {
 	char		*bytes;
 	size_t		 len;
 	size_t		 nodes;
-	struct _HyphenDict *dict;	/* the language it was written in
+	struct tdict	*dict;	/* the language it was written in
 					   (| hyphenate follows the page's) */
 };
 
@@ -1111,7 +1111,7 @@ struct run {
 	int		 failed;
 	struct buf	 tmp;	/* scratch for values */
 	struct buf	 vals;	/* an element's attribute values (S_attrs) */
-	struct _HyphenDict *dict;	/* the page's language's, or NULL */
+	struct tdict	*dict;	/* the page's language's, or NULL */
 };
 
 static struct level *
