@@ -211,6 +211,8 @@ struct fit_choice {
 	int	 ranges;	/* then its named ranges joined (fit_glue 2) */
 	double	 pt;
 	double	 w;
+	float	 spacing;	/* the layout's line spacing, with room for
+				   accents (fit_clear_ink), or 0 */
 };
 
 /* A setting of a frame: its paragraphs, size and width. */

@@ -892,6 +892,7 @@ text_frame(struct rctx *c, xmlNodePtr f)
 	double top, height, left, right, logw, k;
 	char *va, *hy, *al;
 	long items;
+	float spacing;
 	int hyph, colours = 0, rtl;
 
 	draw_box(c, f, 0, r);
@@ -927,10 +928,12 @@ text_frame(struct rctx *c, xmlNodePtr f)
 	fit_mixed_lines(pl, v, n, (double)GPOINTER_TO_INT(g_object_get_data(
 	    G_OBJECT(pl), "rally-face")) / PANGO_SCALE, lay_num(f,
 	    "line-height", 0));
-	fit_clear_ink(pl, v, n);
 	if (memo != NULL)
 		S_key(c, f, rn, lon, hin, items, v, n, key);
 	if (memo != NULL && memo_get(memo, key, &ch)) {
+		/* The leading the search had: accents measured once. */
+		if (ch.spacing > 0)
+			pango_layout_set_line_spacing(pl, ch.spacing);
 		if (sh->ps->memo_tell)
 			fprintf(stderr, "rally: %s:%ld: set as before\n",
 			    sh->lay->path, xmlGetLineNo(f));
@@ -951,10 +954,13 @@ text_frame(struct rctx *c, xmlNodePtr f)
 		best.pt = ch.pt;
 		best.w = ch.w;
 	} else {
+		fit_clear_ink(pl, v, n);
+		spacing = pango_layout_get_line_spacing(pl);
 		S_search(c, f, pl, rn, lon, hin, hyph, items, v, n, &best,
 		    &ch);
 		if (c->failed)
 			goto out;
+		ch.spacing = spacing;
 		if (best.v != NULL)
 			memo_put(memo, key, &ch);
 	}
