@@ -397,12 +397,13 @@ S_list_items(struct rctx *c, xmlNodePtr f)
 static PangoContext *
 S_context(const struct print_fonts *f, cairo_t *cr)
 {
-	pango_cairo_update_context(cr, f->pctx);
+	(void)cr;
 	/* Text is measured in the page's units, not in the device's of
 	   this sheet: a preview's small scale would round it otherwise,
 	   and set a frame unlike its PDF (tests/memo.sh).  Without
 	   hinting, the glyphs drawn are the same. */
-	pango_context_set_matrix(f->pctx, NULL);
+	if (pango_context_get_matrix(f->pctx) != NULL)
+		pango_context_set_matrix(f->pctx, NULL);
 	return f->pctx;
 }
 
@@ -845,9 +846,10 @@ S_key(struct rctx *c, xmlNodePtr f, const double r[4], double lo, double hi,
 
 /*
  * The key of a frame's layout kept for the worker (ps->laid): the
- * memo's key, the kind of surface drawn on and the page's scale and
- * turn, as pango keeps font options and the matrix in a layout's
- * fonts.
+ * memo's key and the kind of surface drawn on.  Not the page's scale:
+ * the context's matrix stays NULL (S_context), so the layout of a
+ * setting is the same on the A4 and the A3, the preview and the flyer
+ * two to a page, and is laid out once.
  */
 static GBytes *
 S_laid_key(struct rctx *c, const unsigned char key[32])
@@ -855,18 +857,11 @@ S_laid_key(struct rctx *c, const unsigned char key[32])
 	struct {
 		unsigned char	key[32];
 		int		kind;
-		double		m[4];
 	} k;
-	cairo_matrix_t m;
 
 	memset(&k, 0, sizeof(k));	/* padding too: hashed as bytes */
 	memcpy(k.key, key, sizeof(k.key));
 	k.kind = cairo_surface_get_type(cairo_get_target(c->cr));
-	cairo_get_matrix(c->cr, &m);
-	k.m[0] = m.xx;
-	k.m[1] = m.yx;
-	k.m[2] = m.xy;
-	k.m[3] = m.yy;
 	return g_bytes_new(&k, sizeof(k));
 }
 
