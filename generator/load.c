@@ -571,6 +571,29 @@ S_contact_map(struct site *site, struct val *t)
 	return m;
 }
 
+/*
+ * contact.phone_uri: the number as a tel: link wants it (RFC 3966),
+ * "+45 12 34 56 78" -> "+4512345678": the blanks and brackets a
+ * number is written with are not part of it (they were %20 in links).
+ */
+static void
+S_phone_uri(struct site *site, struct val *contact)
+{
+	const char *s = map_str(contact, "phone"), *p;
+	GString *u;
+
+	if (s == NULL)
+		return;
+	u = g_string_new(NULL);
+	for (p = s; *p != '\0'; p++)
+		if (g_ascii_isdigit(*p) || (*p == '+' && u->len == 0))
+			g_string_append_c(u, *p);
+	if (u->len > 0)
+		map_set(contact, "phone_uri", val_str(&site->pool, u->str,
+		    &map_get(contact, "phone")->pos));
+	g_string_free(u, TRUE);
+}
+
 /* Edits (insert, delete, change, swap two) from a to b, up to 3. */
 static int
 S_edits(const char *a, const char *b)
@@ -1220,6 +1243,8 @@ S_site_yml(struct site *site)
 	} else if (mdv != NULL &&
 	    load_text(site, v, "contact", 0, file, LIM_CONTACT) != NULL)
 		map_set(v, "contact", S_contact_map(site, mdv));
+	if ((mdv = map_get(v, "contact")) != NULL && mdv->type == V_MAP)
+		S_phone_uri(site, mdv);
 	if ((mdv = map_get(v, "nav")) != NULL) {
 		size_t i;
 
