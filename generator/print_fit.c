@@ -98,6 +98,17 @@ S_markup(const struct para *v, size_t n, double pt, int plain, double lh,
 	return g_string_free(m, FALSE);
 }
 
+/* Sets q's text in layout one as the frame sets it, on one size. */
+static void
+S_set_one(PangoLayout *one, const struct para *q)
+{
+	char *m = S_markup(q, 1, FIT_REF, 0, 0, NULL);
+
+	pango_layout_set_markup(one, m, -1);
+	g_free(m);
+}
+
+
 /*
  * The line height of paragraph p in a frame stacked by extents (pango
  * units, at FIT_REF), and in *drop how far its last line's box must
@@ -116,7 +127,7 @@ S_para_lh(PangoLayout *pl, const struct para *p, double lh, int *drop)
 	PangoRectangle ir, lr;
 	PangoLayout *one;
 	double half, gap, size = FIT_REF * p->rel * PANGO_SCALE;
-	char *key, *m;
+	char *key;
 	int *d;
 
 	if (t == NULL) {
@@ -133,9 +144,7 @@ S_para_lh(PangoLayout *pl, const struct para *p, double lh, int *drop)
 		return d[0];
 	}
 	one = pango_layout_new(pango_layout_get_context(pl));
-	m = S_markup(p, 1, FIT_REF, 0, 0, NULL);
-	pango_layout_set_markup(one, m, -1);
-	g_free(m);
+	S_set_one(one, p);
 	pango_layout_get_extents(one, &ir, &lr);
 	g_object_unref(one);
 	gap = size / 10;
@@ -185,7 +194,6 @@ fit_mixed_lines(PangoLayout *pl, const struct para *v, size_t n,
 	PangoLayout *one;
 	PangoRectangle lr;
 	double f = pango_layout_get_line_spacing(pl), *keep;
-	char *m;
 	size_t i;
 	int tall = 0;
 
@@ -197,9 +205,7 @@ fit_mixed_lines(PangoLayout *pl, const struct para *v, size_t n,
 		   (a hashtag in Inter in a Bebas Neue line among them). */
 		if (!S_other_script(v[i].text))
 			continue;
-		m = S_markup(&v[i], 1, FIT_REF, 0, 0, NULL);
-		pango_layout_set_markup(one, m, -1);
-		g_free(m);
+		S_set_one(one, &v[i]);
 		pango_layout_get_extents(one, NULL, &lr);
 		/* its tallest line, against the face's at its size */
 		tall = (double)lr.height / PANGO_SCALE /
@@ -239,7 +245,7 @@ fit_clear_ink(PangoLayout *pl, const struct para *v, size_t n)
 	PangoRectangle ir;
 	struct para q;
 	double need = 1, above, below, ref, d;
-	char *m, *p;
+	char *p;
 	int b0;
 	size_t i;
 
@@ -253,25 +259,19 @@ fit_clear_ink(PangoLayout *pl, const struct para *v, size_t n)
 		for (p = q.text; *p != '\0'; p++)
 			if (*p == '\n')
 				*p = ' ';
-		m = S_markup(&q, 1, FIT_REF, 0, 0, NULL);
-		pango_layout_set_markup(one, m, -1);
-		g_free(m);
+		S_set_one(one, &q);
 		g_free(q.text);
 		pango_layout_get_extents(one, &ir, NULL);
 		b0 = pango_layout_get_baseline(one);
 		above = b0 - ir.y;
 		below = fmax(0, ir.y + ir.height - b0);
 		q.text = (char *)"Hdlk";
-		m = S_markup(&q, 1, FIT_REF, 0, 0, NULL);
-		pango_layout_set_markup(one, m, -1);
-		g_free(m);
+		S_set_one(one, &q);
 		pango_layout_get_extents(one, &ir, NULL);
 		ref = pango_layout_get_baseline(one) - ir.y;
 		/* Two lines of the paragraph's face, as the frame sets them. */
 		q.text = (char *)"H\nH";
-		m = S_markup(&q, 1, FIT_REF, 0, 0, NULL);
-		pango_layout_set_markup(one, m, -1);
-		g_free(m);
+		S_set_one(one, &q);
 		it = pango_layout_get_iter(one);
 		b0 = pango_layout_iter_get_baseline(it);
 		d = pango_layout_iter_next_line(it) ?
