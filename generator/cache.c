@@ -700,6 +700,8 @@ cache_put(struct cache *c, const char *rel, const struct stat *st,
 	 * are all that young: 17 MB of a 10k site's peak).
 	 */
 	racy = S_racy(st, c->since.tv_sec);
+	/* The body, its values and paths: grown once, about. */
+	buf_grow(&b, body->len + (size_t)st->st_size / 2 + 1024);
 	S_put64(&b, 0);	/* its length, below */
 	S_putstr(&b, rel, strlen(rel));
 	S_put64(&b, (uint64_t)st->st_dev);

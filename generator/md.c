@@ -849,6 +849,8 @@ md_body(struct pool *pool, const char *text, size_t len, const char *file,
 	memset(&w, 0, sizeof(w));
 	w.c = &c;
 	w.out = &out;
+	/* HTML is the Markdown and a quarter, about: grown once. */
+	buf_grow(&out, len + len / 4 + 256);
 	buf_puts(&out, "");
 	S_write(&w, root);
 	if (links != NULL)

@@ -317,6 +317,14 @@ S_ffree(struct cfmt *f)
  * xmlEncodeEntitiesReentrant): & < > as entities, CR as &#13;, other
  * control characters left out, the rest as it is.
  */
+/* The bytes S_escape does not copy as they are (md4c's habit). */
+static const unsigned char S_special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1,	/* not \t \n */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* & */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,	/* < > */
+};
+
 static void
 S_escape(struct buf *b, const char *s, size_t n)
 {
@@ -325,9 +333,7 @@ S_escape(struct buf *b, const char *s, size_t n)
 
 	for (i = 0; i < n; i++) {
 		c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '<' && c != '>' && c != '&')
-			continue;
-		if (c == '\n' || c == '\t')
+		if (!S_special[c])
 			continue;
 		buf_put(b, s + from, i - from);
 		from = i + 1;
