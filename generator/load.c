@@ -575,20 +575,30 @@ S_contact_map(struct site *site, struct val *t)
  * contact.phone_uri: the number as a tel: link wants it (RFC 3966),
  * "+45 12 34 56 78" -> "+4512345678": the blanks and brackets a
  * number is written with are not part of it (they were %20 in links).
+ * The number ends where anything else begins ("(kl. 9-16)", "/ +45
+ * ...", "lokal 12"): those digits would dial another number.  Six
+ * digits at least, as a contact read as a phone has.
  */
 static void
 S_phone_uri(struct site *site, struct val *contact)
 {
 	const char *s = map_str(contact, "phone"), *p;
+	size_t digits = 0;
 	GString *u;
 
 	if (s == NULL)
 		return;
 	u = g_string_new(NULL);
-	for (p = s; *p != '\0'; p++)
-		if (g_ascii_isdigit(*p) || (*p == '+' && u->len == 0))
+	for (p = s; *p != '\0' && strchr("0123456789+-() .", *p) != NULL;
+	    p++)
+		if (*p == '(' && digits > 0)
+			break;	/* "70 30 00 00 (hverdage 9-16)" */
+		else if (g_ascii_isdigit(*p)) {
 			g_string_append_c(u, *p);
-	if (u->len > 0)
+			digits++;
+		} else if (*p == '+' && u->len == 0)
+			g_string_append_c(u, *p);
+	if (digits >= 6)
 		map_set(contact, "phone_uri", val_str(&site->pool, u->str,
 		    &map_get(contact, "phone")->pos));
 	g_string_free(u, TRUE);

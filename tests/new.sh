@@ -79,6 +79,27 @@ EOF
 	check "contact \"$text\": on the flyer's back" sh -c \
 	    "pdftotext -f 2 -l 2 '$f' - | tr '\n' ' ' | grep -qF '$text'"
 done
+# A map's phone: its link dials the number alone, not the digits of
+# what follows it (hours, a second number, an extension).
+for c in "+45 70 30 00 00 (kl. 9-16)|tel:+4570300000\"" \
+    "+45 70 30 00 00 / +45 20 30 40 50|tel:+4570300000\"" \
+    "Ring til Anna på 70 30 00 00|<p>Ring til Anna på 70 30 00 00</p>"; do
+	text=${c%%|*}
+	want=${c#*|}
+	d="$W/phone"
+	rm -rf "$d"
+	$RALLY new "$d" --lang da > /dev/null || { fail "phone: rally new"; break; }
+	python3 - "$d/content/site.yml" "$text" <<'EOF2'
+import re, sys
+p, text = sys.argv[1], sys.argv[2]
+s = open(p, encoding="utf-8").read()
+s, n = re.subn(r"(?m)^contact:\n(?:  .*\n)+", 'contact:\n  phone: "%s"\n' % text, s)
+assert n == 1, "no contact map in site.yml"
+open(p, "w", encoding="utf-8").write(s)
+EOF2
+	check "contact: {phone: \"$text\"}: the footer links $want" sh -c \
+	    "$RALLY build -q --only web --root $d && grep -qF '$want' $d/out/index.html"
+done
 # Refusals: a directory with files in it, a language without a scaffold.
 mkdir -p "$W/full"
 echo x > "$W/full/keep.txt"
