@@ -758,12 +758,36 @@ S_has_long(const char *t)
 }
 
 /*
+ * Whether the n bytes at p are kept whole: an address ("://", "www.",
+ * a dot between two letters or digits: "velfaerd.dk/kampagne"), an
+ * e-mail or a handle ("@"), a hashtag (a "#" anywhere: "(#JaTilX)"),
+ * a word with soft hyphens of its own.  A hyphen shown in any of them
+ * would be read as part of it.
+ */
+static int
+S_whole(const char *p, size_t n)
+{
+	size_t i;
+
+	if (memchr(p, '#', n) != NULL || memchr(p, '@', n) != NULL ||
+	    g_strstr_len(p, (gssize)n, "://") != NULL ||
+	    g_strstr_len(p, (gssize)n, "www.") != NULL ||
+	    g_strstr_len(p, (gssize)n, "\xC2\xAD") != NULL)
+		return 1;
+	for (i = 1; i + 1 < n; i++)
+		if (p[i] == '.' && g_ascii_isalnum(p[i - 1]) &&
+		    g_ascii_isalnum(p[i + 1]))
+			return 1;
+	return 0;
+}
+
+/*
  * The text t with a soft hyphen at td's points in each word of
  * HYPH_MIN letters or more, so that a long compound breaks with a
  * hyphen in a heading on a phone whether or not the browser has a
  * dictionary for the language (headless Chromium has none).  Shorter
- * words fit a line of the largest heading; an address, a hashtag and a
- * word that has soft hyphens of its own are left alone.  Owned.
+ * words fit a line of the largest heading; what S_whole keeps whole is
+ * left alone.  Owned.
  */
 static char *
 S_hyphenate(struct tdict *td, const char *t)
@@ -780,10 +804,7 @@ S_hyphenate(struct tdict *td, const char *t)
 		}
 		tok = p;
 		n = strcspn(p, " \n\t");
-		if (n < HYPH_MIN || *p == '#' || memchr(p, '@', n) != NULL ||
-		    g_strstr_len(p, (gssize)n, "://") != NULL ||
-		    g_strstr_len(p, (gssize)n, "www.") != NULL ||
-		    g_strstr_len(p, (gssize)n, "\xC2\xAD") != NULL) {
+		if (n < HYPH_MIN || S_whole(p, n)) {
 			g_string_append_len(out, p, (gssize)n);
 			p += n;
 			continue;

@@ -640,6 +640,8 @@ test_hyphenate_filter(void)
 		    "barnehagebemanningsnormen i Oslo! "
 		    "kontakt@velferdsalliansen.no #velferdsalliansen "
 		    "https://velferdsalliansen.no/barnehagebemanningen "
+		    "velferdsalliansen.no/barnehagebemanningen "
+		    "(#barnehagebemanningen) "
 		    "Sykehjems\xC2\xAD" "plassene", NULL), "hyphenate", &td,
 		    &unknown);
 		CHECK(!unknown && r != NULL);
@@ -652,6 +654,8 @@ test_hyphenate_filter(void)
 		    "mannings\xC2\xAD" "normen i Oslo! kontakt@velferdsalliansen.no "
 		    "#velferdsalliansen "
 		    "https://velferdsalliansen.no/barnehagebemanningen "
+		    "velferdsalliansen.no/barnehagebemanningen "
+		    "(#barnehagebemanningen) "
 		    "Sykehjems\xC2\xAD" "plassene") == 0);
 	}
 	CHECK(g_hash_table_size(td.words) == 1);
