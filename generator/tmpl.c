@@ -849,6 +849,39 @@ tmpl_dict(const struct tmpl_set *ts, const struct scope *sc)
 }
 
 /*
+ * The dictionary filter f hyphenates with in scope sc: for
+ * "hyphenate:PATH" the language of the value at PATH ("site", "item",
+ * "p.message": its lang:, else the site's), so a card, the site's name
+ * and a message are set in their own language on a page of another;
+ * for anything else page, the page's.  Values made go in pool.
+ */
+struct tdict *
+tmpl_filter_dict(const struct tmpl_set *ts, const struct scope *sc,
+    const char *f, struct pool *pool, struct tdict *page)
+{
+	const struct val *v;
+	const char *lang = NULL;
+	char **segs;
+	size_t i;
+
+	if (ts == NULL || strncmp(f, "hyphenate:", 10) != 0)
+		return page;
+	segs = g_strsplit(f + 10, ".", 0);
+	v = segs[0] != NULL ? S_lookup(sc, segs[0]) : NULL;
+	for (i = 1; v != NULL && segs[i] != NULL; i++)
+		v = tmpl_step(pool, v, segs[i]);
+	g_strfreev(segs);
+	if (v != NULL && v->type == V_MAP)
+		lang = map_str(v, "lang");
+	if (lang == NULL)
+		lang = ts->lang;
+	for (i = 0; lang != NULL && i < ts->ndicts; i++)
+		if (strcmp(ts->dicts[i]->lang, lang) == 0)
+			return ts->dicts[i]->dict != NULL ? ts->dicts[i] : NULL;
+	return NULL;
+}
+
+/*
  * Filter f applied to v, its result in pool; NULL and *unknown set
  * when there is no filter f.  td: the page's language's hyphenation
  * dictionary, or NULL (then | hyphenate changes nothing).
@@ -896,7 +929,7 @@ tmpl_filter(struct pool *pool, const struct val *v, const char *f,
 		r->len = (size_t)k;	/* V_STR keeps its length */
 		return r;
 	}
-	if (strcmp(f, "hyphenate") == 0) {
+	if (strcmp(f, "hyphenate") == 0 || strncmp(f, "hyphenate:", 10) == 0) {
 		/* Most text has no long word: itself, unchanged. */
 		if (v != NULL && v->type == V_STR && (td == NULL ||
 		    !S_has_long(v->s)))
@@ -934,10 +967,11 @@ tmpl_filter(struct pool *pool, const struct val *v, const char *f,
 
 static const struct val *
 S_filter(struct tctx *c, const struct val *v, const char *f, xmlNodePtr n,
-    const char *file)
+    const char *file, const struct scope *sc)
 {
 	int unknown = 0;
-	const struct val *r = tmpl_filter(c->pool, v, f, c->dict, &unknown);
+	const struct val *r = tmpl_filter(c->pool, v, f, tmpl_filter_dict(
+	    c->ts, sc, f, c->pool, c->dict), &unknown);
 
 	if (unknown)
 		S_err(c, file, n, "unknown filter '%s'", f);
@@ -982,7 +1016,7 @@ S_eval(struct tctx *c, const char *expr, xmlNodePtr n, const char *file,
 		l = tmpl_trim(expr, (size_t)(last - expr));
 		r = tmpl_trim(last + 1, strlen(last + 1));
 		v = S_eval(c, l, n, file, sc);
-		w = S_filter(c, v, r, n, file);
+		w = S_filter(c, v, r, n, file, sc);
 		free(l);
 		free(r);
 		return w;

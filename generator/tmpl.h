@@ -68,6 +68,9 @@ const struct val *tmpl_filter(struct pool *pool, const struct val *v,
 		    const char *f, struct tdict *td, int *unknown);
 struct tdict	*tmpl_dict(const struct tmpl_set *ts,
 		    const struct scope *sc);
+struct tdict	*tmpl_filter_dict(const struct tmpl_set *ts,
+		    const struct scope *sc, const char *f, struct pool *pool,
+		    struct tdict *page);
 int		 tmpl_is_url_attr(const char *a);
 struct val	*tmpl_loop(struct pool *pool, size_t i, size_t n);
 

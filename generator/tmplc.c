@@ -1118,6 +1118,7 @@ struct run {
 	struct buf	 tmp;	/* scratch for values */
 	struct buf	 vals;	/* an element's attribute values (S_attrs) */
 	struct tdict	*dict;	/* the page's language's, or NULL */
+	const struct tmpl_set *ts;	/* for | hyphenate:PATH */
 };
 
 static struct level *
@@ -1222,7 +1223,8 @@ S_eval(struct run *r, const struct cexpr *e, const struct scope *sc)
 		v = S_eval(r, e->l, sc);
 		if (r->failed)
 			return NULL;
-		w = tmpl_filter(r->pool, v, e->s, r->dict, &unknown);
+		w = tmpl_filter(r->pool, v, e->s, tmpl_filter_dict(r->ts, sc,
+		    e->s, r->pool, r->dict), &unknown);
 		if (unknown)
 			r->failed = 1;
 		return w;
@@ -1750,6 +1752,7 @@ tmplc_page(const struct tmpl_set *ts, const char *name,
 	r.out = out;
 	r.pool = pool;
 	r.dict = tmpl_dict(ts, sc);
+	r.ts = ts;
 	r.cap = 16;
 	r.lv = xcalloc(r.cap, sizeof(*r.lv));
 	r.nlv = 1;	/* the document: the root's level */

@@ -31,6 +31,8 @@ printf -- '---\ntitle: "Barnehagebemanningsnormen og sykehjemsplassene"\n---\nTe
     > "$W/edge/content/lang-nb.md"
 printf -- '---\ntitle: "Äldreomsorgsförvaltningen, https://example.org/äldreomsorgsförvaltningen"\nlang: sv\n---\nText.\n' \
     > "$W/edge/content/lang-sv.md"
+printf -- '---\ntitle: "Internationalization committee"\ndate: 2017-02-02\nlang: en\nsummary: Words.\n---\nText.\n' \
+    > "$W/edge/content/press/lang-en.md"
 # Under valgrind (LIGHT) the sample's 100-odd pages are left to the
 # smaller two.
 CAMPAIGNS="sample:. fixture:tests/fixture edge:$W/edge"
@@ -71,6 +73,17 @@ if grep -q "<p>Äldre${SHY}om${SHY}sorgs${SHY}för${SHY}valt${SHY}ningen, https:
 	pass "engines: | hyphenate in the page's language, addresses whole"
 else
 	fail "engines: | hyphenate in the page's language, addresses whole"
+fi
+# | hyphenate:PATH: in the language of what it shows: the English
+# release's card on the Norwegian press index, the site's Norwegian
+# name on the Swedish page.
+if grep -q "Inter${SHY}na${SHY}tion${SHY}al${SHY}iza${SHY}tion committee" \
+    "$W/edge-fast/press/index.html" &&
+    grep -q "brand-name\">Vel${SHY}ferds${SHY}alli${SHY}an${SHY}sen Vest<" \
+    "$W/edge-fast/lang-sv/index.html"; then
+	pass "engines: | hyphenate:PATH in the language of the item and the site"
+else
+	fail "engines: | hyphenate:PATH in the language of the item and the site"
 fi
 # Markdown written straight from cmark's tree against through libxml2's
 # nodes (RALLY_MARKDOWN=tree, md_render and md_markup): every file the
