@@ -1067,11 +1067,18 @@ S_org(struct site *site, struct doc *d)
 	S_strlist(site, d->v, "areas");
 	S_weburl(site, d->v, "url", d->path);
 	load_text(site, d->v, "url", 0, d->path, LIM_URL);
-	/* A contact that is an e-mail address is linked on the site. */
+	/* A contact that is an e-mail address or a telephone number is
+	   linked on the site. */
 	if (load_text(site, d->v, "contact", 0, d->path, LIM_ORG_CONTACT) !=
-	    NULL && (m = map_get(S_contact_map(site, map_get(d->v,
-	    "contact")), "email")) != NULL)
-		map_set(d->v, "contact_email", m);
+	    NULL) {
+		struct val *cm = S_contact_map(site, map_get(d->v, "contact"));
+
+		S_phone_uri(site, cm);
+		if ((m = map_get(cm, "email")) != NULL)
+			map_set(d->v, "contact_email", m);
+		else if ((m = map_get(cm, "phone_uri")) != NULL)
+			map_set(d->v, "contact_phone_uri", m);
+	}
 	S_color(site, d->v, "color", 0, d->path);
 	S_cmyk(site, d->v);
 }

@@ -100,6 +100,18 @@ EOF2
 	check "contact: {phone: \"$text\"}: the footer links $want" sh -c \
 	    "$RALLY build -q --only web --root $d && grep -qF '$want' $d/out/index.html"
 done
+# An organisation's contact that is a telephone number: a tel: link
+# on its page, as an e-mail address is a mailto: one.
+d="$W/orgphone"
+rm -rf "$d"
+if $RALLY new "$d" --lang nb > /dev/null; then
+	sed -i 's/^contact: .*/contact: "+47 22 33 44 55"/' "$d"/content/orgs/*.md
+	check "contact of an organisation: a telephone number linked on its page" sh -c \
+	    "$RALLY build -q --only web --root $d &&
+	     grep -q '<dd><a href=\"tel:+4722334455\">+47 22 33 44 55</a></dd>' $d/out/orgs/*/index.html"
+else
+	fail "orgphone: rally new"
+fi
 # Refusals: a directory with files in it, a language without a scaffold.
 mkdir -p "$W/full"
 echo x > "$W/full/keep.txt"
