@@ -827,6 +827,20 @@ S_hyphenate(struct tdict *td, const char *t)
 	return g_string_free(out, FALSE);
 }
 
+/* The dictionary of lang, else of the site's language; NULL: none. */
+static struct tdict *
+S_find_dict(const struct tmpl_set *ts, const char *lang)
+{
+	size_t i;
+
+	if (lang == NULL)
+		lang = ts->lang;
+	for (i = 0; lang != NULL && i < ts->ndicts; i++)
+		if (strcmp(ts->dicts[i]->lang, lang) == 0)
+			return ts->dicts[i]->dict != NULL ? ts->dicts[i] : NULL;
+	return NULL;
+}
+
 /*
  * The hyphenation dictionary for the page in scope sc: its lang:, else
  * the site's; NULL when there is none.
@@ -835,17 +849,11 @@ struct tdict *
 tmpl_dict(const struct tmpl_set *ts, const struct scope *sc)
 {
 	const char *lang = NULL;
-	size_t i;
 
 	for (; sc != NULL && lang == NULL; sc = sc->up)
 		if (strcmp(sc->name, "page") == 0)
 			lang = map_str(sc->v, "lang");
-	if (lang == NULL)
-		lang = ts->lang;
-	for (i = 0; lang != NULL && i < ts->ndicts; i++)
-		if (strcmp(ts->dicts[i]->lang, lang) == 0)
-			return ts->dicts[i]->dict != NULL ? ts->dicts[i] : NULL;
-	return NULL;
+	return S_find_dict(ts, lang);
 }
 
 /*
@@ -873,12 +881,7 @@ tmpl_filter_dict(const struct tmpl_set *ts, const struct scope *sc,
 	g_strfreev(segs);
 	if (v != NULL && v->type == V_MAP)
 		lang = map_str(v, "lang");
-	if (lang == NULL)
-		lang = ts->lang;
-	for (i = 0; lang != NULL && i < ts->ndicts; i++)
-		if (strcmp(ts->dicts[i]->lang, lang) == 0)
-			return ts->dicts[i]->dict != NULL ? ts->dicts[i] : NULL;
-	return NULL;
+	return S_find_dict(ts, lang);
 }
 
 /*

@@ -47,6 +47,20 @@ for l in $LANGS; do
 	check "new $l: every word inside its frame, in $l ($(grep -c '^PASS' "$W/$l.frames") checks)" \
 	    sh -c "! grep -q '^FAIL' $W/$l.frames && grep -q '^PASS' $W/$l.frames"
 done
+# A new campaign in $1 whose site.yml's contact is $2 (YAML, in place
+# of the scaffold's contact map).
+new_contact() {
+	rm -rf "$1"
+	$RALLY new "$1" --lang da > /dev/null || return 1
+	python3 - "$1/content/site.yml" "$2" <<'EOF'
+import re, sys
+p, yml = sys.argv[1], sys.argv[2]
+s = open(p, encoding="utf-8").read()
+s, n = re.subn(r"(?m)^contact:\n(?:  .*\n)+", yml + "\n", s)
+assert n == 1, "no contact map in site.yml"
+open(p, "w", encoding="utf-8").write(s)
+EOF
+}
 # contact: as one text, in each of its three readings: the footer
 # links or shows it, and the flyer's back prints it.
 for c in "kontakt@example.dk|mailto:kontakt@example.dk" \
@@ -55,16 +69,7 @@ for c in "kontakt@example.dk|mailto:kontakt@example.dk" \
 	text=${c%%|*}
 	want=${c#*|}
 	d="$W/contact"
-	rm -rf "$d"
-	$RALLY new "$d" --lang da > /dev/null || { fail "contact: rally new"; break; }
-	python3 - "$d/content/site.yml" "$text" <<'EOF'
-import re, sys
-p, text = sys.argv[1], sys.argv[2]
-s = open(p, encoding="utf-8").read()
-s, n = re.subn(r"(?m)^contact:\n(?:  .*\n)+", 'contact: "%s"\n' % text, s)
-assert n == 1, "no contact map in site.yml"
-open(p, "w", encoding="utf-8").write(s)
-EOF
+	new_contact "$d" "contact: \"$text\"" || { fail "contact: rally new"; break; }
 	ONLY=
 	[ -n "$LIGHT" ] && ONLY="--only web"
 	if ! SOURCE_DATE_EPOCH=1489104000 $RALLY build -q $ONLY --root "$d" \
@@ -87,16 +92,8 @@ for c in "+45 70 30 00 00 (kl. 9-16)|tel:+4570300000\"" \
 	text=${c%%|*}
 	want=${c#*|}
 	d="$W/phone"
-	rm -rf "$d"
-	$RALLY new "$d" --lang da > /dev/null || { fail "phone: rally new"; break; }
-	python3 - "$d/content/site.yml" "$text" <<'EOF2'
-import re, sys
-p, text = sys.argv[1], sys.argv[2]
-s = open(p, encoding="utf-8").read()
-s, n = re.subn(r"(?m)^contact:\n(?:  .*\n)+", 'contact:\n  phone: "%s"\n' % text, s)
-assert n == 1, "no contact map in site.yml"
-open(p, "w", encoding="utf-8").write(s)
-EOF2
+	new_contact "$d" "contact:
+  phone: \"$text\"" || { fail "phone: rally new"; break; }
 	check "contact: {phone: \"$text\"}: the footer links $want" sh -c \
 	    "$RALLY build -q --only web --root $d && grep -qF '$want' $d/out/index.html"
 done
