@@ -94,6 +94,16 @@ S_next(struct yctx *c, yaml_event_t *ev)
 	return 1;
 }
 
+/* An anchor and its name, the key it is filed under. */
+static void
+S_anchor_free(void *p)
+{
+	struct anchor *a = p;
+
+	free(a->name);
+	free(a);
+}
+
 /* A later anchor of the same name hides the earlier, as in YAML. */
 static void
 S_anchor(struct yctx *c, const yaml_char_t *name, struct val *v, size_t n)
@@ -102,20 +112,15 @@ S_anchor(struct yctx *c, const yaml_char_t *name, struct val *v, size_t n)
 
 	if (name == NULL)
 		return;
+	/* Made at the first anchor: most front matter has none. */
+	if (c->anchors == NULL)
+		c->anchors = g_hash_table_new_full(g_str_hash, g_str_equal,
+		    NULL, S_anchor_free);
 	a = xcalloc(1, sizeof(*a));
 	a->name = xstrdup((const char *)name);
 	a->v = v;
 	a->size = n;
 	g_hash_table_replace(c->anchors, a->name, a);
-}
-
-static void
-S_anchor_free(void *p)
-{
-	struct anchor *a = p;
-
-	free(a->name);
-	free(a);
 }
 
 static struct val *S_node(struct yctx *, yaml_event_t *, int, size_t *);
@@ -168,7 +173,7 @@ S_node(struct yctx *c, yaml_event_t *ev, int depth, size_t *size)
 		S_anchor(c, ev->data.scalar.anchor, v, 1);
 		break;
 	case YAML_ALIAS_EVENT:
-		if ((a = g_hash_table_lookup(c->anchors,
+		if (c->anchors == NULL || (a = g_hash_table_lookup(c->anchors,
 		    ev->data.alias.anchor)) == NULL) {
 			diag_err(&p, "YAML: unknown alias '%s'",
 			    ev->data.alias.anchor);
@@ -286,9 +291,6 @@ S_yaml(struct pool *pool, const char *file, const char *text,
 		len -= 3;
 	}
 	memset(&c, 0, sizeof(c));
-	/* Keys are the anchors' names, freed with them. */
-	c.anchors = g_hash_table_new_full(g_str_hash, g_str_equal, NULL,
-	    S_anchor_free);
 	c.pool = pool;
 	c.file = file;
 	c.line_off = line_off;
@@ -327,7 +329,8 @@ S_yaml(struct pool *pool, const char *file, const char *text,
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&c.p);
-	g_hash_table_destroy(c.anchors);
+	if (c.anchors != NULL)
+		g_hash_table_destroy(c.anchors);
 	if (c.failed)
 		return 0;
 	if (v == NULL || v->type == V_NULL)

@@ -249,6 +249,12 @@ plan_web(struct site *site, struct tmpl_set *ts, struct jobs *js)
 	char *out;
 	size_t i;
 
+	/* A job a page and a few hundred more, without growing by halves
+	   (10k jobs were 6 MB copied and faulted in). */
+	if (js->cap < js->len + site->ndocs + 256) {
+		js->cap = js->len + site->ndocs + 256;
+		js->v = xrealloc(js->v, js->cap * sizeof(*js->v));
+	}
 	for (i = 0; i < site->ndocs; i++) {
 		d = site->docs[i];
 		if (d->out == NULL)
