@@ -110,10 +110,13 @@ build(const struct opts *o)
 		goto out;
 	if (o->verbose)
 		fprintf(stderr, "rally: stages (ms): snapshot %.0f, load %.0f, "
-		    "link %.0f, plan %.0f, keys %.0f, run %.0f\n",
+		    "link %.0f, plan %.0f, keys %.0f, run %.0f%s\n",
 		    (t[0] - o->start) * 1e3, (t[1] - t[0]) * 1e3,
 		    (t[2] - t[1]) * 1e3, (t[3] - t[2]) * 1e3,
-		    (t[4] - t[3]) * 1e3, (run_clock() - t[4]) * 1e3);
+		    (t[4] - t[3]) * 1e3, (run_clock() - t[4]) * 1e3,
+		    getenv("GLIBC_TUNABLES") != NULL &&
+		    strstr(getenv("GLIBC_TUNABLES"), "glibc.malloc.hugetlb=1") ?
+		    "; heap on huge pages" : "");
 	if (!stamp_save(o->out, &snap, o->only)) {
 		site.partial = 1;	/* the files are new, the stamp not */
 		goto out;

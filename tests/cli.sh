@@ -90,6 +90,8 @@ check "cli: ... and its <title> has no dash without a tagline" sh -c \
 check "cli: ... and no empty hashtag or tagline without them" sh -c \
     "! grep -q '<p class=\"hashtag\"></p>\|<p></p>' $I/camp/out/index.html \
      $I/camp/out/areas/eldre/index.html"
+check "cli: ... and no site icon without a logo (a link without href)" \
+    sh -c "! grep -q '<link rel=\"icon\"' $I/camp/out/index.html"
 check "cli: ... initials of an organisation from its significant words" \
     grep -q 'class="org-mark"[^>]*>FPV<' "$I/camp/out/orgs/index.html"
 check "cli: ... and rally flyer works there" sh -c \
@@ -240,3 +242,28 @@ $RALLY build -q --root "$W/many" 2> "$W/many2.err"
 check "cli: errors of files parsed in parallel, in file order, every time" \
     sh -c "cmp -s $W/many1.err $W/many2.err &&
         grep -o 'p[0-9]*\.md' $W/many1.err | tr '\n' ' ' | grep -q '^p007.md p055.md p101.md \$'"
+
+# Huge pages for malloc's heap where the kernel gives them on request
+# only: build starts itself again with glibc's tunable (its stages line
+# says so); not when told not to, not over the user's own tunables, not
+# under valgrind (whose exec would leave the build unwatched).
+cp -r tests/fixture "$W/thp"
+thp() { # ENV=VALUE...: the stages line of a build after an edit
+	echo >> "$W/thp/content/index.md"
+	env "$@" $RALLY build -v --only web --root "$W/thp" 2>&1 |
+	    grep '^rally: stages' > "$W/thp.line"
+	grep -c 'heap on huge pages' "$W/thp.line"
+}
+case "$RALLY" in *-vg) mode=valgrind ;;
+*) mode=$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null) ;; esac
+case $mode in
+*"[madvise]"*)
+	check "cli: a build asks for huge pages" test "$(thp X=1)" = 1
+	check "cli: ... not with RALLY_HUGEPAGES=0" \
+	    test "$(thp RALLY_HUGEPAGES=0)" = 0
+	check "cli: ... nor over the user's GLIBC_TUNABLES" \
+	    test "$(thp GLIBC_TUNABLES=glibc.malloc.tcache_count=7)" = 0 ;;
+*)
+	check "cli: no huge pages asked for ($mode)" test "$(thp X=1)" = 0 ;;
+esac
+check "cli: ... and the build still ran" grep -q 'run [0-9]' "$W/thp.line"
