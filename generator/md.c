@@ -2,6 +2,8 @@
  * md.c: Markdown to libxml2 nodes, built from cmark's AST so that the
  * body is grafted into templates as a tree and never re-parsed.
  */
+#include <sys/mman.h>
+
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -47,9 +49,15 @@ static pthread_key_t S_arena_key;	/* frees a thread's block as it ends */
 static pthread_once_t S_arena_once = PTHREAD_ONCE_INIT;
 
 static void
+S_arena_unmap(void *p)
+{
+	munmap(p, ARENA_SIZE);
+}
+
+static void
 S_arena_key_make(void)
 {
-	if (pthread_key_create(&S_arena_key, free) != 0)
+	if (pthread_key_create(&S_arena_key, S_arena_unmap) != 0)
 		abort();
 }
 
@@ -72,7 +80,14 @@ S_arena_get(size_t sz)
 		return xmalloc(sz);
 	if (S_arena.p == NULL) {
 		pthread_once(&S_arena_once, S_arena_key_make);
-		S_arena.p = xmalloc(ARENA_SIZE);
+		/* Mapped, not malloc's: a large request there sorts all
+		   its free chunks first (10 ms after loading 10k files). */
+		S_arena.p = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (S_arena.p == MAP_FAILED) {
+			fputs("rally: out of memory\n", stderr);
+			abort();
+		}
 		pthread_setspecific(S_arena_key, S_arena.p);
 	}
 	if (ARENA_SIZE - S_arena.len < need)
