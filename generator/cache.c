@@ -97,12 +97,14 @@ S_header(const struct site *site)
 	/* This executable (rebuilt: another parser, maybe). */
 	if (stat("/proc/self/exe", &st) == -1)
 		memset(&st, 0, sizeof(st));
+	/* The way bodies were written too: the tests compare the two,
+	   and a body cached by one served the other. */
 	return xasprintf("%srally %s exe %llu.%llu.%lld.%lld.%09ld raw_html=%d "
-	    "base=%s val=%zu\n", CACHE_MAGIC, RALLY_VERSION,
+	    "md=%s base=%s val=%zu\n", CACHE_MAGIC, RALLY_VERSION,
 	    (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
 	    (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-	    st.st_mtim.tv_nsec, site->raw_html, site->base_path,
-	    sizeof(struct val));
+	    st.st_mtim.tv_nsec, site->raw_html, md_through_nodes() ?
+	    "nodes" : "straight", site->base_path, sizeof(struct val));
 }
 
 /* A cursor over one record; bad once anything does not fit. */

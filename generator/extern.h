@@ -294,6 +294,8 @@ struct val	*md_body(struct pool *pool, const char *text, size_t len,
 		    const char *file, int line_off, int raw_html,
 		    const char *base_path, struct buf *links, char **excerpt,
 		    int *ok);
+/* md.c: does md_body write through libxml2's nodes (RALLY_MARKDOWN=tree)? */
+int		 md_through_nodes(void);
 
 /*
  * load.c, model.c: content to site model.  Load checks every file and

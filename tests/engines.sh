@@ -22,6 +22,17 @@ sed '/^title: Om oss$/a weird: "\\t \\x01\\r /a b?c=<d>\&e\\"f'"'"'g\\x7f\\u00e6
 # A page of every Markdown construct, for both engines and both ways
 # of writing Markdown (below).
 cp tests/engines/markdown.md "$W/edge/content/markdown.md"
+# A body larger than cmark's block per thread (md.c, 256 KB): what
+# does not fit there goes to malloc, and the bytes stay the same.
+{
+	printf -- '---\ntitle: Big\n---\n'
+	yes '*Ord* og [lenke](/om-oss/) i et avsnitt' | head -6000 | tr '\n' ' '
+	printf '\n\n'
+	yes '- punkt med `kode`' | head -3000
+	printf '\n```\n'
+	yes 'kode linje' | head -8000
+	printf '```\n'
+} > "$W/edge/content/big.md"
 # One layout the compiler refuses (data-omit): the tree makes it.
 sed 's#<h1 data-text="page.title | hyphenate">Titel</h1>#<h1 data-omit="" data-text="page.title | hyphenate">Titel</h1>#' \
     layouts/web/press.html > "$W/edge/layouts/web/press.html"
