@@ -104,7 +104,7 @@ build(const struct opts *o)
 		goto out;
 	t[3] = run_clock();
 	site.keys = keys_init(&site, keyopts);
-	keys_jobs(site.keys, &site.jobs);
+	keys_jobs(site.keys, &site.jobs, site.workers);
 	t[4] = run_clock();
 	if (!run_jobs(&site, &site.jobs, o))
 		goto out;

@@ -455,7 +455,7 @@ int		 manifest_write(const char *outdir, const struct buf *man);
 struct keys;
 struct keys	*keys_init(struct site *site, const char *opts);
 void		 keys_job(const struct keys *k, struct job *j);
-void		 keys_jobs(struct keys *k, struct jobs *js);
+void		 keys_jobs(struct keys *k, struct jobs *js, int workers);
 void		 keys_free(struct keys *k);
 
 /* stamp.c: the no-op check; the snapshot is the caller's (buf_free). */

@@ -181,25 +181,42 @@ keys_job(const struct keys *k, struct job *j)
 	sha_hex(&c, j->key);
 }
 
+struct keys_run {
+	const struct keys	*k;
+	struct jobs		*js;
+	int			 phase;	/* 0, or any other */
+};
+
+static void
+S_key_one(void *arg, struct pool *pool, size_t i)
+{
+	struct keys_run *r = arg;
+	struct job *j = &r->js->v[i];
+
+	(void)pool;
+	if ((j->phase == 0) == (r->phase == 0))
+		keys_job(r->k, j);
+}
+
 /*
- * Sets the key of every job.  Phase-0 jobs first: jobs of phase 1
- * (pages that list the print material and its file sizes) may list
- * their keys as an input (IN_PHASE0).
+ * Sets the key of every job, on workers threads.  Phase-0 jobs first:
+ * jobs of phase 1 (pages that list the print material and its file
+ * sizes) may list their keys as an input (IN_PHASE0).
  */
 void
-keys_jobs(struct keys *k, struct jobs *js)
+keys_jobs(struct keys *k, struct jobs *js, int workers)
 {
+	struct keys_run r = { k, js, 0 };
 	struct sha256_ctx p0;
 	size_t i;
 
+	/* A job's key reads only the shared digests: on every core. */
+	site_each_plain(workers, js->len, S_key_one, &r);
 	sha256_init(&p0);
 	for (i = 0; i < js->len; i++)
-		if (js->v[i].phase == 0) {
-			keys_job(k, &js->v[i]);
+		if (js->v[i].phase == 0)
 			sha256_update(&p0, 64, (const uint8_t *)js->v[i].key);
-		}
 	sha_hex(&p0, k->phase0);
-	for (i = 0; i < js->len; i++)
-		if (js->v[i].phase != 0)
-			keys_job(k, &js->v[i]);
+	r.phase = 1;
+	site_each_plain(workers, js->len, S_key_one, &r);
 }

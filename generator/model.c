@@ -594,22 +594,42 @@ S_initials(const char *name)
 
 /* The colour a page wears: its own, or its area's. */
 static void
+S_accent(struct pool *pool, struct val *v)
+{
+	struct val *area;
+	const char *c;
+
+	c = map_str(v, "color");
+	area = map_get(v, "area");
+	if (c == NULL && area != NULL && area->type == V_MAP)
+		c = map_str(area, "color");
+	if (c != NULL)
+		S_set(pool, v, "accent_style", xasprintf("--accent:%s", c));
+}
+
+static void
+S_accent_one(void *arg, struct pool *pool, size_t i)
+{
+	struct site *site = arg;
+
+	if (site->docs[i]->kind != K_AREA)
+		S_accent(pool, site->docs[i]->v);
+}
+
+/*
+ * Every page's colour: the areas' first, then the rest on every core
+ * (a page reads its own map and its area's, which no thread changes
+ * then).
+ */
+static void
 S_accents(struct site *site)
 {
-	struct val *v, *area;
-	const char *c;
 	size_t i;
 
-	for (i = 0; i < site->ndocs; i++) {
-		v = site->docs[i]->v;
-		c = map_str(v, "color");
-		area = map_get(v, "area");
-		if (c == NULL && area != NULL && area->type == V_MAP)
-			c = map_str(area, "color");
-		if (c != NULL)
-			S_set(&site->pool, v, "accent_style", xasprintf("--accent:%s",
-			    c));
-	}
+	for (i = 0; i < site->ndocs; i++)
+		if (site->docs[i]->kind == K_AREA)
+			S_accent(&site->pool, site->docs[i]->v);
+	site_each(site, site->ndocs, S_accent_one, site);
 }
 
 /* Events grouped by ISO week, for the calendar: "Uge 9". */
