@@ -466,9 +466,10 @@ S_new(int argc, char *argv[])
  * kernel handing out 4 KB pages one fault at a time.  glibc backs its
  * heap with 2 MB pages when asked (glibc.malloc.hugetlb=1, since 2.35),
  * but reads the request only from GLIBC_TUNABLES as the process
- * starts: so a command that builds sets it and starts itself again
- * (one exec, a few ms; the one-page rebuild of a 10k site went to
- * 0.67 of its time, a cold one to 0.89, peak memory within a MB).
+ * starts: so build and serve set it and start themselves again (one
+ * exec, a few ms; the one-page rebuild of a 10k site went to 0.66 of
+ * its time, a cold one to 0.89, peak memory within a MB).  Not
+ * rally flyer: one small sheet gained less than the exec cost.
  * Not when the kernel gives huge pages to everyone or to no one
  * (THP "always" or "never"), not when the user set any tunable, and
  * not under valgrind, whose exec would leave the new process
@@ -519,8 +520,7 @@ main(int argc, char *argv[])
 		puts("rally " RALLY_VERSION);
 		return 0;
 	}
-	if (strcmp(argv[1], "build") == 0 || strcmp(argv[1], "flyer") == 0 ||
-	    strcmp(argv[1], "serve") == 0)
+	if (strcmp(argv[1], "build") == 0 || strcmp(argv[1], "serve") == 0)
 		S_hugepages(argv);
 	xmlInitParser();
 	if (strcmp(argv[1], "build") == 0)
