@@ -781,10 +781,10 @@ test_keys(void)
 	{
 		struct keys *ks = keys_init(&site, "o=1");
 
-		keys_jobs(ks, &js);
+		keys_jobs(ks, &js, 2);
 		memcpy(k, js.v[1].key, 65);
 		js.v[0].in[2].hash = h2;
-		keys_jobs(ks, &js);
+		keys_jobs(ks, &js, 2);
 		CHECK(strcmp(js.v[1].key, k) != 0);
 		keys_free(ks);
 	}
