@@ -28,7 +28,7 @@ cp tests/engines/markdown.md "$W/edge/content/markdown.md"
 	printf -- '---\ntitle: Big\n---\n'
 	yes '*Ord* og [lenke](/om-oss/) i et avsnitt' | head -6000 | tr '\n' ' '
 	printf '\n\n'
-	yes '- punkt med `kode`' | head -3000
+	yes '* punkt med `kode`' | head -3000
 	printf '\n```\n'
 	yes 'kode linje' | head -8000
 	printf '```\n'
