@@ -116,7 +116,7 @@ build(const struct opts *o)
 		    (t[4] - t[3]) * 1e3, (run_clock() - t[4]) * 1e3,
 		    getenv("GLIBC_TUNABLES") != NULL &&
 		    strstr(getenv("GLIBC_TUNABLES"), "glibc.malloc.hugetlb=1") ?
-		    "; heap on huge pages" : "");
+		    "; malloc asked for huge pages" : "");
 	if (!stamp_save(o->out, &snap, o->only)) {
 		site.partial = 1;	/* the files are new, the stamp not */
 		goto out;

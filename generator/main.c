@@ -2,6 +2,9 @@
  * main.c: the command line.  Parses options and dispatches; only this
  * file decides the exit status.
  */
+#include <sys/auxv.h>
+#include <sys/prctl.h>
+
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -483,6 +486,15 @@ S_hugepages(char *argv[])
 	FILE *f;
 	size_t n;
 
+	/*
+	 * Not when the dynamic loader was started as the program (ld.so
+	 * rally build ...: /proc/self/exe is the loader, and no
+	 * interpreter was loaded), nor for a setuid or file-capability
+	 * rally (glibc empties the tunables there; one that removed them
+	 * would have it exec forever).
+	 */
+	if (getauxval(AT_BASE) == 0 || getauxval(AT_SECURE) != 0)
+		return;
 	if (getenv("GLIBC_TUNABLES") != NULL)
 		return;
 	if ((e = getenv("RALLY_HUGEPAGES")) != NULL && strcmp(e, "0") == 0)
@@ -503,11 +515,29 @@ S_hugepages(char *argv[])
 	unsetenv("GLIBC_TUNABLES");	/* no exec: go on as we are */
 }
 
+/*
+ * The kernel names a process after the path it was started by:
+ * "exe", after S_hugepages.  Named after argv[0] again, as ps,
+ * pkill rally and core files know it.
+ */
+static void
+S_name(const char *argv0)
+{
+	char name[17] = "";
+	const char *base = strrchr(argv0, '/');
+
+	if (prctl(PR_GET_NAME, name) != 0 || strcmp(name, "exe") != 0)
+		return;
+	snprintf(name, sizeof(name), "%s", base != NULL ? base + 1 : argv0);
+	prctl(PR_SET_NAME, name);
+}
+
 int
 main(int argc, char *argv[])
 {
 	int rc;
 
+	S_name(argv[0]);
 	if (argc < 2)
 		return S_usage_err(NULL);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {

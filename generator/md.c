@@ -65,9 +65,15 @@ S_arena_unmap(void *p)
 	munmap(p, ARENA_SIZE);
 }
 
+/* Under valgrind too, which watches malloc's blocks, not ours. */
+static int S_arena_off;
+
 static void
 S_arena_key_make(void)
 {
+	const char *e = getenv("LD_PRELOAD");
+
+	S_arena_off = e != NULL && strstr(e, "vgpreload") != NULL;
 	if (pthread_key_create(&S_arena_key, S_arena_unmap) != 0)
 		abort();
 }
@@ -89,8 +95,10 @@ S_arena_get(size_t sz)
 
 	if (ARENA_OFF || sz > ARENA_SIZE)
 		return xmalloc(sz);
+	pthread_once(&S_arena_once, S_arena_key_make);
+	if (S_arena_off)
+		return xmalloc(sz);
 	if (S_arena.p == NULL) {
-		pthread_once(&S_arena_once, S_arena_key_make);
 		/* Mapped, not malloc's: a large request there sorts all
 		   its free chunks first (10 ms after loading 10k files). */
 		S_arena.p = mmap(NULL, ARENA_SIZE, PROT_READ | PROT_WRITE,
@@ -101,7 +109,8 @@ S_arena_get(size_t sz)
 		}
 		pthread_setspecific(S_arena_key, S_arena.p);
 	}
-	if (ARENA_SIZE - S_arena.len < need)
+	/* Never at the very end: p + ARENA_SIZE is not the block's. */
+	if (ARENA_SIZE - S_arena.len <= need)
 		return xmalloc(sz);
 	q = S_arena.p + S_arena.len + ARENA_HEAD;
 	memcpy(q - ARENA_HEAD, &sz, sizeof(sz));

@@ -252,7 +252,7 @@ thp() { # ENV=VALUE...: the stages line of a build after an edit
 	echo >> "$W/thp/content/index.md"
 	env "$@" $RALLY build -v --only web --root "$W/thp" 2>&1 |
 	    grep '^rally: stages' > "$W/thp.line"
-	grep -c 'heap on huge pages' "$W/thp.line"
+	grep -c 'malloc asked for huge pages' "$W/thp.line"
 }
 case "$RALLY" in *-vg) mode=valgrind ;;
 *) mode=$(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null) ;; esac
@@ -267,3 +267,11 @@ case $mode in
 	check "cli: no huge pages asked for ($mode)" test "$(thp X=1)" = 0 ;;
 esac
 check "cli: ... and the build still ran" grep -q 'run [0-9]' "$W/thp.line"
+# Started through the dynamic loader, /proc/self/exe is the loader:
+# no exec then (it ran the loader with rally's arguments: exit 127).
+LDSO=$(ls /lib64/ld-linux-*.so.* 2>/dev/null | head -1)
+if [ -n "$LDSO" ] && [ "$(head -c 4 "$RALLY" | tail -c 3)" = ELF ]; then
+	echo >> "$W/thp/content/index.md"
+	check "cli: a build started through the dynamic loader" \
+	    "$LDSO" "$RALLY" build -q --only web --root "$W/thp"
+fi

@@ -28,6 +28,11 @@ until [ "$(grep -c '^rally: built' "$W/log")" -ge $N ] || [ $i -ge 300 ]; do
 	i=$((i + 1))
 done
 code() { curl -s --path-as-is -o /dev/null -w '%{http_code}' "$U$1"; }
+# Named as started (ps, pkill): not "exe" after asking for huge pages.
+case "$RALLY" in *-vg) ;; *)
+	check "serve: the process is named $(basename "$RALLY")" \
+	    test "$(cat /proc/$PID/comm)" = "$(basename "$RALLY" | cut -c1-15)" ;;
+esac
 check "serve: the site at its base path" test "$(code /vest/)" = 200
 check "serve: / leads to the base path" sh -c \
     "curl -s -o /dev/null -w '%{http_code} %{redirect_url}' $U/ |
