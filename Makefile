@@ -165,10 +165,10 @@ SANFLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
            -fno-sanitize-recover=all
 check-sanitize: generator/rally generator/builtin.c generator/lang.c
 	mkdir -p tests/work/asan
-	for f in $(SRCS) tests/fuzz/fuzz.c; do \
-	    $(CC) $(CFLAGS) $(SANFLAGS) $(PKGCFLAGS) -Igenerator -c $$f \
-	        -o tests/work/asan/$$(basename $$f .c).o || exit 1; \
-	done
+	# A file per core at once (CI's time).
+	printf '%s\n' $(SRCS) tests/fuzz/fuzz.c | xargs -P `nproc` -I{} \
+	    sh -c '$(CC) $(CFLAGS) $(SANFLAGS) $(PKGCFLAGS) -Igenerator \
+	        -c {} -o tests/work/asan/`basename {} .c`.o'
 	$(CXX) $(CXXFLAGS) $(SANFLAGS) -fno-sanitize=vptr `pkg-config --cflags libqpdf` -c \
 	    generator/pdftok.cc -o tests/work/asan/pdftok.o
 	A=`for f in $(SRCS); do echo tests/work/asan/$$(basename $$f .c).o; done; \
@@ -207,8 +207,10 @@ check-valgrind: generator/rally tests/unit $(REPLAYS)
 	        > tests/work/$${t%%:*}-vg; \
 	    chmod +x tests/work/$${t%%:*}-vg; \
 	done
+	# Two parts at once: valgrind runs a process on one core.
 	RALLY=tests/work/rally-vg UNIT=tests/work/unit-vg \
-	    REPLAY=tests/work/replay-%s-vg LIGHT=1 sh tests/run.sh; \
+	    REPLAY=tests/work/replay-%s-vg LIGHT=1 \
+	    TEST_JOBS=$${TEST_JOBS:-2} sh tests/run.sh; \
 	    rc=$$?; grep -l '^==' tests/work/valgrind/*.log 2>/dev/null | \
 	    xargs -r cat | head -200; exit $$rc
 

@@ -9,20 +9,54 @@ export RALLY LIGHT
 LOG=$W/test.log
 : > "$LOG"
 : > "$W/times"
+rm -rf "$W/parts"
+mkdir -p "$W/parts"
+# Parts run TEST_JOBS at a time (default 1), each into its own files;
+# their output is shown and logged in the order they were started.
+# Under valgrind a process runs on one core however many threads it
+# has, so the valgrind run takes two or three at once.
+JOBS=${TEST_JOBS:-1}
+NPART=0
+NSHOWN=0
+show() {
+	while [ "$NSHOWN" -lt "$NPART" ] &&
+	    [ -f "$W/parts/$((NSHOWN + 1)).rc" ]; do
+		NSHOWN=$((NSHOWN + 1))
+		_p=$W/parts/$NSHOWN
+		tee -a "$LOG" < "$_p.head"
+		cat "$_p.out" >> "$LOG"
+		grep -v '^PASS' "$_p.out" || true
+		cat "$_p.time" >> "$W/times"
+		# A checker that dies counts as a failure, not as nothing.
+		if [ "$(cat "$_p.rc")" -ne 0 ] && ! grep -q '^FAIL' "$_p.out"
+		then
+			echo "FAIL $(cut -c4- "$_p.head") exited with status" \
+			    "$(cat "$_p.rc")" | tee -a "$LOG"
+		fi
+	done
+}
+running() {
+	echo $((NPART - $(find "$W/parts" -name '*.rc' | wc -l)))
+}
 run() {
-	echo "== $*" | tee -a "$LOG"
-	t0=$(date +%s)
-	# A part that hangs fails, after 15 minutes, instead of CI.
-	timeout -k 10 900 "$@" > "$W/part" 2>&1
-	rc=$?
-	# How long each part takes, to keep the suite (and CI) short.
-	echo "$(($(date +%s) - t0)) s  $*" >> "$W/times"
-	cat "$W/part" >> "$LOG"
-	grep -v '^PASS' "$W/part" || true
-	# A checker that dies counts as a failure, not as nothing.
-	if [ $rc -ne 0 ] && ! grep -q '^FAIL' "$W/part"; then
-		echo "FAIL $* exited with status $rc" | tee -a "$LOG"
-	fi
+	NPART=$((NPART + 1))
+	_p=$W/parts/$NPART
+	echo "== $*" > "$_p.head"
+	(
+		t0=$(date +%s)
+		# A part that hangs fails, after 15 minutes, instead of CI.
+		timeout -k 10 900 "$@" > "$_p.out" 2>&1
+		rc=$?
+		# How long each part takes, to keep the suite (and CI) short.
+		echo "$(($(date +%s) - t0)) s  $*" > "$_p.time"
+		echo $rc > "$_p.rc.new"
+		mv "$_p.rc.new" "$_p.rc"
+	) &
+	while [ "$(running)" -ge "$JOBS" ]; do
+		sleep 0.1
+		show
+	done
+	show
 }
 run "$UNIT"
 # The sample campaign, built on a fixed date.
@@ -46,6 +80,7 @@ run sh tests/print_mini.sh
 [ -n "$LIGHT" ] || run sh tests/incremental.sh
 [ -n "$LIGHT" ] || run sh tests/interrupt.sh
 run sh tests/hyphen.sh
+run sh tests/shy.sh
 [ -n "$LIGHT" ] || run sh tests/fork.sh
 run sh tests/flyer.sh "$W/sample"
 # A second campaign (Norwegian, no layouts/ and no fonts of its own):
@@ -83,6 +118,8 @@ run python3 tests/xss.py
 run sh tests/fuzz/replay.sh
 [ -n "$LIGHT" ] || run sh tests/browser.sh "$W/sample"
 [ -n "$LIGHT" ] || run sh tests/scroll.sh "$W/sample" sample
+wait
+show
 u=$(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$LOG")
 up=${u% *}
 uf=${u#* }
