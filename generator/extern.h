@@ -83,6 +83,8 @@ buf_putc(struct buf *b, char c)
 void		 buf_printf(struct buf *b, const char *fmt, ...)
 		    __attribute__((format(printf, 2, 3)));
 void		 buf_xml(struct buf *b, const char *s, int quotes);
+/* Drops b's soft hyphens (U+00AD), where nothing breaks a line. */
+void		 buf_unshy(struct buf *b);
 void		 buf_free(struct buf *b);
 /* "file:line:col: error: ..." on stderr (or the capture); counted. */
 void		 diag_err(const struct pos *p, const char *fmt, ...)

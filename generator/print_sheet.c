@@ -204,6 +204,22 @@ S_pdf_dates(cairo_surface_t *s, const struct site *site)
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
+/* A metadata field of s, without soft hyphens (buf_unshy). */
+static void
+S_meta(cairo_surface_t *s, cairo_pdf_metadata_t k, const char *text)
+{
+	struct buf b = { NULL, 0, 0 };
+
+	if (text == NULL) {
+		cairo_pdf_surface_set_metadata(s, k, text);
+		return;
+	}
+	buf_puts(&b, text);
+	buf_unshy(&b);
+	cairo_pdf_surface_set_metadata(s, k, b.data);
+	buf_free(&b);
+}
+
 /*
  * A PDF of w x h points written into out, for rally's own documents
  * (the logo kit, proofs, the timeline): title, creator, the build's
@@ -216,7 +232,7 @@ sheet_pdf_own(const struct site *site, struct buf *out, double w, double h,
 	cairo_surface_t *s = cairo_pdf_surface_create_for_stream(sheet_write,
 	    out, w, h);
 
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+	S_meta(s, CAIRO_PDF_METADATA_TITLE, title);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,
 	    "rally " RALLY_VERSION);
 	S_pdf_dates(s, site);
@@ -237,11 +253,10 @@ sheet_metadata(cairo_surface_t *s, const struct sheet *sh,
 	title = xasprintf("%s: %s (%s)", sh->lay->title,
 	    map_str(sh->message, "headline") ? map_str(sh->message,
 	    "headline") : map_str(sh->area, "headline"), sh->size->name);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, title);
+	S_meta(s, CAIRO_PDF_METADATA_TITLE, title);
 	free(title);
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_SUBJECT,
-	    map_str(sh->area, "title"));
-	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR,
+	S_meta(s, CAIRO_PDF_METADATA_SUBJECT, map_str(sh->area, "title"));
+	S_meta(s, CAIRO_PDF_METADATA_AUTHOR,
 	    sh->org != NULL ? map_str(sh->org, "name") :
 	    map_str(site->v, "title"));
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR,

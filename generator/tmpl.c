@@ -1323,8 +1323,10 @@ S_attrs(struct tctx *c, xmlNodePtr e, const char *file,
 		buf_puts(&b, "");
 		if (v != NULL && v->type == V_BOOL)
 			buf_puts(&b, v->n ? name : "");
-		else
+		else {
 			val_text(v, &b);
+			buf_unshy(&b);
+		}
 		if (b.len == 0 || (v != NULL && v->type == V_BOOL && !v->n))
 			xmlUnsetProp(e, BAD_CAST name);
 		else if (tmpl_is_url_attr(name) && !url_is_safe(b.data)) {
@@ -1486,6 +1488,8 @@ S_element(struct tctx *c, xmlNodePtr e, const char *file,
 		free(a);
 		buf_puts(&b, "");
 		val_text(v, &b);
+		if (xmlStrEqual(e->name, BAD_CAST "title"))
+			buf_unshy(&b);	/* a tab's or a link's name */
 		S_clear(e);
 		if (b.len > 0)
 			S_add_text(c, e, b.data, b.len, file);

@@ -98,6 +98,8 @@ struct cnode {
 	int		 save_end;/* no end tag when empty (li) */
 	int		 raw;	/* script, style: text unescaped */
 	int		 is_a;	/* <a>: name= is a URL too */
+	int		 title;	/* <title>, of any namespace: no soft
+				   hyphen in its text (buf_unshy) */
 	struct cattr	*attrs;
 	size_t		 nattrs;
 	struct cdyn	*dyn;
@@ -694,6 +696,7 @@ S_elem(struct comp *c, xmlNodePtr n, const struct cnode *parent)
 	e->raw = strcasecmp((const char *)n->name, "script") == 0 ||
 	    strcasecmp((const char *)n->name, "style") == 0;
 	e->is_a = strcasecmp((const char *)n->name, "a") == 0;
+	e->title = strcmp((const char *)n->name, "title") == 0;
 	buf_puts(&b, "");
 	for (ns = n->nsDef; ns != NULL; ns = ns->next) {
 		if (ns->href == NULL)
@@ -1323,7 +1326,8 @@ S_attrs(struct run *r, const struct cnode *e, const struct scope *sc)
 		if (v != NULL && v->type == V_BOOL) {
 			b->len = 0;
 			buf_puts(b, v->n ? name : "");
-		}
+		} else
+			buf_unshy(b);	/* as the tree does */
 		for (i = 0; i < n; i++)
 			if (strcmp(a[i].name, name) == 0)
 				break;
@@ -1548,6 +1552,8 @@ S_element(struct run *r, const struct cnode *e, const struct scope *sc)
 		r->tmp.len = 0;
 		buf_puts(&r->tmp, "");
 		S_format(r, e->ctext, sc, &r->tmp, &v);
+		if (e->title)
+			buf_unshy(&r->tmp);	/* as the tree does */
 		if (r->tmp.len > 0)
 			S_made_text(r, e, r->tmp.data, r->tmp.len);
 	} else if (e->content == CC_HTML) {

@@ -177,6 +177,29 @@ buf_xml(struct buf *b, const char *s, int quotes)
 		}
 }
 
+/*
+ * An author's soft hyphen helps a heading break on a page; in an
+ * attribute (og:title, alt), a <title>, a calendar's SUMMARY or a
+ * feed, nothing breaks there, and some readers show it as a hyphen
+ * or a box.  In place; b stays NUL-terminated.
+ */
+void
+buf_unshy(struct buf *b)
+{
+	size_t i, o;
+
+	if (b->len < 2 || memmem(b->data, b->len, "\xc2\xad", 2) == NULL)
+		return;
+	for (i = o = 0; i < b->len; i++)
+		if (i + 1 < b->len && (unsigned char)b->data[i] == 0xC2 &&
+		    (unsigned char)b->data[i + 1] == 0xAD)
+			i++;
+		else
+			b->data[o++] = b->data[i];
+	b->len = o;
+	b->data[o] = '\0';
+}
+
 void
 buf_printf(struct buf *b, const char *fmt, ...)
 {

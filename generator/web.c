@@ -118,11 +118,21 @@ S_xml(xmlDocPtr doc, struct buf *out)
 	xmlFree(mem);
 }
 
+/* Element name with text (no soft hyphen: buf_unshy) under parent. */
 static xmlNodePtr
 S_add(xmlNodePtr parent, const char *name, const char *text)
 {
-	return xmlNewTextChild(parent, NULL, BAD_CAST name,
-	    text != NULL ? BAD_CAST text : NULL);
+	struct buf b = { NULL, 0, 0 };
+	xmlNodePtr n;
+
+	if (text != NULL) {
+		buf_puts(&b, text);
+		buf_unshy(&b);
+	}
+	n = xmlNewTextChild(parent, NULL, BAD_CAST name,
+	    text != NULL ? BAD_CAST b.data : NULL);
+	buf_free(&b);
+	return n;
 }
 
 static char *
@@ -142,6 +152,7 @@ web_atom(const struct job *j, struct site *site, struct buf *out)
 	xmlNodePtr feed, e, n, div, k;
 	xmlNsPtr xhtml;
 	xmlDocPtr h;
+	struct buf b = { NULL, 0, 0 };
 	char *s;
 	size_t i;
 
@@ -192,8 +203,10 @@ web_atom(const struct job *j, struct site *site, struct buf *out)
 			n = S_add(e, "category", NULL);
 			xmlNewProp(n, BAD_CAST "term",
 			    BAD_CAST map_str(map_get(p, "area"), "slug"));
-			xmlNewProp(n, BAD_CAST "label",
-			    BAD_CAST map_str(map_get(p, "area"), "title"));
+			b.len = 0;
+			buf_puts(&b, map_str(map_get(p, "area"), "title"));
+			buf_unshy(&b);
+			xmlNewProp(n, BAD_CAST "label", BAD_CAST b.data);
 		}
 		n = S_add(e, "content", NULL);
 		xmlNewProp(n, BAD_CAST "type", BAD_CAST "xhtml");
@@ -207,6 +220,7 @@ web_atom(const struct job *j, struct site *site, struct buf *out)
 		xmlFreeDoc(h);
 		xmlReconciliateNs(doc, div);
 	}
+	buf_free(&b);
 	S_xml(doc, out);
 	xmlFreeDoc(doc);
 	return 1;
@@ -260,6 +274,7 @@ S_ics_prop(struct buf *out, const char *name, const char *text)
 	buf_puts(&l, name);
 	buf_putc(&l, ':');
 	S_ics_text(&l, text);
+	buf_unshy(&l);
 	S_ics_line(out, &l);
 	buf_free(&l);
 }

@@ -19,6 +19,10 @@ sed '/data-html="page.body"/r tests/engines/event-extra.html' \
 # controls, CR, entities, quotes, DEL, a non-ASCII letter.
 sed '/^title: Om oss$/a weird: "\\t \\x01\\r /a b?c=<d>\&e\\"f'"'"'g\\x7f\\u00e6\\x02 "' \
     tests/fixture/content/om-oss.md > "$W/edge/content/om-oss.md"
+# An author's soft hyphen in a title: in the pages' text, not in an
+# attribute or a <title> (tests/shy.sh), alike in both engines.
+sed -i "s/^title: Allmøte i Bergen\$/title: Allmøte om barne$(printf '\302\255')hagene/" \
+    "$W/edge/content/events/allmote.md"
 # A page of every Markdown construct, for both engines and both ways
 # of writing Markdown (below).
 cp tests/engines/markdown.md "$W/edge/content/markdown.md"

@@ -274,10 +274,31 @@ test_lang(void)
 	site_free(&site);
 }
 
+/* buf_unshy on s: the bytes left, compared with want (n of them). */
+static int
+S_unshy(const char *s, const char *want, size_t n)
+{
+	struct buf b = { NULL, 0, 0 };
+	int ok;
+
+	buf_puts(&b, s);
+	buf_unshy(&b);
+	ok = b.len == n && memcmp(b.data, want, n) == 0 && b.data[n] == '\0';
+	buf_free(&b);
+	return ok;
+}
+
 static void
 test_slugs_paths(void)
 {
 	char *s;
+
+	/* Soft hyphens out of a title or an attribute, nothing else. */
+	CHECK(S_unshy("Barne\xc2\xadhage", "Barnehage", 9));
+	CHECK(S_unshy("\xc2\xad\xc2\xad", "", 0));
+	CHECK(S_unshy("a\xc2", "a\xc2", 2));	/* a lead byte alone */
+	CHECK(S_unshy("x\xc2\xad", "x", 1));
+	CHECK(S_unshy("b\xc3\xa6r", "b\xc3\xa6r", 4));
 
 	s = slugify("Ældre og Sundhed!");
 	CHECK(strcmp(s, "aeldre-og-sundhed") == 0);
