@@ -183,7 +183,8 @@ check-sanitize: generator/rally generator/builtin.c generator/lang.c
 	        tests/work/asan/fuzz.o tests/fuzz/$$t.c $$A $(PKGLIBS) || exit 1; \
 	done
 	LSAN_OPTIONS=suppressions=$$PWD/tests/lsan.supp \
-	RALLY=tests/work/rally-asan UNIT=tests/work/unit-asan \
+	RALLY=tests/work/rally-asan RALLY_REF=./generator/rally \
+	    UNIT=tests/work/unit-asan \
 	    REPLAY=tests/work/replay-asan-%s sh tests/run.sh
 
 # Its reports go to a file per process, so that rally's stderr (which
