@@ -71,11 +71,27 @@ if SOURCE_DATE_EPOCH=1489104000 $RALLY build -q $ONLY --root . \
 else
 	echo "FAIL sample campaign builds" | tee -a "$LOG"
 fi
+# The parts that only read the sample's output (Python, poppler,
+# Chromium: no rally in them) check bytes, not how they were made.
+# Under a sanitizer they run again only if the sample is not byte for
+# byte the last plain run's, which they checked (kept here with a mark
+# when that run had no failure).
+READERS=
+if [ -z "$REPLAY" ]; then
+	rm -rf "$W/sample.plain" "$W/sample.plain.ok"
+	cp -r "$W/sample" "$W/sample.plain"
+elif [ -z "$LIGHT" ] && [ -f "$W/sample.plain.ok" ] &&
+    diff -r -x '.rally-stamp*' "$W/sample.plain" "$W/sample" >/dev/null 2>&1
+then
+	READERS=done
+	echo "PASS sample: the same bytes as the plain run's, whose" \
+	    "readers passed" | tee -a "$LOG"
+fi
 run python3 tests/check_site.py "$W/sample" .
-[ -n "$LIGHT" ] || run python3 tests/check_print.py "$W/sample" .
-[ -n "$LIGHT" ] || run sh tests/print_golden.sh check "$W/sample"
-[ -n "$LIGHT" ] || run python3 tests/check_frames.py "$W/sample" . da --strict
-[ -n "$LIGHT" ] || run python3 tests/raster.py "$W/sample"
+[ -n "$LIGHT$READERS" ] || run python3 tests/check_print.py "$W/sample" .
+[ -n "$LIGHT$READERS" ] || run sh tests/print_golden.sh check "$W/sample"
+[ -n "$LIGHT$READERS" ] || run python3 tests/check_frames.py "$W/sample" . da --strict
+[ -n "$LIGHT$READERS" ] || run python3 tests/raster.py "$W/sample"
 run sh tests/print_mini.sh
 [ -n "$LIGHT" ] || run sh tests/incremental.sh
 [ -n "$LIGHT" ] || run sh tests/interrupt.sh
@@ -103,7 +119,7 @@ run sh tests/engines.sh
 run sh tests/memo.sh
 run sh tests/bad.sh
 run sh tests/hostile.sh
-[ -n "$LIGHT" ] || run python3 tests/impose.py "$W/sample"
+[ -n "$LIGHT$READERS" ] || run python3 tests/impose.py "$W/sample"
 # PDF/X needs pikepdf: Debian's python3, where another python3 comes first.
 PYX=python3
 /usr/bin/python3 -c 'import pikepdf' 2>/dev/null && PYX=/usr/bin/python3
@@ -116,8 +132,8 @@ run sh tests/serve.sh
 run sh tests/recipe.sh
 run python3 tests/xss.py
 run sh tests/fuzz/replay.sh
-[ -n "$LIGHT" ] || run sh tests/browser.sh "$W/sample"
-[ -n "$LIGHT" ] || run sh tests/scroll.sh "$W/sample" sample
+[ -n "$LIGHT$READERS" ] || run sh tests/browser.sh "$W/sample"
+[ -n "$LIGHT$READERS" ] || run sh tests/scroll.sh "$W/sample" sample
 wait
 show
 u=$(sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$LOG")
@@ -128,5 +144,6 @@ f=$(grep -c '^FAIL' "$LOG")
 p=$((p + ${up:-0}))
 f=$((f + ${uf:-1}))
 grep '^FAIL' "$LOG" | sed 's/^/  /'
+[ -z "$REPLAY" ] && [ "$f" -eq 0 ] && : > "$W/sample.plain.ok"
 echo "$p passed, $f failed"
 [ "$f" -eq 0 ]
