@@ -15,14 +15,20 @@ CF="-O1 -g -std=c11 -D_GNU_SOURCE -fno-omit-frame-pointer
     -fsanitize=address,undefined -fno-sanitize-recover=all
     $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lhyphen -lstdc++ -lpthread -lm"
-objs=
+# Objects on every core at once (clang is one process a file).
+J=${FUZZ_JOBS:-$(nproc)}
+export CLANG CF
 for src in $SRCS tests/fuzz/fuzz.c; do
 	o=$W/obj/$(basename "$src" .c).o
-	# shellcheck disable=SC2086
 	[ "$o" -nt "$src" ] && [ "$o" -nt generator/rally.h ] &&
-	    [ "$o" -nt generator/extern.h ] || $CLANG $CF -fsanitize=fuzzer-no-link \
-	    -Igenerator -c "$src" -o "$o"
-	objs="$objs $o"
+	    [ "$o" -nt generator/extern.h ] && continue
+	echo "$src $o"
+done | xargs -r -P "$J" -n 2 sh -c \
+    '$CLANG $CF -fsanitize=fuzzer-no-link -Igenerator -c "$0" -o "$1"' ||
+    exit 1
+objs=
+for src in $SRCS tests/fuzz/fuzz.c; do
+	objs="$objs $W/obj/$(basename "$src" .c).o"
 done
 # The C++ (pdftok.cc), with clang++.
 for src in $CXXSRCS; do
@@ -30,21 +36,22 @@ for src in $CXXSRCS; do
 	[ "$o" -nt "$src" ] || ${CLANG}++ -O1 -g -std=c++17 \
 	    -fno-omit-frame-pointer -fsanitize=address,undefined \
 	    -fno-sanitize-recover=all -fno-sanitize=vptr -fsanitize=fuzzer-no-link \
-	    $(pkg-config --cflags libqpdf) -c "$src" -o "$o"
+	    $(pkg-config --cflags libqpdf) -c "$src" -o "$o" || exit 1
 	objs="$objs $o"
 done
-status=0
-for t in "$@"; do
+# fuzz_one TARGET: builds and runs one target; its report, in
+# $W/TARGET.report, and status 1 if it found a crash.
+fuzz_one() {
+	t=$1
 	# shellcheck disable=SC2086
 	$CLANG $CF -fsanitize=fuzzer -Igenerator -o "$W/$t" \
-	    tests/fuzz/$t.c $objs $LIBS
+	    tests/fuzz/$t.c $objs $LIBS || return 1
 	rm -rf "$W/corpus-$t"
 	mkdir -p "$W/corpus-$t"
 	# shellcheck disable=SC2046
 	find $(fuzz_seeds $t) -type f ! -name '.*' | while read -r f; do
 		cp "$f" "$W/corpus-$t/$(echo "$f" | tr / _)"
 	done
-	echo "fuzz: $t for $S s"
 	# Leaks are bugs too, but pango and fontconfig keep caches that
 	# LeakSanitizer cannot see: the layout target's leaks are checked
 	# by valgrind instead (make check-valgrind replays its corpus).
@@ -61,9 +68,30 @@ for t in "$@"; do
 		grep -E '^stat::number_of_executed_units|^Done' "$W/$t.log" |
 		    sed "s/^/fuzz: $t: /"
 	else
-		status=1
 		tail -40 "$W/$t.log"
 		echo "fuzz: $t FAILED; input: $(ls "$W/$t"-* 2>/dev/null | head -1)"
+		return 1
 	fi
+}
+# Targets side by side, FUZZ_JOBS (default: the cores) at a time: a
+# libFuzzer process runs on one core, and each still gets its seconds.
+status=0
+set +e
+while [ $# -gt 0 ]; do
+	pids= names=
+	i=0
+	while [ $# -gt 0 ] && [ $i -lt "$J" ]; do
+		echo "fuzz: $1 for $S s"
+		fuzz_one "$1" > "$W/$1.report" 2>&1 &
+		pids="$pids $!" names="$names $1"
+		shift
+		i=$((i + 1))
+	done
+	for p in $pids; do
+		wait "$p" || status=1
+	done
+	for t in $names; do
+		cat "$W/$t.report"
+	done
 done
 exit $status
