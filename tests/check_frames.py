@@ -13,7 +13,6 @@ import glob
 import html
 import os
 import re
-import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
@@ -77,8 +76,7 @@ def boxes(pdf, option, pattern):
     each box that pdftotext OPTION prints and PATTERN (whose groups 1
     and 2 match a page's size) finds."""
     bleed = LAYOUTS[layout_of(pdf)][0]
-    xml = subprocess.run(["pdftotext", option, pdf, "-"], check=True,
-                         capture_output=True, text=True).stdout
+    xml = checks.run(["pdftotext", option, pdf, "-"], check=True).stdout
     page, W, H = -1, 0, 0
     for m in pattern.finditer(xml):
         if m.group(1):
@@ -115,6 +113,9 @@ pdfs = sorted(p for p in glob.glob(os.path.join(OUT, "print", "**", "*.pdf"),
                                    recursive=True)
               if layout_of(p) is not None and not checks.OFFICE.search(p))
 report(len(pdfs) > 0, "frames: %d print PDFs to check" % len(pdfs))
+checks.prefetch(c for pdf in pdfs for c in (
+    ["pdftotext", "-bbox", pdf, "-"], ["pdftotext", "-bbox-layout", pdf, "-"],
+    ["pdftotext", pdf, "-"]))
 outside = []
 for pdf in pdfs:
     for b in check_pdf(pdf):
@@ -204,8 +205,7 @@ def unit_breaks(text):
 
 broken = []
 for pdf in pdfs:
-    text = subprocess.run(["pdftotext", pdf, "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = checks.run(["pdftotext", pdf, "-"], check=True).stdout
     for b in unit_breaks(text):
         broken.append("%s: %s" % (os.path.relpath(pdf, OUT), b))
 report(not broken, "units: no line of %d PDFs breaks inside a unit%s" %
@@ -302,8 +302,7 @@ if LANG != "da":
     files = pdfs + glob.glob(os.path.join(OUT, "print", "orgs", "*",
                                           "proof.pdf"))
     for f in files:
-        text = subprocess.run(["pdftotext", f, "-"], check=True,
-                              capture_output=True, text=True).stdout
+        text = checks.run(["pdftotext", f, "-"], check=True).stdout
         # A word broken at a line's end is one word.
         text = re.sub(r"[-\u00ad\u2010]\n", "", text)
         for w in words(text) & danish:

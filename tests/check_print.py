@@ -12,6 +12,7 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
 
 import checks
 import png
@@ -82,6 +83,8 @@ office = [p for p in pdfs if checks.OFFICE.search(p)]
 pdfs = [p for p in pdfs if not checks.OFFICE.search(p)]
 report(len(pdfs) > 0, "print: %d PDFs" % len(pdfs))
 bad_boxes, bad_fonts, bad_words, bad_meta, no_png = [], [], [], [], []
+checks.prefetch(c for pdf in pdfs for c in (
+    ["pdfinfo", "-box", pdf], ["pdffonts", pdf], ["pdftotext", "-bbox", pdf, "-"]))
 for pdf in pdfs:
     rel = os.path.relpath(pdf, OUT)
     area = os.path.basename(os.path.dirname(pdf))
@@ -101,7 +104,7 @@ for pdf in pdfs:
     want = {"MediaBox": (0, 0, W + 2 * (b + mz), H + 2 * (b + mz)),
             "BleedBox": (mz, mz, W + 2 * b + mz, H + 2 * b + mz),
             "TrimBox": (mz + b, mz + b, mz + b + W, mz + b + H)}
-    info = subprocess.run(["pdfinfo", "-box", pdf], capture_output=True, text=True).stdout
+    info = checks.run(["pdfinfo", "-box", pdf]).stdout
     for box, v in want.items():
         m = re.search(r"^%s:\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)" % box, info, re.M)
         if not m or any(abs(float(x) - y) > 0.02 for x, y in zip(m.groups(), v)):
@@ -113,11 +116,11 @@ for pdf in pdfs:
     if (not org and not re.search(r"^Subject:\s+%s$" % re.escape(titles.get(area, "?")), info, re.M)) or \
             not re.search(r"^Title:\s+\S", info, re.M) or not re.search(r"^Author:\s+\S", info, re.M):
         bad_meta.append(rel)
-    fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True).stdout.splitlines()[2:]
+    fonts = checks.run(["pdffonts", pdf]).stdout.splitlines()[2:]
     if not fonts or any(re.split(r"\s+", f.strip())[-5] != "yes" for f in fonts):
         bad_fonts.append(rel)
     # Every word inside the trim box; pdftotext puts y downwards.
-    bb = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True).stdout
+    bb = checks.run(["pdftotext", "-bbox", pdf, "-"]).stdout
     x0, y0, x1, y1 = want["TrimBox"]
     PH = want["MediaBox"][3]
     for m in re.finditer(r'<word xMin="([\d.-]+)" yMin="([\d.-]+)" xMax="([\d.-]+)" yMax="([\d.-]+)">([^<]*)</word>', bb):
@@ -250,7 +253,8 @@ else:
 url = site_url()
 work = os.path.join(OUT, "..", "qr-" + os.path.basename(OUT.rstrip("/")))
 os.makedirs(work, exist_ok=True)
-def decode(pdf, page, tag):
+def decode(job):
+    pdf, page, tag, _ = job
     stem = os.path.join(work, tag)
     subprocess.run(["pdftoppm", "-r", "200", "-gray", "-f", str(page), "-l", str(page), "-png",
                     "-singlefile", pdf, stem], check=True)
@@ -258,6 +262,8 @@ def decode(pdf, page, tag):
     return z.stdout.strip()
 
 
+# (pdf, page, tag, judge): judge(what the code says) is (ok, the line).
+qr = []
 for lay, L in sorted(layouts.items()):
     if not L["qr"] or L["png"]:
         continue
@@ -268,14 +274,15 @@ for lay, L in sorted(layouts.items()):
             for pdf in sorted(glob.glob(os.path.join(odir, "*-%s-%s.pdf" % (lay, sz))))[:2]:
                 what = os.path.basename(pdf)[:-len("-%s-%s.pdf" % (lay, sz))]
                 for page in L["qr"]:
-                    got = decode(pdf, page, "%s-%s-%d" % (org, what, page))
-                    if L["per"] == "org-event":
-                        ok, want = got == "%s/events/%s/" % (url, what), "its event's page"
-                    else:
-                        ok = got == "%s/orgs/%s/" % (url, org) or got.startswith(url + "/events/")
-                        want = "its page or its next event"
-                    report(ok, "print: QR on %s page %d decodes to %s (%s)" % (
-                        os.path.relpath(pdf, OUT), page, want, got))
+                    def judge(got, pdf=pdf, page=page, what=what, org=org, per=L["per"]):
+                        if per == "org-event":
+                            ok, want = got == "%s/events/%s/" % (url, what), "its event's page"
+                        else:
+                            ok = got == "%s/orgs/%s/" % (url, org) or got.startswith(url + "/events/")
+                            want = "its page or its next event"
+                        return ok, "print: QR on %s page %d decodes to %s (%s)" % (
+                            os.path.relpath(pdf, OUT), page, want, got)
+                    qr.append((pdf, page, "%s-%s-%d" % (org, what, page), judge))
         continue
     for area in sorted(titles):
         cands = sorted(glob.glob(os.path.join(OUT, "print", area, "%s-*%s.pdf" % (lay, sz))))
@@ -284,14 +291,15 @@ for lay, L in sorted(layouts.items()):
             continue
         pdf = cands[0]
         for page in L["qr"]:
-            stem = os.path.join(work, "%s-%s-%d" % (area, lay, page))
-            subprocess.run(["pdftoppm", "-r", "200", "-gray", "-f", str(page), "-l", str(page), "-png",
-                            "-singlefile", pdf, stem], check=True)
-            z = subprocess.run(["zbarimg", "-q", "--raw", stem + ".png"], capture_output=True, text=True)
-            got = z.stdout.strip()
-            want = "%s/areas/%s/" % (url, area)
-            report(got == want, "print: QR on %s page %d decodes to %s%s" % (
-                os.path.relpath(pdf, OUT), page, want, "" if got == want else " (got %r)" % got))
+            def judge(got, pdf=pdf, page=page, area=area):
+                want = "%s/areas/%s/" % (url, area)
+                return got == want, "print: QR on %s page %d decodes to %s%s" % (
+                    os.path.relpath(pdf, OUT), page, want, "" if got == want else " (got %r)" % got)
+            qr.append((pdf, page, "%s-%s-%d" % (area, lay, page), judge))
+# Rendered and read on every core; reported in order.
+with ThreadPoolExecutor(os.cpu_count() or 2) as ex:
+    for job, got in zip(qr, ex.map(decode, qr)):
+        report(*job[3](got))
 
 # The campaign's e-mail addresses of up to 36 characters (the alliance's
 # own fits every contact frame at its smallest size) are never broken
@@ -303,9 +311,9 @@ for p in [os.path.join(ROOT, "content/site.yml")] + glob.glob(
                              open(p, encoding="utf-8").read()))
 emails = {e for e in emails if len(e) <= 36}
 broken, seen = [], 0
+checks.prefetch(["pdftotext", "-raw", pdf, "-"] for pdf in pdfs)
 for pdf in pdfs:
-    lines = subprocess.run(["pdftotext", "-raw", pdf, "-"],
-                           capture_output=True, text=True).stdout.splitlines()
+    lines = checks.run(["pdftotext", "-raw", pdf, "-"]).stdout.splitlines()
     joined = "".join(ln.strip() for ln in lines)
     for e in emails:
         if e in joined:
