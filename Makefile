@@ -182,6 +182,10 @@ check-sanitize: generator/rally generator/builtin.c generator/lang.c
 	        -o tests/work/replay-asan-$$t tests/fuzz/main.c \
 	        tests/work/asan/fuzz.o tests/fuzz/$$t.c $$A $(PKGLIBS) || exit 1; \
 	done
+	# A 16 MB quarantine, not 256: freed memory stays poisoned for the
+	# next 16 MB of frees, and a print build touches a fifth fewer new
+	# pages (the fixture's full build 2.9 to 2.3 s).
+	ASAN_OPTIONS=quarantine_size_mb=16 \
 	LSAN_OPTIONS=suppressions=$$PWD/tests/lsan.supp \
 	RALLY=tests/work/rally-asan RALLY_REF=./generator/rally \
 	    UNIT=tests/work/unit-asan \
