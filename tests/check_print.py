@@ -12,7 +12,6 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from concurrent.futures import ThreadPoolExecutor
 
 import checks
 import png
@@ -297,9 +296,8 @@ for lay, L in sorted(layouts.items()):
                     os.path.relpath(pdf, OUT), page, want, "" if got == want else " (got %r)" % got)
             qr.append((pdf, page, "%s-%s-%d" % (area, lay, page), judge))
 # Rendered and read on every core; reported in order.
-with ThreadPoolExecutor(os.cpu_count() or 2) as ex:
-    for job, got in zip(qr, ex.map(decode, qr)):
-        report(*job[3](got))
+for job, got in zip(qr, checks.pmap(decode, qr)):
+    report(*job[3](got))
 
 # The campaign's e-mail addresses of up to 36 characters (the alliance's
 # own fits every contact frame at its smallest size) are never broken

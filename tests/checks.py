@@ -28,15 +28,20 @@ def _run(cmd):
     return subprocess.run(list(cmd), capture_output=True, text=True)
 
 
+def pmap(fn, items):
+    """fn of each item, as many at once as there are cores (fn mostly
+    waits for a tool it runs), in the items' order: a checker's
+    hundreds of pdftotext and pdfinfo calls would keep one core busy
+    and leave the other idle."""
+    with ThreadPoolExecutor(os.cpu_count() or 2) as ex:
+        return list(ex.map(fn, items))
+
+
 def prefetch(cmds):
-    """Runs the commands (lists of arguments) as many at once as there
-    are cores: a checker's hundreds of pdftotext and pdfinfo calls
-    would keep one core busy and leave the other idle.  run() then
+    """Runs the commands (lists of arguments) with pmap; run() then
     answers from what they printed."""
     todo = list(dict.fromkeys(tuple(c) for c in cmds if tuple(c) not in _ran))
-    with ThreadPoolExecutor(os.cpu_count() or 2) as ex:
-        for c, r in zip(todo, ex.map(_run, todo)):
-            _ran[c] = r
+    _ran.update(zip(todo, pmap(_run, todo)))
 
 
 def run(cmd, check=False):
