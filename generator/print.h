@@ -105,6 +105,8 @@ struct print_set {
 	GHashTable	*svgs;	/* artwork parsed, by its colour and bytes:
 				   RsvgHandle (each forked worker fills
 				   its own copy) */
+	GHashTable	*qrs;	/* QR codes encoded, by their data: QRcode
+				   (as svgs: a worker's own) */
 	int		 every_width;	/* no struct cfg: pango lays out
 				   every width the fitter tries */
 };

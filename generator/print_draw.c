@@ -142,6 +142,7 @@ static void
 S_qr(struct rctx *c, xmlNodePtr f)
 {
 	char *data = draw_attr(c, f, "data");
+	GHashTable *qrs;
 	QRcode *q;
 	double r[4], side, m, x0, y0;
 	int x, y, run, n;
@@ -153,13 +154,24 @@ S_qr(struct rctx *c, xmlNodePtr f)
 		free(data);
 		return;
 	}
-	q = QRcode_encodeString(data, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	free(data);
-	if (q == NULL) {
-		lay_err(c->sh->lay, f, "cannot encode the QR code");
-		c->failed = 1;
-		return;
+	/* Encoded once a worker: the same address comes back on every
+	   size of a sheet, its preview and its proof (choosing the mask
+	   was a hundredth of the print batch). */
+	qrs = c->sh->ps->qrs;
+	if (qrs == NULL || (q = g_hash_table_lookup(qrs, data)) == NULL) {
+		q = QRcode_encodeString(data, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+		if (q == NULL) {
+			lay_err(c->sh->lay, f, "cannot encode the QR code");
+			c->failed = 1;
+			free(data);
+			return;
+		}
+		if (qrs != NULL) {
+			g_hash_table_insert(qrs, data, q);
+			data = NULL;
+		}
 	}
+	free(data);
 	n = q->width;
 	side = fmin(r[2], r[3]);
 	m = side / (n + 8);	/* a quiet zone of four modules each side */
@@ -184,7 +196,8 @@ S_qr(struct rctx *c, xmlNodePtr f)
 		}
 	cairo_fill(c->cr);
 out:
-	QRcode_free(q);
+	if (qrs == NULL)
+		QRcode_free(q);
 }
 
 /* Fits a drawing of aspect a (w/h) in box r, placed by align/valign. */

@@ -992,6 +992,8 @@ print_load_only(struct site *site, const char *only)
 	/* Made last: the failures above free ps without print_free. */
 	ps->svgs = g_hash_table_new_full(g_bytes_hash, g_bytes_equal,
 	    (GDestroyNotify)g_bytes_unref, g_object_unref);
+	ps->qrs = g_hash_table_new_full(g_str_hash, g_str_equal, free,
+	    (GDestroyNotify)QRcode_free);
 	return ps;
 }
 
@@ -1023,6 +1025,8 @@ print_free(struct print_set *ps)
 		g_hash_table_destroy(ps->laid);
 	if (ps->svgs != NULL)
 		g_hash_table_destroy(ps->svgs);
+	if (ps->qrs != NULL)
+		g_hash_table_destroy(ps->qrs);
 	free(ps);
 }
 
