@@ -103,6 +103,14 @@ build(const struct opts *o)
 	    (web && !plan_links(&site, &site.jobs, print)))
 		goto out;
 	t[3] = run_clock();
+	/*
+	 * And whether the print material is planned: pages list it (the
+	 * downloads page, an organisation's material, Open Graph images),
+	 * so a page --only web made is not the one a full build makes.
+	 * (Not in the stamp: an --only build after a full one of the same
+	 * inputs keeps the full build's pages.)
+	 */
+	g_strlcat(keyopts, print ? " print=1" : " print=0", sizeof(keyopts));
 	site.keys = keys_init(&site, keyopts);
 	keys_jobs(site.keys, &site.jobs, site.workers);
 	t[4] = run_clock();
@@ -117,7 +125,8 @@ build(const struct opts *o)
 		    getenv("GLIBC_TUNABLES") != NULL &&
 		    strstr(getenv("GLIBC_TUNABLES"), "glibc.malloc.hugetlb=1") ?
 		    "; malloc asked for huge pages" : "");
-	if (!stamp_save(o->out, &snap, o->only)) {
+	/* A deferred build is not whole: the next one looks closer. */
+	if (!o->defer && !stamp_save(o->out, &snap, o->only)) {
 		site.partial = 1;	/* the files are new, the stamp not */
 		goto out;
 	}

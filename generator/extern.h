@@ -447,7 +447,8 @@ void		 run_tidy(const char *outdir);
 struct _GHashTable	*manifest_read(const char *outdir);
 int		 manifest_fresh(struct _GHashTable *old, struct outchk *oc,
 		    const char *rel, const char *key);
-void		 manifest_add(struct buf *man, const struct job *j);
+void		 manifest_add(struct buf *man, const struct job *j,
+		    struct _GHashTable *old);
 void		 manifest_stale(const char *outdir, struct jobs *js,
 		    struct _GHashTable *old, struct buf *man,
 		    const char *only);

@@ -103,12 +103,26 @@ manifest_stale(const char *outdir, struct jobs *js, GHashTable *old,
 	}
 }
 
-/* Appends j's files to the manifest man. */
+/*
+ * Appends j's files to the manifest man; a deferred job's lines as the
+ * last manifest (old) had them, if it had any: its files are the last
+ * build's, and the next build makes them again.
+ */
 void
-manifest_add(struct buf *man, const struct job *j)
+manifest_add(struct buf *man, const struct job *j, GHashTable *old)
 {
 	static const char none[] =
 	    "0000000000000000000000000000000000000000000000000000000000000000";
+	const char *k;
+
+	if (j->defer) {
+		if ((k = g_hash_table_lookup(old, j->out)) != NULL)
+			S_line(man, k, j->out);
+		if (j->out2 != NULL &&
+		    (k = g_hash_table_lookup(old, j->out2)) != NULL)
+			S_line(man, k, j->out2);
+		return;
+	}
 
 	/* (10 000 lines: without printf's parsing of its format.) */
 	S_line(man, j->key[0] ? j->key : none, j->out);

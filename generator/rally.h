@@ -240,6 +240,9 @@ struct job {
 	int		 nin;
 	char		 key[65];	/* SHA-256 of in[]; "" = always */
 	int		 skip;	/* up to date: not rendered this time */
+	int		 defer;	/* not up to date, left for the next build
+				   (opts.defer): its old files and manifest
+				   lines stay */
 	double		 secs;	/* time it took, for --verbose */
 	long long	 bytes[2];/* sizes of out, out2 once made (run.c);
 				   -1: not there */
@@ -337,6 +340,11 @@ struct opts {
 	int		 quiet;
 	int		 verbose;
 	int		 exiting; /* the process ends after this build */
+	int		 defer;	/* rally serve's first half: the whole
+				   site planned, print jobs not up to date
+				   left for the next build (run.c) */
+	size_t		*web_made; /* when not NULL: the files of the
+				   website (not print/) the build made */
 	double		 start;	/* run_clock() when rally started */
 };
 

@@ -126,11 +126,40 @@ S_worker(void *arg)
 }
 
 /*
+ * Is thread tid rally serve's web server's (libmicrohttpd names its
+ * threads "MHD-listen", "MHD-connection")?  Under AddressSanitizer, no
+ * thread is: its allocator is not locked around fork(), and a server
+ * thread may be in malloc.
+ */
+static int
+S_server_thread(const char *tid)
+{
+#ifdef __SANITIZE_ADDRESS__
+	(void)tid;
+	return 0;
+#else
+	char path[300], name[16] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%s/comm", tid);
+	if ((f = fopen(path, "re")) == NULL)
+		return 0;
+	if (fgets(name, sizeof(name), f) == NULL)
+		name[0] = '\0';
+	fclose(f);
+	return strncmp(name, "MHD-", 4) == 0;
+#endif
+}
+
+/*
  * Waits (up to two seconds) until this process has no thread but its
- * own.  pango's fontconfig thread may still be finishing when print
- * forks (one build in seventy): a worker forked while that thread held
- * a lock of the allocator waits on it forever.  glibc's malloc takes
- * its locks around fork(); AddressSanitizer's allocator does not.
+ * own and rally serve's web server's.  pango's fontconfig thread may
+ * still be finishing when print forks (one build in seventy): a worker
+ * forked while that thread held a lock of fontconfig's or of the
+ * allocator waits on it forever.  glibc's malloc takes its locks
+ * around fork(); AddressSanitizer's allocator does not.  (The
+ * server's threads never touch fontconfig: counted, they made every
+ * print build of rally serve wait the whole two seconds.)
  */
 static void
 S_alone(void)
@@ -144,7 +173,7 @@ S_alone(void)
 		if ((d = opendir("/proc/self/task")) == NULL)
 			return;
 		for (n = 0; (e = readdir(d)) != NULL; )
-			n += e->d_name[0] != '.';
+			n += e->d_name[0] != '.' && !S_server_thread(e->d_name);
 		closedir(d);
 		if (n <= 1)
 			return;
@@ -470,7 +499,7 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	char *staging;
 	double t0 = o->start;
 	int n = o->jobs, outfd;
-	size_t k, todo = 0;
+	size_t k, todo = 0, deferred;
 
 	if (n <= 0)
 		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -484,8 +513,19 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	fc.js = js;
 	site_each(site, js->len, S_fresh, &fc);
 	old = fc.old;
+	/* rally serve's first half: the print material that is not up
+	   to date waits for the next build; the pages list it as it is. */
+	for (k = 0, deferred = 0; o->defer && k < js->len; k++)
+		if (!js->v[k].skip && plan_is_print(js->v[k].out)) {
+			js->v[k].skip = js->v[k].defer = 1;
+			deferred++;
+		}
 	for (k = 0; k < js->len; k++)
 		todo += !js->v[k].skip;
+	if (o->web_made != NULL)
+		for (k = 0, *o->web_made = 0; k < js->len; k++)
+			*o->web_made += !js->v[k].skip &&
+			    !plan_is_print(js->v[k].out);
 	out_check_free(fc.oc);
 	if (outfd != -1)
 		close(outfd);
@@ -559,7 +599,7 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		c.failed = 1;
 	else {
 		for (k = 0; k < js->len; k++)
-			manifest_add(&man, &js->v[k]);
+			manifest_add(&man, &js->v[k], old);
 		manifest_stale(o->out, js, old, &man, o->only);
 		if (!manifest_write(o->out, &man))
 			c.failed = 1;
@@ -570,10 +610,16 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	buf_free(&man);
 	rmtree(staging);
 	free(staging);
-	if (!o->quiet)
-		fprintf(stderr, "rally: built %zu file%s, %zu up to date, in "
-		    "%.2f s\n", todo, todo == 1 ? "" : "s", js->len - todo,
-		    run_clock() - t0);
+	if (!o->quiet) {
+		char wait[64] = "";
+
+		if (deferred > 0)
+			snprintf(wait, sizeof(wait), ", %zu of print waiting",
+			    deferred);
+		fprintf(stderr, "rally: built %zu file%s, %zu up to date%s, "
+		    "in %.2f s\n", todo, todo == 1 ? "" : "s",
+		    js->len - todo - deferred, wait, run_clock() - t0);
+	}
 	if (o->verbose) {
 		size_t asked, hits;
 

@@ -337,14 +337,21 @@ S_tell(struct served *sv, const char *errors)
 	pthread_mutex_unlock(&sv->mx);
 }
 
-/* One build; its errors (and warnings) also into errs. */
+/*
+ * One build; its errors (and warnings) also into errs.  defer: the
+ * website, with the print material as out/ has it (run.c); web_made
+ * (or NULL) gets the number of the website's files it made.
+ */
 static int
-S_build(const struct opts *o, const char *only, struct buf *errs)
+S_build(const struct opts *o, const char *only, int defer,
+    size_t *web_made, struct buf *errs)
 {
 	struct opts b = *o;
 	int rc;
 
 	b.only = only;
+	b.defer = defer;
+	b.web_made = web_made;
 	b.start = run_clock();
 	errs->len = 0;
 	buf_puts(errs, "");
@@ -485,8 +492,15 @@ serve(const struct serve_opts *so)
 		    "such as 127.0.0.1, not %s\n", so->bind);
 		return 2;
 	}
-	/* The first build: the website, then the print material. */
-	rc = S_build(&so->build, "web", &errs);
+	/*
+	 * The first build: the website, then the print material.  Not
+	 * --only web first: that build's pages know no print material (no
+	 * downloads page, no material on an organisation's page) and would
+	 * be served so until the print build; the site is planned whole,
+	 * and the sheets that are not up to date wait for the second.
+	 */
+	rc = S_build(&so->build, so->web_only ? "web" : NULL, !so->web_only,
+	    NULL, &errs);
 	if (!mkdirs(so->build.out) || realpath(so->build.out, real) == NULL) {
 		fprintf(stderr, "rally serve: %s: %s\n", so->build.out,
 		    strerror(errno));
@@ -522,7 +536,7 @@ serve(const struct serve_opts *so)
 	}
 	S_watch_all(fd, so->build.root);
 	if (rc == 0 && !so->web_only) {
-		S_build(&so->build, NULL, &errs);
+		S_build(&so->build, NULL, 0, NULL, &errs);
 		S_tell(&sv, *errs.data != '\0' && strstr(errs.data,
 		    "error:") != NULL ? errs.data : NULL);
 	}
@@ -536,12 +550,19 @@ serve(const struct serve_opts *so)
 			continue;
 		/* New folders are watched too (idempotent for the rest). */
 		S_watch_all(fd, so->build.root);
-		rc = S_build(&so->build, "web", &errs);
+		rc = S_build(&so->build, so->web_only ? "web" : NULL,
+		    !so->web_only, NULL, &errs);
 		S_tell(&sv, rc == 0 ? NULL : errs.data);
 		if (rc == 0 && !so->web_only) {
-			rc = S_build(&so->build, NULL, &errs);
+			size_t made = 0;
+
+			/* Pages show the material's file sizes: made again
+			   when they changed, and shown again. */
+			rc = S_build(&so->build, NULL, 0, &made, &errs);
 			if (rc != 0)
 				S_tell(&sv, errs.data);
+			else if (made > 0)
+				S_tell(&sv, NULL);
 		}
 	}
 	close(fd);

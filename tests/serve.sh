@@ -12,7 +12,8 @@ PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 U="http://127.0.0.1:$PORT"
 ONLY=
 [ -n "$LIGHT" ] && ONLY="--only web"
-$RALLY serve --root "$W/site" --port "$PORT" $ONLY > "$W/log" 2>&1 &
+SOURCE_DATE_EPOCH=1489104000 $RALLY serve --root "$W/site" --port "$PORT" \
+    $ONLY > "$W/log" 2>&1 &
 PID=$!
 i=0
 until curl -s -o /dev/null "$U/vest/" || [ $i -ge 100 ]; do
@@ -56,6 +57,37 @@ check "serve: an edit reloads the open pages ($(head -1 "$W/ev1"))" \
     grep -q '^reload ' "$W/ev1"
 check "serve: ... with the edit in the page" sh -c \
     "curl -s $U/vest/om-oss/ | grep -q 'One more line'"
+# The reload comes before the print material is made again: the pages
+# still list it (a build of the website alone knew none: no downloads
+# page, no material on an organisation's page, until the print build).
+# A new title makes the page's Open Graph card again.
+if [ -z "$LIGHT" ]; then
+	i=0
+	until [ "$(grep -c '^rally: built' "$W/log")" -ge 4 ] || [ $i -ge 300 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	python3 tests/sse.py "$PORT" "$W/site/content/om-oss.md" "$(sed \
+	    's/^title: Om oss$/title: Om alliansen/' "$W/site/content/om-oss.md")" \
+	    > "$W/ev1b" 2>&1
+	check "serve: a new title reloads the open pages" grep -q '^reload ' "$W/ev1b"
+	check "serve: ... the downloads page still there at the reload" \
+	    test "$(code /vest/downloads/)" = 200
+	check "serve: ... and an organisation's material on its page" sh -c \
+	    "curl -s $U/vest/orgs/klubben/ |
+	     grep -q 'href=\"/vest/print/orgs/klubben/proof.pdf\"'"
+	i=0
+	until [ "$(grep -c '^rally: built' "$W/log")" -ge 6 ] || [ $i -ge 300 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	SOURCE_DATE_EPOCH=1489104000 $RALLY build -q --root "$W/site" \
+	    --out "$W/clean"
+	snapshot "$W/site/out" | grep -v "rally-stamp" > "$W/served.sum"
+	snapshot "$W/clean" | grep -v "rally-stamp" > "$W/clean.sum"
+	check "serve: ... then the print build makes out/ as a clean build" \
+	    cmp "$W/served.sum" "$W/clean.sum"
+fi
 cp "$W/site/content/om-oss.md" "$W/om-oss.md"
 python3 tests/sse.py "$PORT" "$W/site/content/om-oss.md" \
     "$(printf -- '---\ntitle: [Om\n---\nx\n')" > "$W/ev2" 2>&1

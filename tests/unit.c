@@ -924,8 +924,8 @@ test_manifest(void)
 	memcpy(js.v[0].key, k1, 65);
 	memcpy(js.v[1].key, k1, 65);
 	js.v[1].key[0] = '2';
-	manifest_add(&man, &js.v[0]);
-	manifest_add(&man, &js.v[1]);
+	manifest_add(&man, &js.v[0], NULL);
+	manifest_add(&man, &js.v[1], NULL);
 	buf_puts(&man, "garbage\n");
 	buf_printf(&man, "%.64d ../outside\n", 3);
 	CHECK(manifest_write(dir, &man));
