@@ -444,9 +444,11 @@ S_measure(struct jobs *js, const char *staging, const char *outdir)
 		for (i = 0; i < 2; i++) {
 			js->v[k].bytes[i] = -1;
 			/* Only material is listed with its size: 10 000
-			   pages are not stat()ed for nothing. */
+			   pages, and their Open Graph cards, are not
+			   stat()ed for nothing. */
 			if (js->v[k].phase != 0 || (rel = i ? js->v[k].out2 :
-			    js->v[k].out) == NULL || !plan_is_print(rel))
+			    js->v[k].out) == NULL || !plan_is_print(rel) ||
+			    strncmp(rel, "og/", 3) == 0)
 				continue;
 			if (out_stat(js->v[k].skip ? outdir : staging, rel,
 			    &st) == 0 && S_ISREG(st.st_mode))
