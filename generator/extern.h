@@ -468,6 +468,7 @@ long		 stamp_fresh(const char *outdir, const struct buf *snap,
 		    const char *only, int workers);
 int		 stamp_save(const char *outdir, const struct buf *snap,
 		    const char *only);
+void		 stamp_drop(const char *outdir, const char *only);
 
 /* site.c: the build's context: site_init, then one site_free. */
 int		 site_init(struct site *site, const char *root, int drafts);

@@ -344,7 +344,8 @@ struct opts {
 				   site planned, print jobs not up to date
 				   left for the next build (run.c) */
 	size_t		*web_made; /* when not NULL: the files of the
-				   website (not print/) the build made */
+				   website (not print/) the build made
+				   with other bytes than out/ had */
 	double		 start;	/* run_clock() when rally started */
 };
 

@@ -478,6 +478,41 @@ S_measure(struct jobs *js, const char *staging, const char *outdir)
 		}
 }
 
+/* Are the bytes of rel in staging not those of rel in outdir? */
+static int
+S_differs(const char *staging, const char *outdir, const char *rel)
+{
+	struct buf a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	int differs;
+
+	differs = !out_read(staging, rel, &a) || !out_read(outdir, rel, &b) ||
+	    a.len != b.len || (a.len > 0 && memcmp(a.data, b.data, a.len) != 0);
+	buf_free(&a);
+	buf_free(&b);
+	return differs;
+}
+
+/*
+ * How many files of the website (not print material) this build made
+ * with other bytes than out/ has: rally serve reloads the pages again
+ * only then.
+ */
+static size_t
+S_web_changed(const struct jobs *js, const char *staging, const char *outdir)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < js->len; k++) {
+		const struct job *j = &js->v[k];
+
+		if (j->skip || plan_is_print(j->out))
+			continue;
+		n += S_differs(staging, outdir, j->out) || (j->out2 != NULL &&
+		    S_differs(staging, outdir, j->out2));
+	}
+	return n;
+}
+
 /* Removes what a killed build left in outdir. */
 void
 run_tidy(const char *outdir)
@@ -546,10 +581,6 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		}
 	for (k = 0; k < js->len; k++)
 		todo += !js->v[k].skip;
-	if (o->web_made != NULL)
-		for (k = 0, *o->web_made = 0; k < js->len; k++)
-			*o->web_made += !js->v[k].skip &&
-			    !plan_is_print(js->v[k].out);
 	out_check_free(fc.oc);
 	if (outfd != -1)
 		close(outfd);
@@ -607,6 +638,16 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		return 0;
 	}
 	/*
+	 * A page that lists the material's file sizes was made from the
+	 * files a deferred build left as they were: no key in the
+	 * manifest, so that the next build makes it again.
+	 */
+	for (k = 0; deferred > 0 && k < js->len; k++)
+		if (js->v[k].phase == 1 && !js->v[k].skip)
+			js->v[k].key[0] = '\0';
+	if (o->web_made != NULL)
+		*o->web_made = S_web_changed(js, staging, o->out);
+	/*
 	 * Every file is whole: move the new ones into place, once nothing
 	 * is in the way.  If a move fails all the same, what moved is new
 	 * and the old manifest still has the old keys, so the next build
@@ -619,6 +660,12 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 		return 0;
 	}
 	site->partial = 1;
+	/* out/ changes, and a build of a half or a deferred one saves
+	   no full stamp: the last one no longer says what is there. */
+	if (o->only != NULL || o->defer)
+		stamp_drop(o->out, NULL);
+	if (o->defer)
+		stamp_drop(o->out, "web");
 	if (!S_merge(staging, o->out))
 		c.failed = 1;
 	else {

@@ -513,8 +513,12 @@ serve(const struct serve_opts *so)
 	pthread_cond_init(&sv.cv, NULL);
 	if (rc != 0)
 		S_tell(&sv, errs.data);
+	/* No Date header: its gmtime_r takes glibc's time zone lock,
+	   which a print worker forked meanwhile (run.c, S_alone) would
+	   find taken for good. */
 	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)so->port, NULL, NULL,
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_SUPPRESS_DATE_NO_CLOCK,
+	    (uint16_t)so->port, NULL, NULL,
 	    S_request, &sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120, MHD_OPTION_END);
 	if (d == NULL) {

@@ -231,3 +231,19 @@ stamp_save(const char *outdir, const struct buf *snap, const char *only)
 	}
 	return ok;
 }
+
+/*
+ * Removes outdir's stamp of a full build (only NULL) or of a half
+ * ("web", "print"): a build about to change out/ that will not save
+ * it.  (Else a snapshot that comes back, a file added and deleted
+ * again, would match a stamp of what out/ no longer is.)
+ */
+void
+stamp_drop(const char *outdir, const char *only)
+{
+	char *name = xasprintf("%s%s%s", STAMP, only != NULL ? "-" : "",
+	    only != NULL ? only : "");
+
+	out_unlink(outdir, name);
+	free(name);
+}

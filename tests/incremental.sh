@@ -53,6 +53,18 @@ check "incremental: ... and its no-op renders nothing" \
     grep -q 'built 0 files' "$W/onlyweb3"
 mv "$W/markering.md" "$W/site/content/press/markering.md"
 B --root "$W/site" > "$W/back"
+# A release added, built --only web, then deleted: the inputs are
+# those of the last full build's stamp again, but out/ is not that
+# build's (the stamp goes when an --only build changes out/).
+sleep 2.1
+B --root "$W/site" > /dev/null
+cp "$W/site/content/press/kutt.md" "$W/site/content/press/trukket.md"
+B --root "$W/site" --only web > /dev/null
+rm "$W/site/content/press/trukket.md"
+B --root "$W/site" > "$W/withdrawn"
+check "incremental: a release built --only web and deleted is gone after a full build" \
+    sh -c "test -f $W/site/out/press/kutt/index.html &&
+     test ! -e $W/site/out/press/trukket/index.html"
 
 # inode and mtime of every file of the other area, before and after.
 stamp() { (cd "$W/site/out" && find print/barnehage social/barnehage \
