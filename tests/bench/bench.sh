@@ -14,6 +14,8 @@ mkdir -p "$T"
 for t in hugo weasyprint cmark; do
 	command -v $t >/dev/null || { echo "bench: $t is not installed" >&2; exit 1; }
 done
+# the median of the numbers on standard input, one a line
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # median of the wall times and the largest RSS of RUNS runs of a command
 measure() {
 	: > "$T/m"
@@ -54,8 +56,7 @@ paired() { # prep-a cmd-a prep-b cmd-b
 	done
 	for col in 'printf "%.3f\n", $1 / 1000' 'printf "%.3f\n", $3 / 1000' \
 	    'printf "%.4f\n", $1 / ($3 > 0 ? $3 : 1)'; do
-		awk "{ $col }" "$T/p" | sort -n |
-		    awk '{ v[NR] = $1 } END { printf "%s ", v[int((NR + 1) / 2)] }'
+		printf '%s ' "$(awk "{ $col }" "$T/p" | median)"
 	done
 	awk '$2 > a { a = $2 } $4 > b { b = $4 } END { printf "%d %d", a, b }' "$T/p"
 }
@@ -131,7 +132,6 @@ row "WeasyPrint, one A3 poster, process" "$wt" "$((wm / 1024))" ""
 # In-process time per PDF in a full build of the sample (cold: without
 # the parsed files a build keeps, .rally-cache): the median of RUNS
 # builds, as every other row (one build's figure moved by a third).
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 : > "$T/full.log"
 : > "$T/fullx.log"
 i=0
@@ -177,7 +177,7 @@ while [ $i -lt "$RUNS" ]; do
 	i=$((i + 1))
 done
 kill $SPID
-rl=$(sort -n "$T/reload" | awk '{ t[NR] = $1 } END { printf "%.3f", t[int((NR + 1) / 2)] / 1000 }')
+rl=$(awk "BEGIN { printf \"%.3f\", $(median < "$T/reload") / 1000 }")
 row "rally serve, edit to reload (sample)" "$rl" "" "a press release saved, to the pages' reload signal"
 rm -rf "$T"
 
