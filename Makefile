@@ -9,7 +9,7 @@ CXX       = c++
 # (rally-print.so, loaded when a build first needs print: print_plug.c).
 CORE_PKGS = libcmark libxml-2.0 yaml-0.1 glib-2.0 libmicrohttpd nettle
 PRINT_PKGS = cairo pangocairo pangoft2 fontconfig librsvg-2.0 gdk-pixbuf-2.0 \
-            libqrencode libqpdf libpng lcms2 zlib glib-2.0
+            libqrencode libqpdf libpng libdeflate lcms2 zlib glib-2.0
 PKGS      = $(CORE_PKGS) $(PRINT_PKGS)
 CFLAGS    = -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic \
             -Wstrict-prototypes -Wno-unused-parameter

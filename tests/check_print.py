@@ -136,6 +136,16 @@ report(not bad_words, "print: every word inside the TrimBox (pdftotext -bbox)" +
 report(not bad_meta, "print: title, author, subject = area" + ("; " + ", ".join(bad_meta[:3]) if bad_meta else ""))
 report(not no_png, "print: a PNG preview for every product" + ("; " + ", ".join(no_png[:3]) if no_png else ""))
 
+# Every PNG the build wrote (previews, proofs, social images, og
+# cards) is whole for a strict reader: rally deflates the rows itself
+# and has libpng only frame them.
+pngs = sorted(f for d in ("print", "social", "og")
+              for f in glob.glob(os.path.join(OUT, d, "**", "*.png"), recursive=True))
+broken = ["%s: %s" % (os.path.relpath(f, OUT), why) for f in pngs
+          for why in [png.verify(f)] if why]
+report(pngs and not broken, "PNG: all %d of the build's images are whole%s" % (
+    len(pngs), "".join("; " + x for x in broken[:3])))
+
 # Previews reach their edges: where a sheet is coloured a few pixels
 # in from an edge of its preview, the edge is not white.  (cairo 1.16
 # replaying a recording of the page at a banner's scale, 0.06, left a
@@ -147,7 +157,7 @@ def whiteish(p):
 stripes = []
 previews = sorted(set(re.sub(r"-[^-/]+\.pdf$", ".png", p) for p in pdfs))
 for prev in previews:
-    if not os.path.isfile(prev):
+    if not os.path.isfile(prev) or png.verify(prev):
         continue
     w, h, rows = png.read(prev)
     bpp = len(rows[0]) // w

@@ -54,6 +54,50 @@ def read(path):
     return w, h, rows
 
 
+def verify(path):
+    """What is wrong with the PNG at path as a strict reader sees it
+    (the signature, IHDR first, every chunk's CRC, IDAT inflating with
+    its Adler-32 to exactly the rows IHDR promises, a filter byte
+    each, IEND last), or None."""
+    data = open(path, "rb").read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return "no PNG signature"
+    pos, kinds, idat, ihdr = 8, [], b"", None
+    while pos < len(data):
+        if pos + 12 > len(data):
+            return "a chunk cut short at byte %d" % pos
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        crc, = struct.unpack(">I", data[pos + 8 + n:pos + 12 + n] or b"\0\0\0\0")
+        if len(body) != n or zlib.crc32(kind + body) & 0xffffffff != crc:
+            return "%s chunk at byte %d: bad length or CRC" % (kind, pos)
+        kinds.append(kind)
+        if kind == b"IHDR":
+            ihdr = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + n
+    if not kinds or kinds[0] != b"IHDR" or kinds[-1] != b"IEND" or \
+            b"IDAT" not in kinds:
+        return "chunks %s: not IHDR ... IDAT ... IEND" % kinds
+    w, h, depth, ctype, _, _, interlace = ihdr
+    bpp = {0: 1, 2: 3, 6: 4}.get(ctype)
+    if depth != 8 or bpp is None or interlace:
+        return "unexpected depth %d, colour type %d" % (depth, ctype)
+    try:
+        d = zlib.decompressobj()
+        raw = d.decompress(idat) + d.flush()
+    except zlib.error as e:
+        return "IDAT: %s" % e
+    if not d.eof or d.unused_data:
+        return "IDAT: the zlib stream does not end where the data does"
+    if len(raw) != h * (1 + w * bpp):
+        return "IDAT: %d bytes of rows, %d promised" % (len(raw), h * (1 + w * bpp))
+    if any(raw[y * (1 + w * bpp)] > 4 for y in range(h)):
+        return "a row with a filter byte over 4"
+    return None
+
+
 def bomb(path, w=60000, h=60000):
     """Writes a PNG whose header claims w x h pixels, with data for a
     few rows only: a decompression bomb's header, small on disk."""
