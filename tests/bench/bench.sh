@@ -134,10 +134,16 @@ row "WeasyPrint, one A3 poster, process" "$wt" "$((wm / 1024))" ""
 # builds, as every other row (one build's figure moved by a third).
 : > "$T/full.log"
 : > "$T/fullx.log"
+: > "$T/full1.log"
 i=0
 while [ $i -lt "$RUNS" ]; do
-	rm -rf "$T/sample" "$T/samplex" .rally-cache
+	rm -rf "$T/sample" "$T/samplex" "$T/sample1" .rally-cache
 	$RALLY build -v --root . --out "$T/sample" 2>> "$T/full.log" >/dev/null
+	# One worker: a sheet's own cost, as a warm compiler's is quoted
+	# (two workers on two cores slow each other's sheets by a sixth).
+	rm -rf .rally-cache
+	$RALLY build -v -j 1 --root . --out "$T/sample1" \
+	    2>> "$T/full1.log" >/dev/null
 	rm -rf .rally-cache
 	$RALLY build -v --pdfx --only print --root . --out "$T/samplex" \
 	    2>> "$T/fullx.log" >/dev/null
@@ -148,8 +154,10 @@ files=$(sed -n 's/^rally: built \([0-9]*\) files.*/\1/p' "$T/full.log" | head -1
 st=$(sed -n 's/^rally: built [0-9]* files.* in \([0-9.]*\) s$/\1/p' "$T/full.log" | median)
 per=$(sed -n 's/^rally: [0-9]* PDFs, \([0-9.]*\) s each.*/\1/p' "$T/full.log" | median)
 perx=$(sed -n 's/^rally: [0-9]* PDFs, \([0-9.]*\) s each.*/\1/p' "$T/fullx.log" | median)
+per1=$(sed -n 's/^rally: [0-9]* PDFs, \([0-9.]*\) s each.*/\1/p' "$T/full1.log" | median)
 row "sample campaign, web + all print, cold" "$st" "" "$files files, $pdfs PDFs"
 row "... in-process time per PDF" "$per" "" "mean of the PDF jobs (with preview)"
+row "... in-process per PDF, one worker" "$per1" "" "the same, -j 1"
 row "... in-process time per PDF/X" "$perx" "" "the same sheets, --pdfx"
 PREP=
 set -- $(measure "$RALLY build -q --root . --out $T/sample")
@@ -191,6 +199,7 @@ target "10k cold, x Hugo's time (paired)" "$rh10" 0.1
 target "10k cold, x Hugo's peak memory" "$(awk "BEGIN { print $rm10 / $hm10 }")" 0.1
 target "10k, one press release edited, s" "$et10" 0.05
 target "print, in-process per PDF, s" "$per" 0.008
+target "print, in-process per PDF, -j 1, s" "$per1" 0.008
 target "10k no-op, x rally's cold build" "$(awk "BEGIN { print $nt10 / $rt10 }")" 0.05
 target "one flyer, whole process, s" "$ft" 0.05
 target "sample, web + all print, cold, s" "$st" 5
