@@ -139,8 +139,9 @@ i=0
 while [ $i -lt "$RUNS" ]; do
 	rm -rf "$T/sample" "$T/samplex" "$T/sample1" .rally-cache
 	$RALLY build -v --root . --out "$T/sample" 2>> "$T/full.log" >/dev/null
-	# One worker: a sheet's own cost, as a warm compiler's is quoted
-	# (two workers on two cores slow each other's sheets by a sixth).
+	# One worker too: a sheet's cost alone, as a warm compiler's is
+	# quoted for one document (two workers on two cores share caches
+	# and memory; some hours they slowed each other's sheets).
 	rm -rf .rally-cache
 	$RALLY build -v -j 1 --root . --out "$T/sample1" \
 	    2>> "$T/full1.log" >/dev/null
