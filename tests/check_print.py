@@ -328,7 +328,10 @@ for pdf in pdfs:
             seen += 1
             if not any(e in ln for ln in lines):
                 broken.append("%s: %s" % (os.path.relpath(pdf, OUT), e))
-report(seen > 0 and not broken, "print: %d e-mail addresses printed, none "
-       "broken over two lines" % seen + ("; " + "; ".join(broken[:3])
-                                         if broken else ""))
+# (A campaign whose addresses are all longer, as the worst case's, has
+# none to look for: said so, not failed.)
+report((seen > 0 or not emails) and not broken, "print: %d e-mail addresses "
+       "printed, none broken over two lines" % seen +
+       ("" if emails else " (none of 36 characters or fewer in the content)") +
+       ("; " + "; ".join(broken[:3]) if broken else ""))
 checks.done()
