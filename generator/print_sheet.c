@@ -48,7 +48,7 @@ S_png_flush(png_structp png)
  * alike).  The rows are deflated whole by libdeflate at its fastest
  * level, not row by row by libpng's zlib at 3: a story image 13.2 to
  * 10.0 ms and 146 to 128 KB, an og card 5.5 to 3.8 ms and 53 to 47 KB
- * (a proof sheet 14.5 to 12.5 ms, 4 % larger), with its SIMD Adler-32;
+ * (a proof sheet 14.5 to 12.5 ms, 5 % larger), with its SIMD Adler-32;
  * libpng still writes the header, the chunks and their CRCs, the rows
  * as one IDAT chunk.
  */
