@@ -7,7 +7,7 @@ CC        = cc
 CXX       = c++
 # What every command links; print's libraries are the print module's
 # (rally-print.so, loaded when a build first needs print: print_plug.c).
-CORE_PKGS = libcmark libxml-2.0 yaml-0.1 glib-2.0 libmicrohttpd nettle
+CORE_PKGS = libcmark libxml-2.0 yaml-0.1 glib-2.0 libmicrohttpd nettle zlib
 PRINT_PKGS = cairo pangocairo pangoft2 fontconfig librsvg-2.0 gdk-pixbuf-2.0 \
             libqrencode libqpdf libpng libdeflate lcms2 zlib glib-2.0
 PKGS      = $(CORE_PKGS) $(PRINT_PKGS)
@@ -27,7 +27,7 @@ CORE_SRCS = generator/util.c generator/files.c generator/site.c \
        generator/build.c generator/new.c generator/serve.c \
        generator/keys.c \
        generator/manifest.c generator/stamp.c generator/builtin.c \
-       generator/lang.c generator/cache.c
+       generator/lang.c generator/cache.c generator/deflate.c
 PRINT_SRCS = generator/image.c \
        generator/print_lay.c generator/print_words.c \
        generator/print_text.c generator/print_fit.c generator/print_memo.c generator/print_draw.c \

@@ -146,6 +146,20 @@ broken = ["%s: %s" % (os.path.relpath(f, OUT), why) for f in pngs
 report(pngs and not broken, "PNG: all %d of the build's images are whole%s" % (
     len(pngs), "".join("; " + x for x in broken[:3])))
 
+# cairo deflates a PDF's streams at zlib's default level unless rally
+# makes that its fastest (generator/deflate.c): the level is in the
+# second byte of each stream's zlib header (FLEVEL, 0 for level 1).
+slow, nstreams = [], 0
+for pdf in pdfs:
+    data = open(pdf, "rb").read()
+    for m in re.finditer(rb"/FlateDecode[^>]*>>\s*stream\r?\n", data):
+        z = data[m.end():m.end() + 2]
+        nstreams += 1
+        if len(z) < 2 or z[1] >> 6 != 0:
+            slow.append("%s: %s" % (os.path.relpath(pdf, OUT), z.hex()))
+report(nstreams > 0 and not slow, "print: all %d deflated streams at zlib's "
+       "fastest level%s" % (nstreams, "".join("; " + x for x in slow[:3])))
+
 # Previews reach their edges: where a sheet is coloured a few pixels
 # in from an edge of its preview, the edge is not white.  (cairo 1.16
 # replaying a recording of the page at a banner's scale, 0.06, left a
