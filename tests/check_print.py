@@ -141,8 +141,8 @@ report(not no_png, "print: a PNG preview for every product" + ("; " + ", ".join(
 # and has libpng only frame them.
 pngs = sorted(f for d in ("print", "social", "og")
               for f in glob.glob(os.path.join(OUT, d, "**", "*.png"), recursive=True))
-broken = ["%s: %s" % (os.path.relpath(f, OUT), why) for f in pngs
-          for why in [png.verify(f)] if why]
+why = {f: png.verify(f) for f in pngs}
+broken = ["%s: %s" % (os.path.relpath(f, OUT), why[f]) for f in pngs if why[f]]
 report(pngs and not broken, "PNG: all %d of the build's images are whole%s" % (
     len(pngs), "".join("; " + x for x in broken[:3])))
 
@@ -171,7 +171,7 @@ def whiteish(p):
 stripes = []
 previews = sorted(set(re.sub(r"-[^-/]+\.pdf$", ".png", p) for p in pdfs))
 for prev in previews:
-    if not os.path.isfile(prev) or png.verify(prev):
+    if why.get(prev, "not made"):  # reported above
         continue
     w, h, rows = png.read(prev)
     bpp = len(rows[0]) // w

@@ -4,20 +4,33 @@ import struct
 import zlib
 
 
+def chunks(data):
+    """The chunks of a PNG's bytes after its signature, as (offset,
+    kind, body, crc_ok); a chunk cut short ends them with kind None."""
+    pos = 8
+    while pos < len(data):
+        if pos + 12 > len(data):
+            yield pos, None, b"", False
+            return
+        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + n]
+        crc, = struct.unpack(">I", data[pos + 8 + n:pos + 12 + n] or b"\0\0\0\0")
+        yield pos, kind, body, (len(body) == n and
+                                zlib.crc32(kind + body) & 0xffffffff == crc)
+        pos += 12 + n
+
+
 def read(path):
     """Returns (width, height, rows) where rows are bytearrays of RGB."""
     data = open(path, "rb").read()
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError("not a PNG: " + path)
-    pos, idat = 8, b""
-    while pos < len(data):
-        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
+    idat = b""
+    for _, kind, body, _ in chunks(data):
         if kind == b"IHDR":
             w, h, depth, ctype, _, _, interlace = struct.unpack(">IIBBBBB", body)
         elif kind == b"IDAT":
             idat += body
-        pos += 12 + n
     if depth != 8 or ctype not in (0, 2, 6) or interlace:
         raise ValueError("unsupported PNG: " + path)
     bpp = {0: 1, 2: 3, 6: 4}[ctype]
@@ -62,21 +75,17 @@ def verify(path):
     data = open(path, "rb").read()
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         return "no PNG signature"
-    pos, kinds, idat, ihdr = 8, [], b"", None
-    while pos < len(data):
-        if pos + 12 > len(data):
+    kinds, idat, ihdr = [], b"", None
+    for pos, kind, body, ok in chunks(data):
+        if kind is None:
             return "a chunk cut short at byte %d" % pos
-        n, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + n]
-        crc, = struct.unpack(">I", data[pos + 8 + n:pos + 12 + n] or b"\0\0\0\0")
-        if len(body) != n or zlib.crc32(kind + body) & 0xffffffff != crc:
+        if not ok:
             return "%s chunk at byte %d: bad length or CRC" % (kind, pos)
         kinds.append(kind)
         if kind == b"IHDR":
             ihdr = struct.unpack(">IIBBBBB", body)
         elif kind == b"IDAT":
             idat += body
-        pos += 12 + n
     if not kinds or kinds[0] != b"IHDR" or kinds[-1] != b"IEND" or \
             b"IDAT" not in kinds:
         return "chunks %s: not IHDR ... IDAT ... IEND" % kinds
