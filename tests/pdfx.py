@@ -33,7 +33,7 @@ import tempfile
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import report  # noqa: E402
+from checks import report, slow_streams  # noqa: E402
 
 try:
     import pikepdf
@@ -302,6 +302,15 @@ def main():
                     # The office's: n-up, tiles, proofs, the timeline.
                     if not re.search(r"-\d+up\.pdf$|-tiles\.pdf$|/proof\.pdf$"
                                      r"|/timeline-a[34]\.pdf$", f))
+    # qpdf's rewritten content streams too: zlib's fastest level (the
+    # output profile, deflated at 6 on purpose, aside).
+    slow, n = [], 0
+    for f in sheets:
+        s, k = slow_streams(f)
+        slow += ["%s %s" % (os.path.relpath(f, out), x) for x in s]
+        n += k
+    report(n > 0 and not slow, "pdfx: all %d deflated streams at zlib's "
+           "fastest level%s" % (n, "".join("; " + x for x in slow[:3])))
     n_x = n_rgb = 0
     for f in sheets:
         name = os.path.relpath(f, out)
