@@ -3,11 +3,11 @@
  *
  * cairo deflates every stream of a PDF it writes (each page's content,
  * each font subset, each image) at Z_DEFAULT_COMPRESSION, level 6, and
- * has no setting for it: in a print batch that was the largest single
- * cost after drawing, over a tenth of a sheet.  At level 1 the
- * sample's 250 PDFs are 4 % larger (7.29 against 6.99 MB) and each is
- * made 8 % faster (in-process, one worker, 8 paired builds); levels 2
- * and 3 were as slow as 6 for less than a percent of bytes.
+ * has no setting for it: in a print batch that was over a tenth of a
+ * sheet's time.  At level 1 the sample's 250 PDFs are 4 % larger (7.29
+ * against 6.99 MB) and each is made 8 % faster (in-process, one
+ * worker, 8 paired builds); level 3 saved 3 % of the time for 3 % more
+ * bytes.
  *
  * A library asks zlib for a stream through deflateInit_ (zlib.h's
  * deflateInit is a macro for it).  This one, in the executable, which
@@ -17,10 +17,9 @@
  * memory level and strategy) at level 1 where the default was asked
  * for.  A level asked for by number is kept.  Nothing else in rally
  * deflates through zlib: PNGs go through libdeflate (print_sheet.c),
- * the PDF/X output profile through compress2 (pdfx.c).
+ * the PDF/X output profile through compress2 at 6 (pdfx.c).
  */
 #include <zlib.h>
-
 
 int
 deflateInit_(z_streamp strm, int level, const char *version, int size)
