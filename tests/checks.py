@@ -56,7 +56,6 @@ def run(cmd, check=False):
     return r
 
 
-
 def _dict_end(data, i):
     """Where the dictionary that opens at data[i] ("<<") ends."""
     depth = 0
@@ -104,8 +103,11 @@ def pdf_streams(path):
             continue
         start = end + st.end()
         ln = re.search(rb"/Length\s+(\d+)(\s+\d+\s+R)?", d)
-        n = 0 if ln is None else ints.get(int(ln.group(1)), 0) \
-            if ln.group(2) else int(ln.group(1))
+        n = 0   # unknown: look for the next object from the data's start
+        if ln is not None:
+            n = int(ln.group(1))
+            if ln.group(2):   # "/Length 5 0 R": object 5 holds it
+                n = ints.get(n, 0)
         yield int(m.group(1)), d, data[start:start + 2]
         pos = start + n
 
