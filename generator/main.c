@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -516,6 +517,25 @@ S_hugepages(char *argv[])
 }
 
 /*
+ * Each malloc arena grows by 32 MB more than it is asked for (128 KB
+ * by default).  A worker thread's arena grew a few pages at a time
+ * (500 mprotect calls in a cold build of 10k pages), and memory handed
+ * out at the edge of a growing region gets 4 KB pages, one fault
+ * each, not huge ones: 7 500 page faults in that build, 600 with the
+ * pad, at about 14 us each on this project's virtual machine.  Pages
+ * are still only taken when touched; what it costs is the unused part
+ * of an arena's last huge page (2 MB at most: up to 63 from 61 MB in
+ * that build).  Set with mallopt, it also keeps malloc's threshold
+ * for mmap at 128 KB, as any mallopt of these does; 32 MB was the
+ * fastest of 0 to 64.
+ */
+static void
+S_top_pad(void)
+{
+	mallopt(M_TOP_PAD, 32 << 20);
+}
+
+/*
  * The kernel names a process after the path it was started by:
  * "exe", after S_hugepages.  Named after argv[0] again, as ps,
  * pkill rally and core files know it.
@@ -550,8 +570,10 @@ main(int argc, char *argv[])
 		puts("rally " RALLY_VERSION);
 		return 0;
 	}
-	if (strcmp(argv[1], "build") == 0 || strcmp(argv[1], "serve") == 0)
+	if (strcmp(argv[1], "build") == 0 || strcmp(argv[1], "serve") == 0) {
 		S_hugepages(argv);
+		S_top_pad();
+	}
 	xmlInitParser();
 	if (strcmp(argv[1], "build") == 0)
 		rc = S_build(argc - 1, argv + 1);

@@ -296,7 +296,10 @@ S_procs(struct pool_ctx *c, int n)
 	munmap(said, S_SHARED);
 }
 
-/* Runs the jobs of one phase on n threads. */
+/*
+ * Runs the jobs of one phase on n threads, this one among them, as
+ * site_each does: one thread more would be one malloc arena more.
+ */
 static void
 S_phase(struct pool_ctx *c, int n, int phase)
 {
@@ -305,12 +308,13 @@ S_phase(struct pool_ctx *c, int n, int phase)
 
 	c->next = 0;
 	c->phase = phase;
-	for (i = 0; i < n; i++)
+	for (i = 1; i < n; i++)
 		if (pthread_create(&th[i], NULL, S_worker, c) != 0) {
 			fputs("rally: cannot start a thread\n", stderr);
 			abort();
 		}
-	for (i = 0; i < n; i++)
+	S_worker(c);
+	for (i = 1; i < n; i++)
 		pthread_join(th[i], NULL);
 	free(th);
 }
