@@ -44,6 +44,7 @@ struct _GString;
 void		*xmalloc(size_t n);
 void		*xcalloc(size_t n, size_t sz);
 void		*xrealloc(void *p, size_t n);
+void		 mem_prefault(void *p, size_t n);
 char		*xstrdup(const char *s);
 char		*xstrndup(const char *s, size_t n);
 char		*xasprintf(const char *fmt, ...)

@@ -216,8 +216,10 @@ S_read_fd_unless(int fd, const char *shown, struct buf *out,
 		return 2;
 	}
 	out->len = 0;
-	if (err == NULL)
+	if (err == NULL) {
 		buf_grow(out, (size_t)st.st_size);
+		mem_prefault(out->data, (size_t)st.st_size);
+	}
 	while (err == NULL) {
 		buf_grow(out, 4096);
 		want = out->cap - out->len - 1;
@@ -337,6 +339,7 @@ S_names(const struct site *site, const char *rel, size_t *n, int *keep)
 {
 	char **names = NULL;
 	struct dirent *de;
+	size_t cap = 0;
 	DIR *d;
 	int fd;
 
@@ -352,7 +355,10 @@ S_names(const struct site *site, const char *rel, size_t *n, int *keep)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		names = xrealloc(names, (*n + 1) * sizeof(*names));
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			names = xrealloc(names, cap * sizeof(*names));
+		}
 		names[(*n)++] = xstrdup(de->d_name);
 	}
 	closedir(d);
@@ -417,6 +423,7 @@ S_walk(const struct site *site, const char *rel, struct walk *w,
 		sn.dfd = dfd;
 		sn.names = names;
 		sn.st = xmalloc(n * sizeof(*sn.st));
+		mem_prefault(sn.st, n * sizeof(*sn.st));
 		sn.ok = xmalloc(n);
 		site_each_plain(site->workers, n, S_stat_name, &sn);
 	}

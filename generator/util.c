@@ -1,6 +1,7 @@
 /*
  * util.c: allocation, buffers, diagnostics, files and paths.
  */
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -95,6 +96,37 @@ xcalloc(size_t n, size_t sz)
 	if (p == NULL)
 		S_oom();
 	return p;
+}
+
+/*
+ * Has the kernel map in the pages of p[0..n) now, in one system call,
+ * for memory about to be filled whole (a file read, an array of
+ * stats).  The first touch of a page is otherwise a fault each: on
+ * this project's virtual machine 14 us a page, against under 1 us a
+ * page here (64 MB: 230 ms faulted, 14 ms populated).  Small blocks
+ * are left alone; so is a kernel without MADV_POPULATE_WRITE (5.14).
+ */
+void
+mem_prefault(void *p, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+	static long pg;
+	uintptr_t a, e;
+
+	if (n < 64 * 1024)
+		return;
+	if (pg == 0)
+		pg = sysconf(_SC_PAGESIZE);
+	if (pg <= 0)
+		return;
+	a = ((uintptr_t)p + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
+	e = ((uintptr_t)p + n) & ~((uintptr_t)pg - 1);
+	if (e > a)
+		(void)madvise((void *)a, e - a, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)n;
+#endif
 }
 
 void *
