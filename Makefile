@@ -6,11 +6,13 @@ MANPREFIX = $(PREFIX)/share/man
 CC        = cc
 CXX       = c++
 # What every command links; print's libraries are the print module's
-# (rally-print.so, loaded when a build first needs print: print_plug.c).
-CORE_PKGS = libcmark libxml-2.0 yaml-0.1 glib-2.0 libmicrohttpd nettle zlib
+# (rally-print.so, loaded when a build first needs print: print_plug.c);
+# libmicrohttpd is opened by rally serve (serve.c), its headers used here.
+CORE_PKGS = libcmark libxml-2.0 yaml-0.1 glib-2.0 nettle zlib
+SERVE_PKGS = libmicrohttpd
 PRINT_PKGS = cairo pangocairo pangoft2 fontconfig librsvg-2.0 gdk-pixbuf-2.0 \
             libqrencode libqpdf libpng libdeflate lcms2 zlib glib-2.0
-PKGS      = $(CORE_PKGS) $(PRINT_PKGS)
+PKGS      = $(CORE_PKGS) $(SERVE_PKGS) $(PRINT_PKGS)
 CFLAGS    = -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic \
             -Wstrict-prototypes -Wno-unused-parameter
 # pdftok.cc, the one C++ file: qpdf's tokenizer has no C API.

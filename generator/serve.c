@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -33,6 +34,56 @@
 
 #define EVENTS	"/_rally/events"	/* the pages' event stream */
 #define QUIET_MS	25	/* a burst of changes is one rebuild */
+
+/*
+ * libmicrohttpd, opened when rally serve starts.  Linked in, it and
+ * GnuTLS's chain were 9 of the executable's 26 libraries, loaded,
+ * relocated and started at every start of every command: a build
+ * starts twice (main.c, S_hugepages).  Its soname has been .so.12
+ * since 0.9.44 (2015).
+ */
+#define MHD_SONAME	"libmicrohttpd.so.12"
+static struct {
+	__typeof__(MHD_start_daemon)			*start_daemon;
+	__typeof__(MHD_stop_daemon)			*stop_daemon;
+	__typeof__(MHD_create_response_from_buffer)	*from_buffer;
+	__typeof__(MHD_create_response_from_callback)	*from_callback;
+	__typeof__(MHD_add_response_header)		*add_header;
+	__typeof__(MHD_queue_response)			*queue_response;
+	__typeof__(MHD_destroy_response)		*destroy_response;
+} S_mhd;
+
+/* Opens libmicrohttpd into S_mhd: 1, or 0 after saying why. */
+static int
+S_mhd_open(void)
+{
+	void *h;
+
+	if ((h = dlopen(MHD_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		fprintf(stderr, "rally serve: error: %s (Debian's package "
+		    "libmicrohttpd12)\n", dlerror());
+		return 0;
+	}
+	/* POSIX's way from an object pointer to a function's. */
+#define S_SYM(f, name) *(void **)&S_mhd.f = dlsym(h, name)
+	S_SYM(start_daemon, "MHD_start_daemon");
+	S_SYM(stop_daemon, "MHD_stop_daemon");
+	S_SYM(from_buffer, "MHD_create_response_from_buffer");
+	S_SYM(from_callback, "MHD_create_response_from_callback");
+	S_SYM(add_header, "MHD_add_response_header");
+	S_SYM(queue_response, "MHD_queue_response");
+	S_SYM(destroy_response, "MHD_destroy_response");
+#undef S_SYM
+	if (S_mhd.start_daemon == NULL || S_mhd.stop_daemon == NULL ||
+	    S_mhd.from_buffer == NULL || S_mhd.from_callback == NULL ||
+	    S_mhd.add_header == NULL || S_mhd.queue_response == NULL ||
+	    S_mhd.destroy_response == NULL) {
+		fprintf(stderr, "rally serve: error: %s lacks a function "
+		    "rally needs\n", MHD_SONAME);
+		return 0;
+	}
+	return 1;	/* open until the process ends */
+}
 
 /* What the server shares with its connections' threads. */
 struct served {
@@ -104,14 +155,14 @@ S_send(struct MHD_Connection *c, unsigned int status, const char *type,
 	struct MHD_Response *r;
 	enum MHD_Result ok;
 
-	r = MHD_create_response_from_buffer(body->len, body->data,
+	r = S_mhd.from_buffer(body->len, body->data,
 	    MHD_RESPMEM_MUST_FREE);
 	body->data = NULL;
 	body->len = body->cap = 0;
-	MHD_add_response_header(r, "Content-Type", type);
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	ok = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+	S_mhd.add_header(r, "Content-Type", type);
+	S_mhd.add_header(r, "Cache-Control", "no-store");
+	ok = S_mhd.queue_response(c, status, r);
+	S_mhd.destroy_response(r);
 	return ok;
 }
 
@@ -273,23 +324,23 @@ S_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (strcmp(url, EVENTS) == 0) {
 		st = xcalloc(1, sizeof(*st));
 		st->sv = sv;
-		r = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+		r = S_mhd.from_callback(MHD_SIZE_UNKNOWN, 4096,
 		    S_stream, st, free);
-		MHD_add_response_header(r, "Content-Type",
+		S_mhd.add_header(r, "Content-Type",
 		    "text/event-stream");
-		MHD_add_response_header(r, "Cache-Control", "no-store");
-		ok = MHD_queue_response(c, MHD_HTTP_OK, r);
-		MHD_destroy_response(r);
+		S_mhd.add_header(r, "Cache-Control", "no-store");
+		ok = S_mhd.queue_response(c, MHD_HTTP_OK, r);
+		S_mhd.destroy_response(r);
 		return ok;
 	}
 	if (*sv->base != '\0' && strcmp(url, "/") == 0) {
 		/* The site lives below its base path, as it will online. */
 		nf = xasprintf("%s/", sv->base);
-		r = MHD_create_response_from_buffer(0, NULL,
+		r = S_mhd.from_buffer(0, NULL,
 		    MHD_RESPMEM_PERSISTENT);
-		MHD_add_response_header(r, "Location", nf);
-		ok = MHD_queue_response(c, MHD_HTTP_FOUND, r);
-		MHD_destroy_response(r);
+		S_mhd.add_header(r, "Location", nf);
+		ok = S_mhd.queue_response(c, MHD_HTTP_FOUND, r);
+		S_mhd.destroy_response(r);
 		free(nf);
 		return ok;
 	}
@@ -492,6 +543,8 @@ serve(const struct serve_opts *so)
 		    "such as 127.0.0.1, not %s\n", so->bind);
 		return 2;
 	}
+	if (!S_mhd_open())
+		return 1;
 	/*
 	 * The first build: the website, then the print material.  Not
 	 * --only web first: that build's pages know no print material (no
@@ -516,7 +569,7 @@ serve(const struct serve_opts *so)
 	/* No Date header: its gmtime_r takes glibc's time zone lock,
 	   which a print worker forked meanwhile (run.c, S_alone) would
 	   find taken for good. */
-	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
+	d = S_mhd.start_daemon(MHD_USE_THREAD_PER_CONNECTION |
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_SUPPRESS_DATE_NO_CLOCK,
 	    (uint16_t)so->port, NULL, NULL,
 	    S_request, &sv, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -576,7 +629,7 @@ stop:
 	sv.stopping = 1;
 	pthread_cond_broadcast(&sv.cv);
 	pthread_mutex_unlock(&sv.mx);
-	MHD_stop_daemon(d);
+	S_mhd.stop_daemon(d);
 out:
 	free(sv.error);
 	free(sv.out);

@@ -275,3 +275,14 @@ if [ -n "$LDSO" ] && [ "$(head -c 4 "$RALLY" | tail -c 3)" = ELF ]; then
 	check "cli: a build started through the dynamic loader" \
 	    "$LDSO" "$RALLY" build -q --only web --root "$W/thp"
 fi
+# The executable links what every command needs; print's libraries
+# (print_plug.c) and libmicrohttpd (serve.c) are opened when needed.
+# The plain binary only: the sanitizers' links everything in.
+if [ "$(head -c 4 ./generator/rally | tail -c 3)" = ELF ] &&
+    command -v readelf >/dev/null; then
+	readelf -d ./generator/rally > "$W/needed" 2>&1
+	check "cli: the executable's libraries are listed" \
+	    grep -q 'NEEDED.*libxml2' "$W/needed"
+	check "cli: ... and neither libmicrohttpd nor cairo is among them" \
+	    sh -c "! grep -Eq 'NEEDED.*(microhttpd|cairo)' $W/needed"
+fi
