@@ -410,8 +410,8 @@ S_walk(const struct site *site, const char *rel, struct walk *w,
 	struct stat st;
 	const char *why;
 	struct statnames sn = { -1, NULL, NULL, NULL };
-	char *sub, **names;
-	size_t n, i;
+	char *sub, **names, here[1024 + 256 + 2];
+	size_t n, i, rl = strlen(rel), nl;
 	int fd, k, dfd = -1;
 
 	/* Its descriptor kept while deeper ones are walked: not 520. */
@@ -428,7 +428,15 @@ S_walk(const struct site *site, const char *rel, struct walk *w,
 		site_each_plain(site->workers, n, S_stat_name, &sn);
 	}
 	for (i = 0; i < n; i++) {
-		sub = xasprintf("%s/%s", rel, names[i]);
+		/* Made here, not allocated: 10 000 names in a 10k site. */
+		nl = strlen(names[i]);
+		if (rl + 1 + nl < sizeof(here)) {
+			memcpy(here, rel, rl);
+			here[rl] = '/';
+			memcpy(here + rl + 1, names[i], nl + 1);
+			sub = here;
+		} else
+			sub = xasprintf("%s/%s", rel, names[i]);
 		why = NULL;
 		if (strlen(sub) > 1024)
 			why = "its path is longer than 1024 bytes";
@@ -462,7 +470,8 @@ S_walk(const struct site *site, const char *rel, struct walk *w,
 			S_walk(site, sub, w, fn, arg);
 			w->n--;
 		}
-		free(sub);
+		if (sub != here)
+			free(sub);
 		free(names[i]);
 	}
 	free(names);
