@@ -524,10 +524,10 @@ S_hugepages(char *argv[])
  * each, not huge ones: 7 500 page faults in that build, 600 with the
  * pad, at about 14 us each on this project's virtual machine.  Pages
  * are still only taken when touched; what it costs is the unused part
- * of an arena's last huge page (2 MB at most: up to 63 from 61 MB in
- * that build).  Set with mallopt, it also keeps malloc's threshold
- * for mmap at 128 KB, as any mallopt of these does; 32 MB was the
- * fastest of 0 to 64.
+ * of an arena's last huge page (2 MB at most an arena: peak 60.1
+ * against 59.4 MiB in that build, median of 9).  Set with mallopt, it
+ * also keeps malloc's threshold for mmap at 128 KB, as any mallopt
+ * of these does; 32 MB was the fastest of 0 to 64.
  */
 static void
 S_top_pad(void)

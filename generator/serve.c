@@ -39,8 +39,8 @@
  * libmicrohttpd, opened when rally serve starts.  Linked in, it and
  * GnuTLS's chain were 9 of the executable's 26 libraries, loaded,
  * relocated and started at every start of every command: a build
- * starts twice (main.c, S_hugepages).  Its soname has been .so.12
- * since 0.9.44 (2015).
+ * starts twice (main.c, S_hugepages).  The soname is Debian's
+ * libmicrohttpd12's (bookworm: 0.9.75).
  */
 #define MHD_SONAME	"libmicrohttpd.so.12"
 static struct {

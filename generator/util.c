@@ -110,14 +110,10 @@ void
 mem_prefault(void *p, size_t n)
 {
 #ifdef MADV_POPULATE_WRITE
-	static long pg;
+	long pg = sysconf(_SC_PAGESIZE);
 	uintptr_t a, e;
 
-	if (n < 64 * 1024)
-		return;
-	if (pg == 0)
-		pg = sysconf(_SC_PAGESIZE);
-	if (pg <= 0)
+	if (n < 64 * 1024 || pg <= 0)
 		return;
 	a = ((uintptr_t)p + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
 	e = ((uintptr_t)p + n) & ~((uintptr_t)pg - 1);
