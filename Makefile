@@ -215,8 +215,8 @@ check-valgrind: generator/rally tests/unit $(REPLAYS)
 	    chmod +x tests/work/$${t%%:*}-vg; \
 	done
 	# Two parts at once: valgrind runs a process on one core.
-	RALLY=tests/work/rally-vg UNIT=tests/work/unit-vg \
-	    REPLAY=tests/work/replay-%s-vg LIGHT=1 \
+	RALLY=tests/work/rally-vg RALLY_REF=./generator/rally \
+	    UNIT=tests/work/unit-vg REPLAY=tests/work/replay-%s-vg LIGHT=1 \
 	    TEST_JOBS=$${TEST_JOBS:-2} sh tests/run.sh; \
 	    rc=$$?; grep -l '^==' tests/work/valgrind/*.log 2>/dev/null | \
 	    xargs -r cat | head -200; exit $$rc

@@ -10,6 +10,11 @@ W=tests/work/hostile
 rm -rf "$W"
 mkdir -p "$W"
 RALLY_ABS=$(cd "$(dirname "$RALLY")" && pwd)/$(basename "$RALLY")
+# A case's starting point is built by the plain binary (RALLY_REF)
+# under the memory checkers, as incremental.sh's clean builds are: what
+# they watch is the build of the planted tree.
+REF=${RALLY_REF:-$RALLY}
+REF_ABS=$(cd "$(dirname "$REF")" && pwd)/$(basename "$REF")
 TOP=$(pwd)
 T="timeout -k 5 60"
 export SOURCE_DATE_EPOCH=1489104000
@@ -28,7 +33,7 @@ fresh() {
 	if [ ! -d "$W/template/out" ]; then
 		rm -rf "$W/template"
 		cp -r tests/fixture "$W/template"
-		$T "$RALLY_ABS" build -q $ONLY --root "$W/template" \
+		$T "$REF_ABS" build -q $ONLY --root "$W/template" \
 		    --out "$W/template/out" 2>/dev/null ||
 		    fail "hostile: the fixture's first build"
 	fi
@@ -36,7 +41,7 @@ fresh() {
 	cp -a "$W/template" "$D/site"
 	echo "keep me" > "$D/victim/keep.txt"
 	echo "secret" > "$D/victim/secret.txt"
-	$T "$RALLY_ABS" build $ONLY --root "$D/site" --out "$D/site/out" \
+	$T "$REF_ABS" build $ONLY --root "$D/site" --out "$D/site/out" \
 	    > "$D/fresh.txt" 2>&1 || fail "hostile $1: first build"
 	# Nothing made again: the copy is the build it would have made.
 	grep -q '^rally: built 0 files' "$D/fresh.txt" ||
