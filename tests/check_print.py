@@ -148,12 +148,8 @@ report(pngs and not broken, "PNG: all %d of the build's images are whole%s" % (
 
 # Every stream cairo deflated in every PDF of the build (the office's
 # and the proofs too) at zlib's fastest level (checks.slow_streams).
-slow, nstreams = [], 0
-for pdf in sorted(glob.glob(os.path.join(OUT, "print", "**", "*.pdf"),
-                            recursive=True)):
-    s, n = checks.slow_streams(pdf)
-    slow += ["%s %s" % (os.path.relpath(pdf, OUT), x) for x in s]
-    nstreams += n
+slow, nstreams = checks.slow_streams_in(sorted(glob.glob(
+    os.path.join(OUT, "print", "**", "*.pdf"), recursive=True)), OUT)
 report(nstreams > 0 and not slow, "print: all %d deflated streams at zlib's "
        "fastest level%s" % (nstreams, "".join("; " + x for x in slow[:3])))
 

@@ -132,5 +132,16 @@ def slow_streams(path):
     return slow, n
 
 
+def slow_streams_in(paths, root):
+    """slow_streams over every PDF in paths: its findings, each named
+    by its file relative to root, and how many deflated streams."""
+    slow, n = [], 0
+    for path in paths:
+        s, k = slow_streams(path)
+        slow += ["%s %s" % (os.path.relpath(path, root), x) for x in s]
+        n += k
+    return slow, n
+
+
 def done():
     sys.exit(1 if failed else 0)

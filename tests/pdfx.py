@@ -33,7 +33,7 @@ import tempfile
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from checks import report, slow_streams  # noqa: E402
+from checks import report, slow_streams_in  # noqa: E402
 
 try:
     import pikepdf
@@ -304,11 +304,7 @@ def main():
                                      r"|/timeline-a[34]\.pdf$", f))
     # qpdf's rewritten content streams too: zlib's fastest level (the
     # output profile, deflated at 6 on purpose, aside).
-    slow, n = [], 0
-    for f in sheets:
-        s, k = slow_streams(f)
-        slow += ["%s %s" % (os.path.relpath(f, out), x) for x in s]
-        n += k
+    slow, n = slow_streams_in(sheets, out)
     report(n > 0 and not slow, "pdfx: all %d deflated streams at zlib's "
            "fastest level%s" % (n, "".join("; " + x for x in slow[:3])))
     n_x = n_rgb = 0
