@@ -34,12 +34,13 @@ serve() {
 # two_ways LABEL ROOT ONLY DIR-A ENV-A DIR-B ENV-B: the campaign at ROOT
 # built (--only ONLY, on a fixed date) with the variable ENV-A, then with
 # ENV-B (VAR=value), into DIR-A and DIR-B, stderr in DIR.err: both
-# builds pass and every file is the same (differential tests).
+# builds pass and every file is the same (differential tests).  The
+# second build is TWO_WAYS_B's (default: $RALLY).
 two_ways() {
 	env SOURCE_DATE_EPOCH=1489104000 "$5" $RALLY build -q --only "$3" \
 	    --root "$2" --out "$4" 2> "$4.err"
 	_a=$?
-	env SOURCE_DATE_EPOCH=1489104000 "$7" $RALLY build -q --only "$3" \
+	env SOURCE_DATE_EPOCH=1489104000 "$7" ${TWO_WAYS_B:-$RALLY} build -q --only "$3" \
 	    --root "$2" --out "$6" 2> "$6.err"
 	_b=$?
 	# (The stamps record inodes and times, not output.)
