@@ -69,6 +69,8 @@ build(const struct opts *o)
 		rc = 0;
 		goto out;
 	}
+	/* The last build's files, looked for meanwhile (run_jobs). */
+	site.pre = run_precheck(o->out);
 	if (!load_site(&site))
 		goto out;
 	t[1] = run_clock();
@@ -133,6 +135,9 @@ build(const struct opts *o)
 	cache_commit(site.cache);
 	rc = 0;
 out:
+	/* A build that ended before its jobs: its thread is done. */
+	run_precheck_free(site.pre);
+	site.pre = NULL;
 	if (rc != 0 && made && !site.partial)
 		rmdir(o->out);	/* as it was: not there */
 	if (rc != 0 && !o->quiet && site.partial)

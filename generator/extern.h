@@ -441,6 +441,9 @@ int		 plan_links(struct site *site, const struct jobs *js,
 int		 plan_is_print(const char *path);
 int		 run_jobs(struct site *site, struct jobs *js,
 		    const struct opts *o);
+/* Checks the last build's files on a thread of its own meanwhile. */
+struct precheck	*run_precheck(const char *outdir);
+void		 run_precheck_free(struct precheck *pre);
 double		 run_clock(void);
 void		 run_tidy(const char *outdir);
 

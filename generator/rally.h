@@ -321,6 +321,8 @@ struct site {
 	struct print_set *print;/* the print layouts and plan (owned) */
 	struct jobs	 jobs;	/* every output file (owned) */
 	struct keys	*keys;	/* their inputs' digests (owned) */
+	struct precheck	*pre;	/* the last build's files, being checked
+				   (run.c, run_precheck; owned) */
 	size_t		 nnames;
 	int		 outlock;/* the output directory, flock()ed for this
 				   build (files.c, out_lock), or -1 */

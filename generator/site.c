@@ -124,6 +124,7 @@ site_free(struct site *site)
 	cache_free(site->cache);
 	if (site->seen != NULL)
 		g_hash_table_destroy(site->seen);
+	run_precheck_free(site->pre);
 	pool_free(&site->pool);
 	free(site->root);
 	if (site->rroot != NULL)
