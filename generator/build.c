@@ -55,13 +55,20 @@ build(const struct opts *o)
 	/* Options that change what is written are part of every key. */
 	snprintf(keyopts, sizeof(keyopts), "drafts=%d internal=%d marks=%d "
 	    "pdfx=%d", o->drafts, o->internal, o->marks, o->pdfx);
+	/*
+	 * The last build's files are looked for on a thread of their own
+	 * (run_precheck), while the snapshot is taken and, if the build
+	 * has work, while the campaign loads: a no-op build needs them
+	 * all there, the jobs skip those that are.
+	 */
+	site.pre = run_precheck(o->out);
 	/* Nothing changed since the last full build: done. */
 	stamp_take(&site, keyopts, &snap);
 	t[0] = run_clock();
 	/* An --only build is done too if a full one made the same. */
-	if ((fresh = stamp_fresh(o->out, &snap, o->only, o->jobs)) >= 0 ||
-	    (o->only != NULL && (fresh = stamp_fresh(o->out, &snap,
-	    NULL, o->jobs)) >= 0)) {
+	if ((fresh = stamp_fresh(o->out, &snap, o->only, o->jobs,
+	    site.pre)) >= 0 || (o->only != NULL && (fresh =
+	    stamp_fresh(o->out, &snap, NULL, o->jobs, site.pre)) >= 0)) {
 		run_tidy(o->out);	/* what a killed build left */
 		if (!o->quiet)
 			fprintf(stderr, "rally: built 0 files, %ld up to "
@@ -69,8 +76,6 @@ build(const struct opts *o)
 		rc = 0;
 		goto out;
 	}
-	/* The last build's files, looked for meanwhile (run_jobs). */
-	site.pre = run_precheck(o->out);
 	if (!load_site(&site))
 		goto out;
 	t[1] = run_clock();

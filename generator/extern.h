@@ -443,12 +443,15 @@ int		 run_jobs(struct site *site, struct jobs *js,
 		    const struct opts *o);
 /* Checks the last build's files on a thread of its own meanwhile. */
 struct precheck	*run_precheck(const char *outdir);
+long		 run_precheck_whole(struct precheck *pre);
 void		 run_precheck_free(struct precheck *pre);
 double		 run_clock(void);
 void		 run_tidy(const char *outdir);
 
 /* manifest.c: the last build's files and their keys. */
 struct _GHashTable	*manifest_read(const char *outdir);
+struct _GHashTable	*manifest_read_all(const char *outdir,
+		    const char ***paths, size_t *n, int *whole);
 int		 manifest_fresh(struct _GHashTable *old, struct outchk *oc,
 		    const char *rel, const char *key);
 void		 manifest_add(struct buf *man, const struct job *j,
@@ -469,7 +472,7 @@ void		 keys_free(struct keys *k);
 void		 stamp_take(struct site *site, const char *opts,
 		    struct buf *b);
 long		 stamp_fresh(const char *outdir, const struct buf *snap,
-		    const char *only, int workers);
+		    const char *only, int workers, struct precheck *pre);
 int		 stamp_save(const char *outdir, const struct buf *snap,
 		    const char *only);
 void		 stamp_drop(const char *outdir, const char *only);

@@ -26,20 +26,70 @@
 GHashTable *
 manifest_read(const char *outdir)
 {
+	return manifest_read_all(outdir, NULL, NULL, NULL);
+}
+
+/*
+ * manifest_read's table, and, when paths is not NULL, its paths in the
+ * manifest's order (the table's keys: an array to free) in *paths and
+ * *n, and in *whole whether the manifest is there and every line of
+ * it was well formed and named a path once (a no-op build trusts only
+ * such a manifest: stamp.c).
+ */
+GHashTable *
+manifest_read_all(const char *outdir, const char ***paths, size_t *n,
+    int *whole)
+{
 	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, g_free);
 	struct buf b = { NULL, 0, 0 };
-	char *line, *save = NULL;
+	char *line, *nl, *key;
+	size_t cap = 0;
+	int ok;
 
-	if (out_read(outdir, MANIFEST, &b))
-		for (line = strtok_r(b.data, "\n", &save); line != NULL;
-		    line = strtok_r(NULL, "\n", &save)) {
-			if (strlen(line) < 66 || line[64] != ' ' ||
-			    !path_is_safe(line + 65))
-				continue;
-			g_hash_table_replace(h, g_strdup(line + 65),
-			    g_strndup(line, 64));
+	if (paths != NULL) {
+		*paths = NULL;
+		*n = 0;
+		*whole = 0;
+	}
+	if (!out_read(outdir, MANIFEST, &b)) {
+		buf_free(&b);
+		return h;
+	}
+	ok = 1;
+	for (line = b.data != NULL ? b.data : ""; *line != '\0'; line = nl) {
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl++ = '\0';
+		else
+			nl = line + strlen(line);
+		if (strlen(line) < 66 || line[64] != ' ' ||
+		    !path_is_safe(line + 65)) {
+			ok = 0;
+			continue;
 		}
+		/* (insert: a path named again keeps its first key
+		   string, which paths points at, and takes the later
+		   value.) */
+		if (g_hash_table_lookup_extended(h, line + 65,
+		    (void **)&key, NULL)) {
+			ok = 0;
+			g_hash_table_insert(h, g_strdup(line + 65),
+			    g_strndup(line, 64));
+			continue;
+		}
+		key = g_strdup(line + 65);
+		g_hash_table_insert(h, key, g_strndup(line, 64));
+		if (paths != NULL) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 1024;
+				*paths = xrealloc(*paths, cap *
+				    sizeof(**paths));
+			}
+			(*paths)[(*n)++] = key;
+		}
+	}
+	if (paths != NULL)
+		*whole = ok;
 	buf_free(&b);
 	return h;
 }

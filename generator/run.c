@@ -576,6 +576,8 @@ struct precheck {
 	GHashTable	*old;	/* the manifest: path -> key */
 	GHashTable	*there;	/* its paths that are regular files, or
 				   NULL (no output folder) */
+	size_t		 n;	/* the manifest's paths */
+	int		 whole;	/* it is there, every line well formed */
 };
 
 static void *
@@ -583,21 +585,23 @@ S_precheck(void *arg)
 {
 	struct precheck *pre = arg;
 	struct outchk *oc;
-	GHashTableIter it;
-	void *rel;
+	const char **rel;
+	size_t i;
 	int fd;
 
-	pre->old = manifest_read(pre->outdir);
-	if ((fd = out_open(pre->outdir)) == -1)
-		return NULL;
-	oc = out_check_new(fd);
-	pre->there = g_hash_table_new(g_str_hash, g_str_equal);
-	g_hash_table_iter_init(&it, pre->old);
-	while (g_hash_table_iter_next(&it, &rel, NULL))
-		if (out_check_reg(oc, rel))
-			g_hash_table_add(pre->there, rel);
-	out_check_free(oc);
-	close(fd);
+	pre->old = manifest_read_all(pre->outdir, &rel, &pre->n,
+	    &pre->whole);
+	if ((fd = out_open(pre->outdir)) != -1) {
+		/* In the manifest's order: a folder's files together. */
+		oc = out_check_new(fd);
+		pre->there = g_hash_table_new(g_str_hash, g_str_equal);
+		for (i = 0; i < pre->n; i++)
+			if (out_check_reg(oc, rel[i]))
+				g_hash_table_add(pre->there, (void *)rel[i]);
+		out_check_free(oc);
+		close(fd);
+	}
+	free(rel);
 	return NULL;
 }
 
@@ -624,6 +628,20 @@ S_precheck_join(struct precheck *pre)
 		free(pre->outdir);
 		pre->outdir = NULL;
 	}
+}
+
+/*
+ * For a no-op build (stamp.c): the number of files of the last build's
+ * manifest when every one of them is in the output folder, else -1.
+ */
+long
+run_precheck_whole(struct precheck *pre)
+{
+	S_precheck_join(pre);
+	if (!pre->whole || pre->there == NULL ||
+	    g_hash_table_size(pre->there) != pre->n)
+		return -1;
+	return (long)pre->n;
 }
 
 void

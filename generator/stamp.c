@@ -159,12 +159,13 @@ S_chk(void *arg, struct pool *pool, size_t i)
 /*
  * Is outdir the output of exactly this snapshot, whole: by a full build
  * (only NULL), or by an --only build of that half ("web", "print")?
- * Checks on workers threads (-j).  Returns the number of files it
- * holds, or -1 when a build has to look closer.
+ * Checks on workers threads (-j), or takes what pre (run_precheck)
+ * found.  Returns the number of files it holds, or -1 when a build has
+ * to look closer.
  */
 long
 stamp_fresh(const char *outdir, const struct buf *snap, const char *only,
-    int workers)
+    int workers, struct precheck *pre)
 {
 	struct buf b = { NULL, 0, 0 };
 	struct stat st;
@@ -181,6 +182,11 @@ stamp_fresh(const char *outdir, const struct buf *snap, const char *only,
 	    b.len != snap->len || memcmp(b.data, snap->data, b.len) != 0)
 		goto out;
 	buf_free(&b);
+	/* The files, looked for while the snapshot was taken. */
+	if (pre != NULL) {
+		rc = run_precheck_whole(pre);
+		goto out;
+	}
 	if (!out_read(outdir, MANIFEST, &b))
 		goto out;
 	for (line = b.data; line != NULL && *line != '\0'; line = nl) {

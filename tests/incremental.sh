@@ -33,6 +33,16 @@ rm "$W/site/out/index.html"
 B --root "$W/site" > "$W/gone"
 check "incremental: a deleted output is made again" \
     sh -c "grep -q 'built 1 file,' $W/gone && test -s $W/site/out/index.html"
+# ... also when the snapshot matches the stamp (a build two seconds
+# after the last change): the no-op build looks for every file.
+sleep 2.1
+B --root "$W/site" > /dev/null
+B --root "$W/site" > "$W/noop2"
+rm "$W/site/out/press/index.html"
+B --root "$W/site" > "$W/gone2"
+check "incremental: ... and after a no-op build" \
+    sh -c "grep -q 'built 0 files' $W/noop2 && grep -q 'built 1 file,' $W/gone2 &&
+     test -s $W/site/out/press/index.html"
 # --only: done at once when a full build made the same; a page whose
 # source is gone goes, the print half stays; then a no-op of its own.
 # (A snapshot with a file changed in its last two seconds matches no
