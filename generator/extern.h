@@ -144,6 +144,8 @@ void		 dir_walk(const struct site *site, const char *rel,
 		    int (*fn)(void *arg, const char *rel, const struct stat *st,
 		    const char *why), void *arg);
 /* lstat() of rel in outdir, through no link: 0 or -1. */
+int		 out_read_quiet(const char *outdir, const char *rel,
+		    struct buf *out, int *bad);
 int		 out_stat(const char *outdir, const char *rel,
 		    struct stat *st);
 /* The output directory, never through a link: a descriptor (close
@@ -451,7 +453,7 @@ void		 run_tidy(const char *outdir);
 /* manifest.c: the last build's files and their keys. */
 struct _GHashTable	*manifest_read(const char *outdir);
 struct _GHashTable	*manifest_read_all(const char *outdir,
-		    const char ***paths, size_t *n, int *whole);
+		    const char ***paths, size_t *n, int *whole, int *bad);
 int		 manifest_fresh(struct _GHashTable *old, struct outchk *oc,
 		    const char *rel, const char *key);
 void		 manifest_add(struct buf *man, const struct job *j,

@@ -732,6 +732,32 @@ out_read(const char *outdir, const char *rel, struct buf *out)
 }
 
 /*
+ * out_read without a word, for a thread beside the build's: 0 with
+ * *bad set when rel is there but cannot be read as a file (out_read
+ * would have said why), 0 with *bad clear when it is missing or
+ * reached through a link (out_read says nothing either).
+ */
+int
+out_read_quiet(const char *outdir, const char *rel, struct buf *out,
+    int *bad)
+{
+	int top, fd;
+
+	*bad = 0;
+	if ((top = S_out_dir(outdir)) == -1)
+		return 0;
+	fd = S_open_beneath(top, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY, 1);
+	close(top);
+	if (fd == -1)
+		return 0;
+	if (!S_read_fd(fd, rel, out, NULL)) {
+		*bad = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/*
  * Removes the file rel of outdir, and its directories if that leaves
  * them empty; a link on the way is never followed (nothing is removed
  * then).  Returns 1 if rel is gone.

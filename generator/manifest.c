@@ -26,7 +26,7 @@
 GHashTable *
 manifest_read(const char *outdir)
 {
-	return manifest_read_all(outdir, NULL, NULL, NULL);
+	return manifest_read_all(outdir, NULL, NULL, NULL, NULL);
 }
 
 /*
@@ -34,11 +34,13 @@ manifest_read(const char *outdir)
  * manifest's order (the table's keys: an array to free) in *paths and
  * *n, and in *whole whether the manifest is there and every line of
  * it was well formed and named a path once (a no-op build trusts only
- * such a manifest: stamp.c).
+ * such a manifest: stamp.c).  With bad (not NULL), read without a
+ * word: *bad set when the manifest is there but cannot be read (a
+ * pipe planted in its place), which manifest_read would say.
  */
 GHashTable *
 manifest_read_all(const char *outdir, const char ***paths, size_t *n,
-    int *whole)
+    int *whole, int *bad)
 {
 	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal,
 	    g_free, g_free);
@@ -52,7 +54,8 @@ manifest_read_all(const char *outdir, const char ***paths, size_t *n,
 		*n = 0;
 		*whole = 0;
 	}
-	if (!out_read(outdir, MANIFEST, &b)) {
+	if (bad != NULL ? !out_read_quiet(outdir, MANIFEST, &b, bad) :
+	    !out_read(outdir, MANIFEST, &b)) {
 		buf_free(&b);
 		return h;
 	}

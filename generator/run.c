@@ -578,6 +578,8 @@ struct precheck {
 				   NULL (no output folder) */
 	size_t		 n;	/* the manifest's paths */
 	int		 whole;	/* it is there, every line well formed */
+	int		 bad;	/* it is there and cannot be read: the
+				   build reads it itself, and says why */
 };
 
 static void *
@@ -590,7 +592,7 @@ S_precheck(void *arg)
 	int fd;
 
 	pre->old = manifest_read_all(pre->outdir, &rel, &pre->n,
-	    &pre->whole);
+	    &pre->whole, &pre->bad);
 	if ((fd = out_open(pre->outdir)) != -1) {
 		/* In the manifest's order: a folder's files together. */
 		oc = out_check_new(fd);
@@ -632,12 +634,15 @@ S_precheck_join(struct precheck *pre)
 
 /*
  * For a no-op build (stamp.c): the number of files of the last build's
- * manifest when every one of them is in the output folder, else -1.
+ * manifest when every one of them is in the output folder, else -1;
+ * -2 when the manifest could not be read (the caller reads it itself).
  */
 long
 run_precheck_whole(struct precheck *pre)
 {
 	S_precheck_join(pre);
+	if (pre->bad)
+		return -2;
 	if (!pre->whole || pre->there == NULL ||
 	    g_hash_table_size(pre->there) != pre->n)
 		return -1;
@@ -683,9 +688,15 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	fc.there = NULL;
 	fc.oc = NULL;
 	outfd = -1;
+	if (site->pre != NULL)
+		S_precheck_join(site->pre);
+	if (site->pre != NULL && site->pre->bad) {
+		/* Read below, where its error is said, as before. */
+		run_precheck_free(site->pre);
+		site->pre = NULL;
+	}
 	if (site->pre != NULL) {
 		/* Looked for while the campaign loaded. */
-		S_precheck_join(site->pre);
 		fc.old = site->pre->old;
 		fc.there = site->pre->there;
 		site->pre->old = NULL;	/* ours now */

@@ -183,10 +183,9 @@ stamp_fresh(const char *outdir, const struct buf *snap, const char *only,
 		goto out;
 	buf_free(&b);
 	/* The files, looked for while the snapshot was taken. */
-	if (pre != NULL) {
-		rc = run_precheck_whole(pre);
+	if (pre != NULL && (rc = run_precheck_whole(pre)) != -2)
 		goto out;
-	}
+	rc = -1;
 	if (!out_read(outdir, MANIFEST, &b))
 		goto out;
 	for (line = b.data; line != NULL && *line != '\0'; line = nl) {

@@ -969,6 +969,22 @@ test_manifest(void)
 	rmtree(dir);
 }
 
+/*
+ * stamp_fresh as the build calls it (with the thread that looks for
+ * the last build's files, run_precheck) and without: the same answer.
+ */
+static long
+S_stamp_fresh(const char *out, const struct buf *snap, const char *only)
+{
+	struct precheck *pre = run_precheck(out);
+	long a = stamp_fresh(out, snap, only, 0, NULL);
+	long b = stamp_fresh(out, snap, only, 0, pre);
+
+	CHECK(pre != NULL && a == b);
+	run_precheck_free(pre);
+	return a;
+}
+
 static void
 test_stamp(void)
 {
@@ -986,11 +1002,11 @@ test_stamp(void)
 	mkdirs(out);
 	CHECK(site_init(&site, root, 0));
 	stamp_take(&site, "o=1", &a);
-	CHECK(stamp_fresh(out, &a, NULL, 0) == -1);	/* never built */
+	CHECK(S_stamp_fresh(out, &a, NULL) == -1);	/* never built */
 	CHECK(stamp_save(out, &a, NULL));
 	snprintf(path, sizeof(path), "%s/.rally-manifest", out);
 	S_write(path, "");
-	CHECK(stamp_fresh(out, &a, NULL, 0) == 0);	/* built, no files */
+	CHECK(S_stamp_fresh(out, &a, NULL) == 0);	/* built, no files */
 	snprintf(path, sizeof(path), "%s/.rally-manifest", out);
 	{
 		char line[80];
@@ -998,13 +1014,13 @@ test_stamp(void)
 		snprintf(line, sizeof(line), "%.64d x.html\n", 1);
 		S_write(path, line);
 	}
-	CHECK(stamp_fresh(out, &a, NULL, 0) == -1);	/* a file is missing */
+	CHECK(S_stamp_fresh(out, &a, NULL) == -1);	/* a file is missing */
 	snprintf(path, sizeof(path), "%s/x.html", out);
 	S_write(path, "x");
-	CHECK(stamp_fresh(out, &a, NULL, 0) == 1);
+	CHECK(S_stamp_fresh(out, &a, NULL) == 1);
 	/* Another option, a touched file, a new one: look closer. */
 	stamp_take(&site, "o=2", &b);
-	CHECK(stamp_fresh(out, &b, NULL, 0) == -1);
+	CHECK(S_stamp_fresh(out, &b, NULL) == -1);
 	buf_free(&b);
 	snprintf(path, sizeof(path), "%s/content/index.md", root);
 	{
@@ -1013,21 +1029,21 @@ test_stamp(void)
 		utimensat(AT_FDCWD, path, ts, 0);
 	}
 	stamp_take(&site, "o=1", &b);
-	CHECK(stamp_fresh(out, &b, NULL, 0) == -1);
+	CHECK(S_stamp_fresh(out, &b, NULL) == -1);
 	buf_free(&b);
 	snprintf(path, sizeof(path), "%s/content/new.md", root);
 	S_write(path, "---\ntitle: x\n---\n");
 	stamp_take(&site, "o=1", &b);
 	CHECK(memcmp(b.data, a.data, a.len) != 0 &&
-	    stamp_fresh(out, &b, NULL, 0) == -1);
+	    S_stamp_fresh(out, &b, NULL) == -1);
 	/* A digest: out/ names no file of the campaign (embargoes). */
 	CHECK(b.len == 65 && strstr(b.data, "content") == NULL);
 	buf_free(&b);
 	/* An --only build has a stamp of its own. */
-	CHECK(stamp_fresh(out, &a, "web", 0) == -1);
+	CHECK(S_stamp_fresh(out, &a, "web") == -1);
 	CHECK(stamp_save(out, &a, "web"));
-	CHECK(stamp_fresh(out, &a, "web", 0) == 1);
-	CHECK(stamp_fresh(out, &a, "print", 0) == -1);
+	CHECK(S_stamp_fresh(out, &a, "web") == 1);
+	CHECK(S_stamp_fresh(out, &a, "print") == -1);
 	buf_free(&a);
 	site_free(&site);
 	rmtree(root);
