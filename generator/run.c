@@ -561,14 +561,16 @@ S_fresh(void *arg, struct pool *pool, size_t k)
 }
 
 /*
- * The last build's files, checked while this one reads and links the
- * campaign.  A rebuild of 10 000 pages for one edit looked for its
- * 10 000 files when it came to run its jobs: a system call each, 24
- * ms on two threads, while reading and linking have long stretches
- * on one core (opening the parsed files' cache, the lists).  Started
- * once the stamp says the build has work; what it finds is as true as
- * the same stats made later: the build holds the output folder's lock
- * meanwhile, and any other program can change out/ either way.
+ * The last build's files, checked while this one takes its snapshot
+ * and, when it has work, reads and links the campaign.  A no-op build
+ * of 10 000 pages looked for its 10 000 files after the snapshot, and
+ * a rebuild for one edit when it came to run its jobs: a system call
+ * each, 24 ms on two threads, while the snapshot, reading and linking
+ * have long stretches on one core (listing a folder, opening the
+ * parsed files' cache, the lists).  Started once the output folder is
+ * locked; what it finds is as true as the same stats made later: the
+ * build holds that lock meanwhile, and any other program can change
+ * out/ either way.
  */
 struct precheck {
 	pthread_t	 th;
@@ -684,7 +686,8 @@ run_jobs(struct site *site, struct jobs *js, const struct opts *o)
 	if (n <= 0)
 		n = 1;
 	/* A job is skipped when its files are there, from the same inputs
-	   (10 000 stats: on every core). */
+	   (looked for meanwhile by run_precheck's thread, or here on every
+	   core). */
 	fc.there = NULL;
 	fc.oc = NULL;
 	outfd = -1;
