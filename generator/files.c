@@ -715,18 +715,28 @@ out_open(const char *outdir)
 	return S_out_dir(outdir);
 }
 
+/* rel in outdir opened for reading, reached through no link; -1 if
+   missing or refused. */
+static int
+S_out_file(const char *outdir, const char *rel)
+{
+	int top, fd;
+
+	if ((top = S_out_dir(outdir)) == -1)
+		return -1;
+	fd = S_open_beneath(top, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY, 1);
+	close(top);
+	return fd;
+}
+
 /* Reads the regular file rel of outdir, reached through no link. */
 int
 out_read(const char *outdir, const char *rel, struct buf *out)
 {
 	struct pos p = { rel, 0, 0 };
-	int top, fd;
+	int fd;
 
-	if ((top = S_out_dir(outdir)) == -1)
-		return 0;
-	fd = S_open_beneath(top, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY, 1);
-	close(top);
-	if (fd == -1)
+	if ((fd = S_out_file(outdir, rel)) == -1)
 		return 0;
 	return S_read_fd(fd, rel, out, &p);
 }
@@ -741,14 +751,10 @@ int
 out_read_quiet(const char *outdir, const char *rel, struct buf *out,
     int *bad)
 {
-	int top, fd;
+	int fd;
 
 	*bad = 0;
-	if ((top = S_out_dir(outdir)) == -1)
-		return 0;
-	fd = S_open_beneath(top, rel, O_RDONLY | O_NONBLOCK | O_NOCTTY, 1);
-	close(top);
-	if (fd == -1)
+	if ((fd = S_out_file(outdir, rel)) == -1)
 		return 0;
 	if (!S_read_fd(fd, rel, out, NULL)) {
 		*bad = 1;
