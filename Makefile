@@ -191,7 +191,7 @@ check-sanitize: generator/rally generator/builtin.c generator/lang.c
 	LSAN_OPTIONS=suppressions=$$PWD/tests/lsan.supp \
 	RALLY=tests/work/rally-asan RALLY_REF=./generator/rally \
 	    UNIT=tests/work/unit-asan \
-	    REPLAY=tests/work/replay-asan-%s sh tests/run.sh
+	    REPLAY=tests/work/replay-asan-%s TEST_JOBS=$${TEST_JOBS:-2} sh tests/run.sh
 
 # Its reports go to a file per process, so that rally's stderr (which
 # the tests read) stays rally's: valgrind 3.19 warns on every openat2.

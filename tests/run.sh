@@ -11,11 +11,11 @@ LOG=$W/test.log
 : > "$W/times"
 rm -rf "$W/parts"
 mkdir -p "$W/parts"
-# Parts run TEST_JOBS at a time (default 1), each into its own files;
+# Parts run TEST_JOBS at a time (default 2), each into its own files;
 # their output is shown and logged in the order they were started.
 # Under valgrind a process runs on one core however many threads it
 # has, so the valgrind run takes two or three at once.
-JOBS=${TEST_JOBS:-1}
+JOBS=${TEST_JOBS:-2}
 NPART=0
 NSHOWN=0
 show() {
