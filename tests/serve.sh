@@ -110,6 +110,33 @@ check "serve: ... while the last good site is served" sh -c \
 python3 tests/sse.py "$PORT" "$W/site/content/om-oss.md" \
     "$(cat "$W/om-oss.md")" > "$W/ev3" 2>&1
 check "serve: the fix reloads" grep -q '^reload ' "$W/ev3"
+# New folders are watched: one in assets/, and layouts/, which the
+# fixture lacks (the root is watched for it), then a file in each.
+# settle: until rally serve's builds stop (no new "built" line for a
+# second).
+settle() {
+	i=0
+	n=-1
+	while [ "$n" -ne "$(grep -c '^rally: built' "$W/log")" ] &&
+	    [ $i -lt 30 ]; do
+		n=$(grep -c '^rally: built' "$W/log")
+		sleep 1
+		i=$((i + 1))
+	done
+}
+mkdir "$W/site/layouts"
+settle
+python3 tests/sse.py "$PORT" "$W/site/layouts/notes.txt" hei 10 > "$W/ev4" 2>&1
+check "serve: a file in layouts/, made meanwhile, reloads ($(head -1 "$W/ev4"))" \
+    grep -q '^reload ' "$W/ev4"
+settle
+mkdir "$W/site/assets/extra"
+settle
+python3 tests/sse.py "$PORT" "$W/site/assets/extra/note.txt" hei 10 > "$W/ev5" 2>&1
+check "serve: a file in a folder made meanwhile reloads ($(head -1 "$W/ev5"))" \
+    grep -q '^reload ' "$W/ev5"
+check "serve: ... and is served" sh -c \
+    "curl -s $U/vest/assets/extra/note.txt | grep -qx hei"
 kill -TERM $PID
 i=0
 while kill -0 $PID 2>/dev/null && [ $i -lt 50 ]; do

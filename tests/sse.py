@@ -38,8 +38,13 @@ else:
     with open(path, "w") as f:
         f.write(text)
 buf = b""
+# One deadline for the event, however often the stream keeps alive.
+deadline = t0 + timeout
 try:
     while True:
+        if time.time() >= deadline:
+            raise socket.timeout()
+        s.settimeout(max(0.01, deadline - time.time()))
         d = s.recv(65536)
         if not d:
             break
