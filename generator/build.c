@@ -166,6 +166,9 @@ out:
 		site.fonts = NULL;
 		S_kept = xmalloc(sizeof(*S_kept));
 		*S_kept = site;
+	} else if (o->later != NULL) {
+		*o->later = xmalloc(sizeof(**o->later));
+		**o->later = site;
 	} else
 		site_free(&site);
 	return rc;

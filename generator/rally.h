@@ -342,6 +342,10 @@ struct opts {
 	int		 quiet;
 	int		 verbose;
 	int		 exiting; /* the process ends after this build */
+	struct site	**later; /* when not NULL: the model is handed
+				   over here (allocated), to be freed by
+				   the caller with site_free and free
+				   (rally serve: after the reload) */
 	int		 defer;	/* rally serve's first half: the whole
 				   site planned, print jobs not up to date
 				   left for the next build (run.c) */

@@ -391,11 +391,14 @@ S_tell(struct served *sv, const char *errors)
 /*
  * One build; its errors (and warnings) also into errs.  defer: the
  * website, with the print material as out/ has it (run.c); web_made
- * (or NULL) gets the number of the website's files it made.
+ * (or NULL) gets the number of the website's files it made.  Its
+ * model is left in *later, for S_free after the pages are told:
+ * freeing a 10k site's million values took 30 ms or more before the
+ * reload signal.
  */
 static int
 S_build(const struct opts *o, const char *only, int defer,
-    size_t *web_made, struct buf *errs)
+    size_t *web_made, struct buf *errs, struct site **later)
 {
 	struct opts b = *o;
 	int rc;
@@ -403,6 +406,7 @@ S_build(const struct opts *o, const char *only, int defer,
 	b.only = only;
 	b.defer = defer;
 	b.web_made = web_made;
+	b.later = later;
 	b.start = run_clock();
 	errs->len = 0;
 	buf_puts(errs, "");
@@ -410,6 +414,17 @@ S_build(const struct opts *o, const char *only, int defer,
 	rc = build(&b);
 	diag_tee(NULL);
 	return rc;
+}
+
+/* Frees the model S_build left. */
+static void
+S_free(struct site **later)
+{
+	if (*later == NULL)
+		return;
+	site_free(*later);
+	free(*later);
+	*later = NULL;
 }
 
 struct watch {
@@ -572,6 +587,7 @@ serve(const struct serve_opts *so)
 	struct sigaction act;
 	struct pollfd pf;
 	char real[PATH_MAX];
+	struct site *later = NULL;
 	int fd, rc, rw, what, got;
 
 	memset(&sv, 0, sizeof(sv));
@@ -593,7 +609,7 @@ serve(const struct serve_opts *so)
 	 * and the sheets that are not up to date wait for the second.
 	 */
 	rc = S_build(&so->build, so->web_only ? "web" : NULL, !so->web_only,
-	    NULL, &errs);
+	    NULL, &errs, NULL);
 	if (!mkdirs(so->build.out) || realpath(so->build.out, real) == NULL) {
 		fprintf(stderr, "rally serve: %s: %s\n", so->build.out,
 		    strerror(errno));
@@ -633,7 +649,7 @@ serve(const struct serve_opts *so)
 	}
 	rw = S_watch_all(fd, so->build.root);
 	if (rc == 0 && !so->web_only) {
-		S_build(&so->build, NULL, 0, NULL, &errs);
+		S_build(&so->build, NULL, 0, NULL, &errs, NULL);
 		S_tell(&sv, *errs.data != '\0' && strstr(errs.data,
 		    "error:") != NULL ? errs.data : NULL);
 	}
@@ -643,21 +659,23 @@ serve(const struct serve_opts *so)
 		if (poll(&pf, 1, 500) <= 0 || (what = S_drain(fd, rw)) == 0)
 			continue;
 		/* A burst of writes (an editor's save) is one change. */
-		while (poll(&pf, 1, QUIET_MS) > 0 && (got = S_drain(fd, rw)) >= 0)
-			if (got > what)
+		while (poll(&pf, 1, QUIET_MS) > 0)
+			if ((got = S_drain(fd, rw)) > what)
 				what = got;
 		/* New folders are watched too (idempotent for the rest). */
 		if (what == 2)
 			rw = S_watch_all(fd, so->build.root);
 		rc = S_build(&so->build, so->web_only ? "web" : NULL,
-		    !so->web_only, NULL, &errs);
+		    !so->web_only, NULL, &errs, &later);
 		S_tell(&sv, rc == 0 ? NULL : errs.data);
+		/* Freed before the next build: it holds out/'s lock. */
+		S_free(&later);
 		if (rc == 0 && !so->web_only) {
 			size_t made = 0;
 
 			/* Pages show the material's file sizes: made again
 			   when they changed, and shown again. */
-			rc = S_build(&so->build, NULL, 0, &made, &errs);
+			rc = S_build(&so->build, NULL, 0, &made, &errs, NULL);
 			if (rc != 0)
 				S_tell(&sv, errs.data);
 			else if (made > 0)

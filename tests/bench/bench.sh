@@ -61,6 +61,37 @@ paired() { # prep-a cmd-a prep-b cmd-b
 	awk '$2 > a { a = $2 } $4 > b { b = $4 } END { printf "%d %d", a, b }' "$T/p"
 }
 row() { printf '| %-34s | %9s s | %8s MB | %s |\n' "$1" "$2" "$3" "$4"; }
+# serve_reload ROOT ONLY PAUSE: rally serve on the campaign at ROOT
+# (ONLY: "" or "--only web"), then RUNS times a press release saved:
+# the median milliseconds to the open pages' reload signal, in
+# seconds; PAUSE: seconds after each, for what follows the reload (the
+# print rebuild) to finish.
+serve_reload() {
+	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	$RALLY serve --root "$1" --out "$1/out" $2 --port "$PORT" \
+	    > "$T/serve.log" 2>&1 &
+	SPID=$!
+	want=2
+	[ -n "$2" ] && want=1
+	i=0
+	until [ "$(grep -c '^rally: built' "$T/serve.log")" -ge $want ] ||
+	    [ $i -ge 300 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	PR="$1/content/press/$(ls "$1/content/press" | head -1)"
+	: > "$T/reload"
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		python3 tests/sse.py "$PORT" "$PR" + |
+		    sed -n 's/^reload \([0-9]*\) ms$/\1/p' >> "$T/reload"
+		sleep "$3"
+		i=$((i + 1))
+	done
+	kill $SPID
+	wait $SPID 2>/dev/null
+	awk "BEGIN { printf \"%.3f\", $(median < "$T/reload") / 1000 }"
+}
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
 echo "rally $($RALLY --version | cut -d' ' -f2), $(hugo version | cut -d' ' -f2), WeasyPrint $(weasyprint --version | cut -d' ' -f3), cmark $(cmark --version | head -1 | cut -d' ' -f2); $RUNS runs each, median wall time, peak RSS"
 echo
@@ -94,6 +125,10 @@ for n in 1000 10000; do
 	row "rally, $n pages, no-op rebuild" "$nt" "" "$(awk "BEGIN { printf \"%.3f x rally cold\", $nt / $rt }")"
 	row "rally, $n pages, one page edited" "$et" "" "whole process"
 	rh10=$rh hm10=$hm rt10=$rt rm10=$rm nt10=$nt et10=$et
+	if [ "$n" = 10000 ]; then
+		sr=$(serve_reload "$T/$n/rally" "--only web" 1)
+		row "rally serve, 10000 pages, one edit" "$sr" "" "to the pages' reload signal, in-process (--only web)"
+	fi
 	row "cmark alone, same Markdown" "$ct" "" "$(awk "BEGIN { printf \"rally = %.1f x the floor\", $rt / ($ct > 0 ? $ct : 0.001) }")"
 done
 # Print: one flyer, one A3 poster, whole process; WeasyPrint on HTML.
@@ -165,28 +200,10 @@ set -- $(measure "$RALLY build -q --root . --out $T/sample")
 sn=$1
 row "sample campaign, no-op rebuild" "$sn" "" ""
 # rally serve: from saving a press release to the open pages' reload
-# signal, on a copy of the sample (median of RUNS edits).
+# signal, on a copy of the sample.
 mkdir -p "$T/serve"
 cp -r content layouts assets "$T/serve/"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-$RALLY serve --root "$T/serve" --port "$PORT" > "$T/serve.log" 2>&1 &
-SPID=$!
-i=0
-until [ "$(grep -c '^rally: built' "$T/serve.log")" -ge 2 ] || [ $i -ge 300 ]; do
-	sleep 0.2
-	i=$((i + 1))
-done
-PR="$T/serve/content/press/$(ls "$T/serve/content/press" | head -1)"
-: > "$T/reload"
-i=0
-while [ $i -lt "$RUNS" ]; do
-	python3 tests/sse.py "$PORT" "$PR" + | sed -n 's/^reload \([0-9]*\) ms$/\1/p' >> "$T/reload"
-	# Let the print rebuild that follows finish first.
-	sleep 6
-	i=$((i + 1))
-done
-kill $SPID
-rl=$(awk "BEGIN { printf \"%.3f\", $(median < "$T/reload") / 1000 }")
+rl=$(serve_reload "$T/serve" "" 6)
 row "rally serve, edit to reload (sample)" "$rl" "" "a press release saved, to the pages' reload signal"
 rm -rf "$T"
 
