@@ -124,17 +124,19 @@ settle() {
 		i=$((i + 1))
 	done
 }
-mkdir "$W/site/layouts"
-settle
-python3 tests/sse.py "$PORT" "$W/site/layouts/notes.txt" hei 10 > "$W/ev4" 2>&1
-check "serve: a file in layouts/, made meanwhile, reloads ($(head -1 "$W/ev4"))" \
-    grep -q '^reload ' "$W/ev4"
-settle
-mkdir "$W/site/assets/extra"
-settle
-python3 tests/sse.py "$PORT" "$W/site/assets/extra/note.txt" hei 10 > "$W/ev5" 2>&1
-check "serve: a file in a folder made meanwhile reloads ($(head -1 "$W/ev5"))" \
-    grep -q '^reload ' "$W/ev5"
+# new_folder DIR LABEL N: DIR made (in the site), then a file saved
+# in it reloads the open pages (event log N).
+new_folder() {
+	mkdir "$W/site/$1"
+	settle
+	python3 tests/sse.py "$PORT" "$W/site/$1/note.txt" hei 10 \
+	    > "$W/ev$3" 2>&1
+	check "serve: a file in $2, made meanwhile, reloads ($(head -1 \
+	    "$W/ev$3"))" grep -q '^reload ' "$W/ev$3"
+	settle
+}
+new_folder layouts layouts/ 4
+new_folder assets/extra "a new folder of assets/" 5
 check "serve: ... and is served" sh -c \
     "curl -s $U/vest/assets/extra/note.txt | grep -qx hei"
 kill -TERM $PID
