@@ -110,33 +110,46 @@ check "serve: ... while the last good site is served" sh -c \
 python3 tests/sse.py "$PORT" "$W/site/content/om-oss.md" \
     "$(cat "$W/om-oss.md")" > "$W/ev3" 2>&1
 check "serve: the fix reloads" grep -q '^reload ' "$W/ev3"
-# New folders are watched: one in assets/, and layouts/, which the
-# fixture lacks (the root is watched for it), then a file in each.
-# settle: until rally serve's builds stop (no new "built" line for a
-# second).
-settle() {
+# New folders are watched: layouts/, which the fixture lacks (the root
+# is watched for it), a folder in assets/, one moved in with a folder
+# in it, a link to a folder; a file saved in each reloads the pages.
+# A change builds the website, then the print material.
+K=2
+[ -n "$LIGHT" ] && K=1
+built() { grep -c '^rally: built' "$W/log"; }
+# until_built N: until rally serve has said "built" N times (60 s).
+until_built() {
 	i=0
-	n=-1
-	while [ "$n" -ne "$(grep -c '^rally: built' "$W/log")" ] &&
-	    [ $i -lt 30 ]; do
-		n=$(grep -c '^rally: built' "$W/log")
-		sleep 1
+	while [ "$(built)" -lt "$1" ]; do
+		[ $i -ge 300 ] && return 1
+		sleep 0.2
 		i=$((i + 1))
 	done
 }
-# new_folder DIR LABEL N: DIR made (in the site), then a file saved
-# in it reloads the open pages (event log N).
+# new_folder WHAT N CMD FILE: CMD (in the site) makes WHAT, a build
+# follows; then FILE saved there reloads the open pages (event log N).
 new_folder() {
-	mkdir "$W/site/$1"
-	settle
-	python3 tests/sse.py "$PORT" "$W/site/$1/note.txt" hei 10 \
-	    > "$W/ev$3" 2>&1
-	check "serve: a file in $2, made meanwhile, reloads ($(head -1 \
-	    "$W/ev$3"))" grep -q '^reload ' "$W/ev$3"
-	settle
+	n=$(built)
+	(cd "$W/site" && sh -c "$3")
+	check "serve: $1 made meanwhile: built again" until_built $((n + K))
+	n=$(built)
+	python3 tests/sse.py "$PORT" "$W/site/$4" hei > "$W/ev$2" 2>&1
+	check "serve: a file saved in $1 reloads ($(head -1 "$W/ev$2"))" \
+	    sh -c "grep -q '^reload ' $W/ev$2 && test \$(grep -c \
+	    '^rally: built' $W/log) -gt $n"
+	until_built $((n + K))
 }
-new_folder layouts layouts/ 4
-new_folder assets/extra "a new folder of assets/" 5
+new_folder layouts/ 4 "mkdir layouts" layouts/note.txt
+new_folder "a folder of assets/" 5 "mkdir assets/extra" assets/extra/note.txt
+new_folder "a folder moved in with its own" 6 \
+    "mkdir -p ../moved/a/b && mv ../moved/a assets/a" assets/a/b/note.txt
+new_folder "a link to a folder" 7 \
+    "mkdir shared && ln -s ../shared assets/shared" shared/note.txt
+# Nothing else in the root counts (out/ and .rally-cache are there).
+n=$(built)
+touch "$W/site/notes.txt"
+sleep 1.5
+check "serve: a new file in the root builds nothing" test "$(built)" -eq "$n"
 check "serve: ... and is served" sh -c \
     "curl -s $U/vest/assets/extra/note.txt | grep -qx hei"
 kill -TERM $PID
